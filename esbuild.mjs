@@ -1,0 +1,54 @@
+// One build script, one bundle per entry point (STYLE.md section 12).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints errors in the shape VS Code's esbuild problem matcher expects. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: watch ? 'silent' : 'warning',
+  external: ['vscode'],
+  plugins: watch ? [problemMatcher] : [],
+};
+
+/** [entry, outfile, extra options]; entries that do not exist yet are skipped. */
+const entries = [
+  ['src/extension.ts', 'dist/extension.js', node],
+  ['server/src/server.ts', 'dist/server.js', node],
+  ['src/cli/main.ts', 'dist/cli.js', node],
+  ['src/debug/adapterMain.ts', 'dist/adapter.js', node],
+  ['media/src/main.ts', 'media/dist/main.js', { ...node, platform: 'browser', format: 'iife', external: [] }],
+];
+
+const contexts = await Promise.all(
+  entries
+    .filter(([entry]) => existsSync(entry))
+    .map(([entry, outfile, opts]) => esbuild.context({ ...opts, entryPoints: [entry], outfile })),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
