@@ -1,0 +1,49 @@
+/**
+ * The contract of the runtime engine, consumed by the CLI (`loop-lens record`), the debug
+ * adapter and the VS Code layer. Implemented in this folder; no `vscode` import.
+ */
+import type { Event } from '../common/events';
+import type { ILogger } from '../common/logger';
+import type { Recording, RuntimeEvent, TargetInfo } from '../shared/protocol/runtime';
+
+/** How to reach the process to record. */
+export type TargetSpec =
+  | { kind: 'port'; port: number; host?: string }
+  | { kind: 'ws'; url: string }
+  | { kind: 'pid'; pid: number }
+  | {
+      kind: 'launch';
+      command: string;
+      args: string[];
+      cwd?: string;
+      env?: Record<string, string>;
+    };
+
+export interface RecordOptions {
+  target: TargetSpec;
+  /** A stall is a blocked loop longer than this (default 50). */
+  thresholdMs?: number;
+  /** Profiler sampling interval in microseconds (default 1000). */
+  samplingIntervalUs?: number;
+  /** `profile` (default): continuous sampling; `watch`: loop delay + one snapshot per stall. */
+  mode?: 'profile' | 'watch';
+  /** Map paths of a remote process to local files (as vscode-js-debug's localRoot/remoteRoot). */
+  localRoot?: string;
+  remoteRoot?: string;
+  /** Connect timeout (default 5000). */
+  connectTimeoutMs?: number;
+  logger?: ILogger;
+}
+
+/** A live recording. `stop()` detaches and leaves the target as it was. */
+export interface IRecordingSession {
+  readonly target: TargetInfo;
+  /** Stalls, metrics, target exit and errors, as they happen. */
+  readonly onEvent: Event<RuntimeEvent>;
+  /** What was recorded so far (valid even after the target died). */
+  snapshot(): Recording;
+  /** The raw merged CPU profile so far, for `--cpuprofile` (profile mode only). */
+  cpuProfile(): unknown | undefined;
+  /** Stops the profiler, removes what was injected, detaches; resolves with the final recording. */
+  stop(): Promise<Recording>;
+}
