@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderReportHtml } from '../../../src/runtime/report/html';
+import { LIMITS } from '../../../src/runtime/report/sections';
+import type { StallKind } from '../../../src/shared/protocol/runtime';
+import { ROOT, recording, stall } from './makeRecording';
+
+const fixed = { cwd: ROOT, generatedAt: new Date(0) };
+
+function count(html: string, re: RegExp): number {
+  return (html.match(re) ?? []).length;
+}
+
+test('every recorded string is escaped: a file name with <script> stays text', () => {
+  const evil = `${ROOT}/src/<script>alert(1)</script>&"'.ts`;
+  const rec = recording([stall(10, 100, 'cpu', evil, 3, '<img src=x onerror=alert(2)>')]);
+  rec.target.command = 'node "<b>x</b>"';
+  const html = renderReportHtml(rec, fixed);
+  assert.equal(count(html, /<script/g), 0);
+  assert.equal(count(html, /<img/g), 0);
+  assert.equal(count(html, /<b>x<\/b>/g), 0);
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39;.ts:3'));
+  assert.ok(html.includes('&lt;img src=x onerror=alert(2)&gt;'));
+});
+
+test('the report is self-contained: no external URL, a CSP that forbids fetching', () => {
+  const html = renderReportHtml(recording([stall(10, 100, 'cpu', `${ROOT}/a.ts`, 1, 'f')]), fixed);
+  assert.equal(count(html, /(src|href)\s*=\s*["']?(https?:)?\/\//g), 0);
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+});
+
+test('a recording with no stall says so in every section', () => {
+  const html = renderReportHtml(recording([], { hotspots: [] }), fixed);
+  assert.match(html, /id="verdict">No stall: the event loop was never blocked/);
+  assert.match(html, /No blocked lines\./);
+  assert.match(html, /No hotspots\./);
+  assert.match(html, /No stalls\./);
+  assert.match(html, /<svg id="timeline"/);
+  assert.match(html, /<polyline class="delay"/);
+});
+
+test('header, worst offender, heatmap cells and hotspot rows match the stalls', () => {
+  const render = `${ROOT}/src/render.ts`;
+  const stalls = [
+    ...Array.from({ length: 14 }, (_, i) =>
+      stall(i * 600, 86, 'sync-io', render, 12, 'loadTemplate'),
+    ),
+    stall(9000, 250, 'cpu', `${ROOT}/src/report.ts`, 30, 'buildReport'),
+  ];
+  const html = renderReportHtml(recording(stalls), fixed);
+  assert.match(html, /src\/render\.ts:12 loadTemplate blocked the loop 1\.2 s in 14 stalls\./);
+  const cells = [
+    ...html.matchAll(
+      /class="cell"[^>]*data-line="(\d+)" data-total-ms="([\d.]+)" data-count="(\d+)"/g,
+    ),
+  ];
+  assert.deepEqual(
+    cells.map((m) => [Number(m[1]), Number(m[2]), Number(m[3])]),
+    [
+      [12, 14 * 86, 14],
+      [30, 250, 1],
+    ],
+  );
+  assert.equal(count(html, /<tr class="hotspot">/g), 2);
+  assert.equal(count(html, /<details class="stall-item">/g), 15);
+  assert.equal(count(html, /<rect class="stall kind-sync-io"/g), 14);
+  assert.match(html, /<div class="v warn">15<\/div><div class="k">stalls<\/div>/);
+});
+
+test('10,000 stalls: the page stays small (binned bars, capped lists) and sums stay exact', () => {
+  const kinds: StallKind[] = ['cpu', 'sync-io', 'gc', 'native'];
+  const stalls = Array.from({ length: 10_000 }, (_, i) =>
+    stall(
+      i * 60,
+      51 + (i % 7),
+      kinds[i % 4],
+      `${ROOT}/src/f${i % 30}.ts`,
+      1 + (i % 200),
+      `fn${i % 200}`,
+    ),
+  );
+  const rec = recording(stalls, { durationMs: 600_000 });
+  const html = renderReportHtml(rec, fixed);
+  assert.ok(html.length < 3_000_000, `report is ${html.length} bytes`);
+  assert.ok(count(html, /<rect class="stall/g) <= 1000);
+  assert.equal(count(html, /<details class="stall-item">/g), LIMITS.stacks);
+  assert.equal(count(html, /<tr class="hotspot">/g), LIMITS.hotspots);
+  assert.match(html, /Showing the 300 longest of 10000 stalls/);
+  const files = [...html.matchAll(/class="heat-row" data-file="[^"]*" data-total-ms="([\d.]+)"/g)];
+  const sum = files.reduce((a, m) => a + Number(m[1]), 0);
+  assert.equal(
+    sum,
+    stalls.reduce((a, s) => a + s.durationMs, 0),
+  );
+});
