@@ -1,0 +1,191 @@
+/**
+ * Drives the VS Code 1.100 web workbench of a {@link CodeServer} with Debian chromium through
+ * playwright-core: open, wait, open files, read squiggles / Problems / notifications, run
+ * commands, find webviews, save screenshots. Selectors: /work/shared/vscode-e2e.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import {
+  chromium,
+  type Browser,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import type { CodeServer } from './codeServer';
+import { chromiumPath, screenshotsDir } from './paths';
+
+/** An open browser on the workbench; `close()` ends chromium. */
+export interface Workbench {
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openWorkbench}. */
+export interface OpenOptions {
+  /** Payload pairs for the workbench URL (extensionDevelopmentPath, extensionTestsPath, ...). */
+  payload?: [string, string][];
+  /** Console lines of the workbench and the extension host (`codeAutomationLog`). */
+  onLog?: (type: string, text: string) => void;
+  /** Called with the exit code when the extension tests finish (`codeAutomationExit`). */
+  onExit?: (code: number) => void;
+  /** Wait until the explorer shows the folder (default true when a folder is open). */
+  waitReady?: boolean;
+}
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches chromium (fresh profile) and opens the workbench of `server`. */
+export async function openWorkbench(
+  server: CodeServer,
+  options: OpenOptions = {},
+): Promise<Workbench> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    headless: true,
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    // Both hooks must exist before the workbench loads: it looks for them at start.
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      options.onLog?.(type, format(...(Array.isArray(args) ? args : [args])));
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => options.onExit?.(code));
+    await page.goto(server.workbenchUrl(options.payload), { waitUntil: 'domcontentloaded' });
+    if (options.waitReady ?? Boolean(server.workspace)) await waitForWorkbench(page);
+    return { browser, page, close: () => browser.close() };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** Resolves when the explorer lists the opened folder's files (the workbench is usable). */
+export async function waitForWorkbench(page: Page, timeout = 90_000): Promise<void> {
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout });
+}
+
+/** Opens a workspace file by (part of) its name with Quick Open (Ctrl+P); waits for its tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  // Wait for a result row before Enter, else Enter can act on an empty list.
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  const base = name.split('/').pop() ?? name;
+  await page
+    .locator(`.tabs-container .tab[aria-label^="${base}"]`)
+    .first()
+    .waitFor({ state: 'visible' });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Locator of the squiggles of one kind in the visible editors. */
+export function squiggles(
+  page: Page,
+  kind: 'error' | 'warning' | 'info' | 'hint' = 'warning',
+): Locator {
+  return page.locator(`.monaco-editor .squiggly-${kind}`);
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and returns its row locator. */
+export async function openProblems(page: Page): Promise<Locator> {
+  const rows = problemRows(page);
+  if (!(await page.locator('.markers-panel').isVisible())) {
+    await page.keyboard.press('Control+Shift+M');
+  }
+  await page.locator('.markers-panel').waitFor({ state: 'visible' });
+  return rows;
+}
+
+/** Rows of the Problems panel (file rows and marker rows). */
+export function problemRows(page: Page): Locator {
+  return page.locator('.markers-panel .monaco-list-row');
+}
+
+/** Texts of the Problems panel rows, e.g. "⚠ message loop-lens(rule-id) [Ln 3, Col 5]". */
+export async function problemTexts(page: Page): Promise<string[]> {
+  return (await problemRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Locator of the notification toasts currently shown. */
+export function notifications(page: Page): Locator {
+  return page.locator('.notifications-toasts .notification-toast');
+}
+
+/** Runs a command palette entry by its title (F1, type, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** Moves the cursor of the active editor to a 1-based line and column (Ctrl+G "line:col"). */
+export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The content frame of the active webview (sidebar views, panels). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Saves a full-page screenshot as `.artifacts/screenshots/<name>.png`; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  const file = join(screenshotsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  timeout = 60_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+  );
+}
