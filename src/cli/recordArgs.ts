@@ -1,0 +1,112 @@
+/**
+ * Turns the options of `loop-lens record` into the engine's RecordOptions, or a clear message
+ * saying what is wrong. Pure, so every bad combination is unit-tested without a process.
+ */
+import type { RecordOptions, TargetSpec } from '../runtime/api';
+import type { OutputFiles } from './recordOutput';
+
+/** Options as commander hands them over (strings; commander camel-cases the names). */
+export interface RawRecordOptions {
+  port?: string;
+  host?: string;
+  ws?: string;
+  pid?: string;
+  duration?: string;
+  threshold?: string;
+  samplingInterval?: string;
+  mode?: string;
+  out?: string;
+  cpuprofile?: string;
+  html?: string;
+  localRoot?: string;
+  remoteRoot?: string;
+  metrics?: boolean;
+}
+
+export interface RecordPlan {
+  options: RecordOptions;
+  /** Stop after this many milliseconds; undefined = until Ctrl-C or target exit. */
+  durationMs?: number;
+  files: OutputFiles;
+  showMetrics: boolean;
+}
+
+function positiveNumber(
+  name: string,
+  value: string | undefined,
+  integer: boolean,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
+  }
+  return n;
+}
+
+function targetOf(raw: RawRecordOptions, command: string[]): TargetSpec {
+  const given = [
+    raw.port !== undefined,
+    raw.ws !== undefined,
+    raw.pid !== undefined,
+    command.length > 0,
+  ];
+  const count = given.filter(Boolean).length;
+  if (count === 0) {
+    throw new Error('no target: give --port N, --ws URL, --pid P or -- <command> [args]');
+  }
+  if (count > 1) throw new Error('give only one target: --port, --ws, --pid or -- <command>');
+  if (raw.host !== undefined && raw.port === undefined) throw new Error('--host needs --port');
+  if (raw.port !== undefined) {
+    const port = positiveNumber('--port', raw.port, true)!;
+    if (port > 65535) throw new Error(`--port must be at most 65535, got '${raw.port}'`);
+    return { kind: 'port', port, host: raw.host };
+  }
+  if (raw.ws !== undefined) {
+    if (!/^wss?:\/\//.test(raw.ws)) throw new Error(`--ws must be a ws:// URL, got '${raw.ws}'`);
+    return { kind: 'ws', url: raw.ws };
+  }
+  if (raw.pid !== undefined) return { kind: 'pid', pid: positiveNumber('--pid', raw.pid, true)! };
+  return { kind: 'launch', command: command[0], args: command.slice(1) };
+}
+
+/** Validates everything up front so a bad flag never half-attaches to a process. */
+export function planRecording(raw: RawRecordOptions, command: string[]): RecordPlan {
+  const mode = raw.mode ?? 'profile';
+  if (mode !== 'profile' && mode !== 'watch') {
+    throw new Error(`--mode must be 'profile' or 'watch', got '${mode}'`);
+  }
+  if ((raw.localRoot === undefined) !== (raw.remoteRoot === undefined)) {
+    throw new Error('--local-root and --remote-root go together');
+  }
+  const duration = positiveNumber('--duration', raw.duration, false);
+  const options: RecordOptions = {
+    target: targetOf(raw, command),
+    thresholdMs: positiveNumber('--threshold', raw.threshold, false) ?? 50,
+    samplingIntervalUs: positiveNumber('--sampling-interval', raw.samplingInterval, true),
+    mode,
+    localRoot: raw.localRoot,
+    remoteRoot: raw.remoteRoot,
+    connectTimeoutMs: 4500,
+  };
+  return {
+    options,
+    durationMs: duration === undefined ? undefined : duration * 1000,
+    files: { out: raw.out, cpuprofile: raw.cpuprofile, html: raw.html },
+    showMetrics: raw.metrics === true,
+  };
+}
+
+/** How the target is named in messages. */
+export function describeTarget(t: TargetSpec): string {
+  switch (t.kind) {
+    case 'port':
+      return `${t.host ?? '127.0.0.1'}:${t.port}`;
+    case 'ws':
+      return t.url;
+    case 'pid':
+      return `pid ${t.pid}`;
+    case 'launch':
+      return [t.command, ...t.args].join(' ');
+  }
+}

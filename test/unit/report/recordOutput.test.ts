@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planRecording, describeTarget } from '../../../src/cli/recordArgs';
+import {
+  formatHotspotSummary,
+  formatMetricsLine,
+  formatStallLine,
+  writeOutputs,
+} from '../../../src/cli/recordOutput';
+import { ROOT, metrics, recording, stall } from './makeRecording';
+
+test('a stall line has time, duration, kind and file:line function relative to cwd', () => {
+  const line = formatStallLine(
+    stall(3214, 1234.4, 'sync-io', `${ROOT}/src/render.ts`, 12, 'loadTemplate'),
+    ROOT,
+  );
+  assert.equal(line, '   +3.214s   1234 ms  sync-io  src/render.ts:12 loadTemplate');
+  const outside = formatStallLine(stall(0, 60, 'cpu', '/elsewhere/x.js', 3, 'f'), ROOT);
+  assert.match(outside, /cpu {6}\/elsewhere\/x\.js:3 f$/);
+  const none = formatStallLine({ startMs: 0, durationMs: 70, kind: 'gc', stack: [] }, ROOT);
+  assert.match(none, /gc {7}\(unattributed\)$/);
+});
+
+test('hotspot summary: one row per line, sorted by total, with count and max', () => {
+  const a = `${ROOT}/src/a.ts`;
+  const b = `${ROOT}/src/b.ts`;
+  const rec = recording([
+    stall(0, 100, 'cpu', a, 1, 'fa'),
+    stall(500, 300, 'cpu', b, 2, 'fb'),
+    stall(900, 150, 'cpu', a, 1, 'fa'),
+  ]);
+  const lines = formatHotspotSummary(rec, ROOT).split('\n');
+  assert.equal(lines[0], 'Hotspots: 3 stalls, 550 ms blocked in 10 s');
+  assert.match(lines[2], /^\s+300 ms\s+1\s+300 ms {2}src\/b\.ts:2 fb$/);
+  assert.match(lines[3], /^\s+250 ms\s+2\s+150 ms {2}src\/a\.ts:1 fa$/);
+  assert.equal(formatHotspotSummary(recording([]), ROOT), 'No stall longer than 50 ms in 10 s.');
+});
+
+test('metrics line is compact and flags threadpool saturation', () => {
+  const m = { ...metrics(1)[0], threadpoolSaturated: true };
+  assert.equal(
+    formatMetricsLine(m),
+    'loop p50 10 ms p99 12 ms max 17 ms · elu 30% · heap 20.0 MB · TCPServerWrap 1 · THREADPOOL SATURATED',
+  );
+});
+
+test('outputs: JSON per the recording format, HTML report, missing profile explained', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-out-'));
+  const rec = recording([stall(10, 80, 'cpu', `${dir}/<x>.ts`, 4, 'f')]);
+  const r = writeOutputs(
+    rec,
+    undefined,
+    { out: 'sub/rec.json', html: 'r.html', cpuprofile: 'p.cpuprofile' },
+    dir,
+  );
+  assert.deepEqual(r.written, ['sub/rec.json', 'r.html']);
+  assert.match(r.problems[0], /no CPU profile/);
+  assert.equal(existsSync(join(dir, 'p.cpuprofile')), false);
+  const back = JSON.parse(readFileSync(join(dir, 'sub/rec.json'), 'utf8'));
+  assert.deepEqual(back, rec);
+  assert.ok(readFileSync(join(dir, 'r.html'), 'utf8').includes('&lt;x&gt;.ts:4'));
+  const bad = writeOutputs(rec, { nodes: [] }, { out: join(dir, 'r.html', 'no.json') }, dir);
+  assert.match(bad.problems[0], /cannot write/);
+});
+
+test('record options: one target, validated numbers, defaults', () => {
+  const p = planRecording({ port: '9229', duration: '8', mode: 'watch' }, []);
+  assert.deepEqual(p.options.target, { kind: 'port', port: 9229, host: undefined });
+  assert.equal(p.durationMs, 8000);
+  assert.equal(p.options.thresholdMs, 50);
+  assert.equal(p.options.mode, 'watch');
+  const launch = planRecording({}, ['node', 'server.js', '--x']);
+  assert.deepEqual(launch.options.target, {
+    kind: 'launch',
+    command: 'node',
+    args: ['server.js', '--x'],
+  });
+  assert.equal(describeTarget(launch.options.target), 'node server.js --x');
+  assert.throws(() => planRecording({}, []), /no target/);
+  assert.throws(() => planRecording({ port: '1', pid: '2' }, []), /only one target/);
+  assert.throws(() => planRecording({ port: 'abc' }, []), /--port must be a positive integer/);
+  assert.throws(() => planRecording({ port: '70000' }, []), /at most 65535/);
+  assert.throws(() => planRecording({ pid: '3', threshold: '-1' }, []), /--threshold/);
+  assert.throws(() => planRecording({ pid: '3', mode: 'fast' }, []), /--mode/);
+  assert.throws(() => planRecording({ ws: 'http://x' }, []), /ws:\/\//);
+  assert.throws(() => planRecording({ pid: '3', localRoot: '/a' }, []), /go together/);
+  assert.throws(() => planRecording({ host: 'h', pid: '3' }, []), /--host needs --port/);
+});
