@@ -1,0 +1,340 @@
+// `npm run bench -- runtime`: what Loop Lens costs a busy HTTP target, and how fast it reports.
+// Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from a second
+// process (autocannon). Variants: off, `record --mode profile`, `record --mode watch`, blocked-at
+// (in-process preload, threshold 50 ms); all targets start with --inspect=127.0.0.1:0 so only the
+// attached tool differs. Variants alternate within each round (order rotated per round) and
+// each is compared with the `off` run of the same round (facts.md "Noise"): we report the
+// median of the per-round ratios and their spread. Then: stall → report latency in profile mode
+// and whether each tool names the blocking line.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const fixture = join(root, 'bench/fixtures/server.mjs');
+const preload = join(root, 'bench/fixtures/blockedAtPreload.cjs');
+const cli = join(root, 'bin/loop-lens.js');
+const autocannon = join(root, 'node_modules/autocannon/autocannon.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
+const WARM_S = 1;
+// BENCH_VARIANTS=off,blocked-at narrows a run (e.g. while debugging); `off` is always measured.
+const VARIANTS = [
+  'off',
+  ...(process.env.BENCH_VARIANTS ?? 'profile,watch,blocked-at')
+    .split(',')
+    .filter((v) => v && v !== 'off'),
+];
+const CLK_TCK =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const blockingLine =
+  readFileSync(fixture, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('); // BLOCKING LINE')) + 1;
+const blockingLoc = `bench/fixtures/server.mjs:${blockingLine}`;
+
+/** Waits until `pattern` appears in a stream of the child; rejects on exit or timeout. */
+function waitFor(child, stream, pattern, timeoutMs = 15_000) {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const t = setTimeout(
+      () => done(new Error(`timeout waiting for ${pattern}: ${buf.slice(-400)}`)),
+      timeoutMs,
+    );
+    const onData = (d) => {
+      buf += d;
+      const m = pattern.exec(buf);
+      if (m) done(null, m);
+    };
+    const onExit = (code) =>
+      done(new Error(`process exited (${code}) before ${pattern}: ${buf.slice(-400)}`));
+    function done(err, m) {
+      clearTimeout(t);
+      child[stream].off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(m);
+    }
+    child[stream].on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+function collect(child, stream) {
+  const out = { text: '' };
+  child[stream].setEncoding('utf8');
+  child[stream].on('data', (d) => (out.text += d));
+  return out;
+}
+
+/** Starts the fixture server; returns its pid, HTTP port and inspector URL. */
+async function startServer(variant) {
+  const args = [
+    '--inspect=127.0.0.1:0',
+    ...(variant === 'blocked-at' ? ['-r', preload] : []),
+    fixture,
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  const err = collect(child, 'stderr');
+  const [, ws] = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
+  const [, port] = await waitFor(child, 'stdout', /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  return { child, pid: child.pid, port: Number(port), ws, stderr: err };
+}
+
+/** Attaches `loop-lens record` in the given mode and waits until it says it is recording. */
+async function startRecorder(ws, mode) {
+  const child = spawn(process.execPath, [cli, 'record', '--ws', ws, '--mode', mode], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  await waitFor(child, 'stderr', /^Recording /m, 20_000);
+  return child;
+}
+
+function stopChild(child, signal = 'SIGINT', timeoutMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat. */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/** Runs autocannon in its own process against the server; returns its JSON result. */
+function load(port, seconds) {
+  return new Promise((resolve, reject) => {
+    const args = [
+      autocannon,
+      '-j',
+      '-c',
+      '10',
+      '-d',
+      String(seconds),
+      `http://127.0.0.1:${port}/items`,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = collect(child, 'stdout');
+    child.on('exit', (code) => {
+      try {
+        resolve(JSON.parse(out.text));
+      } catch {
+        reject(new Error(`autocannon failed (${code}): ${out.text.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+/** One measurement: fresh target, tool attached, warm-up, measured load, clean stop. */
+async function measure(variant) {
+  const server = await startServer(variant);
+  let recorder;
+  try {
+    if (variant === 'profile' || variant === 'watch')
+      recorder = await startRecorder(server.ws, variant);
+    await load(server.port, WARM_S);
+    const cpu0 = cpuMs(server.pid);
+    const rcpu0 = recorder ? cpuMs(recorder.pid) : 0;
+    const r = await load(server.port, LOAD_S);
+    const cpu = cpuMs(server.pid) - cpu0;
+    const rcpu = recorder ? cpuMs(recorder.pid) - rcpu0 : 0;
+    const requests = r.requests.total;
+    if (r.errors || r.non2xx)
+      throw new Error(`${variant}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+    return {
+      rps: requests / (r.duration || LOAD_S),
+      cpuPerReqUs: (cpu * 1000) / requests,
+      recorderCpuPerReqUs: (rcpu * 1000) / requests,
+    };
+  } finally {
+    if (recorder) await stopChild(recorder);
+    await stopChild(server.child, 'SIGTERM');
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+
+async function overheadRounds() {
+  const rows = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+    const got = {};
+    for (const v of order) got[v] = await measure(v);
+    for (const v of VARIANTS) rows[v].push(got[v]);
+    const line = VARIANTS.map(
+      (v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuPerReqUs.toFixed(0)} µs/req`,
+    );
+    console.log(`round ${round + 1}/${ROUNDS}: ${line.join(' | ')}`);
+  }
+  return rows;
+}
+
+function summarizeRounds(rows) {
+  const out = {};
+  for (const v of VARIANTS) {
+    const cpuRatios = rows[v].map((r, i) => r.cpuPerReqUs / rows.off[i].cpuPerReqUs);
+    const rpsRatios = rows[v].map((r, i) => r.rps / rows.off[i].rps);
+    out[v] = {
+      rpsMedian: median(rows[v].map((r) => r.rps)),
+      cpuPerReqUsMedian: median(rows[v].map((r) => r.cpuPerReqUs)),
+      recorderCpuPerReqUsMedian: median(rows[v].map((r) => r.recorderCpuPerReqUs)),
+      cpuRatio: {
+        median: median(cpuRatios),
+        min: Math.min(...cpuRatios),
+        max: Math.max(...cpuRatios),
+      },
+      rpsRatio: {
+        median: median(rpsRatios),
+        min: Math.min(...rpsRatios),
+        max: Math.max(...rpsRatios),
+      },
+    };
+  }
+  return out;
+}
+
+/** Profile mode: time from the end of a known 200 ms stall to the CLI printing it. */
+async function stallLatency() {
+  const server = await startServer('off');
+  const recorder = await startRecorder(server.ws, 'profile');
+  const lines = [];
+  recorder.stdout.on('data', (d) => {
+    for (const l of String(d)
+      .split('\n')
+      .filter((x) => /\bms\b/.test(x) && /^\s*\+/.test(x)))
+      lines.push({ at: Date.now(), text: l });
+  });
+  const latencies = [];
+  let named = 0;
+  try {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      const before = lines.length;
+      const res = await fetch(`http://127.0.0.1:${server.port}/stall?ms=200`);
+      const { endedAt } = await res.json();
+      const deadline = Date.now() + 5000;
+      while (lines.length === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
+      const got = lines.slice(before).find((l) => /\d+ ms/.test(l.text));
+      if (!got) continue;
+      latencies.push(got.at - endedAt);
+      if (got.text.includes(blockingLoc)) named++;
+    }
+  } finally {
+    await stopChild(recorder);
+    await stopChild(server.child, 'SIGTERM');
+  }
+  return {
+    latenciesMs: latencies,
+    detected: latencies.length,
+    of: 5,
+    namedLine: named,
+    sample: lines[0]?.text.trim(),
+  };
+}
+
+/** blocked-at on the same stall: does any of its reports name the blocking line? */
+async function blockedAtNaming() {
+  const server = await startServer('blocked-at');
+  try {
+    for (let i = 0; i < 3; i++)
+      await (await fetch(`http://127.0.0.1:${server.port}/stall?ms=200`)).text();
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    await stopChild(server.child, 'SIGTERM');
+  }
+  const reports = server.stderr.text.split('BLOCKED ').slice(1);
+  const naming = reports.filter((r) => r.includes(`server.mjs:${blockingLine}:`));
+  const firstUser = reports[0]
+    ?.split('\n')
+    .find((l) => l.includes('server.mjs'))
+    ?.trim();
+  return {
+    reports: reports.length,
+    namesLine: naming.length,
+    firstUserFrame: firstUser ?? '(none)',
+  };
+}
+
+async function main() {
+  if (!existsSync(join(root, 'dist/cli.js')))
+    spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  const t0 = Date.now();
+  console.log(
+    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')}; ${LOAD_S} s of load each (autocannon -c 10), ${WARM_S} s warm-up`,
+  );
+  const rows = await overheadRounds();
+  const summary = summarizeRounds(rows);
+  console.log(
+    '\nvariant      req/s (median)  CPU µs/req (median)  CPU/req vs off: median [min..max]   throughput vs off: median [min..max]   recorder CPU µs/req',
+  );
+  for (const v of VARIANTS) {
+    const s = summary[v];
+    console.log(
+      `${v.padEnd(12)} ${s.rpsMedian.toFixed(0).padStart(14)} ${s.cpuPerReqUsMedian.toFixed(0).padStart(20)}  ` +
+        `${pct(s.cpuRatio.median).padStart(8)} [${pct(s.cpuRatio.min)}..${pct(s.cpuRatio.max)}]`.padEnd(
+          38,
+        ) +
+        `${pct(s.rpsRatio.median).padStart(8)} [${pct(s.rpsRatio.min)}..${pct(s.rpsRatio.max)}]`.padEnd(
+          38,
+        ) +
+        `${s.recorderCpuPerReqUsMedian.toFixed(0).padStart(6)}`,
+    );
+  }
+  const latency = VARIANTS.includes('profile')
+    ? await stallLatency()
+    : { latenciesMs: [], detected: 0, of: 0, namedLine: 0 };
+  const ba = await blockedAtNaming();
+  const lat = latency.latenciesMs;
+  console.log(
+    `\nstall → report latency (profile mode, 200 ms stall): detected ${latency.detected}/${latency.of}, median ${lat.length ? median(lat).toFixed(0) : 'n/a'} ms, max ${lat.length ? Math.max(...lat).toFixed(0) : 'n/a'} ms (target ≤ 250 ms)`,
+  );
+  console.log(
+    `Loop Lens names ${blockingLoc}: ${latency.namedLine}/${latency.detected} stalls (e.g. "${latency.sample ?? ''}")`,
+  );
+  console.log(
+    `blocked-at names ${blockingLoc}: ${ba.namesLine}/${ba.reports} reports; its first user frame: ${ba.firstUserFrame}`,
+  );
+  const targets = [
+    ['watch CPU overhead ≤ 2 %', summary.watch && summary.watch.cpuRatio.median <= 1.02],
+    ['profile CPU overhead ≤ 8 %', summary.profile && summary.profile.cpuRatio.median <= 1.08],
+    ['stall reported ≤ 250 ms after it ends', lat.length > 0 && median(lat) <= 250],
+  ];
+  for (const [name, ok] of targets) console.log(`${ok ? 'MET   ' : 'MISSED'} ${name}`);
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const result = {
+    rounds: ROUNDS,
+    loadSeconds: LOAD_S,
+    rows,
+    summary,
+    latency,
+    blockedAt: ba,
+    blockingLoc,
+    seconds: (Date.now() - t0) / 1000,
+  };
+  writeFileSync(join(root, 'out/bench-runtime.json'), JSON.stringify(result, null, 2));
+  console.log(`(${result.seconds.toFixed(0)} s; raw numbers in out/bench-runtime.json)`);
+}
+
+main().catch((err) => {
+  console.error(`runtime bench failed: ${err instanceof Error ? err.stack : err}`);
+  process.exit(1);
+});
