@@ -48,7 +48,7 @@ export default tseslint.config(
   {
     files: ['media/**/*.ts'],
     languageOptions: {
-      parserOptions: { project: './media/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: false, project: './media/tsconfig.json', tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.browser },
     },
   },
