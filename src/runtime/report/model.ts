@@ -96,7 +96,8 @@ export function summarize(rec: Recording): ReportSummary {
     if (worstP99Ms === undefined || m.loopDelay.p99 > worstP99Ms) worstP99Ms = m.loopDelay.p99;
   }
   const hotspots = reportHotspots(rec);
-  const worst = hotspots.find((h) => h.file !== UNATTRIBUTED);
+  // The engine groups unattributed stalls under `(kind)` with line 0: never the named offender.
+  const worst = hotspots.find((h) => h.file !== UNATTRIBUTED && h.line > 0);
   return { stallCount: rec.stalls.length, totalBlockedMs, worstP99Ms, byKind, worst };
 }
 

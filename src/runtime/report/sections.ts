@@ -55,7 +55,7 @@ export function renderHotspotTable(hotspots: readonly Hotspot[], cwd?: string): 
     .slice(0, LIMITS.hotspots)
     .map(
       (h) =>
-        `<tr class="hotspot"><td class="loc" title="${e(h.file)}">${e(displayPath(h.file, cwd))}:${h.line}</td>` +
+        `<tr class="hotspot"><td class="loc" title="${e(h.file)}">${e(displayPath(h.file, cwd))}${h.line > 0 ? `:${h.line}` : ''}</td>` +
         `<td>${e(h.functionName)}</td><td class="num">${e(formatMs(h.totalMs))}</td>` +
         `<td class="num">${h.count}</td><td class="num">${e(formatMs(h.maxMs))}</td></tr>`,
     );

@@ -90,3 +90,16 @@ test('paths are relative to cwd only when inside it', () => {
   assert.equal(displayPath(`${ROOT}-x/a.ts`, ROOT), `${ROOT}-x/a.ts`);
   assert.equal(displayPath('node:fs', ROOT), 'node:fs');
 });
+
+test('unattributed hotspots of the engine (`(cpu)`, line 0) are never named the worst offender', () => {
+  const rec = recording([stall(0, 60, 'cpu', `${ROOT}/src/a.ts`, 3, 'f')], {
+    hotspots: [
+      { file: '(gc)', line: 0, functionName: '', totalMs: 900, count: 9, maxMs: 100 },
+      { file: `${ROOT}/src/a.ts`, line: 3, functionName: 'f', totalMs: 60, count: 1, maxMs: 60 },
+    ],
+  });
+  assert.equal(
+    worstSentence(summarize(rec), ROOT),
+    'src/a.ts:3 f blocked the loop 60 ms in 1 stall.',
+  );
+});
