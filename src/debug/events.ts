@@ -1,0 +1,40 @@
+/**
+ * Custom DAP events the `loop-lens` debug adapter sends besides the standard ones. The VS Code
+ * layer (`ui/runtimeUi.ts`) receives them through `onDidReceiveDebugSessionCustomEvent` and feeds
+ * the RecordingStore; any other DAP client may ignore them. No `vscode` import.
+ */
+import type { Metrics, Recording, Stall } from '../shared/protocol/runtime';
+
+/** The debug type contributed in package.json. */
+export const debugType = 'loop-lens';
+
+/** Names of the custom events (the DAP `event` field). */
+export const enum LoopLensEvent {
+  /** Recording began; body: {@link StartedBody} (the empty recording with its target). */
+  Started = 'loopLens.started',
+  /** A stall was detected; body: {@link StallBody}. */
+  Stall = 'loopLens.stall',
+  /** Once a second; body: {@link MetricsBody}. */
+  Metrics = 'loopLens.metrics',
+  /** The target exited or the connection closed; body: {@link ExitBody}. */
+  Exit = 'loopLens.exit',
+  /** Recording stopped (detached); body: {@link StoppedBody} with the final recording. */
+  Stopped = 'loopLens.stopped',
+}
+
+export interface StartedBody {
+  recording: Recording;
+}
+export interface StallBody {
+  stall: Stall;
+}
+export interface MetricsBody {
+  metrics: Metrics;
+}
+export interface ExitBody {
+  code?: number;
+  reason: string;
+}
+export interface StoppedBody {
+  recording: Recording;
+}

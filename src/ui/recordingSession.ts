@@ -1,0 +1,92 @@
+/**
+ * Follows `loop-lens` debug sessions and feeds their custom events into the RecordingStore; also
+ * remembers the JavaScript debug sessions that "Record the Active JavaScript Debug Session" can
+ * pick. Sets the context keys `loopLens.recording` and `loopLens.hasRecording` for menus.
+ */
+import * as vscode from 'vscode';
+import { Disposable } from '../common/disposable';
+import type { RecordingStore } from '../common/recordingStore';
+import type { ExitBody, MetricsBody, StallBody, StartedBody, StoppedBody } from '../debug/events';
+import { debugType, LoopLensEvent } from '../debug/events';
+
+const jsDebugTypes = new Set([
+  'pwa-node',
+  'node',
+  'pwa-chrome',
+  'pwa-msedge',
+  'pwa-extensionHost',
+  'node-terminal',
+]);
+
+export class RecordingSessions extends Disposable {
+  private active: vscode.DebugSession | undefined;
+  private readonly jsSessions = new Map<string, vscode.DebugSession>();
+  private readonly started = this._register(new vscode.EventEmitter<vscode.DebugSession>());
+  /** Fires when a loop-lens session began recording (its `started` event arrived). */
+  readonly onDidStartRecording = this.started.event;
+
+  constructor(private readonly store: RecordingStore) {
+    super();
+    this._register(vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.onCustomEvent(e)));
+    this._register(
+      vscode.debug.onDidStartDebugSession(
+        (s) => jsDebugTypes.has(s.type) && this.jsSessions.set(s.id, s),
+      ),
+    );
+    this._register(vscode.debug.onDidTerminateDebugSession((s) => this.onTerminated(s)));
+    this._register(store.onDidChange(() => this.updateContext()));
+    this.updateContext();
+  }
+
+  /** The loop-lens session that feeds the store, if it is still running. */
+  get activeSession(): vscode.DebugSession | undefined {
+    return this.active;
+  }
+
+  /** Running JavaScript debug sessions (vscode-js-debug), children (real targets) first. */
+  javascriptSessions(): vscode.DebugSession[] {
+    return [...this.jsSessions.values()].sort(
+      (a, b) => Number(!!b.parentSession) - Number(!!a.parentSession),
+    );
+  }
+
+  private onCustomEvent(e: vscode.DebugSessionCustomEvent): void {
+    if (e.session.type !== debugType) return;
+    if (e.event === LoopLensEvent.Started) {
+      this.active = e.session;
+      this.store.reset((e.body as StartedBody).recording, true);
+      this.started.fire(e.session);
+      return;
+    }
+    if (e.session.id !== this.active?.id) return; // an older session still talking
+    switch (e.event) {
+      case LoopLensEvent.Stall:
+        return this.store.append({ type: 'stall', stall: (e.body as StallBody).stall });
+      case LoopLensEvent.Metrics:
+        return this.store.append({ type: 'metrics', metrics: (e.body as MetricsBody).metrics });
+      case LoopLensEvent.Exit: {
+        const b = e.body as ExitBody;
+        return this.store.append({ type: 'exit', code: b.code, reason: b.reason });
+      }
+      case LoopLensEvent.Stopped:
+        return this.store.reset((e.body as StoppedBody).recording, false);
+    }
+  }
+
+  private onTerminated(s: vscode.DebugSession): void {
+    this.jsSessions.delete(s.id);
+    if (s.id !== this.active?.id) return;
+    this.active = undefined;
+    if (this.store.live) this.store.append({ type: 'exit', reason: 'recording ended' });
+    this.updateContext();
+  }
+
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', 'loopLens.recording', this.store.live);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'loopLens.hasRecording',
+      !!this.store.current,
+    );
+  }
+}
