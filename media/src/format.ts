@@ -1,0 +1,52 @@
+/** Small formatters shared by the views. Pure, no DOM. */
+
+/** `850 ms`, `1.2 s`, `2 min 5 s`: precise enough to compare stalls at a glance. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const min = Math.floor(ms / 60_000);
+  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** A time offset on the axis: `0 s`, `12.5 s`, `2:05`. */
+export function formatOffset(ms: number, spanMs: number): string {
+  if (ms >= 60_000) {
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  }
+  if (spanMs < 2000) return `${(ms / 1000).toFixed(2)} s`;
+  if (spanMs < 20_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/** `42 MB` (binary megabytes, like Node's own tools). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '–';
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** `73 %`. */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return `${Math.round(fraction * 100)} %`;
+}
+
+/** The last path segment of a file path or URL (`/a/b/c.js` → `c.js`). */
+export function baseName(file: string): string {
+  const clean = file.replace(/[?#].*$/, '');
+  const i = Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\'));
+  return i >= 0 ? clean.slice(i + 1) || clean : clean;
+}
+
+/** The folder part, shortened to its last two segments (`…/src/routes`), for context. */
+export function shortDir(file: string): string {
+  const clean = file.replace(/^file:\/\//, '').replace(/[?#].*$/, '');
+  const parts = clean.split(/[\\/]/).filter(Boolean);
+  parts.pop();
+  if (parts.length <= 2) return parts.join('/');
+  return `…/${parts.slice(-2).join('/')}`;
+}

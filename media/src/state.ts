@@ -1,0 +1,129 @@
+/**
+ * The webview's model: a pure reducer `(state, ToWebviewMessage) → state`. The host sends a full
+ * snapshot (`Hydrate`) and then deltas; the reducer never mutates its input, so a render can
+ * compare array identities to know what changed.
+ */
+import type { Metrics, Recording, Stall, TargetInfo } from '../../src/shared/protocol/runtime';
+import { MessageType } from '../../src/shared/protocol/webview';
+import type { ToWebviewMessage } from '../../src/shared/protocol/webview';
+
+export type Status = 'empty' | 'live' | 'ended' | 'opened';
+
+export interface ViewState {
+  status: Status;
+  target: TargetInfo | undefined;
+  startedAt: string | undefined;
+  thresholdMs: number;
+  /** Known length of the recording: its duration, extended by live stalls and metrics. */
+  durationMs: number;
+  /** Sorted by `startMs`. */
+  stalls: readonly Stall[];
+  /** Sorted by `atMs`. */
+  metrics: readonly Metrics[];
+  /** Hotspots from the recording file, used only when it has no stalls. */
+  fileHotspots: Recording['hotspots'];
+  /** Why a live recording ended, or the last error the session reported. */
+  notice: string | undefined;
+  /** Bumped by every hydrate, so views can reset their zoom. */
+  generation: number;
+}
+
+export const initialState: ViewState = {
+  status: 'empty',
+  target: undefined,
+  startedAt: undefined,
+  thresholdMs: 50,
+  durationMs: 0,
+  stalls: [],
+  metrics: [],
+  fileHotspots: [],
+  notice: undefined,
+  generation: 0,
+};
+
+/** Applies one host message. Unknown or malformed messages leave the state as it was. */
+export function reduce(state: ViewState, msg: ToWebviewMessage): ViewState {
+  switch (msg.type) {
+    case MessageType.Hydrate:
+      return hydrate(state, msg.recording, msg.live);
+    case MessageType.Stall:
+      if (state.status === 'empty' || !isStall(msg.stall)) return state;
+      return {
+        ...state,
+        stalls: insertSorted(state.stalls, msg.stall, (s) => s.startMs),
+        durationMs: Math.max(state.durationMs, msg.stall.startMs + msg.stall.durationMs),
+      };
+    case MessageType.Metrics:
+      if (state.status === 'empty' || !isMetrics(msg.metrics)) return state;
+      return {
+        ...state,
+        metrics: insertSorted(state.metrics, msg.metrics, (m) => m.atMs),
+        durationMs: Math.max(state.durationMs, msg.metrics.atMs),
+      };
+    case MessageType.Ended:
+      if (state.status !== 'live') return state;
+      return { ...state, status: 'ended', notice: msg.reason };
+    case MessageType.Error:
+      return { ...state, notice: msg.message };
+    default:
+      return unreachable(msg);
+  }
+}
+
+function unreachable(msg: never): ViewState {
+  throw new Error(`Unknown message ${JSON.stringify(msg)}`);
+}
+
+function hydrate(state: ViewState, rec: Recording | undefined, live: boolean): ViewState {
+  const generation = state.generation + 1;
+  if (!rec) return { ...initialState, generation };
+  const stalls = (Array.isArray(rec.stalls) ? rec.stalls.filter(isStall) : []).sort(
+    (a, b) => a.startMs - b.startMs,
+  );
+  const metrics = (Array.isArray(rec.metrics) ? rec.metrics.filter(isMetrics) : []).sort(
+    (a, b) => a.atMs - b.atMs,
+  );
+  const lastStall = stalls.reduce((m, s) => Math.max(m, s.startMs + s.durationMs), 0);
+  const lastMetric = metrics.length ? metrics[metrics.length - 1]!.atMs : 0;
+  return {
+    status: live ? 'live' : 'opened',
+    target: rec.target,
+    startedAt: rec.startedAt,
+    thresholdMs: finite(rec.thresholdMs) ? rec.thresholdMs : 50,
+    durationMs: Math.max(finite(rec.durationMs) ? rec.durationMs : 0, lastStall, lastMetric),
+    stalls,
+    metrics,
+    fileHotspots: Array.isArray(rec.hotspots) ? rec.hotspots : [],
+    notice: undefined,
+    generation,
+  };
+}
+
+function finite(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
+}
+
+function isStall(s: Stall | undefined): s is Stall {
+  return (
+    !!s && finite(s.startMs) && finite(s.durationMs) && s.durationMs >= 0 && Array.isArray(s.stack)
+  );
+}
+
+function isMetrics(m: Metrics | undefined): m is Metrics {
+  return !!m && finite(m.atMs) && !!m.loopDelay;
+}
+
+/** A copy with `item` placed by key; live data almost always lands at the end. */
+function insertSorted<T>(arr: readonly T[], item: T, key: (t: T) => number): T[] {
+  const k = key(item);
+  let i = arr.length;
+  while (i > 0 && key(arr[i - 1]!) > k) i--;
+  const out = arr.slice();
+  out.splice(i, 0, item);
+  return out;
+}
+
+/** The latest metrics sample, if any. */
+export function latestMetrics(state: ViewState): Metrics | undefined {
+  return state.metrics[state.metrics.length - 1];
+}

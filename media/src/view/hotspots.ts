@@ -1,0 +1,102 @@
+/**
+ * The hotspot list: blamed lines by total blocked time. Each row is a button; activating it
+ * opens the file at the line. Only the top rows are built (the rest on demand), so a recording
+ * with thousands of distinct lines stays light.
+ */
+import type { Aggregation, LineNode } from '../aggregate';
+import { baseName, formatMs, shortDir } from '../format';
+import { h, replaceChildrenKeepFocus } from './dom';
+import { kindLabel } from './palette';
+
+const FIRST = 12;
+const MORE = 200;
+
+export class HotspotsView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly footer: HTMLElement;
+  private agg: Aggregation | undefined;
+  private limit = FIRST;
+
+  constructor(private readonly open: (row: LineNode) => void) {
+    this.list = h('ol', { class: 'hotspots', 'aria-labelledby': 'hotspots-title' });
+    this.footer = h('div', { class: 'list-footer' });
+    this.element = h(
+      'section',
+      { class: 'section', 'aria-labelledby': 'hotspots-title' },
+      h('div', { class: 'section-head' }, h('h2', { id: 'hotspots-title' }, 'Hotspots')),
+      this.list,
+      this.footer,
+    );
+  }
+
+  update(agg: Aggregation): void {
+    if (agg === this.agg) return;
+    this.agg = agg;
+    this.render();
+  }
+
+  private render(): void {
+    const agg = this.agg;
+    if (!agg) return;
+    const rows = agg.hotspots.slice(0, this.limit);
+    const top = rows[0]?.totalMs || 1;
+    replaceChildrenKeepFocus(this.list, ...rows.map((r, i) => h('li', {}, this.row(r, i, top))));
+    if (rows.length === 0) this.list.append(h('li', { class: 'hint' }, 'No stalls recorded yet.'));
+    const rest = agg.hotspots.length - rows.length;
+    const more = h(
+      'button',
+      { class: 'link-button', type: 'button', 'data-key': 'more' },
+      rest > 0 ? `Show ${Math.min(rest, MORE)} more of ${rest}` : '',
+    );
+    more.addEventListener('click', () => {
+      this.limit += MORE;
+      this.render();
+    });
+    replaceChildrenKeepFocus(this.footer, ...(rest > 0 ? [more] : []));
+  }
+
+  private row(r: LineNode, rank: number, top: number): HTMLElement {
+    const where = r.file ? `${baseName(r.file)}:${r.line}` : 'no source line';
+    const label = `${r.functionName} at ${where}: ${formatMs(r.totalMs)} blocked in ${r.count} stall${r.count === 1 ? '' : 's'}, longest ${formatMs(r.maxMs)}, mostly ${kindLabel(r.kind)}`;
+    const b = h(
+      'button',
+      {
+        class: 'hotspot',
+        type: 'button',
+        'data-key': `${r.file}:${r.line}:${r.functionName}`,
+        'data-file': r.file,
+        'data-line': r.line,
+        'aria-label': label,
+        title: r.file
+          ? `${r.file}:${r.line}`
+          : 'This stall has no source line (GC or native work).',
+        disabled: !r.file,
+      },
+      h('span', { class: `swatch swatch-kind-${r.kind}`, 'aria-hidden': 'true' }),
+      h(
+        'span',
+        { class: 'hs-main' },
+        h('span', { class: 'hs-fn' }, r.functionName),
+        h(
+          'span',
+          { class: 'hs-loc' },
+          where,
+          r.file ? h('span', { class: 'hs-dir' }, ` ${shortDir(r.file)}`) : undefined,
+        ),
+      ),
+      h(
+        'span',
+        { class: 'hs-nums' },
+        h('span', { class: 'hs-total' }, formatMs(r.totalMs)),
+        h('span', { class: 'hs-count' }, `${r.count}× · max ${formatMs(r.maxMs)}`),
+      ),
+      h('span', { class: 'hs-bar', 'aria-hidden': 'true' }),
+    );
+    const bar = b.lastElementChild as HTMLElement;
+    bar.style.width = `${Math.max(2, (r.totalMs / top) * 100)}%`;
+    if (rank === 0) b.classList.add('top');
+    b.addEventListener('click', () => this.open(r));
+    return b;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The header: recording state and target, then the numbers a developer checks first — current
+ * loop delay p99, event-loop utilization, heap, and the stall totals.
+ */
+import type { Aggregation } from '../aggregate';
+import { formatBytes, formatMs, formatPercent } from '../format';
+import type { ViewState } from '../state';
+import { latestMetrics } from '../state';
+import { h } from './dom';
+
+interface Tile {
+  value: HTMLElement;
+  root: HTMLElement;
+}
+
+function tile(label: string, key: string): Tile {
+  const value = h('span', { class: 'tile-value', 'data-metric': key }, '–');
+  return {
+    value,
+    root: h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, label), value),
+  };
+}
+
+export class SummaryView {
+  readonly element: HTMLElement;
+  private readonly badge = h('span', { class: 'badge' });
+  private readonly target = h('span', { class: 'target' });
+  private readonly notice = h('p', { class: 'notice', role: 'status' });
+  private readonly tiles = {
+    delay: tile('Loop delay p99', 'delay'),
+    elu: tile('Loop utilization', 'elu'),
+    heap: tile('Heap used', 'heap'),
+    stalls: tile('Stalls', 'stalls'),
+    blocked: tile('Blocked', 'blocked'),
+    longest: tile('Longest', 'longest'),
+  };
+
+  constructor() {
+    this.element = h(
+      'section',
+      { class: 'summary', 'aria-label': 'Summary' },
+      h('div', { class: 'summary-head' }, this.badge, this.target),
+      h('div', { class: 'tiles' }, ...Object.values(this.tiles).map((t) => t.root)),
+      this.notice,
+    );
+  }
+
+  update(state: ViewState, agg: Aggregation): void {
+    const badge = { live: '● Live', ended: 'Ended', opened: 'Recording', empty: '' }[state.status];
+    this.badge.textContent = badge;
+    this.badge.className = `badge badge-${state.status}`;
+    const t = state.target;
+    const who = [t?.pid !== undefined ? `pid ${t.pid}` : t?.url, t?.command]
+      .filter(Boolean)
+      .join(' · ');
+    this.target.textContent = `${who || 'unknown target'} · ${formatMs(state.durationMs)}`;
+    this.target.title = [
+      t?.command,
+      t?.url,
+      t?.nodeVersion && `Node ${t.nodeVersion}`,
+      state.startedAt,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const m = latestMetrics(state);
+    this.set(
+      'delay',
+      m ? formatMs(m.loopDelay.p99) : '–',
+      !!m && m.loopDelay.p99 >= state.thresholdMs,
+    );
+    this.set('elu', m ? formatPercent(m.elu) : '–', !!m && m.elu >= 0.9);
+    this.set('heap', m ? formatBytes(m.heapUsed) : '–', false);
+    this.set('stalls', String(agg.count), agg.count > 0);
+    const share = state.durationMs > 0 ? ` (${formatPercent(agg.totalMs / state.durationMs)})` : '';
+    this.set('blocked', `${formatMs(agg.totalMs)}${agg.count ? share : ''}`, agg.totalMs > 0);
+    this.set('longest', agg.count ? formatMs(agg.maxMs) : '–', agg.maxMs >= state.thresholdMs);
+    this.notice.textContent = state.notice ?? '';
+    this.notice.hidden = !state.notice;
+  }
+
+  private set(key: keyof SummaryView['tiles'], text: string, warn: boolean): void {
+    const t = this.tiles[key];
+    t.value.textContent = text;
+    t.root.classList.toggle('warn', warn);
+  }
+}

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initialState, latestMetrics, reduce } from '../../../media/src/state';
+import { MessageType } from '../../../src/shared/protocol/webview';
+import type { ToWebviewMessage } from '../../../src/shared/protocol/webview';
+import { metrics, recording, stall } from './helpers';
+
+const hydrate = (rec = recording([stall(500, 80, 'cpu')]), live = false): ToWebviewMessage => ({
+  type: MessageType.Hydrate,
+  recording: rec,
+  live,
+});
+
+test('starts empty, and a delta before any recording changes nothing', () => {
+  assert.equal(initialState.status, 'empty');
+  const s = reduce(initialState, { type: MessageType.Stall, stall: stall(1, 60, 'cpu') });
+  assert.equal(s, initialState);
+});
+
+test('hydrate replaces everything, sorts stalls and metrics, and bumps the generation', () => {
+  const rec = recording([stall(3000, 60, 'gc'), stall(1000, 90, 'cpu')], {
+    metrics: [metrics(2000, 5), metrics(1000, 90)],
+    durationMs: 2500,
+  });
+  const s = reduce(initialState, hydrate(rec, true));
+  assert.equal(s.status, 'live');
+  assert.deepEqual(
+    s.stalls.map((x) => x.startMs),
+    [1000, 3000],
+  );
+  assert.deepEqual(
+    s.metrics.map((m) => m.atMs),
+    [1000, 2000],
+  );
+  // The recording's own duration is extended to the last stall's end.
+  assert.equal(s.durationMs, 3060);
+  assert.equal(s.generation, 1);
+  const opened = reduce(s, hydrate(recording([]), false));
+  assert.equal(opened.status, 'opened');
+  assert.equal(opened.stalls.length, 0);
+  assert.equal(opened.generation, 2);
+});
+
+test('hydrate with no recording goes back to the empty state', () => {
+  const s = reduce(reduce(initialState, hydrate()), {
+    type: MessageType.Hydrate,
+    recording: undefined,
+    live: false,
+  });
+  assert.equal(s.status, 'empty');
+  assert.equal(s.stalls.length, 0);
+});
+
+test('live deltas append without mutating the previous state', () => {
+  const s0 = reduce(
+    initialState,
+    hydrate(recording([stall(500, 80, 'cpu')], { durationMs: 1000 }), true),
+  );
+  const before = s0.stalls;
+  const s1 = reduce(s0, { type: MessageType.Stall, stall: stall(1500, 120, 'sync-io') });
+  const s2 = reduce(s1, { type: MessageType.Metrics, metrics: metrics(2000, 118) });
+  assert.equal(before.length, 1, 'the old array is untouched');
+  assert.notEqual(s1.stalls, s0.stalls);
+  assert.equal(s2.stalls.length, 2);
+  assert.equal(s2.durationMs, 2000);
+  assert.equal(latestMetrics(s2)?.loopDelay.p99, 118);
+  // A late stall (out of order) is inserted at its place.
+  const s3 = reduce(s2, { type: MessageType.Stall, stall: stall(1000, 60, 'gc') });
+  assert.deepEqual(
+    s3.stalls.map((x) => x.startMs),
+    [500, 1000, 1500],
+  );
+});
+
+test('ended marks a live recording ended with the reason; errors are kept as a notice', () => {
+  const live = reduce(initialState, hydrate(recording([]), true));
+  const ended = reduce(live, {
+    type: MessageType.Ended,
+    reason: 'target exited with code 1',
+    code: 1,
+  });
+  assert.equal(ended.status, 'ended');
+  assert.equal(ended.notice, 'target exited with code 1');
+  const err = reduce(ended, { type: MessageType.Error, message: 'inspector closed' });
+  assert.equal(err.notice, 'inspector closed');
+  // Ended on a recording opened from a file is meaningless and ignored.
+  const opened = reduce(initialState, hydrate());
+  assert.equal(reduce(opened, { type: MessageType.Ended, reason: 'x' }), opened);
+});
+
+test('malformed stalls and metrics are dropped, not shown as NaN', () => {
+  const bad = { startMs: Number.NaN, durationMs: 10, kind: 'cpu', stack: [] } as never;
+  const rec = recording([bad, stall(10, 60, 'cpu')], {
+    metrics: [{ atMs: 5 } as never, metrics(1000, 3)],
+  });
+  const s = reduce(initialState, hydrate(rec, true));
+  assert.equal(s.stalls.length, 1);
+  assert.equal(s.metrics.length, 1);
+  assert.equal(reduce(s, { type: MessageType.Stall, stall: bad }), s);
+});
+
+test('an unknown message type throws (the never check), so main.ts can ignore it', () => {
+  assert.throws(() => reduce(initialState, { type: 'webview/nope' } as never), /Unknown message/);
+});
