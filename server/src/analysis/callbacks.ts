@@ -1,0 +1,166 @@
+/**
+ * Event-loop contexts of callbacks: which functions passed as arguments run later on the event
+ * loop (timers, promise reactions, event handlers, servers, routes, async Node APIs) and which
+ * the callee runs synchronously in place (forEach, map, new Promise executors).
+ */
+import { ts } from 'ts-morph';
+import { short } from './walker';
+import { unwrap, type Value } from './values';
+
+const timers = new Set([
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'nextTick',
+  'requestIdleCallback',
+]);
+const promiseReactions = new Set(['then', 'catch', 'finally']);
+const events = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'addEventListener',
+]);
+const servers = new Set(['createServer', 'createSecureServer']);
+const routes = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'head',
+  'options',
+  'all',
+  'use',
+  'any',
+  'addHook',
+  'route',
+  'ws',
+]);
+/** Route options whose function values are request handlers (`fastify.route({ handler })`). */
+export const routeOptionKeys = new Set([
+  'handler',
+  'preHandler',
+  'onRequest',
+  'preValidation',
+  'preParsing',
+  'onSend',
+  'onResponse',
+  'preSerialization',
+]);
+/** Array methods that call their callback synchronously: a helper passed to them is called. */
+export const syncIterators = new Set([
+  'forEach',
+  'map',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'sort',
+  'toSorted',
+]);
+/** Node modules whose callback-taking functions call back later, from the event loop. */
+const asyncNodeModules = new Set([
+  'fs',
+  'child_process',
+  'zlib',
+  'crypto',
+  'dns',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'dgram',
+  'stream',
+  'readline',
+  'events',
+  'cluster',
+  'worker_threads',
+  'fs-extra',
+  'graceful-fs',
+]);
+
+export type CallbackRole = { event: string } | 'inline';
+
+/** The callee's last name: `setTimeout`, `get` of `app.get`, `then` of `p.then`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const c = unwrap(call.expression);
+  if (ts.isIdentifier(c)) return c.text;
+  if (ts.isPropertyAccessExpression(c)) return c.name.text;
+  return undefined;
+}
+
+/**
+ * How a function given as argument `index` of `call` runs. `calleeValue` is what the callee
+ * resolved to; `params` are the callback's parameters when it is a literal.
+ */
+export function classifyCallback(
+  call: ts.CallExpression | ts.NewExpression,
+  index: number,
+  sf: ts.SourceFile,
+  calleeValue: Value | undefined,
+  params?: ts.NodeArray<ts.ParameterDeclaration>,
+): CallbackRole {
+  if (index < 0) return 'inline';
+  const name = calleeName(call);
+  const text = short(call.expression.getText(sf));
+  if (ts.isNewExpression(call) || !name) return 'inline';
+  if (timers.has(name)) return { event: `${text} callback` };
+  if (promiseReactions.has(name)) return { event: `.${name} callback` };
+  if (events.has(name)) {
+    const ev = call.arguments[0];
+    const label = ev && ts.isStringLiteral(ev) ? `'${ev.text}' handler` : 'event handler';
+    return { event: `${text} ${label}` };
+  }
+  if (servers.has(name)) return { event: 'request handler' };
+  if (routes.has(name) && isRouteRegistration(call, name, index)) {
+    return { event: `${text} handler` };
+  }
+  if (calleeValue?.k === 'mod' && asyncNodeModules.has(calleeValue.module)) {
+    const last = calleeValue.path[calleeValue.path.length - 1] ?? '';
+    if (!last.endsWith('Sync')) return { event: `${text} callback` };
+  }
+  const first = params?.[0]?.name;
+  if (
+    first &&
+    ts.isIdentifier(first) &&
+    /^(err|error|er)$/.test(first.text) &&
+    index === call.arguments.length - 1
+  ) {
+    return { event: 'error-first callback' };
+  }
+  return 'inline';
+}
+
+/** `app.get('/x', h)`, `router.use(h)`, `router.route('/x').get(h)`: a route or middleware. */
+function isRouteRegistration(call: ts.CallExpression, name: string, index: number): boolean {
+  const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  if (name === 'use' || name === 'addHook') return true;
+  const callee = unwrap(call.expression);
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isCallExpression(unwrap(callee.expression)) &&
+    calleeName(unwrap(callee.expression) as ts.CallExpression) === 'route'
+  ) {
+    return true;
+  }
+  const pathLike =
+    !!first &&
+    (ts.isStringLiteral(first) ||
+      ts.isNoSubstitutionTemplateLiteral(first) ||
+      ts.isTemplateExpression(first) ||
+      ts.isRegularExpressionLiteral(first) ||
+      ts.isArrayLiteralExpression(first));
+  return pathLike && index >= 1;
+}

@@ -1,0 +1,331 @@
+/**
+ * Turns a finished walk into a FileSummary: resolves calls and exports through the bindings,
+ * classifies callbacks, finds threadpool fan-out and ReDoS uses.
+ */
+import { ts } from 'ts-morph';
+import { calleeName, classifyCallback, syncIterators } from './callbacks';
+import { isThreadpoolApi, lookupApi, lookupExtraByName } from './lookup';
+import { redosHit } from './patterns';
+import { ruleDefaults } from './rules';
+import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
+import type { ExtraBlockingApi } from './types';
+import { Evaluator, isRelative, stringOf, unwrap, type Value } from './values';
+import { short, type PendingCall, type Walker } from './walker';
+
+const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
+const promiseCombinators = /^Promise\.(all|allSettled|any|race)$/;
+
+export class Finalizer {
+  private readonly ev: Evaluator;
+  private readonly values = new Map<PendingCall, Value | undefined>();
+  readonly summary: FileSummary;
+
+  constructor(
+    private readonly w: Walker,
+    private readonly extra: readonly ExtraBlockingApi[] | undefined,
+  ) {
+    this.ev = new Evaluator(w.fnOf);
+    this.summary = {
+      file: w.sf.fileName,
+      fns: w.fns,
+      exports: {},
+      stars: [...w.stars],
+      registrations: [],
+      workerSpecs: [],
+      imports: [...w.imports],
+      notes: [],
+    };
+  }
+
+  run(): FileSummary {
+    for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
+    for (const p of this.w.pending) this.resolveCall(p);
+    this.classifyCallbacks();
+    for (const p of this.w.pending) this.fanout(p);
+    this.resolveExports();
+    for (const f of this.summary.fns) {
+      f.calls.sort((a, b) => a.line - b.line || a.column - b.column);
+    }
+    return this.summary;
+  }
+
+  private calleeValue(p: PendingCall): Value | undefined {
+    return this.ev.eval(p.node.expression, p.scope);
+  }
+
+  private site(p: PendingCall, target: CallTarget, name?: string): CallSite {
+    const callee = p.node.expression;
+    const s = this.w.span(ts.isNewExpression(p.node) ? p.node : callee, callee);
+    return { ...s, name: name ?? short(callee.getText(this.w.sf)), target };
+  }
+
+  private push(p: PendingCall, target: CallTarget, name?: string): void {
+    this.w.fns[p.fn]!.calls.push(this.site(p, target, name));
+  }
+
+  private resolveCall(p: PendingCall): void {
+    const node = p.node;
+    const callee = unwrap(node.expression);
+    const v = this.values.get(p);
+    if (ts.isNewExpression(node)) return this.newExpression(p, v);
+    if (ts.isIdentifier(callee) && callee.text === 'require' && !p.scope.lookup('require')) {
+      return this.requireCall(p);
+    }
+    if (p.worker) return;
+    const args = node.arguments;
+    const last = args[args.length - 1];
+    const shape = { argCount: args.length, lastIsFunction: !!last && this.isFunctionArg(last, p) };
+    if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
+    else if (v?.k === 'mod' && isRelative(v.module)) {
+      this.push(p, { kind: 'import', spec: v.module, path: v.path });
+    } else if (v?.k === 'mod') {
+      const hit = lookupApi(v.module, v.path, shape, this.extra);
+      if (hit) this.push(p, { kind: 'api', hit });
+    } else if (!v) this.unresolved(p, callee);
+    this.regexUse(p, callee);
+    this.helperArguments(p);
+  }
+
+  private isFunctionArg(e: ts.Expression, p: PendingCall): boolean {
+    const u = unwrap(e);
+    if (ts.isFunctionExpression(u) || ts.isArrowFunction(u)) return true;
+    if (ts.isIdentifier(u) && /^(cb|callback|done|next|resolve)$/i.test(u.text)) return true;
+    return this.ev.eval(u, p.scope)?.k === 'fn';
+  }
+
+  /** `this.method()` inside a class, or a config `blocking` entry matched by name. */
+  private unresolved(p: PendingCall, callee: ts.Expression): void {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      callee.expression.kind === ts.SyntaxKind.ThisKeyword
+    ) {
+      const fn = p.scope.thisMethods()?.get(callee.name.text);
+      if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
+    }
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : undefined;
+    const hit = name ? lookupExtraByName(name, this.extra) : undefined;
+    if (hit) this.push(p, { kind: 'api', hit });
+  }
+
+  private requireCall(p: PendingCall): void {
+    const spec = stringOf(p.node.arguments?.[0]);
+    if (spec === undefined || p.worker || !this.insideFunction(p.fn)) return;
+    const hit: ApiHit = {
+      rule: 'require-in-function',
+      ...ruleDefaults['require-in-function'],
+      api: `require('${spec}')`,
+      why: 'require() reads and compiles the module synchronously the first time it runs',
+      replacement: 'move the require to the top of the module, or use await import()',
+    };
+    this.push(p, { kind: 'api', hit });
+  }
+
+  /** A function body, not module top level (nor a callback run in place at top level). */
+  private insideFunction(fn: number): boolean {
+    for (let f = fn; f > 0; f = this.w.fns[f]!.parent) {
+      const use = this.w.callbacks.get(f);
+      if (!use || use.index >= 0) return true;
+    }
+    return false;
+  }
+
+  /** `new Worker(file)` marks `file` as worker code; other constructors are not followed. */
+  private newExpression(p: PendingCall, v: Value | undefined): void {
+    const ctor = unwrap(p.node.expression);
+    const isWorker =
+      (v?.k === 'mod' &&
+        v.module === 'worker_threads' &&
+        v.path.join('.').replace(/^default\./, '') === 'Worker()') ||
+      (ts.isIdentifier(ctor) && ctor.text === 'Worker');
+    const arg = p.node.arguments?.[0];
+    if (!isWorker || !arg) return;
+    const spec = workerSpec(arg);
+    if (spec) this.summary.workerSpecs.push(spec);
+  }
+
+  /** `re.test(input)`, `input.replace(re, …)` with a super-linear `re` and non-constant input. */
+  private regexUse(p: PendingCall, callee: ts.Expression): void {
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const name = callee.name.text;
+    const args = p.node.arguments ?? ts.factory.createNodeArray();
+    let re: Value | undefined;
+    let input: ts.Expression | undefined;
+    if (name === 'test' || name === 'exec') {
+      re = this.ev.eval(callee.expression, p.scope);
+      input = args[0];
+    } else if (regexUsers.has(name) && args[0]) {
+      re = this.ev.eval(args[0], p.scope);
+      input = callee.expression;
+    }
+    if (re?.k !== 'regex' || !input || isConstant(unwrap(input))) return;
+    const hit = redosHit(re.source, re.flags);
+    if (hit) this.push(p, { kind: 'api', hit }, `${short(callee.getText(this.w.sf))}`);
+  }
+
+  /** `items.forEach(loadSync)`: a helper passed to a sync iterator is called right there. */
+  private helperArguments(p: PendingCall): void {
+    const node = p.node as ts.CallExpression;
+    const name = calleeName(node);
+    node.arguments.forEach((a, index) => {
+      const u = unwrap(a);
+      if (ts.isFunctionExpression(u) || ts.isArrowFunction(u)) return;
+      if (!ts.isIdentifier(u) && !ts.isPropertyAccessExpression(u)) return;
+      const v = this.ev.eval(u, p.scope);
+      const target = toTarget(v);
+      if (!target || target.kind === 'api') return;
+      const role = classifyCallback(node, index, this.w.sf, this.values.get(p));
+      if (role !== 'inline') {
+        if (target.kind === 'fn') this.w.fns[target.fn]!.eventLoop ??= role.event;
+        else {
+          this.summary.registrations.push({
+            spec: target.spec,
+            path: target.path,
+            reason: role.event,
+          });
+        }
+      } else if (name && syncIterators.has(name)) {
+        const s = this.w.span(u);
+        this.w.fns[p.fn]!.calls.push({ ...s, name: short(u.getText(this.w.sf)), target });
+      }
+    });
+  }
+
+  private classifyCallbacks(): void {
+    const pendingOf = new Map<ts.Node, PendingCall>();
+    for (const p of this.w.pending) pendingOf.set(p.node, p);
+    for (const [fn, use] of this.w.callbacks) {
+      const f = this.w.fns[fn]!;
+      const p = pendingOf.get(use.call);
+      const params = this.w.fnNodes[fn]!.parameters;
+      const role = classifyCallback(
+        use.call,
+        use.index,
+        this.w.sf,
+        p && this.values.get(p),
+        params,
+      );
+      if (role !== 'inline') {
+        f.eventLoop = role.event;
+        continue;
+      }
+      f.inherits = true;
+      const s = this.w.span(use.call.expression);
+      const name =
+        use.index < 0
+          ? '(immediately invoked function)'
+          : `${short(use.call.expression.getText(this.w.sf))} callback`;
+      this.w.fns[f.parent]!.calls.push({ ...s, name, target: { kind: 'fn', fn }, inline: true });
+    }
+  }
+
+  /** `Promise.all(xs.map(x => fs.promises.readFile(x)))`: unbounded threadpool work. */
+  private fanout(p: PendingCall): void {
+    const node = p.node;
+    if (!ts.isCallExpression(node) || p.worker) return;
+    if (!promiseCombinators.test(node.expression.getText(this.w.sf))) return;
+    const arg = node.arguments[0] && unwrap(node.arguments[0]);
+    if (!arg || !ts.isCallExpression(arg)) return;
+    const mapper = mapperOf(arg);
+    const cb = mapper && this.w.fnOf.get(unwrap(mapper));
+    if (cb === undefined) return;
+    for (const q of this.w.pending) {
+      const v = this.values.get(q);
+      if (q.fn !== cb || v?.k !== 'mod' || !isThreadpoolApi(v.module, v.path)) continue;
+      const api = `${v.module}.${v.path.filter((s) => s !== 'default').join('.')}`;
+      const hit: ApiHit = {
+        rule: 'threadpool-fanout',
+        ...ruleDefaults['threadpool-fanout'],
+        api,
+        why: `one ${api} per element queues unbounded work on libuv's 4-thread pool, so every other file, DNS, crypto and zlib call waits behind it`,
+        replacement:
+          'limit the concurrency (a small worker pool or p-limit), or process in batches',
+      };
+      this.push(p, { kind: 'api', hit }, short(node.expression.getText(this.w.sf)));
+      return;
+    }
+  }
+
+  private resolveExports(): void {
+    const out = this.summary.exports;
+    for (const e of this.w.exportsPending) {
+      if (e.from) {
+        out[e.name] = { kind: 'import', spec: e.from.spec, path: e.from.path };
+        continue;
+      }
+      if (e.fn !== undefined) {
+        out[e.name] = { kind: 'fn', fn: e.fn };
+        continue;
+      }
+      const v = e.expr && this.ev.eval(e.expr, e.scope);
+      if (e.name === '=' && v?.k === 'obj') {
+        for (const prop of v.node.properties) {
+          const key = prop.name && ts.isIdentifier(prop.name) ? prop.name.text : undefined;
+          const t = key ? toTarget(this.ev.member(v, key)) : undefined;
+          if (key && t) out[key] = t;
+        }
+      } else if (e.name === '=' && v?.k === 'mod' && isRelative(v.module) && v.path.length === 0) {
+        this.summary.stars.push(v.module);
+      } else {
+        const t = toTarget(v);
+        if (t) out[e.name] = t;
+      }
+    }
+  }
+}
+
+function toTarget(v: Value | undefined): CallTarget | undefined {
+  if (v?.k === 'fn') return { kind: 'fn', fn: v.fn };
+  if (v?.k === 'mod' && isRelative(v.module)) {
+    return { kind: 'import', spec: v.module, path: v.path };
+  }
+  if (v?.k === 'mod') {
+    const hit = lookupApi(v.module, v.path, { argCount: 0, lastIsFunction: false });
+    if (hit) return { kind: 'api', hit };
+  }
+  return undefined;
+}
+
+/** The callback of `xs.map(cb)` / `Array.from(xs, cb)`, unless the list is a short literal. */
+function mapperOf(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const name = callee.name.text;
+  if (name === 'map' || name === 'flatMap') {
+    const list = unwrap(callee.expression);
+    if (ts.isArrayLiteralExpression(list) && list.elements.length <= 8) return undefined;
+    return call.arguments[0];
+  }
+  if (name === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
+    return call.arguments[1];
+  }
+  return undefined;
+}
+
+function isConstant(e: ts.Expression): boolean {
+  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e);
+}
+
+/** `'./w.js'`, `path.join(__dirname, 'w.js')`, `new URL('./w.js', import.meta.url)`. */
+function workerSpec(arg: ts.Expression): string | undefined {
+  const u = unwrap(arg);
+  const direct = stringOf(u);
+  if (direct !== undefined) {
+    return direct.startsWith('.') || direct.startsWith('/') ? direct : `./${direct}`;
+  }
+  if ((ts.isCallExpression(u) || ts.isNewExpression(u)) && u.arguments?.length) {
+    const lits = u.arguments
+      .map((a) => stringOf(unwrap(a)))
+      .filter((s): s is string => s !== undefined);
+    const first = lits[0];
+    if (ts.isNewExpression(u) && first !== undefined) {
+      return first.startsWith('.') ? first : `./${first}`;
+    }
+    const lastLit = lits[lits.length - 1];
+    if (lastLit !== undefined) return lastLit.startsWith('.') ? lastLit : `./${lastLit}`;
+  }
+  return undefined;
+}

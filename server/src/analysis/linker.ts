@@ -1,0 +1,187 @@
+/**
+ * The cross-file phase: resolves imports between summaries, decides which functions run on the
+ * event loop and which sync functions block (through any depth of helpers, cycles terminate),
+ * and turns that into findings. Works on summaries only, so it is cheap to redo after an edit.
+ */
+import * as path from 'node:path';
+import { silences } from './patterns';
+import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
+import type { ChainStep, Finding, LoopLensConfig, Severity } from './types';
+
+type Resolved = { hit: ApiHit } | { file: string; fn: number };
+interface Chain {
+  steps: ChainStep[];
+  hit: ApiHit;
+}
+
+const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export class Linker {
+  private readonly specCache = new Map<string, string | undefined>();
+  private readonly memo = new Map<string, Chain | null>();
+  private readonly registered = new Map<string, string>();
+  private readonly workerFiles = new Set<string>();
+
+  constructor(
+    private readonly summaries: ReadonlyMap<string, FileSummary>,
+    private readonly configOf: (file: string) => LoopLensConfig | undefined,
+  ) {
+    for (const [file, s] of summaries) {
+      for (const spec of s.workerSpecs) {
+        const w = this.resolveSpec(file, spec);
+        if (w) this.workerFiles.add(w);
+      }
+      for (const r of s.registrations) {
+        const t = this.resolveTarget(file, { kind: 'import', spec: r.spec, path: r.path });
+        if (t && 'fn' in t) this.registered.set(`${t.file}#${t.fn}`, r.reason);
+      }
+    }
+  }
+
+  /** Absolute file for a relative specifier, trying TypeScript's `.js` → `.ts` mapping. */
+  resolveSpec(from: string, spec: string): string | undefined {
+    const base = path.resolve(path.dirname(from), spec);
+    if (this.specCache.has(base)) return this.specCache.get(base);
+    const stem = base.replace(/\.[cm]?jsx?$/, '');
+    const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
+    candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
+    const found = candidates.find((c) => this.summaries.has(c));
+    this.specCache.set(base, found);
+    return found;
+  }
+
+  private resolveTarget(file: string, t: CallTarget, depth = 0): Resolved | undefined {
+    if (t.kind === 'api') return { hit: t.hit };
+    if (t.kind === 'fn') return { file, fn: t.fn };
+    const target = this.resolveSpec(file, t.spec);
+    return target ? this.resolveExport(target, t.path, depth) : undefined;
+  }
+
+  private resolveExport(file: string, p: readonly string[], depth: number): Resolved | undefined {
+    const s = this.summaries.get(file);
+    if (!s || depth > 25) return undefined;
+    let parts = p;
+    if (parts[0] === 'default' && parts.length > 1 && !s.exports.default) parts = parts.slice(1);
+    if (parts.length > 1) return undefined;
+    const name = parts[0] ?? '';
+    const names = name === '' ? ['=', 'default'] : name === 'default' ? ['default', '='] : [name];
+    for (const n of names) {
+      const t = s.exports[n];
+      if (t) return this.resolveTarget(file, t, depth + 1);
+    }
+    for (const star of s.stars) {
+      const next = this.resolveSpec(file, star);
+      const r = next && this.resolveExport(next, parts, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Effective severity of a hit in `file`, or undefined when the config turns it off. */
+  private severity(file: string, hit: ApiHit): Severity | undefined {
+    const cfg = this.configOf(file);
+    if (hit.category === 'threadpool' && cfg?.threadpool === false) return undefined;
+    const s = cfg?.severity?.[hit.rule] ?? cfg?.severity?.[hit.category] ?? hit.severity;
+    return s === 'off' ? undefined : s;
+  }
+
+  private active(file: string, call: CallSite, hit: ApiHit): boolean {
+    const s = this.summaries.get(file);
+    if (silences(call.suppressed, hit.rule) || silences(s?.fileSuppressed, hit.rule)) return false;
+    return this.severity(file, hit) !== undefined;
+  }
+
+  /** The first chain by which sync function `fn` of `file` reaches a blocking API, or null. */
+  blocking(file: string, fn: number): Chain | null {
+    const key = `${file}#${fn}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    this.memo.set(key, null); // cycle guard: a function in progress does not block (yet)
+    const f = this.summaries.get(file)?.fns[fn];
+    let result: Chain | null = null;
+    if (f && !f.isAsync && !f.worker && !this.workerFiles.has(file)) {
+      for (const call of f.calls) {
+        result = this.chainOf(file, call);
+        if (result) break;
+      }
+    }
+    this.memo.set(key, result);
+    return result;
+  }
+
+  private chainOf(file: string, call: CallSite): Chain | null {
+    const r = this.resolveTarget(file, call.target);
+    if (!r) return null;
+    const step = { file, line: call.line, column: call.column, name: call.name };
+    if ('hit' in r) {
+      return this.active(file, call, r.hit)
+        ? { steps: [{ ...step, name: r.hit.api }], hit: r.hit }
+        : null;
+    }
+    if (this.configOf(file)?.followCalls === false && !call.inline) return null;
+    const sub = this.blocking(r.file, r.fn);
+    if (!sub || silences(call.suppressed, sub.hit.rule)) return null;
+    return { steps: call.inline ? sub.steps : [step, ...sub.steps], hit: sub.hit };
+  }
+
+  /** Why function `fn` of `file` runs on the event loop, or undefined. */
+  context(file: string, fn: number, depth = 0): string | undefined {
+    const s = this.summaries.get(file);
+    const f = s?.fns[fn];
+    if (!f || f.worker || this.workerFiles.has(file) || depth > 50) return undefined;
+    if (f.isAsync) return `async ${f.name}`;
+    if (f.eventLoop) return f.eventLoop;
+    const reg = this.registered.get(`${file}#${fn}`);
+    if (reg) return reg;
+    if (f.inherits && f.parent >= 0) return this.context(file, f.parent, depth + 1);
+    return undefined;
+  }
+
+  /** Findings of one file. */
+  findings(file: string): Finding[] {
+    const s = this.summaries.get(file);
+    if (!s) return [];
+    const out: Finding[] = [];
+    s.fns.forEach((f, i) => {
+      const ctx = this.context(file, i);
+      if (!ctx) return;
+      for (const call of f.calls) {
+        if (call.inline) continue;
+        const chain = this.chainOf(file, call);
+        if (chain) out.push(this.finding(file, call, chain, ctx));
+      }
+    });
+    return out;
+  }
+
+  private finding(file: string, call: CallSite, chain: Chain, ctx: string): Finding {
+    const { hit, steps } = chain;
+    const direct = steps.length === 1;
+    const last = steps[steps.length - 1]!;
+    const via = steps.map((s) => s.name).join(' → ');
+    const where = `${path.basename(last.file)}:${last.line}`;
+    const message = direct
+      ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
+      : `${call.name}() blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
+        `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
+    return {
+      file,
+      line: call.line,
+      column: call.column,
+      endLine: call.endLine,
+      endColumn: call.endColumn,
+      rule: hit.rule,
+      category: hit.category,
+      severity: this.severity(file, hit) ?? hit.severity,
+      message,
+      api: hit.api,
+      why: hit.why,
+      replacement: hit.replacement,
+      chain: direct ? [] : steps,
+    };
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,53 @@
+/**
+ * Summarises one file: parse with the raw TypeScript API, walk once, resolve, apply suppression
+ * comments. Pure: text in, FileSummary out.
+ */
+import { ts } from 'ts-morph';
+import { Finalizer } from './finalize';
+import { scanSuppressions } from './patterns';
+import type { FileSummary } from './summaryTypes';
+import type { ExtraBlockingApi } from './types';
+import { Walker } from './walker';
+
+export interface SummarizeOptions {
+  /** Extra blocking functions from the config (`blocking`). */
+  extra?: readonly ExtraBlockingApi[];
+}
+
+function scriptKind(file: string): ts.ScriptKind {
+  if (/\.tsx$/i.test(file)) return ts.ScriptKind.TSX;
+  if (/\.[cm]?ts$/i.test(file)) return ts.ScriptKind.TS;
+  if (/\.jsx$/i.test(file)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+/** Parses `text` as `file` and returns its summary; never throws on bad syntax. */
+export function summarize(file: string, text: string, opts: SummarizeOptions = {}): FileSummary {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const walker = new Walker(sf);
+  walker.run();
+  const summary = new Finalizer(walker, opts.extra).run();
+  const sup = scanSuppressions(text, sf);
+  if (sup.file) summary.fileSuppressed = sup.file;
+  if (sup.lines.size) {
+    for (const f of summary.fns) {
+      for (const c of f.calls) {
+        const rules = sup.lines.get(c.line);
+        if (rules) c.suppressed = rules;
+      }
+    }
+  }
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+    .parseDiagnostics;
+  const first = diags?.[0];
+  if (first) {
+    const line = sf.getLineAndCharacterOfPosition(first.start).line + 1;
+    const msg = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    summary.notes.push({
+      file,
+      kind: 'partial',
+      reason: `syntax error at line ${line}: ${msg} (analysed as far as it parses)`,
+    });
+  }
+  return summary;
+}

@@ -1,0 +1,208 @@
+/**
+ * Syntactic value resolution inside one file: which module export, local function or regular
+ * expression an expression denotes. Bindings are recorded during the walk and evaluated lazily
+ * afterwards, so hoisted functions and later declarations resolve too.
+ */
+import { ts } from 'ts-morph';
+
+/** What an expression stands for, as far as syntax can tell. */
+export type Value =
+  /** A module export path: `fs` + [`readFileSync`]; relative specifiers are project modules. */
+  | { k: 'mod'; module: string; path: string[] }
+  | { k: 'fn'; fn: number }
+  | { k: 'obj'; node: ts.ObjectLiteralExpression; scope: Scope }
+  | { k: 'regex'; source: string; flags: string };
+
+export type Binding =
+  | { k: 'value'; value: Value }
+  /** `const x = expr` or a destructured part of it (`path` picks the property). */
+  | { k: 'expr'; expr: ts.Expression; scope: Scope; path: string[] }
+  /** Parameters, catch variables, anything syntax cannot follow: shadows outer names. */
+  | { k: 'opaque' };
+
+/** A lexical scope (function-level; block scopes are folded into their function). */
+export class Scope {
+  readonly vars = new Map<string, Binding>();
+  /** Methods of the class whose method this scope belongs to, for `this.m()`. */
+  classMethods?: Map<string, number>;
+  constructor(readonly parent: Scope | undefined) {}
+
+  lookup(name: string): Binding | undefined {
+    const b = this.vars.get(name);
+    return b ?? this.parent?.lookup(name);
+  }
+
+  thisMethods(): Map<string, number> | undefined {
+    return this.classMethods ?? this.parent?.thisMethods();
+  }
+}
+
+/** Normalises a module specifier: drops `node:`, maps `fs/promises` to `fs` + `promises`. */
+export function moduleValue(spec: string, path: string[] = []): Value {
+  let m = spec.startsWith('node:') ? spec.slice(5) : spec;
+  const sub = /^(fs|dns|stream|timers|readline)\/promises$/.exec(m);
+  const prefix: string[] = [];
+  if (sub) {
+    m = sub[1]!;
+    prefix.push('promises');
+  }
+  return { k: 'mod', module: m, path: [...prefix, ...path] };
+}
+
+export function isRelative(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/');
+}
+
+/** Strips parentheses, `as`, `!`, `satisfies`, `await` (await on a module value is the value). */
+export function unwrap(e: ts.Expression): ts.Expression {
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isAwaitExpression(e)
+    ) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+/** The string of a literal or a no-substitution template, else undefined. */
+export function stringOf(e: ts.Node | undefined): string | undefined {
+  if (!e) return undefined;
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  return undefined;
+}
+
+/** Evaluates expressions to values, with a per-binding memo and a cycle guard. */
+export class Evaluator {
+  private readonly memo = new Map<Binding, Value | undefined>();
+  private readonly busy = new Set<Binding>();
+
+  constructor(private readonly fnOf: Map<ts.Node, number>) {}
+
+  binding(b: Binding): Value | undefined {
+    if (b.k === 'value') return b.value;
+    if (b.k === 'opaque') return undefined;
+    if (this.memo.has(b)) return this.memo.get(b);
+    if (this.busy.has(b)) return undefined;
+    this.busy.add(b);
+    let v = this.eval(b.expr, b.scope);
+    for (const p of b.path) v = v && this.member(v, p);
+    this.busy.delete(b);
+    this.memo.set(b, v);
+    return v;
+  }
+
+  /** The value of `v.name`. */
+  member(v: Value, name: string): Value | undefined {
+    if (v.k === 'mod') return { k: 'mod', module: v.module, path: [...v.path, name] };
+    if (v.k === 'obj') return this.objectProperty(v.node, v.scope, name);
+    return undefined;
+  }
+
+  eval(e: ts.Expression, scope: Scope): Value | undefined {
+    e = unwrap(e);
+    if (ts.isIdentifier(e)) return this.identifier(e.text, scope);
+    if (ts.isPropertyAccessExpression(e)) {
+      const base = this.eval(e.expression, scope);
+      return base && this.member(base, e.name.text);
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const key = stringOf(e.argumentExpression);
+      const base = key === undefined ? undefined : this.eval(e.expression, scope);
+      return base && key !== undefined ? this.member(base, key) : undefined;
+    }
+    if (ts.isCallExpression(e)) return this.call(e, scope);
+    if (ts.isNewExpression(e)) {
+      const ctor = unwrap(e.expression);
+      if (ts.isIdentifier(ctor) && ctor.text === 'RegExp' && !scope.lookup('RegExp')) {
+        return regexFromArgs(e.arguments ?? ts.factory.createNodeArray());
+      }
+      const c = this.eval(ctor, scope);
+      return c?.k === 'mod' ? { ...c, path: [...c.path, '()'] } : undefined;
+    }
+    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e)) {
+      const fn = this.fnOf.get(e);
+      return fn === undefined ? undefined : { k: 'fn', fn };
+    }
+    if (ts.isObjectLiteralExpression(e)) return { k: 'obj', node: e, scope };
+    if (ts.isRegularExpressionLiteral(e)) return regexValue(e.text);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+      return this.eval(e.left, scope) ?? this.eval(e.right, scope);
+    }
+    return undefined;
+  }
+
+  private identifier(name: string, scope: Scope): Value | undefined {
+    const b = scope.lookup(name);
+    if (b) return this.binding(b);
+    // Unbound names are globals.
+    if (name === 'Atomics') return { k: 'mod', module: '<global>', path: ['Atomics'] };
+    return undefined;
+  }
+
+  private call(e: ts.CallExpression, scope: Scope): Value | undefined {
+    const callee = unwrap(e.expression);
+    const arg0 = e.arguments[0];
+    if (ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require')) {
+      const spec = stringOf(arg0);
+      return spec === undefined ? undefined : moduleValue(spec);
+    }
+    if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+      const spec = stringOf(arg0);
+      return spec === undefined ? undefined : moduleValue(spec);
+    }
+    if (ts.isIdentifier(callee) && callee.text === 'RegExp' && !scope.lookup('RegExp')) {
+      return regexFromArgs(e.arguments);
+    }
+    const c = this.eval(callee, scope);
+    if (c?.k !== 'mod') return undefined;
+    // util.promisify(fs.readFile) is still fs.readFile for the threadpool rule.
+    if (c.module === 'util' && c.path.join('.') === 'promisify' && arg0) {
+      return this.eval(arg0, scope);
+    }
+    return { ...c, path: [...c.path, '()'] };
+  }
+
+  private objectProperty(
+    node: ts.ObjectLiteralExpression,
+    scope: Scope,
+    name: string,
+  ): Value | undefined {
+    for (const p of node.properties) {
+      const key = p.name && propertyName(p.name);
+      if (key !== name) continue;
+      if (ts.isPropertyAssignment(p)) return this.eval(p.initializer, scope);
+      if (ts.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
+      if (ts.isMethodDeclaration(p)) {
+        const fn = this.fnOf.get(p);
+        return fn === undefined ? undefined : { k: 'fn', fn };
+      }
+    }
+    return undefined;
+  }
+}
+
+export function propertyName(n: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) return n.text;
+  if (ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
+  return undefined;
+}
+
+function regexValue(text: string): Value | undefined {
+  const end = text.lastIndexOf('/');
+  if (end <= 0) return undefined;
+  return { k: 'regex', source: text.slice(1, end), flags: text.slice(end + 1) };
+}
+
+function regexFromArgs(args: ts.NodeArray<ts.Expression>): Value | undefined {
+  const source = stringOf(args[0]);
+  if (source === undefined) return undefined;
+  const flags = args[1] ? stringOf(args[1]) : '';
+  return flags === undefined ? undefined : { k: 'regex', source, flags };
+}

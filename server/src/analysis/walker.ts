@@ -1,0 +1,400 @@
+/**
+ * One pass over a file's raw TypeScript AST (no ts-morph wrappers: they cost ~3× the walk).
+ * Records functions, scopes and bindings, call expressions, exports and pattern hits; `finalize.ts`
+ * resolves them into a FileSummary once every declaration is known.
+ */
+import { ts } from 'ts-morph';
+import type { FnSummary, Span } from './summaryTypes';
+import {
+  Scope,
+  type Binding,
+  isRelative,
+  moduleValue,
+  propertyName,
+  stringOf,
+  unwrap,
+} from './values';
+import { busyWaitHit, isBusyWait } from './patterns';
+
+/** A call or `new` expression waiting for resolution. */
+export interface PendingCall {
+  node: ts.CallExpression | ts.NewExpression;
+  fn: number;
+  scope: Scope;
+  worker: boolean;
+}
+
+/** An export waiting for resolution: `name` = `expr` evaluated in `scope`. */
+export interface PendingExport {
+  name: string;
+  expr?: ts.Expression;
+  fn?: number;
+  scope: Scope;
+  /** `export { a } from './x'`: a re-export. */
+  from?: { spec: string; path: string[] };
+}
+
+/** Function node → how it was passed: as argument `index` of `call`, or called in place. */
+export interface CallbackUse {
+  call: ts.CallExpression | ts.NewExpression;
+  index: number;
+}
+
+type FnNode = ts.SignatureDeclaration & { body?: ts.Node };
+
+export class Walker {
+  readonly fns: FnSummary[] = [];
+  readonly fnNodes: FnNode[] = [];
+  readonly fnOf = new Map<ts.Node, number>();
+  readonly pending: PendingCall[] = [];
+  readonly exportsPending: PendingExport[] = [];
+  readonly stars: string[] = [];
+  readonly imports = new Set<string>();
+  readonly callbacks = new Map<number, CallbackUse>();
+  readonly top = new Scope(undefined);
+
+  constructor(readonly sf: ts.SourceFile) {
+    this.fns.push({
+      name: '(top level)',
+      line: 1,
+      column: 1,
+      parent: -1,
+      isAsync: false,
+      calls: [],
+    });
+    this.fnNodes.push(sf as unknown as FnNode);
+  }
+
+  run(): void {
+    for (const s of this.sf.statements) this.visit(s, 0, this.top, false);
+  }
+
+  span(node: ts.Node, end: ts.Node = node): Span {
+    const a = this.sf.getLineAndCharacterOfPosition(node.getStart(this.sf));
+    const b = this.sf.getLineAndCharacterOfPosition(end.getEnd());
+    return {
+      line: a.line + 1,
+      column: a.character + 1,
+      endLine: b.line + 1,
+      endColumn: b.character + 1,
+    };
+  }
+
+  private visit(node: ts.Node, fn: number, scope: Scope, worker: boolean): void {
+    switch (node.kind) {
+      case ts.SyntaxKind.ImportDeclaration:
+        return this.importDecl(node as ts.ImportDeclaration, scope);
+      case ts.SyntaxKind.ImportEqualsDeclaration:
+        return this.importEquals(node as ts.ImportEqualsDeclaration, scope);
+      case ts.SyntaxKind.ExportDeclaration:
+        return this.exportDecl(node as ts.ExportDeclaration, scope);
+      case ts.SyntaxKind.ExportAssignment: {
+        const e = node as ts.ExportAssignment;
+        this.exportsPending.push({
+          name: e.isExportEquals ? '=' : 'default',
+          expr: e.expression,
+          scope,
+        });
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration:
+        this.variable(node as ts.VariableDeclaration, scope);
+        break;
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        return this.classLike(node as ts.ClassLikeDeclaration, fn, scope, worker);
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor:
+      case ts.SyntaxKind.Constructor:
+        this.func(node as FnNode, fn, scope, worker);
+        return;
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression:
+        this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
+        break;
+      case ts.SyntaxKind.BinaryExpression:
+        this.assignment(node as ts.BinaryExpression, scope);
+        break;
+      case ts.SyntaxKind.IfStatement:
+        return this.ifStatement(node as ts.IfStatement, fn, scope, worker);
+      case ts.SyntaxKind.CatchClause: {
+        const v = (node as ts.CatchClause).variableDeclaration;
+        if (v) this.bindPattern(v.name, scope, { k: 'opaque' });
+        break;
+      }
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.ForStatement:
+        if (isBusyWait(node as ts.IterationStatement, this.sf)) this.busyWait(node, fn, worker);
+        break;
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+        return;
+    }
+    ts.forEachChild(node, (c) => this.visit(c, fn, scope, worker));
+  }
+
+  private busyWait(node: ts.Node, fn: number, worker: boolean): void {
+    if (worker) return;
+    const loop = node as ts.WhileStatement;
+    const end = ts.isForStatement(node) ? node.condition : loop.expression;
+    const s = this.span(node, end ?? node);
+    this.fns[fn]!.calls.push({
+      ...s,
+      endColumn: s.endColumn + 1,
+      name: 'busy-wait loop',
+      target: { kind: 'api', hit: busyWaitHit },
+    });
+  }
+
+  private importDecl(d: ts.ImportDeclaration, scope: Scope): void {
+    const spec = stringOf(d.moduleSpecifier);
+    const clause = d.importClause;
+    if (spec === undefined) return;
+    if (isRelative(spec)) this.imports.add(spec);
+    if (!clause || clause.isTypeOnly) return;
+    if (clause.name) {
+      scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
+    }
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) {
+      scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
+    } else if (nb) {
+      for (const el of nb.elements) {
+        if (el.isTypeOnly) continue;
+        const imported = (el.propertyName ?? el.name).text;
+        scope.vars.set(el.name.text, { k: 'value', value: moduleValue(spec, [imported]) });
+      }
+    }
+  }
+
+  private importEquals(d: ts.ImportEqualsDeclaration, scope: Scope): void {
+    const ref = d.moduleReference;
+    if (!ts.isExternalModuleReference(ref)) return;
+    const spec = stringOf(ref.expression);
+    if (spec === undefined) return;
+    if (isRelative(spec)) this.imports.add(spec);
+    scope.vars.set(d.name.text, { k: 'value', value: moduleValue(spec) });
+  }
+
+  private exportDecl(d: ts.ExportDeclaration, scope: Scope): void {
+    if (d.isTypeOnly) return;
+    const spec = stringOf(d.moduleSpecifier);
+    if (spec !== undefined && isRelative(spec)) this.imports.add(spec);
+    const clause = d.exportClause;
+    if (!clause) {
+      if (spec !== undefined) this.stars.push(spec);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) {
+      if (spec !== undefined) {
+        this.exportsPending.push({ name: clause.name.text, scope, from: { spec, path: [] } });
+      }
+      return;
+    }
+    for (const el of clause.elements) {
+      const local = (el.propertyName ?? el.name).text;
+      const name = el.name.text;
+      if (spec !== undefined) {
+        this.exportsPending.push({ name, scope, from: { spec, path: [local] } });
+      } else this.exportsPending.push({ name, scope, expr: el.propertyName ?? el.name });
+    }
+  }
+
+  private variable(d: ts.VariableDeclaration, scope: Scope): void {
+    if (d.initializer) {
+      this.bindPattern(d.name, scope, { k: 'expr', expr: d.initializer, scope, path: [] });
+    } else {
+      this.bindPattern(d.name, scope, { k: 'opaque' });
+    }
+    if (ts.isIdentifier(d.name) && isExported(d.parent?.parent)) {
+      this.exportsPending.push({ name: d.name.text, expr: d.name, scope });
+    }
+  }
+
+  /** Binds every name of a (destructuring) pattern; `{ a: b }` takes property `a` of the value. */
+  bindPattern(name: ts.BindingName, scope: Scope, b: Binding): void {
+    if (ts.isIdentifier(name)) {
+      scope.vars.set(name.text, b);
+      return;
+    }
+    for (const el of name.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      let sub: Binding = { k: 'opaque' };
+      if (b.k === 'expr' && ts.isObjectBindingPattern(name) && !el.dotDotDotToken) {
+        const key = el.propertyName
+          ? propertyName(el.propertyName)
+          : ts.isIdentifier(el.name)
+            ? el.name.text
+            : undefined;
+        if (key !== undefined) sub = { ...b, path: [...b.path, key] };
+      }
+      this.bindPattern(el.name, scope, sub);
+    }
+  }
+
+  private classLike(c: ts.ClassLikeDeclaration, fn: number, scope: Scope, worker: boolean): void {
+    const cls = c.name?.text ?? 'class';
+    if (c.name && ts.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
+    const methods = new Map<string, number>();
+    const inner = new Scope(scope);
+    inner.classMethods = methods;
+    for (const m of c.members) {
+      if (ts.isPropertyDeclaration(m) && m.initializer) {
+        const init = unwrap(m.initializer);
+        this.visit(m.initializer, fn, inner, worker);
+        const idx = this.fnOf.get(init);
+        const key = propertyName(m.name);
+        if (idx !== undefined && key) {
+          methods.set(key, idx);
+          this.fns[idx]!.name = `${cls}.${key}`;
+        }
+        continue;
+      }
+      this.visit(m, fn, inner, worker);
+      const idx = this.fnOf.get(m);
+      const key = m.name && propertyName(m.name);
+      if (idx !== undefined) {
+        const shown = ts.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
+        this.fns[idx]!.name = `${cls}.${shown}`;
+        if (key) methods.set(key, idx);
+      }
+    }
+    if (c.heritageClauses) for (const h of c.heritageClauses) this.visit(h, fn, scope, worker);
+  }
+
+  private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
+    const idx = this.fns.length;
+    const at = this.span(node);
+    const isAsync = hasAsync(node);
+    this.fns.push({
+      name: fnName(node, this.sf),
+      line: at.line,
+      column: at.column,
+      parent,
+      isAsync,
+      calls: [],
+    });
+    if (worker) this.fns[idx]!.worker = true;
+    this.fnNodes.push(node);
+    this.fnOf.set(node, idx);
+    if (ts.isFunctionDeclaration(node) && node.name) {
+      scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
+      if (isExported(node)) {
+        const isDefault = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+        this.exportsPending.push({ name: isDefault ? 'default' : node.name.text, fn: idx, scope });
+      }
+    }
+    this.noteCallbackUse(node, idx);
+    const inner = new Scope(scope);
+    if (ts.isFunctionExpression(node) && node.name) {
+      inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
+    }
+    for (const p of node.parameters) this.param(p, inner);
+    if (node.body) this.visit(node.body, idx, inner, worker);
+  }
+
+  /** Records that a function literal is an argument of a call (or the callee of an IIFE). */
+  private noteCallbackUse(node: ts.Node, idx: number): void {
+    let child: ts.Node = node;
+    let parent = node.parent;
+    while (parent && ts.isParenthesizedExpression(parent)) {
+      child = parent;
+      parent = parent.parent;
+    }
+    if (!parent || !(ts.isCallExpression(parent) || ts.isNewExpression(parent))) return;
+    const index = parent.arguments ? parent.arguments.indexOf(child as ts.Expression) : -1;
+    if (index >= 0 || parent.expression === child) this.callbacks.set(idx, { call: parent, index });
+  }
+
+  /** Parameters shadow outer names, except ones typed or named as an injected `fs`. */
+  private param(p: ts.ParameterDeclaration, scope: Scope): void {
+    const t = p.type;
+    if (t && ts.isTypeQueryNode(t) && ts.isIdentifier(t.exprName)) {
+      this.bindPattern(p.name, scope, {
+        k: 'expr',
+        expr: t.exprName as ts.Identifier,
+        scope: scope.parent ?? scope,
+        path: [],
+      });
+      return;
+    }
+    if (t && ts.isImportTypeNode(t) && t.isTypeOf && ts.isLiteralTypeNode(t.argument)) {
+      const spec = stringOf(t.argument.literal);
+      if (spec !== undefined) {
+        return this.bindPattern(p.name, scope, { k: 'value', value: moduleValue(spec) });
+      }
+    }
+    if (!t && ts.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
+      scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
+      return;
+    }
+    this.bindPattern(p.name, scope, { k: 'opaque' });
+  }
+
+  /** `module.exports = x`, `exports.a = x`, `module.exports.a = x`. */
+  private assignment(b: ts.BinaryExpression, scope: Scope): void {
+    if (b.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const left = unwrap(b.left);
+    const text =
+      ts.isPropertyAccessExpression(left) || ts.isIdentifier(left) ? left.getText(this.sf) : '';
+    if (text === 'module.exports') {
+      this.exportsPending.push({ name: '=', expr: b.right, scope });
+    } else {
+      const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(text);
+      if (m) this.exportsPending.push({ name: m[1]!, expr: b.right, scope });
+    }
+  }
+
+  /** `if (!isMainThread) { … }` runs in a worker thread: its calls are not event-loop findings. */
+  private ifStatement(s: ts.IfStatement, fn: number, scope: Scope, worker: boolean): void {
+    const cond = unwrap(s.expression);
+    const isMain = (e: ts.Expression) => /(^|\.)isMainThread$/.test(unwrap(e).getText(this.sf));
+    const negated =
+      ts.isPrefixUnaryExpression(cond) &&
+      cond.operator === ts.SyntaxKind.ExclamationToken &&
+      isMain(cond.operand);
+    const positive = !negated && isMain(cond);
+    this.visit(s.expression, fn, scope, worker);
+    this.visit(s.thenStatement, fn, scope, worker || negated);
+    if (s.elseStatement) this.visit(s.elseStatement, fn, scope, worker || positive);
+  }
+}
+
+function hasAsync(node: ts.Node): boolean {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return !!mods?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+function isExported(node: ts.Node | undefined): boolean {
+  if (!node || !ts.canHaveModifiers(node)) return false;
+  return !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/** A readable name for a function: its own name, the variable or property it is assigned to. */
+function fnName(node: FnNode, sf: ts.SourceFile): string {
+  if (node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
+    return node.name.text;
+  }
+  let p = node.parent;
+  while (p && ts.isParenthesizedExpression(p)) p = p.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && ts.isPropertyAssignment(p)) return propertyName(p.name) ?? '(anonymous)';
+  if (p && ts.isBinaryExpression(p)) {
+    return p.left.getText(sf).replace(/^module\.exports\.|^exports\./, '');
+  }
+  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== node) {
+    return `${short(p.expression.getText(sf))} callback`;
+  }
+  return '(anonymous)';
+}
+
+/** Callee text on one line, at most 40 characters. */
+export function short(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+}

@@ -1,0 +1,165 @@
+/**
+ * StaticWorkspace: the incremental engine. Files on disk plus open buffers that override them;
+ * each file's summary is cached by content and config, so an edit re-parses one file and the
+ * cheap cross-file phase (Linker) recomputes findings from summaries.
+ */
+import * as path from 'node:path';
+import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
+import { Linker } from './linker';
+import { summarize } from './summarize';
+import type { FileSummary } from './summaryTypes';
+import type { FileNote, Finding, LoopLensConfig } from './types';
+
+export interface StaticWorkspaceOptions {
+  roots: string[];
+  config?: LoopLensConfig | ((file: string) => LoopLensConfig | undefined);
+  /** Reserved: ask the TypeScript checker for calls syntax cannot settle (TS files). */
+  useTypeChecker?: boolean;
+}
+
+interface Entry {
+  summary?: FileSummary;
+  note?: FileNote;
+  /** Config-dependent part of the cache key (the extra `blocking` entries). */
+  configKey: string;
+}
+
+export class StaticWorkspace {
+  private readonly roots: string[];
+  private readonly configOf: (file: string) => LoopLensConfig | undefined;
+  private files: string[] | undefined;
+  private readonly listNotes: FileNote[] = [];
+  private readonly overlays = new Map<string, string>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly dirty = new Set<string>();
+  private linker: Linker | undefined;
+
+  constructor(opts: StaticWorkspaceOptions) {
+    this.roots = opts.roots.map((r) => path.resolve(r));
+    const c = opts.config;
+    this.configOf = typeof c === 'function' ? c : () => c;
+  }
+
+  /** JS/TS files under the roots (node_modules, .git and config `ignore` globs left out). */
+  listFiles(): string[] {
+    if (!this.files) {
+      this.listNotes.length = 0;
+      const ignored = (file: string) => {
+        const cfg = this.configOf(file);
+        const base = this.roots.find((r) => file.startsWith(r)) ?? path.dirname(file);
+        return ignoreMatcher(base, cfg?.ignore)(file);
+      };
+      const listed = new Set(listSourceFiles(this.roots, ignored, this.listNotes));
+      for (const f of this.overlays.keys()) listed.add(f);
+      this.files = [...listed].sort();
+    }
+    return this.files;
+  }
+
+  /** Re-reads the folder listing and every file from disk (after changes outside the editor). */
+  refresh(): void {
+    this.files = undefined;
+    for (const f of this.entries.keys()) this.dirty.add(f);
+  }
+
+  /** An open or changed buffer: its text overrides the disk. */
+  setFileText(file: string, text: string): void {
+    const abs = path.resolve(file);
+    this.overlays.set(abs, text);
+    this.dirty.add(abs);
+    if (this.files && !this.files.includes(abs) && isSourceFile(abs)) {
+      this.files = [...this.files, abs].sort();
+    }
+  }
+
+  /** The buffer is closed: back to the disk contents. */
+  closeFile(file: string): void {
+    const abs = path.resolve(file);
+    this.overlays.delete(abs);
+    this.dirty.add(abs);
+  }
+
+  /** The file is gone. */
+  removeFile(file: string): void {
+    const abs = path.resolve(file);
+    this.overlays.delete(abs);
+    this.entries.delete(abs);
+    this.dirty.delete(abs);
+    if (this.files) this.files = this.files.filter((f) => f !== abs);
+    this.linker = undefined;
+  }
+
+  /**
+   * Findings per file for all files (or the given ones). Re-parses only files that changed;
+   * findings of other files that depend on them through the call graph follow automatically.
+   */
+  analyze(
+    files?: string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Map<string, Finding[]> {
+    const all = this.listFiles();
+    this.update(all, onProgress);
+    const linker = (this.linker ??= new Linker(this.summaries(), this.configOf));
+    const out = new Map<string, Finding[]>();
+    for (const f of files ? files.map((x) => path.resolve(x)) : all) {
+      const e = this.entries.get(f);
+      out.set(f, e?.summary ? linker.findings(f) : []);
+    }
+    return out;
+  }
+
+  /** Files the engine could not fully analyse (partial, skipped, unreadable). */
+  notes(): FileNote[] {
+    const out = [...this.listNotes];
+    for (const e of this.entries.values()) {
+      if (e.note) out.push(e.note);
+      if (e.summary) out.push(...e.summary.notes);
+    }
+    return out;
+  }
+
+  /** The cached summary of a file (after `analyze`), for hosts that want more detail. */
+  summaryOf(file: string): FileSummary | undefined {
+    return this.entries.get(path.resolve(file))?.summary;
+  }
+
+  private update(all: string[], onProgress?: (done: number, total: number) => void): void {
+    const todo = all.filter((f) => {
+      const e = this.entries.get(f);
+      return !e || this.dirty.has(f) || e.configKey !== this.configKey(f);
+    });
+    let done = 0;
+    for (const f of todo) {
+      this.entries.set(f, this.load(f));
+      this.dirty.delete(f);
+      onProgress?.(++done, todo.length);
+    }
+    if (todo.length) this.linker = undefined;
+  }
+
+  private configKey(file: string): string {
+    const b = this.configOf(file)?.blocking;
+    return b?.length ? JSON.stringify(b) : '';
+  }
+
+  private load(file: string): Entry {
+    const configKey = this.configKey(file);
+    const overlay = this.overlays.get(file);
+    const src = overlay !== undefined ? checkText(file, overlay) : readSource(file);
+    if ('note' in src) return { note: src.note, configKey };
+    try {
+      const summary = summarize(file, src.text, { extra: this.configOf(file)?.blocking });
+      return { summary, configKey };
+    } catch (e) {
+      // An engine bug on one file must not lose the others.
+      const reason = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      return { note: { file, kind: 'error', reason }, configKey };
+    }
+  }
+
+  private summaries(): Map<string, FileSummary> {
+    const m = new Map<string, FileSummary>();
+    for (const [f, e] of this.entries) if (e.summary) m.set(f, e.summary);
+    return m;
+  }
+}
