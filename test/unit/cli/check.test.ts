@@ -1,0 +1,193 @@
+/**
+ * `loop-lens check` as a user runs it: the bundled CLI in its own process, on small projects
+ * written to a temp folder. Checks stdout, exit codes, the JSON and SARIF shapes and bad input.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { buildCli, makeProject, runCli } from './cliHarness';
+
+interface JsonOut {
+  findings: {
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    rule: string;
+    severity: string;
+    api: string;
+    chain: { file: string; line: number; name: string }[];
+  }[];
+  filesAnalyzed: number;
+  durationMs: number;
+}
+
+/** An async handler → render() → loadTemplate() → readFileSync across files, and startup reads. */
+const service = {
+  'src/server.ts': [
+    "import { readFileSync } from 'node:fs';",
+    "import { render } from './views';",
+    "const config = JSON.parse(readFileSync('config.json', 'utf8'));",
+    'export async function handle(name: string): Promise<string> {',
+    '  return render(name, config);',
+    '}',
+    '',
+  ].join('\n'),
+  'src/views.ts': [
+    "import * as fs from 'fs';",
+    'export function loadTemplate(name: string): string {',
+    "  return fs.readFileSync(`views/${name}.html`, 'utf8');",
+    '}',
+    'export function render(name: string, vars: unknown): string {',
+    '  return loadTemplate(name) + JSON.stringify(vars);',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+const clean = {
+  'src/ok.ts': [
+    "import { promises as fsp, readFileSync } from 'node:fs';",
+    "const banner = readFileSync('banner.txt', 'utf8');",
+    'export async function read(p: string): Promise<string> {',
+    "  return banner + (await fsp.readFile(p, 'utf8'));",
+    '}',
+    '',
+  ].join('\n'),
+};
+
+describe('loop-lens check', () => {
+  let project: string;
+  let cleanProject: string;
+
+  before(async () => {
+    await buildCli();
+    project = makeProject(service);
+    cleanProject = makeProject(clean);
+  });
+
+  test('JSON: the indirect finding at the async call site with its chain, not the startup read', async () => {
+    const run = await runCli(['check', 'src', '--format', 'json'], { cwd: project });
+    assert.equal(run.code, 1, run.stderr);
+    const out = JSON.parse(run.stdout) as JsonOut;
+    assert.equal(out.filesAnalyzed, 2);
+    assert.equal(typeof out.durationMs, 'number');
+    assert.equal(out.findings.length, 1, run.stdout);
+    const [f] = out.findings;
+    assert.equal(f.file, join(project, 'src', 'server.ts'));
+    assert.equal(f.line, 5);
+    assert.equal(f.rule, 'sync-fs');
+    assert.equal(f.severity, 'warning');
+    assert.ok(f.endLine >= f.line && f.column >= 1);
+    assert.deepEqual(
+      f.chain.map((s) => s.name).slice(-2),
+      ['loadTemplate', 'fs.readFileSync'],
+      JSON.stringify(f.chain),
+    );
+    const last = f.chain[f.chain.length - 1];
+    assert.deepEqual([last.file, last.line], [join(project, 'src', 'views.ts'), 3]);
+  });
+
+  test('text: grouped by file, chain indented, summary line, no colour when piped', async () => {
+    const run = await runCli(['check'], { cwd: project });
+    assert.equal(run.code, 1, run.stderr);
+    const lines = run.stdout.split('\n');
+    const at = lines.indexOf(join('src', 'server.ts'));
+    assert.ok(at >= 0, run.stdout);
+    assert.match(lines[at + 1], /^ {2}5:\d+ +warning {2}.+ {2}sync-fs$/);
+    assert.match(
+      lines[at + 2],
+      /^ {4,}via .*loadTemplate \(src\/views\.ts:\d+\) → fs\.readFileSync \(src\/views\.ts:3\)$/,
+    );
+    assert.match(run.stdout, /✖ 1 problem \(0 errors, 1 warning, 0 infos\)/);
+    assert.ok(!run.stdout.includes('\u001b['), 'no ANSI escapes when stdout is not a terminal');
+  });
+
+  test('a clean project exits 0 with a clean message', async () => {
+    const run = await runCli(['check', '.'], { cwd: cleanProject });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /No blocking calls found \(1 file analysed\)/);
+  });
+
+  test('--fail-on decides the exit code', async () => {
+    const code = async (level: string): Promise<number> =>
+      (await runCli(['check', '--format', 'json', '--fail-on', level], { cwd: project })).code;
+    assert.equal(await code('error'), 0);
+    assert.equal(await code('warning'), 1);
+    assert.equal(await code('info'), 1);
+    assert.equal(await code('none'), 0);
+  });
+
+  test('SARIF 2.1.0 with rules, a located result and the chain as a codeFlow', async () => {
+    const run = await runCli(['check', 'src', '--format', 'sarif'], { cwd: project });
+    assert.equal(run.code, 1, run.stderr);
+    const log = JSON.parse(run.stdout);
+    assert.equal(log.version, '2.1.0');
+    assert.ok(log.$schema);
+    const run0 = log.runs[0];
+    assert.equal(run0.tool.driver.name, 'loop-lens');
+    const [r] = run0.results;
+    const rule = run0.tool.driver.rules[r.ruleIndex];
+    assert.equal(rule.id, 'sync-fs');
+    assert.match(rule.helpUri, /\/docs\/rules\/sync-fs\.md$/);
+    assert.equal(rule.defaultConfiguration.level, 'warning');
+    const loc = r.locations[0].physicalLocation;
+    assert.deepEqual(loc.artifactLocation, { uri: 'src/server.ts', uriBaseId: '%SRCROOT%' });
+    assert.equal(loc.region.startLine, 5);
+    assert.ok(r.codeFlows[0].threadFlows[0].locations.length >= 2);
+    assert.ok(r.relatedLocations.length >= 2);
+  });
+
+  test('the config file found above the folder changes severities', async () => {
+    const dir = makeProject({
+      ...service,
+      '.looplensrc.json': '{ "severity": { "sync-fs": "error" } }',
+    });
+    const run = await runCli(['check', 'src', '--format', 'json', '--fail-on', 'error'], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as JsonOut).findings[0].severity, 'error');
+    const off = makeProject({
+      ...service,
+      'package.json': '{ "loopLens": { "severity": { "sync-io": "off" } } }',
+    });
+    const quiet = await runCli(['check', 'src', '--format', 'json'], { cwd: off });
+    assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+    assert.equal((JSON.parse(quiet.stdout) as JsonOut).findings.length, 0);
+  });
+
+  test('a bad config exits 2 naming the file and the key', async () => {
+    const dir = makeProject({
+      ...service,
+      '.looplensrc.json': '{ "severity": { "sync-fs": "loud" } }',
+    });
+    const run = await runCli(['check', 'src'], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.ok(run.stderr.includes(join(dir, '.looplensrc.json')), run.stderr);
+    assert.match(run.stderr, /"severity\.sync-fs" must be one of/);
+  });
+
+  test('--config with a missing file exits 2', async () => {
+    const run = await runCli(['check', '--config', 'nope.json'], { cwd: project });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /nope\.json: config file not found/);
+  });
+
+  test('a nonexistent path exits 2 and says which', async () => {
+    const run = await runCli(['check', 'src', 'no/such/dir'], { cwd: project });
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /no such file or folder: .*no\/such\/dir/);
+  });
+
+  test('an unknown --format or --fail-on is a usage error (exit 2)', async () => {
+    const format = await runCli(['check', '--format', 'xml'], { cwd: project });
+    assert.equal(format.code, 2);
+    assert.match(format.stderr, /xml/);
+    const failOn = await runCli(['check', '--fail-on', 'warn'], { cwd: project });
+    assert.equal(failOn.code, 2);
+  });
+});
