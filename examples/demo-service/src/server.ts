@@ -48,5 +48,8 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections(); // keep-alive clients would otherwise hold close() open
+  });
 }
