@@ -1,0 +1,122 @@
+/**
+ * The small agent the recorder installs in the target with one `Runtime.evaluate`: a timer
+ * heartbeat that reports real loop lag through a `Runtime.addBinding` function, an
+ * event-loop-delay histogram, and a `metrics()` call the recorder polls once a second.
+ *
+ * It talks only when something happened (a heartbeat gap longer than the threshold), plus, in
+ * watch mode, a "tick" every ~threshold/2 so the recorder notices a loop that is blocked right
+ * now. It removes itself on `dispose()` and also when nobody polled it for `leaseTicks` loop
+ * turns, so a recorder that died without cleaning up leaves nothing running for long.
+ */
+
+export interface AgentConfig {
+  /** Global name of the agent object; unique per recorder so two recorders do not collide. */
+  key: string;
+  /** Global name of the binding (`Runtime.addBinding`). */
+  binding: string;
+  thresholdMs: number;
+  /** Heartbeat period. */
+  tickMs: number;
+  /** Watch mode: send a tick at least this often (0 = never). */
+  tickEveryMs: number;
+  /** Self-removal after this many heartbeats without a `metrics()` poll. */
+  leaseTicks: number;
+}
+
+/** What the binding carries; times are the target's monotonic clock in microseconds. */
+export type AgentMessage = { type: 'gap'; s: number; e: number } | { type: 'tick'; t: number };
+
+/** The answer of the install expression. */
+export interface AgentHello {
+  t: number;
+  pid: number;
+  version: string;
+  argv: string[];
+  execArgv: string[];
+  platform: string;
+}
+
+/** One poll of `metrics()`; delays in ms. */
+export interface AgentMetrics {
+  t: number;
+  p50: number;
+  p99: number;
+  max: number;
+  elu: number;
+  heapUsed: number;
+  res: Record<string, number>;
+}
+
+export const AGENT_SOURCE_URL = 'loop-lens-agent.js';
+
+/** The expression that installs the agent; evaluate with `includeCommandLineAPI` for `require`. */
+export function agentInstallExpression(cfg: AgentConfig): string {
+  return `(function () {
+  const cfg = ${JSON.stringify(cfg)};
+  const g = globalThis;
+  const req = typeof require === 'function' ? require : g.process.mainModule && g.process.mainModule.require.bind(g.process.mainModule);
+  const { monitorEventLoopDelay, performance } = req('perf_hooks');
+  const send = g[cfg.binding];
+  const now = () => Number(process.hrtime.bigint() / 1000n);
+  const hello = () => JSON.stringify({ t: now(), pid: process.pid, version: process.version, argv: process.argv, execArgv: process.execArgv, platform: process.platform });
+  if (g[cfg.key]) return hello();
+  const hist = monitorEventLoopDelay({ resolution: 10 });
+  hist.enable();
+  let elu = performance.eventLoopUtilization();
+  let last = now(), lastSent = last, unpolled = 0;
+  const thresholdUs = cfg.thresholdMs * 1000, tickEveryUs = cfg.tickEveryMs * 1000;
+  const timer = setInterval(function loopLensHeartbeat() {
+    const t = now();
+    if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t })); lastSent = t; }
+    else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
+    last = t;
+    if (++unpolled > cfg.leaseTicks) api.dispose();
+  }, cfg.tickMs);
+  timer.unref();
+  const api = {
+    metrics() {
+      unpolled = 0;
+      const u = performance.eventLoopUtilization(elu);
+      elu = performance.eventLoopUtilization();
+      const res = {};
+      for (const r of process.getActiveResourcesInfo()) res[r] = (res[r] || 0) + 1;
+      const m = { t: now(), p50: hist.percentile(50) / 1e6, p99: hist.percentile(99) / 1e6, max: hist.max / 1e6, elu: u.utilization, heapUsed: process.memoryUsage().heapUsed, res };
+      hist.reset();
+      return JSON.stringify(m);
+    },
+    dispose() {
+      clearInterval(timer);
+      hist.disable();
+      delete g[cfg.key];
+      delete g[cfg.binding];
+    },
+  };
+  Object.defineProperty(g, cfg.key, { value: api, configurable: true, enumerable: false, writable: true });
+  return hello();
+})()
+//# sourceURL=${AGENT_SOURCE_URL}`;
+}
+
+/** Removes the agent and the binding function; safe when they are already gone. */
+export function agentDisposeExpression(cfg: Pick<AgentConfig, 'key' | 'binding'>): string {
+  const k = JSON.stringify(cfg.key);
+  const b = JSON.stringify(cfg.binding);
+  return `(function () { const g = globalThis; if (g[${k}]) g[${k}].dispose(); delete g[${b}]; return true; })()`;
+}
+
+export function agentMetricsExpression(cfg: Pick<AgentConfig, 'key'>): string {
+  const k = JSON.stringify(cfg.key);
+  return `globalThis[${k}] ? globalThis[${k}].metrics() : ''`;
+}
+
+/** Parses a binding payload; `undefined` for anything that is not ours. */
+export function parseAgentMessage(payload: string): AgentMessage | undefined {
+  try {
+    const m = JSON.parse(payload) as AgentMessage;
+    if (m.type === 'gap' && typeof m.s === 'number' && typeof m.e === 'number') return m;
+    if (m.type === 'tick') return m;
+  } catch {
+    // Not ours.
+  }
+  return undefined;
+}

@@ -1,0 +1,168 @@
+/**
+ * Turns profile nodes (profile mode) or paused call frames (watch mode) into the stall's stack,
+ * mapped through source maps, and picks the blame: the deepest frame in the user's own code
+ * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
+ */
+import type { Blame, StackFrame, StallKind } from '../shared/protocol/runtime';
+import { findCallLine } from './callSite';
+import type { ProfileStore, StoreNode } from './profileStore';
+import type { SourceMapResolver } from './sourceMaps';
+import { isLocalFile, urlToPath } from './sourceMaps';
+import { isAgentFrame, isSyncIoFrame } from './stallAnalysis';
+
+/** A frame before mapping: 0-based generated position. */
+export interface RawFrame {
+  functionName: string;
+  url: string;
+  line0: number;
+  col0: number;
+  /** Profile node: the position is where the function is defined, not the executing line. */
+  isDefinition: boolean;
+  nodeId?: number;
+}
+
+export interface Attribution {
+  stack: StackFrame[];
+  blame?: Blame;
+}
+
+type Rank = 0 | 1 | 2; // 2 = user code, 1 = node_modules, 0 = neither
+
+export class Attributor {
+  constructor(
+    private readonly resolver: SourceMapResolver,
+    private readonly roots: { localRoot?: string; remoteRoot?: string } = {},
+  ) {}
+
+  private toPath(url: string): string {
+    const p = urlToPath(url);
+    const { localRoot, remoteRoot } = this.roots;
+    if (localRoot && remoteRoot && p.startsWith(remoteRoot)) {
+      return localRoot + p.slice(remoteRoot.length);
+    }
+    return p;
+  }
+
+  rank(url: string): Rank {
+    if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
+    const p = this.toPath(url);
+    if (!p || p.startsWith('node:') || p.startsWith('evalmachine')) return 0;
+    return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
+  }
+
+  /** Index of the blamed frame (innermost first): deepest user frame, else deepest dependency. */
+  blameIndex(frames: Array<{ url: string }>): number | undefined {
+    let dep: number | undefined;
+    for (let i = 0; i < frames.length; i++) {
+      const r = this.rank(frames[i].url);
+      if (r === 2) return i;
+      if (r === 1 && dep === undefined) dep = i;
+    }
+    return dep;
+  }
+
+  /** The stack of the stall window: the heaviest blamed frame's heaviest leaf. */
+  async fromProfile(
+    store: ProfileStore,
+    weights: Map<number, number>,
+    startUs: number,
+    endUs: number,
+  ): Promise<Attribution> {
+    const byBlame = new Map<string, { w: number; leaf: number; leafW: number }>();
+    for (const [id, w] of weights) {
+      const stack = store.stackOf(id);
+      const leafName = stack[0]?.callFrame.functionName ?? '';
+      if (!stack.length || leafName === '(idle)' || isAgentFrame(stack[0].callFrame.url)) continue;
+      const bi = this.blameIndex(stack.map((n) => n.callFrame));
+      const key = bi === undefined ? 'none' : String(stack[bi].id);
+      // Frames without a stack (GC, program) count for the kind, not for the blame.
+      if (key === 'none' && stack.length === 1) continue;
+      const e = byBlame.get(key) ?? { w: 0, leaf: id, leafW: -1 };
+      e.w += w;
+      if (w > e.leafW) {
+        e.leaf = id;
+        e.leafW = w;
+      }
+      byBlame.set(key, e);
+    }
+    let best: { w: number; leaf: number } | undefined;
+    for (const e of byBlame.values()) if (!best || e.w > best.w) best = e;
+    if (!best) return { stack: [] };
+    const nodes = store.stackOf(best.leaf);
+    const raw = nodes.map((n) => nodeFrame(n));
+    const leafLine = hottestLine(store.lineTicks(best.leaf, startUs, endUs));
+    return this.map(raw, leafLine);
+  }
+
+  /** Watch mode: frames of a `Debugger.paused` event, positions already exact. */
+  fromPaused(frames: RawFrame[]): Promise<Attribution> {
+    return this.map(
+      frames.filter((f) => !isAgentFrame(f.url)),
+      undefined,
+    );
+  }
+
+  private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
+    const stack: StackFrame[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      stack.push(await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined));
+    }
+    const bi = this.blameIndex(raw);
+    return { stack, ...(bi !== undefined ? { blame: stack[bi] } : {}) };
+  }
+
+  private async mapFrame(
+    raw: RawFrame[],
+    i: number,
+    leafLine1: number | undefined,
+  ): Promise<StackFrame> {
+    const f = raw[i];
+    const functionName = f.functionName || '(anonymous)';
+    const file = this.toPath(f.url);
+    if (!file) return { functionName, file: '(native)', line: 0, column: 0 };
+    if (!isLocalFile(file)) return { functionName, file, line: f.line0 + 1, column: f.col0 + 1 };
+    if (!f.isDefinition) {
+      const p = await this.resolver.original(file, f.line0 + 1, f.col0);
+      return { functionName, file: p.file, line: p.line, column: p.column };
+    }
+    if (leafLine1 !== undefined) {
+      const p = await this.resolver.original(file, leafLine1);
+      return { functionName, file: p.file, line: p.line, column: p.column };
+    }
+    // A non-leaf frame (or a leaf without ticks): find the call into the next frame in its body.
+    const def = await this.resolver.original(file, f.line0 + 1, f.col0);
+    const callee = i > 0 ? raw[i - 1].functionName : '';
+    const text = await this.resolver.originalText(file, def.file);
+    const line = text && i > 0 ? findCallLine(text, def.line, callee ? [callee] : []) : undefined;
+    return { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column };
+  }
+}
+
+function nodeFrame(n: StoreNode): RawFrame {
+  const cf = n.callFrame;
+  return {
+    functionName: cf.functionName,
+    url: cf.url,
+    line0: cf.lineNumber,
+    col0: cf.columnNumber,
+    isDefinition: true,
+    nodeId: n.id,
+  };
+}
+
+function hottestLine(ticks: Map<number, number>): number | undefined {
+  let best: number | undefined;
+  let bestT = -1;
+  for (const [line, t] of ticks) {
+    if (t > bestT) {
+      best = line;
+      bestT = t;
+    }
+  }
+  return best;
+}
+
+/** Kind of a watch-mode snapshot: `sync-io` when paused inside Node's sync fs/child_process. */
+export function kindOfFrames(frames: RawFrame[]): StallKind {
+  return frames.some((f) => isSyncIoFrame(f.functionName, f.url)) ? 'sync-io' : 'cpu';
+}

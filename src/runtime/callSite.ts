@@ -1,0 +1,58 @@
+/**
+ * Finds the line inside a user function that called into the code that blocked (the profile
+ * names the function, but only the leaf frame has line ticks). A light scanner: from the
+ * function's first line it follows braces to the end of the body and returns the first line
+ * that calls one of the callee names.
+ *
+ * TODO(#2): switch to the static engine's `findBlockingCallInFunction` once
+ * `server/src/analysis/index.ts` exports it; this fallback handles the common shapes.
+ */
+
+/** Calls that block the loop when no callee name is known. */
+const KNOWN_BLOCKING = /\b(\w+Sync|JSON\.parse|JSON\.stringify)\s*\(/;
+
+function stripCommentsAndStrings(line: string): string {
+  return line
+    .replace(/\/\/.*$/, '')
+    .replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * 1-based line of the first call to one of `callees` (plain names such as `readFileSync`) in
+ * the function that starts on `fnStartLine1`; with no match, the first well-known blocking call;
+ * `undefined` if neither is found.
+ */
+export function findCallLine(
+  sourceText: string,
+  fnStartLine1: number,
+  callees: string[],
+): number | undefined {
+  const lines = sourceText.split('\n');
+  const names = callees.filter((n) => /^[\w$]+$/.test(n));
+  const byName = names.length
+    ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
+    : undefined;
+  let depth = 0;
+  let opened = false;
+  let firstKnown: number | undefined;
+  const end = Math.min(lines.length, fnStartLine1 - 1 + 2000);
+  for (let i = Math.max(0, fnStartLine1 - 1); i < end; i++) {
+    const code = stripCommentsAndStrings(lines[i]);
+    if (byName?.test(code)) return i + 1;
+    if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = i + 1;
+    for (const ch of code) {
+      if (ch === '{') {
+        depth++;
+        opened = true;
+      } else if (ch === '}') depth--;
+    }
+    if (opened && depth <= 0) break;
+    // An arrow function with an expression body ends at the end of its statement.
+    if (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1) break;
+  }
+  return firstKnown;
+}

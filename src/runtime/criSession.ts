@@ -1,0 +1,124 @@
+/**
+ * {@link IInspectorSession} over chrome-remote-interface: the only file that imports it. The
+ * library frames messages and matches reply ids; this adds typing, a connect timeout and
+ * close bookkeeping.
+ */
+import CDP from 'chrome-remote-interface';
+import { EventEmitter } from '../common/events';
+import type { IDisposable } from '../common/disposable';
+import type { ILogger } from '../common/logger';
+import { nullLogger } from '../common/logger';
+import type {
+  CdpCommand,
+  CdpEvent,
+  CdpEventArgs,
+  CdpParams,
+  CdpResult,
+  IInspectorSession,
+} from './inspectorSession';
+import { ProtocolError } from './inspectorSession';
+
+type CriClient = CDP.Client;
+
+class CriSession implements IInspectorSession {
+  private readonly closeEmitter = new EventEmitter<void>();
+  readonly onClose = this.closeEmitter.event;
+  closed = false;
+
+  constructor(
+    private readonly client: CriClient,
+    private readonly logger: ILogger,
+  ) {
+    client.on('disconnect', () => this.markClosed());
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeEmitter.fire();
+    this.closeEmitter.dispose();
+  }
+
+  async sendOrThrow<M extends CdpCommand>(
+    method: M,
+    ...params: CdpParams<M>
+  ): Promise<CdpResult<M>> {
+    const callSite = new ProtocolError(method, 'failed');
+    if (this.closed) throw new ProtocolError(method, 'the inspector session is closed');
+    this.logger.trace('cdp.send', method);
+    try {
+      const send = this.client.send as unknown as (m: string, p?: object) => Promise<unknown>;
+      return (await send.call(
+        this.client,
+        method,
+        params[0] as object | undefined,
+      )) as CdpResult<M>;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      callSite.message = `${method}: ${msg}`;
+      throw callSite;
+    }
+  }
+
+  async send<M extends CdpCommand>(
+    method: M,
+    ...params: CdpParams<M>
+  ): Promise<CdpResult<M> | undefined> {
+    try {
+      return await this.sendOrThrow(method, ...params);
+    } catch (e) {
+      this.logger.trace('cdp.send', `${method} failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  on<E extends CdpEvent>(event: E, listener: (...args: CdpEventArgs<E>) => void): IDisposable {
+    const l = listener as unknown as (...a: unknown[]) => void;
+    const c = this.client as unknown as {
+      on(e: string, f: (...a: unknown[]) => void): void;
+      removeListener(e: string, f: (...a: unknown[]) => void): void;
+    };
+    c.on(event, l);
+    return { dispose: () => c.removeListener(event, l) };
+  }
+
+  dispose(): void {
+    if (this.closed) return;
+    void this.client.close().catch(() => undefined);
+    this.markClosed();
+  }
+}
+
+/**
+ * Opens a session on an inspector WebSocket URL. Rejects after `timeoutMs` with a message that
+ * names the URL; a socket that connects after the timeout is closed at once.
+ */
+export async function connectCri(
+  wsUrl: string,
+  timeoutMs: number,
+  logger: ILogger = nullLogger,
+): Promise<IInspectorSession> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const connecting = CDP({ target: wsUrl, local: true });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`no answer from ${wsUrl} within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  connecting.then(
+    (c) => {
+      if (timedOut) void c.close().catch(() => undefined);
+    },
+    () => undefined,
+  );
+  try {
+    const client = await Promise.race([connecting, timeout]);
+    return new CriSession(client, logger);
+  } catch (e) {
+    throw new Error(`cannot open the inspector session at ${wsUrl}: ${(e as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

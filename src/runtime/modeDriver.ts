@@ -1,0 +1,39 @@
+/** What the recording session gives a mode driver (profile or watch), and what it expects back. */
+import type { ILogger } from '../common/logger';
+import type { Stall } from '../shared/protocol/runtime';
+import type { AgentMessage } from './agent';
+import type { Attributor } from './attribution';
+import type { IInspectorSession } from './inspectorSession';
+
+export interface ModeContext {
+  session: IInspectorSession;
+  attributor: Attributor;
+  thresholdMs: number;
+  /** Unique per recorder: names the console.profile bridge, so two recorders do not collide. */
+  id: string;
+  heartbeatMs: number;
+  emitStall(stall: Stall): void;
+  logger: ILogger;
+}
+
+export interface IModeDriver {
+  /** Enables what the mode needs in the target, before the agent is installed. */
+  start(): Promise<void>;
+  /**
+   * Called after the agent is installed; `t0Us` is the target's monotonic clock (µs) at the
+   * start of the recording, the origin of stall times.
+   */
+  begin(t0Us: number): void;
+  onAgentMessage(m: AgentMessage): void;
+  /** Collects what is still pending (final profile chunk, open gaps); never throws. */
+  flush(): Promise<void>;
+  /** Turns off what `start` enabled in the target (commands only; the caller bounds the wait). */
+  teardown(): Promise<void>;
+  dispose(): void;
+  cpuProfile(): unknown | undefined;
+}
+
+/** Rounds microseconds to milliseconds with one decimal. */
+export function usToMs(us: number): number {
+  return Math.round(us / 100) / 10;
+}

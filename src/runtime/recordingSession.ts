@@ -1,0 +1,214 @@
+/**
+ * One live recording: attaches, installs the agent, runs the chosen mode, streams events and
+ * on `stop()` (or when the target goes away) leaves the target as it was: profiler stopped,
+ * debugger disabled, agent timer, histogram, binding and globals removed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import type { IRecordingSession, RecordOptions } from './api';
+import { EventEmitter } from '../common/events';
+import type { ILogger } from '../common/logger';
+import { nullLogger } from '../common/logger';
+import type {
+  Metrics,
+  Recording,
+  RuntimeEvent,
+  Stall,
+  TargetInfo,
+} from '../shared/protocol/runtime';
+import type { AgentConfig, AgentHello } from './agent';
+import { agentDisposeExpression, agentInstallExpression, parseAgentMessage } from './agent';
+import { Attributor } from './attribution';
+import { summarizeHotspots } from './hotspots';
+import type { IInspectorSession } from './inspectorSession';
+import { MetricsPoller } from './metricsPoller';
+import type { IModeDriver } from './modeDriver';
+import { ProfileMode } from './profileMode';
+import { commandLineOf } from './processDiscovery';
+import { SourceMapResolver } from './sourceMaps';
+import type { ResolvedTarget } from './targets/resolve';
+import { WATCH_TICK_EVERY_MS, WatchMode } from './watchMode';
+
+const HEARTBEAT_MS = 10;
+/** The agent removes itself after ~15 s without a metrics poll (a recorder that died). */
+const LEASE_TICKS = 1500;
+/** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
+const CLEANUP_TIMEOUT_MS = 3000;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => (t = setTimeout(() => r(undefined), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+}
+
+export class RecordingSession implements IRecordingSession {
+  private readonly emitter = new EventEmitter<RuntimeEvent>();
+  readonly onEvent = this.emitter.event;
+  target: TargetInfo;
+  readonly warnings: string[];
+  private readonly stalls: Stall[] = [];
+  private readonly metrics: Metrics[] = [];
+  private readonly startedAt = new Date();
+  private endedAt: number | undefined;
+  private readonly agent: AgentConfig;
+  private readonly mode: IModeDriver;
+  private readonly logger: ILogger;
+  private readonly thresholdMs: number;
+  private readonly modeName: 'profile' | 'watch';
+  private poller: MetricsPoller | undefined;
+  private stopping: Promise<Recording> | undefined;
+  private exited = false;
+  private childExit: Promise<number | undefined> | undefined;
+
+  constructor(
+    private readonly session: IInspectorSession,
+    private readonly resolved: ResolvedTarget,
+    opts: RecordOptions,
+  ) {
+    this.logger = opts.logger ?? nullLogger;
+    this.thresholdMs = opts.thresholdMs ?? 50;
+    this.modeName = opts.mode ?? 'profile';
+    this.warnings = [...resolved.warnings];
+    this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
+    const id = randomBytes(4).toString('hex');
+    this.agent = {
+      key: `__loopLens_${id}`,
+      binding: `__loopLensBinding_${id}`,
+      thresholdMs: this.thresholdMs,
+      tickMs: HEARTBEAT_MS,
+      tickEveryMs: this.modeName === 'watch' ? WATCH_TICK_EVERY_MS : 0,
+      leaseTicks: LEASE_TICKS,
+    };
+    const resolver = new SourceMapResolver((w) => this.warn(w));
+    const ctx = {
+      session,
+      attributor: new Attributor(resolver, {
+        localRoot: opts.localRoot,
+        remoteRoot: opts.remoteRoot,
+      }),
+      thresholdMs: this.thresholdMs,
+      id,
+      heartbeatMs: HEARTBEAT_MS,
+      emitStall: (s: Stall) => this.onStall(s),
+      logger: this.logger,
+    };
+    this.mode =
+      this.modeName === 'watch'
+        ? new WatchMode(ctx)
+        : new ProfileMode(ctx, opts.samplingIntervalUs ?? 1000);
+    const child = resolved.child;
+    if (child) this.childExit = exitCodeOf(child);
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.includes(message)) return;
+    this.warnings.push(message);
+    this.logger.warn('runtime', message);
+  }
+
+  /** Enables the mode, installs the agent and lets a launched target run. */
+  async init(): Promise<void> {
+    const s = this.session;
+    s.onClose(
+      () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
+    );
+    s.on('Runtime.bindingCalled', (e) => {
+      if (e.name !== this.agent.binding) return;
+      const m = parseAgentMessage(e.payload);
+      if (m) this.mode.onAgentMessage(m);
+    });
+    this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
+    await s.sendOrThrow('Runtime.addBinding', { name: this.agent.binding });
+    await this.mode.start();
+    const r = await s.sendOrThrow('Runtime.evaluate', {
+      expression: agentInstallExpression(this.agent),
+      includeCommandLineAPI: true,
+      returnByValue: true,
+    });
+    if (r.exceptionDetails || typeof r.result.value !== 'string') {
+      throw new Error(
+        `cannot install the loop agent: ${r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result'}`,
+      );
+    }
+    const hello = JSON.parse(r.result.value) as AgentHello;
+    const pid = this.resolved.pid ?? hello.pid;
+    const localPid =
+      this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
+    const command = (localPid && (await commandLineOf(localPid))) || hello.argv.join(' ');
+    this.target = { pid, url: this.resolved.wsUrl, nodeVersion: hello.version, command };
+    this.mode.begin(hello.t);
+    this.poller = new MetricsPoller(s, this.agent.key, localPid, (m) => this.onMetrics(m));
+    this.poller.start(hello.t);
+    if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
+  }
+
+  private onStall(stall: Stall): void {
+    this.stalls.push(stall);
+    this.emitter.fire({ type: 'stall', stall });
+  }
+
+  private onMetrics(m: Metrics): void {
+    this.metrics.push(m);
+    this.emitter.fire({ type: 'metrics', metrics: m });
+  }
+
+  snapshot(): Recording {
+    const stalls = [...this.stalls].sort((a, b) => a.startMs - b.startMs);
+    return {
+      version: 1,
+      target: { ...this.target },
+      startedAt: this.startedAt.toISOString(),
+      durationMs: (this.endedAt ?? Date.now()) - this.startedAt.getTime(),
+      thresholdMs: this.thresholdMs,
+      mode: this.modeName,
+      stalls,
+      hotspots: summarizeHotspots(stalls),
+      metrics: [...this.metrics],
+    };
+  }
+
+  cpuProfile(): unknown | undefined {
+    return this.mode.cpuProfile();
+  }
+
+  /** The target went away (or finished and waits for us): keep what we have, say so once. */
+  private async onTargetGone(reason: string): Promise<void> {
+    if (this.exited) return;
+    this.exited = true;
+    await this.stop();
+    const code = this.childExit ? await within(this.childExit, 2000) : undefined;
+    this.emitter.fire({ type: 'exit', reason, ...(code !== undefined ? { code } : {}) });
+  }
+
+  stop(): Promise<Recording> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<Recording> {
+    this.poller?.dispose();
+    const s = this.session;
+    if (!s.closed) {
+      await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
+      await within(
+        Promise.all([
+          s.send('Runtime.evaluate', { expression: agentDisposeExpression(this.agent) }),
+          s.send('Runtime.removeBinding', { name: this.agent.binding }),
+          this.mode.teardown(),
+        ]),
+        CLEANUP_TIMEOUT_MS,
+      );
+    }
+    this.mode.dispose();
+    s.dispose();
+    this.endedAt = Date.now();
+    // A target we launched is ours to end; one we attached to keeps running.
+    if (this.resolved.child && !this.exited) this.resolved.child.kill('SIGTERM');
+    return this.snapshot();
+  }
+}
+
+function exitCodeOf(child: ChildProcess): Promise<number | undefined> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((r) => child.once('exit', (code) => r(code ?? undefined)));
+}

@@ -1,0 +1,133 @@
+/**
+ * Pure analysis of a stall window in the merged profile: where the blocked run of samples
+ * starts and ends, how its time splits over profile nodes, and what kind of stall it was.
+ *
+ * A sample's time belongs to the interval BEFORE it (its timeDelta): a 200 ms `readFileSync`
+ * yields one sample whose delta covers the whole read. So sample i covers (t[i-1], t[i]].
+ */
+import type { StallKind } from '../shared/protocol/runtime';
+import type { ProfileStore, StoreNode } from './profileStore';
+import { AGENT_SOURCE_URL } from './agent';
+
+export interface StallWindow {
+  startUs: number;
+  endUs: number;
+  /** Blocked time (µs) per merged node id. */
+  weights: Map<number, number>;
+}
+
+const SPECIAL = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+
+export function isIdle(n: StoreNode | undefined): boolean {
+  return n?.callFrame.functionName === '(idle)';
+}
+
+/**
+ * The longest run of non-idle samples inside [sUs, eUs], clipped to that window. `undefined`
+ * when it is shorter than `minUs` (the loop was not blocked by the target's own work, e.g. the
+ * process was descheduled).
+ */
+export function findBlockedRun(
+  store: ProfileStore,
+  sUs: number,
+  eUs: number,
+  minUs: number,
+): StallWindow | undefined {
+  const ts = store.timestamps;
+  let best: { a: number; b: number; from: number; to: number } | undefined;
+  let runFrom = -1;
+  const close = (to: number) => {
+    if (runFrom < 0) return;
+    const a = Math.max(sUs, runFrom > 0 ? ts[runFrom - 1] : (store.startTime ?? ts[0]));
+    const b = Math.min(eUs, ts[to]);
+    if (b > a && (!best || b - a > best.b - best.a)) best = { a, b, from: runFrom, to };
+    runFrom = -1;
+  };
+  let i = store.firstAfter(sUs);
+  for (; i < ts.length && (i === 0 || ts[i - 1] < eUs); i++) {
+    if (isIdle(store.nodes.get(store.samples[i]))) close(i - 1);
+    else if (runFrom < 0) runFrom = i;
+  }
+  close(i - 1);
+  if (!best || best.b - best.a < minUs) return undefined;
+  const weights = new Map<number, number>();
+  for (let k = best.from; k <= best.to; k++) {
+    const a = Math.max(best.a, k > 0 ? ts[k - 1] : best.a);
+    const b = Math.min(best.b, ts[k]);
+    if (b > a) weights.set(store.samples[k], (weights.get(store.samples[k]) ?? 0) + (b - a));
+  }
+  return { startUs: best.a, endUs: best.b, weights };
+}
+
+/** Frames of Node's own synchronous I/O (fs, child_process): a stall in them is `sync-io`. */
+export function isSyncIoFrame(functionName: string, url: string): boolean {
+  return (
+    /^node:(fs|child_process|internal\/fs|internal\/child_process)/.test(url) &&
+    /Sync$|^spawnSync$/.test(functionName)
+  );
+}
+
+export function isAgentFrame(url: string): boolean {
+  return url === AGENT_SOURCE_URL;
+}
+
+/** Category of one sample, from its leaf node and ancestry. */
+export function sampleKind(store: ProfileStore, nodeId: number): StallKind {
+  const node = store.nodes.get(nodeId);
+  if (!node) return 'native';
+  const name = node.callFrame.functionName;
+  if (name === '(garbage collector)') return 'gc';
+  const stack = store.stackOf(nodeId);
+  if (stack.some((n) => isSyncIoFrame(n.callFrame.functionName, n.callFrame.url))) return 'sync-io';
+  if (name === '(program)' || (!node.callFrame.url && !SPECIAL.has(name))) return 'native';
+  return 'cpu';
+}
+
+/** The kind with the most time; `gc` only when it is most of the stall. */
+export function classify(store: ProfileStore, weights: Map<number, number>): StallKind {
+  const per = new Map<StallKind, number>();
+  let total = 0;
+  for (const [id, w] of weights) {
+    const k = sampleKind(store, id);
+    per.set(k, (per.get(k) ?? 0) + w);
+    total += w;
+  }
+  if ((per.get('gc') ?? 0) > total / 2) return 'gc';
+  per.delete('gc');
+  let best: StallKind = 'cpu';
+  let bestW = -1;
+  for (const [k, w] of per) {
+    if (w > bestW) {
+      best = k;
+      bestW = w;
+    }
+  }
+  return best;
+}
+
+/**
+ * The node whose stack stands for the stall: the one with the most time among nodes that have
+ * a real frame (not GC, idle, program); falls back to the heaviest node of all.
+ */
+export function dominantNode(
+  store: ProfileStore,
+  weights: Map<number, number>,
+): number | undefined {
+  let best: number | undefined;
+  let bestW = -1;
+  let any: number | undefined;
+  let anyW = -1;
+  for (const [id, w] of weights) {
+    const n = store.nodes.get(id);
+    if (w > anyW) {
+      any = id;
+      anyW = w;
+    }
+    if (!n || SPECIAL.has(n.callFrame.functionName) || isAgentFrame(n.callFrame.url)) continue;
+    if (w > bestW) {
+      best = id;
+      bestW = w;
+    }
+  }
+  return best ?? any;
+}
