@@ -1,0 +1,183 @@
+/**
+ * `loop-lens record`: attach to (or launch) a Node.js process, print every event-loop stall as it
+ * happens, and on Ctrl-C, --duration or target exit stop cleanly (profiler stopped, detached),
+ * print the hotspots and write --out / --cpuprofile / --html. Exit 0 when a recording was made,
+ * 2 for bad usage or a target that cannot be reached.
+ */
+import type { Command } from 'commander';
+import { startRecording } from '../runtime';
+import type { IRecordingSession } from '../runtime/api';
+import type { Recording, RuntimeEvent } from '../shared/protocol/runtime';
+import {
+  describeTarget,
+  planRecording,
+  type RawRecordOptions,
+  type RecordPlan,
+} from './recordArgs';
+import {
+  formatHotspotSummary,
+  formatMetricsLine,
+  formatStallLine,
+  writeOutputs,
+} from './recordOutput';
+
+/** A connect that takes longer than this is reported as unreachable (issue #4: within 5 s). */
+const CONNECT_GUARD_MS = 5000;
+/** A stop that hangs (target frozen) still ends with what was seen. */
+const STOP_GUARD_MS = 5000;
+
+/** Registers `record` on the program. */
+export function register(program: Command): void {
+  program
+    .command('record')
+    .description('record event-loop stalls of a Node.js process and name the lines that blocked')
+    .argument('[command...]', 'launch this command with the inspector (write it after --)')
+    .option('--port <n>', 'attach to an open inspector port')
+    .option('--host <host>', 'host of --port (default 127.0.0.1)')
+    .option('--ws <url>', 'attach to an inspector WebSocket URL')
+    .option('--pid <pid>', 'attach to a local process, opening its inspector with SIGUSR1')
+    .option('--duration <s>', 'stop after S seconds (default: Ctrl-C or target exit)')
+    .option('--threshold <ms>', 'a stall is a blocked loop longer than this', '50')
+    .option('--sampling-interval <us>', 'profiler sampling interval in microseconds')
+    .option('--mode <mode>', "'profile' (continuous sampling) or 'watch' (low overhead)", 'profile')
+    .option('--out <file>', 'write the recording as JSON')
+    .option('--cpuprofile <file>', 'write the raw CPU profile (profile mode)')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--local-root <dir>', 'local folder of the sources (with --remote-root)')
+    .option('--remote-root <dir>', 'folder of the sources in the target')
+    .option('--metrics', 'print a compact metrics line every second')
+    .action(async (command: string[], raw: RawRecordOptions) => {
+      process.exitCode = await runRecord(raw, command);
+    });
+}
+
+function fail(message: string): number {
+  process.stderr.write(`loop-lens record: ${message}\n`);
+  return 2;
+}
+
+type Session = Awaited<ReturnType<typeof startRecording>>;
+
+async function connect(plan: RecordPlan): Promise<Session> {
+  const kind = plan.options.target.kind;
+  if (kind !== 'port' && kind !== 'ws') return startRecording(plan.options);
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no inspector answered within ${CONNECT_GUARD_MS / 1000} s`)),
+      CONNECT_GUARD_MS,
+    );
+  });
+  try {
+    return await Promise.race([startRecording(plan.options), guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Prints events as they come; a TTY without --metrics gets one self-updating status line. */
+function makePrinter(plan: RecordPlan, cwd: string): (ev: RuntimeEvent) => void {
+  const statusLine = !plan.showMetrics && process.stderr.isTTY === true;
+  let statusShown = false;
+  const clearStatus = (): void => {
+    if (statusShown) process.stderr.write('\r\x1b[K');
+    statusShown = false;
+  };
+  return (ev) => {
+    if (ev.type === 'stall') {
+      clearStatus();
+      process.stdout.write(formatStallLine(ev.stall, cwd) + '\n');
+    } else if (ev.type === 'metrics') {
+      if (plan.showMetrics) process.stderr.write(`  ${formatMetricsLine(ev.metrics)}\n`);
+      else if (statusLine) {
+        const cols = process.stderr.columns ?? 100;
+        process.stderr.write(`\r\x1b[K${formatMetricsLine(ev.metrics).slice(0, cols - 1)}`);
+        statusShown = true;
+      }
+    } else if (ev.type === 'error') {
+      clearStatus();
+      process.stderr.write(`loop-lens record: ${ev.message}\n`);
+    } else {
+      clearStatus();
+    }
+  };
+}
+
+/** Resolves with the reason the recording ends: duration, Ctrl-C/SIGTERM or target exit. */
+function whenDone(session: IRecordingSession, plan: RecordPlan): Promise<string> {
+  return new Promise((resolve) => {
+    const cleanups: Array<() => void> = [];
+    const finish = (reason: string): void => {
+      cleanups.forEach((c) => c());
+      resolve(reason);
+    };
+    if (plan.durationMs !== undefined) {
+      const t = setTimeout(() => finish('duration reached'), plan.durationMs);
+      cleanups.push(() => clearTimeout(t));
+    }
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const onSig = (): void => finish(sig === 'SIGINT' ? 'interrupted (Ctrl-C)' : 'terminated');
+      process.once(sig, onSig);
+      cleanups.push(() => process.off(sig, onSig));
+    }
+    const sub = session.onEvent((ev) => {
+      if (ev.type === 'exit') {
+        finish(
+          `target exited${ev.code !== undefined ? ` with code ${ev.code}` : ''}: ${ev.reason}`,
+        );
+      }
+    });
+    cleanups.push(() => sub.dispose());
+  });
+}
+
+/** Stops the session; a second Ctrl-C or a hung stop still ends with the snapshot so far. */
+async function stopSafely(session: IRecordingSession): Promise<Recording> {
+  const forced = new Promise<Recording>((resolve) => {
+    const t = setTimeout(() => resolve(session.snapshot()), STOP_GUARD_MS);
+    t.unref();
+    process.once('SIGINT', () => resolve(session.snapshot()));
+  });
+  try {
+    return await Promise.race([session.stop(), forced]);
+  } catch (err) {
+    process.stderr.write(
+      `loop-lens record: stop: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return session.snapshot();
+  }
+}
+
+async function runRecord(raw: RawRecordOptions, command: string[]): Promise<number> {
+  let plan: RecordPlan;
+  try {
+    plan = planRecording(raw, command);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  const cwd = process.cwd();
+  const what = describeTarget(plan.options.target);
+  let session: Session;
+  try {
+    session = await connect(plan);
+  } catch (err) {
+    return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  for (const w of session.warnings ?? []) process.stderr.write(`loop-lens record: warning: ${w}\n`);
+  const sub = session.onEvent(makePrinter(plan, cwd));
+  const pid = session.target.pid !== undefined ? ` (pid ${session.target.pid})` : '';
+  process.stderr.write(
+    `Recording ${what}${pid} · mode ${plan.options.mode} · threshold ${plan.options.thresholdMs} ms · Ctrl-C to stop\n`,
+  );
+  const reason = await whenDone(session, plan);
+  const rec = await stopSafely(session);
+  sub.dispose();
+  process.stderr.write(`Stopped: ${reason}.\n`);
+  process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
+  const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
+  for (const p of problems) process.stderr.write(`loop-lens record: ${p}\n`);
+  for (const w of written) process.stderr.write(`Wrote ${w}\n`);
+  return problems.length > 0 && written.length === 0 && Object.values(plan.files).some(Boolean)
+    ? 2
+    : 0;
+}

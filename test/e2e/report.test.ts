@@ -1,0 +1,111 @@
+/**
+ * The HTML report of a real recording, opened in real Chromium (offline, file://): the timeline,
+ * heatmap and hotspot rows are visible and name the blocking line. Screenshot in .artifacts/.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(__dirname, '..', '..');
+const ARTIFACTS = join(ROOT, '.artifacts');
+const BLOCKER = join(ROOT, 'test', 'fixtures', 'cli', 'blocker.js');
+const SPIN =
+  readFileSync(BLOCKER, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('// SPIN LINE')) + 1;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Starts the blocking fixture with the inspector on a random loopback port. */
+async function startTarget(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', BLOCKER], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const m = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`fixture exited (${code}): ${err}`)));
+  });
+  return { child, port };
+}
+
+/** Records the fixture for a few seconds with the real CLI, writing the HTML report. */
+async function record(html: string): Promise<{ code: number | null; err: string }> {
+  const target = await startTarget();
+  try {
+    const args = [
+      join(ROOT, 'bin', 'loop-lens.js'),
+      'record',
+      '--port',
+      String(target.port),
+      '--duration',
+      '4',
+      '--html',
+      html,
+    ];
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    return await new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
+  } finally {
+    target.child.kill();
+  }
+}
+
+test('the HTML report of a real recording shows timeline, heatmap and hotspots in Chromium', async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const html = join(ARTIFACTS, 'report-e2e.html');
+  const r = await record(html);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(html));
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith('file:')) requests.push(req.url());
+    });
+    await page.goto(`file://${html}`);
+    await page.locator('#timeline').waitFor({ state: 'visible' });
+    assert.ok((await page.locator('#timeline rect.stall').count()) >= 1, 'stall bars drawn');
+    const loc = `test/fixtures/cli/blocker.js:${SPIN}`;
+    await page
+      .locator('#heatmap .heat-row', { hasText: 'test/fixtures/cli/blocker.js' })
+      .waitFor({ state: 'visible' });
+    await page.locator(`#heatmap .cell[data-line="${SPIN}"]`).waitFor({ state: 'visible' });
+    const hotspot = page.locator('#hotspots tr.hotspot', { hasText: loc });
+    await hotspot.first().waitFor({ state: 'visible' });
+    assert.match(await hotspot.first().innerText(), /spin/);
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /blocked the loop .* in \d+ stalls?\./,
+    );
+    // Expand the first stall's stack, as a user would, before the screenshot.
+    await page.locator('details.stall-item summary').first().click();
+    await page.locator('details.stall-item ol.stack li').first().waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-e2e.png'), fullPage: true });
+    assert.deepEqual(requests, [], 'the report fetches nothing');
+  } finally {
+    await browser.close();
+  }
+});

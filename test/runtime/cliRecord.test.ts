@@ -1,0 +1,172 @@
+/**
+ * `loop-lens record` and `loop-lens ps` end to end: the built CLI against real Node fixtures
+ * that block their event loop on purpose. Waits on output, never on sleeps or timings.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Recording } from '../../src/shared/protocol/runtime';
+import { BLOCKER, IDLE, cli, freePort, kill, lineOf, startInspected } from './cliHelpers';
+
+const SPIN = lineOf(BLOCKER, 'SPIN LINE');
+const REL = 'test/fixtures/cli/blocker.js';
+/** The stall line the CLI prints for the CPU loop of the fixture. */
+const SPIN_STALL = new RegExp(
+  `^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  cpu\\s+${REL.replace(/\./g, '\\.')}:${SPIN} spin$`,
+  'm',
+);
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'll-cli-'));
+}
+
+function readRecording(file: string): Recording {
+  return JSON.parse(readFileSync(file, 'utf8')) as Recording;
+}
+
+test('record -- node blocker.js: prints stalls live, hotspots on exit, writes JSON, HTML and cpuprofile', async () => {
+  const dir = tmp();
+  const files = {
+    out: join(dir, 'rec.json'),
+    html: join(dir, 'r.html'),
+    prof: join(dir, 'p.cpuprofile'),
+  };
+  const p = cli([
+    'record',
+    '--duration',
+    '4',
+    '--out',
+    files.out,
+    '--html',
+    files.html,
+    '--cpuprofile',
+    files.prof,
+    '--',
+    'node',
+    BLOCKER,
+  ]);
+  const { code } = await p.exited;
+  assert.equal(code, 0, p.err());
+  assert.match(p.out(), SPIN_STALL);
+  assert.match(p.out(), new RegExp(`^Hotspots: \\d+ stalls?, .* blocked in`, 'm'));
+  assert.match(
+    p.out(),
+    new RegExp(`\\d+ ms\\s+\\d+\\s+\\d+ ms  ${REL.replace(/\./g, '\\.')}:${SPIN} spin$`, 'm'),
+  );
+
+  const rec = readRecording(files.out);
+  assert.equal(rec.version, 1);
+  assert.equal(rec.thresholdMs, 50);
+  assert.ok(rec.durationMs > 0 && typeof rec.startedAt === 'string');
+  assert.ok(rec.target.pid && rec.target.url);
+  const spins = rec.stalls.filter((s) => s.blame?.file === BLOCKER && s.blame.line === SPIN);
+  assert.ok(spins.length > 0, JSON.stringify(rec.stalls.map((s) => s.blame)));
+  assert.equal(spins[0].kind, 'cpu');
+  assert.ok(spins[0].stack.some((f) => f.file === BLOCKER && f.functionName === 'spin'));
+  assert.ok(rec.hotspots.some((h) => h.file === BLOCKER && h.line === SPIN && h.count >= 1));
+
+  const html = readFileSync(files.html, 'utf8');
+  assert.ok(html.includes(`${REL}:${SPIN}`), 'report names the blocking line');
+  const prof = JSON.parse(readFileSync(files.prof, 'utf8')) as {
+    nodes: unknown[];
+    samples: unknown[];
+  };
+  assert.ok(prof.nodes.length > 0 && prof.samples.length > 0);
+});
+
+test('Ctrl-C (SIGINT) mid-recording still writes the recording and leaves the target running', async () => {
+  const { proc: target, port } = await startInspected(BLOCKER);
+  const dir = tmp();
+  const out = join(dir, 'rec.json');
+  const p = cli(['record', '--port', String(port), '--out', out]);
+  try {
+    await p.waitFor('stdout', SPIN_STALL);
+    p.child.kill('SIGINT');
+    const { code } = await p.exited;
+    assert.equal(code, 0, p.err());
+    assert.match(p.err(), /Stopped: interrupted/);
+    assert.ok(readRecording(out).stalls.length >= 1);
+    assert.equal(target.child.exitCode, null, 'target still running after detach');
+    // The target keeps working: it can be recorded again.
+    const again = cli(['record', '--port', String(port), '--duration', '2']);
+    assert.equal((await again.exited).code, 0, again.err());
+  } finally {
+    await kill(p);
+    await kill(target);
+  }
+});
+
+test('a target killed mid-recording leaves a recording of what was seen', async () => {
+  const { proc: target, port } = await startInspected(BLOCKER);
+  const out = join(tmp(), 'rec.json');
+  const p = cli([
+    'record',
+    '--port',
+    String(port),
+    '--out',
+    out,
+    '--html',
+    out.replace('.json', '.html'),
+  ]);
+  try {
+    await p.waitFor('stdout', SPIN_STALL);
+    target.child.kill('SIGKILL');
+    const { code } = await p.exited;
+    assert.equal(code, 0, p.err());
+    assert.match(p.err(), /target exited|closed|gone|disconnect/i);
+    const rec = readRecording(out);
+    assert.ok(rec.stalls.some((s) => s.blame?.line === SPIN));
+    assert.ok(existsSync(out.replace('.json', '.html')));
+  } finally {
+    await kill(p);
+    await kill(target);
+  }
+});
+
+test('an unreachable port fails fast with a clear message and exit code 2', async () => {
+  const port = await freePort();
+  const t0 = Date.now();
+  const p = cli(['record', '--port', String(port), '--out', join(tmp(), 'never.json')]);
+  const { code } = await p.exited;
+  assert.equal(code, 2);
+  assert.match(p.err(), new RegExp(`loop-lens record: cannot record 127\\.0\\.0\\.1:${port}`));
+  // Generous bound (the spec says 5 s; the machine is shared): it must not hang.
+  assert.ok(Date.now() - t0 < 20_000);
+});
+
+test('bad usage is rejected before anything is attached', async () => {
+  const p = cli(['record', '--port', '9229', '--pid', '1']);
+  assert.equal((await p.exited).code, 2);
+  assert.match(p.err(), /give only one target/);
+  const none = cli(['record']);
+  assert.equal((await none.exited).code, 2);
+  assert.match(none.err(), /no target/);
+});
+
+test('ps lists a node --inspect=127.0.0.1:0 process with its inspector port', async () => {
+  const { proc: target, port } = await startInspected(IDLE);
+  try {
+    const json = cli(['ps', '--json']);
+    assert.equal((await json.exited).code, 0, json.err());
+    const list = JSON.parse(json.out()) as Array<{
+      pid: number;
+      inspectorPort?: number;
+      command: string;
+    }>;
+    const me = list.find((x) => x.pid === target.child.pid);
+    assert.ok(me, `pid ${target.child.pid} missing from ${json.out()}`);
+    assert.equal(me.inspectorPort, port);
+    assert.match(me.command, /idle\.js/);
+    const table = cli(['ps']);
+    assert.equal((await table.exited).code, 0);
+    assert.match(table.out(), /^\s*PID\s+INSPECTOR\s+COMMAND$/m);
+    assert.match(
+      table.out(),
+      new RegExp(`^\\s*${target.child.pid}\\s+${port}\\s+.*idle\\.js`, 'm'),
+    );
+  } finally {
+    await kill(target);
+  }
+});
