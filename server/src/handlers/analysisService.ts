@@ -1,0 +1,204 @@
+/**
+ * Keeps diagnostics in step with the editor: analyses a document on open and (debounced) on
+ * change, re-analyses every file whose findings the edit can change, and publishes only what
+ * changed. Findings are kept per file for hover and code actions.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../analysis/types';
+import type { SettingsCache } from '../settings';
+import { toDiagnostics, type RuleDocs } from './diagnostics';
+import { EngineHost } from './engineHost';
+import { pathToUri, uriToPath, type Folders } from './folders';
+import type { DiagnosticsPublisher } from './publisher';
+
+/** How far an open file's imports are loaded before the workspace scan reaches them. */
+const DEP_DEPTH = 3;
+const DEP_LIMIT = 400;
+
+/** Everything the service needs from the server. */
+export interface ServiceContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  folders: Folders;
+  settings: SettingsCache;
+  publisher: DiagnosticsPublisher;
+  docs: RuleDocs;
+  /** Delay between the last keystroke and the analysis. */
+  debounceMs: number;
+}
+
+export class AnalysisService {
+  host: EngineHost;
+  private readonly findings = new Map<string, Finding[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(readonly ctx: ServiceContext) {
+    this.host = this.newHost();
+  }
+
+  /** A fresh engine (at start, and after a config file changed). */
+  newHost(): EngineHost {
+    const c = this.ctx.connection.console;
+    this.host = new EngineHost((f) => this.ctx.folders.owner(f), {
+      warn: (m) => c.warn(m),
+      error: (m) => c.error(m),
+    });
+    this.findings.clear();
+    return this.host;
+  }
+
+  /**
+   * Starts over with a new engine (a config file changed): open documents are fed again and
+   * every shown diagnostic is re-published from the new findings.
+   */
+  reset(): void {
+    this.newHost();
+    for (const doc of this.ctx.documents.all()) this.schedule(doc.uri, 0);
+    void this.republishAll().catch((e) => this.logError('reset', e));
+  }
+
+  /** The latest findings of a file (empty while it was never analysed). */
+  findingsOf(file: string): readonly Finding[] {
+    return this.findings.get(file) ?? [];
+  }
+
+  /** Files with findings, for re-publishing after a settings change. */
+  filesWithFindings(): string[] {
+    return [...this.findings.keys()];
+  }
+
+  /** A document was opened or edited: analyse it after `delayMs` (restarts on each keystroke). */
+  schedule(uri: string, delayMs = this.ctx.debounceMs): void {
+    clearTimeout(this.timers.get(uri));
+    const timer = setTimeout(() => {
+      this.timers.delete(uri);
+      this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri));
+    }, delayMs);
+    this.timers.set(uri, timer);
+  }
+
+  /** A document was opened: analyse it now, then load its imports so cross-file chains appear. */
+  opened(uri: string): void {
+    this.schedule(uri, 0);
+    const file = uriToPath(uri);
+    if (file) void this.loadDependencies([file]).catch((e) => this.logError('load imports', e));
+  }
+
+  /** A document was closed: its disk contents count again. */
+  async closed(uri: string): Promise<void> {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    const file = uriToPath(uri);
+    if (!file) return this.ctx.publisher.clear(uri);
+    await this.host.loadFromDisk([file]);
+    this.reanalyze(file, this.host.depsOf(file));
+  }
+
+  /** Analyses the current text of an open document and everything its edit can affect. */
+  private analyzeDocument(uri: string): void {
+    const doc = this.ctx.documents.get(uri);
+    const file = uriToPath(uri);
+    if (!doc || !file) return;
+    const before = this.host.depsOf(file);
+    this.host.setText(file, doc.getText());
+    this.reanalyze(file, before);
+  }
+
+  /** Re-analyses `file` and its dependents (imports as of `before` included) and publishes. */
+  reanalyze(file: string, before: ReadonlySet<string>): void {
+    const result = this.host.analyze(this.host.affectedBy(file, before));
+    // The edit may have added imports or registrations: those targets can change too.
+    const more = this.host.affectedBy(file, before).filter((f) => !result.has(f));
+    if (more.length) for (const [f, list] of this.host.analyze(more)) result.set(f, list);
+    this.store(result);
+  }
+
+  /** Keeps findings and publishes each file of `result` (only changed ones go out). */
+  store(result: Map<string, Finding[]>): void {
+    for (const [file, list] of result) {
+      if (list.length) this.findings.set(file, list);
+      else this.findings.delete(file);
+      void this.publish(file).catch((e) => this.logError(`publish ${file}`, e));
+    }
+  }
+
+  /** Publishes one file's diagnostics under its settings (cleared when hidden by them). */
+  async publish(file: string): Promise<void> {
+    const { documents, folders, settings, publisher, docs } = this.ctx;
+    const uri = this.uriOf(file);
+    const doc = documents.get(uri);
+    const folder = folders.owner(file);
+    const s = await settings.get(doc ? uri : (folder?.uri ?? uri));
+    const hidden =
+      (!doc && s.analyzeWorkspace === 'openFiles') || folders.isIgnored(file, folder, s);
+    const list = hidden ? [] : toDiagnostics(this.findings.get(file) ?? [], s, docs);
+    publisher.publish(uri, list, doc?.version);
+  }
+
+  /** Re-publishes every file that has or had diagnostics, and every open document. */
+  async republishAll(): Promise<void> {
+    const files = new Set(this.filesWithFindings());
+    for (const uri of this.ctx.publisher.uris()) {
+      const f = uriToPath(uri);
+      if (f) files.add(f);
+    }
+    for (const doc of this.ctx.documents.all()) {
+      const f = uriToPath(doc.uri);
+      if (f) files.add(f);
+    }
+    await Promise.all([...files].map((f) => this.publish(f)));
+  }
+
+  /**
+   * Loads the relative imports of `roots` from disk (breadth first, a few levels), then
+   * re-analyses the roots so their cross-file chains appear before the scan gets there.
+   */
+  async loadDependencies(roots: string[]): Promise<void> {
+    const seen = new Set(roots);
+    let level = roots;
+    for (let depth = 0; depth < DEP_DEPTH && level.length && seen.size < DEP_LIMIT; depth++) {
+      const next = level.flatMap((f) => this.host.importsOf(f)).filter((f) => !seen.has(f));
+      for (const f of next) seen.add(f);
+      const missing = next.filter((f) => !this.host.isLoaded(f));
+      if (missing.length === 0) break;
+      await this.host.loadFromDisk(missing, (f) => this.isOpen(f));
+      this.host.analyze(missing);
+      level = next;
+    }
+    for (const r of roots) if (this.isOpen(r)) this.reanalyze(r, this.host.depsOf(r));
+  }
+
+  /** Whether an editor has the file open (its buffer wins over the disk). */
+  isOpen(file: string): boolean {
+    return this.ctx.documents.get(this.uriOf(file)) !== undefined;
+  }
+
+  /** The URI the client uses for a file (the open document's spelling when there is one). */
+  uriOf(file: string): string {
+    const uri = pathToUri(file);
+    if (this.ctx.documents.get(uri)) return uri;
+    for (const d of this.ctx.documents.all()) if (uriToPath(d.uri) === file) return d.uri;
+    return uri;
+  }
+
+  /** Runs `fn`, logging instead of throwing: one bad file never takes the server down. */
+  guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.logError(what, e);
+    }
+  }
+
+  logError(what: string, e: unknown): void {
+    this.ctx.connection.console.error(
+      `${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

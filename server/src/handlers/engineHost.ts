@@ -1,0 +1,205 @@
+/**
+ * The server's side of the static engine: one `StaticWorkspace` for the whole session fed file by
+ * file (so a scan can yield to the event loop between files), the config file of each folder,
+ * and a reverse import graph that tells which files an edit can change.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { loadConfig } from '../analysis/config';
+import { ignoreMatcher, isSourceFile, listSourceFiles } from '../analysis/files';
+import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
+import { StaticWorkspace } from '../analysis';
+import type { Folder } from './folders';
+
+const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** Where the engine host reports problems (connection.console in the server). */
+export interface HostLog {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export class EngineHost {
+  private readonly engine: StaticWorkspace;
+  private readonly configs = new Map<string, { config: LoopLensConfig; dir: string }>();
+  private readonly loaded = new Set<string>();
+  private readonly known = new Set<string>();
+  private readonly deps = new Map<string, Set<string>>();
+  private readonly rdeps = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly folderOf: (file: string) => Folder | undefined,
+    private readonly log: HostLog,
+  ) {
+    this.engine = new StaticWorkspace({ roots: [], config: (file) => this.configFor(file) });
+  }
+
+  /** The folder's config file (`.looplensrc.json` / package.json `loopLens`), cached. */
+  configFor(file: string): LoopLensConfig | undefined {
+    const folder = this.folderOf(file);
+    return folder ? this.folderConfig(folder).config : undefined;
+  }
+
+  private folderConfig(folder: Folder): { config: LoopLensConfig; dir: string } {
+    let c = this.configs.get(folder.path);
+    if (!c) {
+      try {
+        const loaded = loadConfig({ from: folder.path });
+        c = { config: loaded.config, dir: loaded.dir };
+      } catch (e) {
+        this.log.error(`Loop Lens config of ${folder.path}: ${errText(e)} (using defaults)`);
+        c = { config: {}, dir: folder.path };
+      }
+      this.configs.set(folder.path, c);
+    }
+    return c;
+  }
+
+  /** Source files of a folder, minus node_modules and the config file's `ignore` globs. */
+  listFolder(folder: Folder, notes: FileNote[] = []): string[] {
+    const { config, dir } = this.folderConfig(folder);
+    const files = listSourceFiles([folder.path], ignoreMatcher(dir, config.ignore), notes);
+    for (const f of files) this.known.add(f);
+    return files;
+  }
+
+  /** True when the config file of the file's folder ignores it. */
+  isConfigIgnored(file: string): boolean {
+    const folder = this.folderOf(file);
+    if (!folder) return false;
+    const { config, dir } = this.folderConfig(folder);
+    return ignoreMatcher(dir, config.ignore)(file);
+  }
+
+  /** Whether the engine has the file's text (from disk or an editor). */
+  isLoaded(file: string): boolean {
+    return this.loaded.has(file);
+  }
+
+  /**
+   * Reads files from disk without blocking and hands them to the engine; `skip` keeps files an
+   * editor owns (their buffer, not the disk, is the truth).
+   */
+  async loadFromDisk(
+    files: string[],
+    skip: (file: string) => boolean = () => false,
+  ): Promise<void> {
+    const texts = await Promise.all(
+      files.map((f) =>
+        readFile(f, 'utf8').then(
+          (t) => [f, t] as const,
+          (e: unknown) => {
+            this.log.warn(`cannot read ${f}: ${errText(e)}`);
+            return undefined;
+          },
+        ),
+      ),
+    );
+    for (const entry of texts) if (entry && !skip(entry[0])) this.setText(entry[0], entry[1]);
+  }
+
+  /** An editor buffer or a fresh disk read of one file. */
+  setText(file: string, text: string): void {
+    if (!isSourceFile(file)) return;
+    this.engine.setFileText(file, text);
+    this.loaded.add(file);
+    this.known.add(file);
+  }
+
+  /** The file is gone from disk. */
+  remove(file: string): void {
+    this.engine.removeFile(file);
+    this.loaded.delete(file);
+    this.known.delete(file);
+    this.setDeps(file, new Set());
+  }
+
+  /**
+   * Findings of `files` after re-parsing what changed. Records each analysed file's imports so
+   * {@link affectedBy} knows the dependents. Never throws: an engine error is logged and yields
+   * no findings.
+   */
+  analyze(files: string[]): Map<string, Finding[]> {
+    try {
+      const out = this.engine.analyze(files.filter((f) => this.loaded.has(f)));
+      for (const f of files) this.recordDeps(f);
+      return out;
+    } catch (e) {
+      this.log.error(`analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return new Map();
+    }
+  }
+
+  /**
+   * Files whose findings an edit of `file` can change: the file, every file importing it
+   * (transitively), and files it registers as callbacks or starts as workers, before and after.
+   */
+  affectedBy(file: string, before: ReadonlySet<string>): string[] {
+    const out = new Set<string>([file, ...before, ...(this.deps.get(file) ?? [])]);
+    const stack = [file];
+    while (stack.length) {
+      for (const r of this.rdeps.get(stack.pop()!) ?? []) {
+        if (!out.has(r)) {
+          out.add(r);
+          stack.push(r);
+        }
+      }
+    }
+    return [...out].filter((f) => this.loaded.has(f));
+  }
+
+  /** The files `file` imports, re-exports, registers or starts as workers (last analysis). */
+  depsOf(file: string): ReadonlySet<string> {
+    return new Set(this.deps.get(file) ?? []);
+  }
+
+  /** Relative imports of a loaded file, resolved to files (for loading them early). */
+  importsOf(file: string): string[] {
+    const s = this.engine.summaryOf(file);
+    if (!s) return [];
+    return [...new Set([...s.imports, ...s.stars])]
+      .map((spec) => this.resolve(file, spec))
+      .filter((f): f is string => f !== undefined);
+  }
+
+  private recordDeps(file: string): void {
+    const s = this.engine.summaryOf(file);
+    if (!s) return;
+    const specs = new Set([
+      ...s.imports,
+      ...s.stars,
+      ...s.workerSpecs,
+      ...s.registrations.map((r) => r.spec),
+    ]);
+    const next = new Set<string>();
+    for (const spec of specs) {
+      const target = this.resolve(file, spec);
+      if (target) next.add(target);
+    }
+    this.setDeps(file, next);
+  }
+
+  private setDeps(file: string, next: Set<string>): void {
+    for (const d of this.deps.get(file) ?? []) this.rdeps.get(d)?.delete(file);
+    this.deps.set(file, next);
+    for (const d of next) {
+      let set = this.rdeps.get(d);
+      if (!set) this.rdeps.set(d, (set = new Set()));
+      set.add(file);
+    }
+  }
+
+  /** Same resolution as the engine's linker: exact, with extensions, `.js` → `.ts`, index. */
+  private resolve(from: string, spec: string): string | undefined {
+    if (!spec.startsWith('.')) return undefined;
+    const base = path.resolve(path.dirname(from), spec);
+    const stem = base.replace(/\.[cm]?jsx?$/, '');
+    const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
+    candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
+    return candidates.find((c) => this.known.has(c));
+  }
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

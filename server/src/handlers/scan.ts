@@ -1,0 +1,135 @@
+/**
+ * The background workspace scan: lists every folder's files, feeds them to the engine in small
+ * time-boxed batches with a yield to the event loop after each (so hover, code actions and edits
+ * answer while it runs), reports work-done progress, and publishes as it goes. A last pass
+ * re-links everything once all summaries exist, so cross-file chains appear everywhere.
+ */
+import type { AnalysisService } from './analysisService';
+import { uriToPath } from './folders';
+
+/** Time one batch may hold the event loop. */
+const SLICE_MS = 25;
+
+/** Lets pending I/O (requests, notifications, timers) run. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Cancels a running scan when a newer one starts. */
+export class ScanState {
+  generation = 0;
+  running: Promise<void> = Promise.resolve();
+  /** The settings that decided the last scan's file set. */
+  scope = '';
+}
+
+/** What decides the scanned file set: per folder enable, mode and ignore globs. */
+async function scopeOf(service: AnalysisService): Promise<string> {
+  const parts = await Promise.all(
+    service.ctx.folders.all().map(async (f) => {
+      const s = await service.ctx.settings.get(f.uri);
+      return [f.path, s.enable, s.analyzeWorkspace, s.ignore, s.filesExclude];
+    }),
+  );
+  return JSON.stringify(parts);
+}
+
+/** After a settings change: scans again only when the scanned file set may differ. */
+export async function rescanIfScopeChanged(
+  service: AnalysisService,
+  state: ScanState,
+): Promise<void> {
+  if ((await scopeOf(service)) !== state.scope) await startScan(service, state);
+}
+
+/** Starts a scan (cancelling a running one); resolves when it is done or cancelled. */
+export function startScan(service: AnalysisService, state: ScanState): Promise<void> {
+  const gen = ++state.generation;
+  const run = scan(service, state, () => gen !== state.generation).catch((e) =>
+    service.logError('workspace scan', e),
+  );
+  state.running = run;
+  return run;
+}
+
+async function scan(
+  service: AnalysisService,
+  state: ScanState,
+  cancelled: () => boolean,
+): Promise<void> {
+  const { connection } = service.ctx;
+  state.scope = await scopeOf(service);
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('Loop Lens', 0, 'Listing files…', false);
+  try {
+    const files = await listWorkspace(service);
+    if (cancelled()) return;
+    const t0 = Date.now();
+    await openFilesFirst(service);
+    let done = 0;
+    await inBatches(files, cancelled, async (batch) => {
+      const todo = batch.filter((f) => !service.host.isLoaded(f));
+      await service.host.loadFromDisk(todo, (f) => service.isOpen(f));
+      service.store(service.host.analyze(batch));
+      done += batch.length;
+      progress?.report(
+        Math.floor((done / Math.max(files.length, 1)) * 90),
+        `${done}/${files.length} files`,
+      );
+    });
+    if (cancelled()) return;
+    progress?.report(90, 'Linking across files…');
+    await inBatches(files, cancelled, (batch) => {
+      service.store(service.host.analyze(batch));
+      return Promise.resolve();
+    });
+    connection.console.info(`Loop Lens: analysed ${files.length} files in ${Date.now() - t0} ms`);
+  } finally {
+    progress?.done();
+  }
+}
+
+/** Files of every folder whose settings ask for workspace analysis, minus ignored ones. */
+async function listWorkspace(service: AnalysisService): Promise<string[]> {
+  const { folders, settings } = service.ctx;
+  const out: string[] = [];
+  for (const folder of folders.all()) {
+    const s = await settings.get(folder.uri);
+    if (!s.enable || s.analyzeWorkspace === 'openFiles') continue;
+    for (const f of service.host.listFolder(folder)) {
+      if (!folders.isIgnored(f, folder, s) && folders.owner(f) === folder) out.push(f);
+    }
+    await yieldToLoop();
+  }
+  return out;
+}
+
+/** The open documents' imports first: their diagnostics are the ones a person is looking at. */
+async function openFilesFirst(service: AnalysisService): Promise<void> {
+  const open = service.ctx.documents
+    .all()
+    .map((d) => uriToPath(d.uri))
+    .filter((f): f is string => f !== undefined && service.host.isLoaded(f));
+  if (open.length) await service.loadDependencies(open);
+}
+
+/**
+ * Runs `work` over `files` in batches sized so each takes about {@link SLICE_MS}, yielding to
+ * the event loop between batches.
+ */
+async function inBatches(
+  files: string[],
+  cancelled: () => boolean,
+  work: (batch: string[]) => Promise<void>,
+): Promise<void> {
+  let size = 4;
+  for (let i = 0; i < files.length && !cancelled();) {
+    const batch = files.slice(i, i + size);
+    i += batch.length;
+    const t = performance.now();
+    await work(batch);
+    const ms = Math.max(performance.now() - t, 0.5);
+    size = Math.max(1, Math.min(200, Math.round((size * SLICE_MS) / ms)));
+    await yieldToLoop();
+  }
+}
