@@ -4,8 +4,7 @@
  * the callee runs synchronously in place (forEach, map, new Promise executors).
  */
 import { ts } from 'ts-morph';
-import { short } from './walker';
-import { unwrap, type Value } from './values';
+import { short, unwrap, type Value } from './values';
 
 const timers = new Set([
   'setTimeout',

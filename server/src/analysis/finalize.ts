@@ -4,13 +4,13 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, classifyCallback, syncIterators } from './callbacks';
-import { isThreadpoolApi, lookupApi, lookupExtraByName } from './lookup';
+import { isThreadpoolApi, keyOf, lookupApi, lookupExtraByName } from './lookup';
 import { redosHit } from './patterns';
 import { ruleDefaults } from './rules';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
-import { Evaluator, isRelative, stringOf, unwrap, type Value } from './values';
-import { short, type PendingCall, type Walker } from './walker';
+import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './values';
+import type { PendingCall, Walker } from './walker';
 
 const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
 const promiseCombinators = /^Promise\.(all|allSettled|any|race)$/;
@@ -137,9 +137,7 @@ export class Finalizer {
   private newExpression(p: PendingCall, v: Value | undefined): void {
     const ctor = unwrap(p.node.expression);
     const isWorker =
-      (v?.k === 'mod' &&
-        v.module === 'worker_threads' &&
-        v.path.join('.').replace(/^default\./, '') === 'Worker()') ||
+      (v?.k === 'mod' && v.module === 'worker_threads' && keyOf(v.path) === 'Worker') ||
       (ts.isIdentifier(ctor) && ctor.text === 'Worker');
     const arg = p.node.arguments?.[0];
     if (!isWorker || !arg) return;
@@ -235,7 +233,7 @@ export class Finalizer {
     for (const q of this.w.pending) {
       const v = this.values.get(q);
       if (q.fn !== cb || v?.k !== 'mod' || !isThreadpoolApi(v.module, v.path)) continue;
-      const api = `${v.module}.${v.path.filter((s) => s !== 'default').join('.')}`;
+      const api = `${v.module}.${keyOf(v.path)}`;
       const hit: ApiHit = {
         rule: 'threadpool-fanout',
         ...ruleDefaults['threadpool-fanout'],

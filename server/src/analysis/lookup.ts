@@ -31,8 +31,12 @@ export interface CallShape {
 }
 
 /** Drops a leading `default` (ESM default import of a CommonJS package is the namespace). */
-function keyOf(path: readonly string[]): string {
-  return (path[0] === 'default' ? path.slice(1) : path).join('.');
+export function keyOf(path: readonly string[]): string {
+  let out = '';
+  for (const seg of path[0] === 'default' ? path.slice(1) : path) {
+    out += seg === '()' ? seg : out ? `.${seg}` : seg;
+  }
+  return out;
 }
 
 /** The catalog hit for calling `module` export `path`, if it blocks. */

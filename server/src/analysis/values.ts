@@ -206,3 +206,9 @@ function regexFromArgs(args: ts.NodeArray<ts.Expression>): Value | undefined {
   const flags = args[1] ? stringOf(args[1]) : '';
   return flags === undefined ? undefined : { k: 'regex', source, flags };
 }
+
+/** Callee text on one line, at most 40 characters. */
+export function short(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+}

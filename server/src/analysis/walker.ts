@@ -13,8 +13,10 @@ import {
   propertyName,
   stringOf,
   unwrap,
+  short,
 } from './values';
 import { busyWaitHit, isBusyWait } from './patterns';
+import { calleeName, routeOptionKeys } from './callbacks';
 
 /** A call or `new` expression waiting for resolution. */
 export interface PendingCall {
@@ -282,14 +284,16 @@ export class Walker {
     if (worker) this.fns[idx]!.worker = true;
     this.fnNodes.push(node);
     this.fnOf.set(node, idx);
-    if (ts.isFunctionDeclaration(node) && node.name) {
-      scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
+    if (ts.isFunctionDeclaration(node)) {
+      if (node.name) scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
       if (isExported(node)) {
         const isDefault = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-        this.exportsPending.push({ name: isDefault ? 'default' : node.name.text, fn: idx, scope });
+        const name = isDefault ? 'default' : node.name?.text;
+        if (name) this.exportsPending.push({ name, fn: idx, scope });
       }
     }
     this.noteCallbackUse(node, idx);
+    if (isRouteOption(node)) this.fns[idx]!.eventLoop = 'route handler';
     const inner = new Scope(scope);
     if (ts.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
@@ -365,6 +369,17 @@ export class Walker {
   }
 }
 
+/** `fastify.route({ handler: (req, reply) => … })` and `{ handler(req, reply) { … } }`. */
+function isRouteOption(node: ts.Node): boolean {
+  const prop = ts.isMethodDeclaration(node) ? node : node.parent;
+  if (!prop || !(ts.isPropertyAssignment(prop) || ts.isMethodDeclaration(prop))) return false;
+  const key = propertyName(prop.name);
+  const obj = prop.parent;
+  const call = obj?.parent;
+  if (!key || !routeOptionKeys.has(key) || !obj || !ts.isObjectLiteralExpression(obj)) return false;
+  return !!call && ts.isCallExpression(call) && calleeName(call) === 'route';
+}
+
 function hasAsync(node: ts.Node): boolean {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!mods?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
@@ -391,10 +406,4 @@ function fnName(node: FnNode, sf: ts.SourceFile): string {
     return `${short(p.expression.getText(sf))} callback`;
   }
   return '(anonymous)';
-}
-
-/** Callee text on one line, at most 40 characters. */
-export function short(text: string): string {
-  const t = text.replace(/\s+/g, ' ');
-  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 }
