@@ -3,7 +3,7 @@
  * child process and speaks real JSON-RPC to it. It answers `workspace/configuration` from a
  * settings table the test controls, records progress and diagnostics, and waits on events.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type CodeAction,
@@ -75,16 +77,26 @@ export class LspClient {
   private readonly events = new EventEmitter();
   private versions = new Map<string, number>();
 
-  constructor(env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [serverPath, '--stdio'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
+  /** Starts the server over stdio (as the tests do) or over Node IPC (as VS Code does). */
+  constructor(transport: 'stdio' | 'ipc' = 'stdio', env: Record<string, string> = {}) {
+    const options = { env: { ...process.env, ...env } };
+    if (transport === 'ipc') {
+      this.child = fork(serverPath, ['--node-ipc'], {
+        ...options,
+        stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+      });
+      this.conn = createProtocolConnection(
+        new IPCMessageReader(this.child),
+        new IPCMessageWriter(this.child),
+      );
+    } else {
+      this.child = spawn(process.execPath, [serverPath, '--stdio'], { ...options, stdio: 'pipe' });
+      this.conn = createProtocolConnection(
+        new StreamMessageReader(this.child.stdout!),
+        new StreamMessageWriter(this.child.stdin!),
+      );
+    }
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.conn = createProtocolConnection(
-      new StreamMessageReader(this.child.stdout!),
-      new StreamMessageWriter(this.child.stdin!),
-    );
     this.events.setMaxListeners(100);
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
@@ -253,8 +265,9 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
     (starts[p.line] ?? text.length) + p.character;
   const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
   let out = text;
-  for (const e of sorted)
-    {out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));}
+  for (const e of sorted) {
+    out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  }
   return out;
 }
 
