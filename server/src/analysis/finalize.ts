@@ -75,7 +75,9 @@ export class Finalizer {
     const args = node.arguments;
     const last = args[args.length - 1];
     const shape = { argCount: args.length, lastIsFunction: !!last && this.isFunctionArg(last, p) };
-    if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
+    const byName = this.extra && lookupExtraByName(calleeName(node) ?? '', this.extra);
+    if (byName) this.push(p, { kind: 'api', hit: byName });
+    else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
     else if (v?.k === 'mod' && isRelative(v.module)) {
       this.push(p, { kind: 'import', spec: v.module, path: v.path });
     } else if (v?.k === 'mod') {
@@ -102,13 +104,6 @@ export class Finalizer {
       const fn = p.scope.thisMethods()?.get(callee.name.text);
       if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
     }
-    const name = ts.isIdentifier(callee)
-      ? callee.text
-      : ts.isPropertyAccessExpression(callee)
-        ? callee.name.text
-        : undefined;
-    const hit = name ? lookupExtraByName(name, this.extra) : undefined;
-    if (hit) this.push(p, { kind: 'api', hit });
   }
 
   private requireCall(p: PendingCall): void {
