@@ -65,7 +65,7 @@ describe('diagnostics', () => {
     assert.equal(d.severity, DiagnosticSeverity.Warning);
     assert.deepEqual(d.range.start, { line: 3, character: 15 });
     assert.match(d.codeDescription!.href, /docs\/rules\/sync-fs\.md$/);
-    assert.match(d.message, /fs\.readFileSync blocks the event loop/);
+    assert.match(String(d.message), /fs\.readFileSync blocks the event loop/);
   });
 
   test('after edits: removing the call clears the warning, adding it back restores it', async () => {
@@ -103,7 +103,7 @@ describe('diagnostics', () => {
     const [d] = await lsp.waitForDiagnostics(serve, (x) => x.length === 1, 'caller warning');
     assert.ok(d);
     assert.equal(d.range.start.line, 3, 'flagged at render(name) inside async serve');
-    assert.match(d.message, /fs\.readFileSync/);
+    assert.match(String(d.message), /fs\.readFileSync/);
     const steps = d.relatedInformation!.map((r) => [
       r.location.uri.split('/').pop(),
       r.location.range.start.line,
