@@ -8,6 +8,7 @@
 // and whether each tool names the blocking line.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -263,14 +264,14 @@ async function blockedAtNaming() {
   }
   const reports = server.stderr.text.split('BLOCKED ').slice(1);
   const naming = reports.filter((r) => r.includes(`server.mjs:${blockingLine}:`));
-  const firstUser = reports[0]
-    ?.split('\n')
-    .find((l) => l.includes('server.mjs'))
-    ?.trim();
+  const frames = reports[0]?.split('\n').filter((l) => /^\s*at /.test(l)) ?? [];
+  const userFrame = frames.find((l) => l.includes('server.mjs'))?.trim();
+  const topFrame = frames.find((l) => !/blocked-at|async_hooks/.test(l))?.trim();
   return {
     reports: reports.length,
     namesLine: naming.length,
-    firstUserFrame: firstUser ?? '(none)',
+    userFrame: userFrame ?? '(none)',
+    topFrame: topFrame ?? '(none)',
   };
 }
 
@@ -278,6 +279,7 @@ async function main() {
   if (!existsSync(join(root, 'dist/cli.js')))
     spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   const t0 = Date.now();
+  const loadAvgStart = loadavg()[0];
   console.log(
     `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')}; ${LOAD_S} s of load each (autocannon -c 10), ${WARM_S} s warm-up`,
   );
@@ -311,14 +313,34 @@ async function main() {
     `Loop Lens names ${blockingLoc}: ${latency.namedLine}/${latency.detected} stalls (e.g. "${latency.sample ?? ''}")`,
   );
   console.log(
-    `blocked-at names ${blockingLoc}: ${ba.namesLine}/${ba.reports} reports; its first user frame: ${ba.firstUserFrame}`,
+    `blocked-at names ${blockingLoc}: ${ba.namesLine}/${ba.reports} reports; its frame in the fixture: ${ba.userFrame}; its top frame: ${ba.topFrame}`,
   );
+  // A per-round ratio spread wider than ±15 % means the machine's noise (other processes on the
+  // same cores) is far larger than the 2-8 % being judged: say so instead of MET/MISSED.
+  const overhead = (s, limit) => {
+    if (!s) return 'MISSED';
+    if (s.cpuRatio.max - s.cpuRatio.min > 0.3)
+      return s.cpuRatio.median <= limit ? 'NOISY (median met)' : 'NOISY (median missed)';
+    return s.cpuRatio.median <= limit ? 'MET' : 'MISSED';
+  };
   const targets = [
-    ['watch CPU overhead ≤ 2 %', summary.watch && summary.watch.cpuRatio.median <= 1.02],
-    ['profile CPU overhead ≤ 8 %', summary.profile && summary.profile.cpuRatio.median <= 1.08],
-    ['stall reported ≤ 250 ms after it ends', lat.length > 0 && median(lat) <= 250],
+    ['watch CPU overhead ≤ 2 %', overhead(summary.watch, 1.02)],
+    ['profile CPU overhead ≤ 8 %', overhead(summary.profile, 1.08)],
+    [
+      'stall reported ≤ 250 ms after it ends',
+      lat.length > 0 && median(lat) <= 250 ? 'MET' : 'MISSED',
+    ],
   ];
-  for (const [name, ok] of targets) console.log(`${ok ? 'MET   ' : 'MISSED'} ${name}`);
+  for (const [name, verdict] of targets) console.log(`${verdict.padEnd(22)} ${name}`);
+  const load = [loadAvgStart, loadavg()[0]];
+  console.log(
+    `load average (1 min) at start ${load[0].toFixed(1)}, at end ${load[1].toFixed(1)} on ${cpus().length} cores`,
+  );
+  if (Math.max(...load) > cpus().length) {
+    console.log(
+      'WARNING: the machine was busier than its core count; overhead ratios are dominated by other load.',
+    );
+  }
   mkdirSync(join(root, 'out'), { recursive: true });
   const result = {
     rounds: ROUNDS,
@@ -326,6 +348,7 @@ async function main() {
     rows,
     summary,
     latency,
+    loadAverage: { start: loadAvgStart, end: loadavg()[0] },
     blockedAt: ba,
     blockingLoc,
     seconds: (Date.now() - t0) / 1000,
