@@ -16,8 +16,9 @@ const files = {
 
 function lines(ws: StaticWorkspace, dir: string): string[] {
   const out: string[] = [];
-  for (const [file, fs] of ws.analyze())
+  for (const [file, fs] of ws.analyze()) {
     for (const f of fs) out.push(`${path.relative(dir, file)}:${f.line} ${f.rule}`);
+  }
   return out.sort();
 }
 
