@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { buildCli, makeProject, runCli } from './cliHarness';
+import { buildCli, makeProject, runCli, runProcess } from './cliHarness';
 
 interface JsonOut {
   findings: {
@@ -189,5 +189,37 @@ describe('loop-lens check', () => {
     assert.match(format.stderr, /xml/);
     const failOn = await runCli(['check', '--fail-on', 'warn'], { cwd: project });
     assert.equal(failOn.code, 2);
+  });
+});
+
+describe('loop-lens check on a terminal', () => {
+  /** 250 files: large enough for the progress line (200+), each with one blocking call. */
+  const many: Record<string, string> = {};
+  for (let i = 0; i < 250; i++) {
+    many[`src/m${i}.js`] =
+      i === 0
+        ? "const fs = require('fs');\nasync function h() { return fs.readFileSync('x'); }\nmodule.exports = h;\n"
+        : `module.exports = function f${i}() { return ${i}; };\n`;
+  }
+
+  /** Runs the CLI inside a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs. */
+  async function runInTty(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    const cli = await buildCli();
+    const command = [process.execPath, cli, ...args].map((a) => `'${a}'`).join(' ');
+    return runProcess('script', ['-qec', command, '/dev/null'], { cwd, env });
+  }
+
+  test('colour and a progress line on a terminal; neither when NO_COLOR is set or piped', async () => {
+    const dir = makeProject(many);
+    const tty = await runInTty(['check', 'src'], dir);
+    assert.equal(tty.code, 1, tty.stdout);
+    assert.ok(tty.stdout.includes('\u001b[33mwarning'), 'severity is coloured on a terminal');
+    assert.match(tty.stdout, /loop-lens: analysing \d+\/250 files/);
+    const noColor = await runInTty(['check', 'src'], dir, { NO_COLOR: '1' });
+    assert.ok(!noColor.stdout.includes('\u001b[33m'), 'NO_COLOR turns colour off');
+    const piped = await runCli(['check', 'src'], { cwd: dir });
+    assert.equal(piped.code, 1);
+    assert.equal(piped.stderr, '', 'no progress when stderr is not a terminal');
+    assert.ok(!piped.stdout.includes('\u001b['));
   });
 });

@@ -51,10 +51,19 @@ export async function runCli(
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<CliRun> {
   const cli = await buildCli();
+  return runProcess(process.execPath, [cli, ...args], options);
+}
+
+/** Spawns any command with colour variables cleared; never rejects on a non-zero exit. */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     execFile(
-      process.execPath,
-      [cli, ...args],
+      command,
+      args,
       {
         cwd: options.cwd,
         env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env },
@@ -63,7 +72,7 @@ export async function runCli(
       },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
-          reject(new Error(`loop-lens did not exit normally: ${err.message}\n${stderr}`));
+          reject(new Error(`${command} did not exit normally: ${err.message}\n${stderr}`));
           return;
         }
         resolvePromise({ code: err ? (err.code as number) : 0, stdout, stderr });
