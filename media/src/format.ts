@@ -13,12 +13,20 @@ export function formatMs(ms: number): string {
 /** A time offset on the axis: `0 s`, `12.5 s`, `2:05`. */
 export function formatOffset(ms: number, spanMs: number): string {
   if (ms >= 60_000) {
-    const s = Math.round(ms / 1000);
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    // Zoomed in past a minute: keep the sub-second digits or every tick reads the same.
+    const digits = spanMs < 2000 ? 2 : spanMs < 20_000 ? 1 : 0;
+    const sec = (ms % 60_000) / 1000;
+    const ss = sec.toFixed(digits).padStart(digits ? 3 + digits : 2, '0');
+    return `${Math.floor(ms / 60_000)}:${ss}`;
   }
   if (spanMs < 2000) return `${(ms / 1000).toFixed(2)} s`;
   if (spanMs < 20_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.round(ms / 1000)} s`;
+}
+
+/** `10,000`: counts with a thousands separator. */
+export function formatCount(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** `42 MB` (binary megabytes, like Node's own tools). */

@@ -75,6 +75,7 @@ function render(): void {
   empty.hidden = !isEmpty;
   content.hidden = isEmpty;
   root.dataset.status = state.status;
+  root.dataset.rendered = String(state.generation);
   if (isEmpty) return;
   if (aggOf !== state.stalls) {
     aggOf = state.stalls;
@@ -87,7 +88,6 @@ function render(): void {
   hotspots.update(agg);
   heatmap.update(agg);
   timeline.update(state);
-  root.dataset.rendered = String(state.generation);
   root.dataset.stalls = String(state.stalls.length);
 }
 

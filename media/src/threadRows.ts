@@ -41,7 +41,7 @@ export function threadRows(metrics: readonly Metrics[], pid: number | undefined)
       if (!row) {
         row = {
           tid: t.tid,
-          label: t.tid === pid ? 'main' : `${t.name || 'thread'} ${t.tid}`,
+          label: t.tid === pid ? 'main' : String(t.tid),
           spans: [],
         };
         rows.set(t.tid, row);

@@ -17,6 +17,7 @@ export class HeatmapView {
   /** Keys of expanded files and functions; the hottest file starts open. */
   private expanded = new Set<string>();
   private touched = false;
+  private max = { file: 1, fn: 1, line: 1 };
 
   constructor(
     private readonly open: (row: LineNode) => void,
@@ -50,8 +51,14 @@ export class HeatmapView {
   private render(): void {
     const agg = this.agg;
     if (!agg) return;
-    const max = agg.files[0]?.totalMs || 1;
-    const items = agg.files.slice(0, TOP_FILES).map((f) => this.fileItem(f, max));
+    // Each level is tinted against the hottest entry of the same level, so the hottest line is as
+    // strong as the hottest file even when that file spreads its time over many lines.
+    this.max = {
+      file: agg.files[0]?.totalMs || 1,
+      fn: Math.max(1, ...agg.files.map((f) => f.functions[0]?.totalMs ?? 0)),
+      line: agg.hotspots[0]?.totalMs || 1,
+    };
+    const items = agg.files.slice(0, TOP_FILES).map((f) => this.fileItem(f));
     if (agg.files.length > TOP_FILES) {
       items.push(
         h(
@@ -73,13 +80,13 @@ export class HeatmapView {
     this.render();
   }
 
-  private fileItem(f: FileNode, max: number): HTMLElement {
+  private fileItem(f: FileNode): HTMLElement {
     const open = this.expanded.has(f.file);
     const name = f.file ? baseName(f.file) : '(no source line)';
     const row = this.heatRow(
       f.file,
       0,
-      f.totalMs / max,
+      f.totalMs / this.max.file,
       open,
       [name, f.file ? shortDir(f.file) : ''],
       f,
@@ -90,7 +97,7 @@ export class HeatmapView {
     if (open) {
       li.append(
         this.group(
-          f.functions.slice(0, TOP_CHILDREN).map((fn) => this.functionItem(f, fn, max)),
+          f.functions.slice(0, TOP_CHILDREN).map((fn) => this.functionItem(f, fn)),
           f.functions.length,
         ),
       );
@@ -98,17 +105,23 @@ export class HeatmapView {
     return li;
   }
 
-  private functionItem(f: FileNode, fn: FunctionNode, max: number): HTMLElement {
+  private functionItem(f: FileNode, fn: FunctionNode): HTMLElement {
     const key = `${f.file}\0${fn.functionName}`;
     const open = this.expanded.has(key);
-    const row = this.heatRow(key, 1, fn.totalMs / max, open, [fn.functionName, ''], fn, () =>
-      this.toggle(key),
+    const row = this.heatRow(
+      key,
+      1,
+      fn.totalMs / this.max.fn,
+      open,
+      [fn.functionName, ''],
+      fn,
+      () => this.toggle(key),
     );
     const li = h('li', {}, row);
     if (open) {
       li.append(
         this.group(
-          fn.lines.slice(0, TOP_CHILDREN).map((l) => this.lineItem(l, max)),
+          fn.lines.slice(0, TOP_CHILDREN).map((l) => this.lineItem(l)),
           fn.lines.length,
         ),
       );
@@ -116,12 +129,12 @@ export class HeatmapView {
     return li;
   }
 
-  private lineItem(l: LineNode, max: number): HTMLElement {
+  private lineItem(l: LineNode): HTMLElement {
     const key = `${l.file}\0${l.functionName}\0${l.line}`;
     const row = this.heatRow(
       key,
       2,
-      l.totalMs / max,
+      l.totalMs / this.max.line,
       undefined,
       [l.file ? `line ${l.line}` : 'no line', ''],
       l,

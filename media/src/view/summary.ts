@@ -3,22 +3,21 @@
  * loop delay p99, event-loop utilization, heap, and the stall totals.
  */
 import type { Aggregation } from '../aggregate';
-import { formatBytes, formatMs, formatPercent } from '../format';
+import { formatBytes, formatCount, formatMs, formatPercent } from '../format';
 import type { ViewState } from '../state';
 import { latestMetrics } from '../state';
 import { h } from './dom';
 
 interface Tile {
+  label: HTMLElement;
   value: HTMLElement;
   root: HTMLElement;
 }
 
 function tile(label: string, key: string): Tile {
   const value = h('span', { class: 'tile-value', 'data-metric': key }, '–');
-  return {
-    value,
-    root: h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, label), value),
-  };
+  const name = h('span', { class: 'tile-label' }, label);
+  return { label: name, value, root: h('div', { class: 'tile' }, name, value) };
 }
 
 export class SummaryView {
@@ -70,9 +69,11 @@ export class SummaryView {
     );
     this.set('elu', m ? formatPercent(m.elu) : '–', !!m && m.elu >= 0.9);
     this.set('heap', m ? formatBytes(m.heapUsed) : '–', false);
-    this.set('stalls', String(agg.count), agg.count > 0);
-    const share = state.durationMs > 0 ? ` (${formatPercent(agg.totalMs / state.durationMs)})` : '';
-    this.set('blocked', `${formatMs(agg.totalMs)}${agg.count ? share : ''}`, agg.totalMs > 0);
+    this.set('stalls', formatCount(agg.count), false);
+    const share =
+      state.durationMs > 0 && agg.count ? formatPercent(agg.totalMs / state.durationMs) : '';
+    this.tiles.blocked.label.textContent = share ? `Blocked · ${share} of time` : 'Blocked';
+    this.set('blocked', formatMs(agg.totalMs), agg.totalMs > 0);
     this.set('longest', agg.count ? formatMs(agg.maxMs) : '–', agg.maxMs >= state.thresholdMs);
     this.notice.textContent = state.notice ?? '';
     this.notice.hidden = !state.notice;

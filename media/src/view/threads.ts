@@ -85,11 +85,7 @@ export class ThreadsView {
     rows.forEach((row, i) => {
       const top = (i + 1) * (ROW_H + GAP) + 1;
       ctx.fillStyle = pal.text;
-      ctx.fillText(
-        row.label.length > 8 ? row.label.slice(-8) : row.label,
-        LABEL_W - 4,
-        top + ROW_H / 2,
-      );
+      ctx.fillText(row.label, LABEL_W - 4, top + ROW_H / 2);
       for (const s of row.spans) {
         if (s.toMs < vp.startMs || s.fromMs > vp.startMs + vp.spanMs) continue;
         ctx.fillStyle = stateColour(pal, s.state);

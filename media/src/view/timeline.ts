@@ -264,6 +264,10 @@ export class TimelineView {
     ctx.save();
     ctx.translate(PAD.left, PAD.top);
     const plotH = HEIGHT - PAD.top - PAD.bottom;
+    // The p99 line goes under the bars: the stalls are what one clicks.
+    ctx.globalAlpha = 0.85;
+    drawDelayLine(ctx, s.metrics, this.vp, w, plotH, yMax, pal.delay);
+    ctx.globalAlpha = 1;
     for (const b of this.bars) {
       const bh = Math.max(2, (Math.min(b.durationMs, yMax) / yMax) * plotH);
       ctx.fillStyle = pal.kinds[b.kind] ?? pal.other;
@@ -274,7 +278,6 @@ export class TimelineView {
         ctx.strokeRect(b.x0 - 1, plotH - bh - 1, Math.max(2, b.x1 - b.x0) + 2, bh + 2);
       }
     }
-    drawDelayLine(ctx, s.metrics, this.vp, w, plotH, yMax, pal.delay);
     ctx.restore();
     this.describe(s);
   }
@@ -299,7 +302,7 @@ export class TimelineView {
       ctx.moveTo(PAD.left, Math.round(y(t)) + 0.5);
       ctx.lineTo(PAD.left + w, Math.round(y(t)) + 0.5);
       ctx.stroke();
-      ctx.fillText(formatMs(t), PAD.left - 4, y(t));
+      ctx.fillText(t === 0 ? '0' : formatMs(t), PAD.left - 4, y(t));
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';

@@ -15,7 +15,7 @@ test('one row per thread, main first, states run-length encoded per second', () 
   const model = threadRows(m, 10);
   assert.deepEqual(
     model.rows.map((r) => r.label),
-    ['main', 'node 11', 'node 12'],
+    ['main', '11', '12'],
   );
   assert.deepEqual(model.rows[0]!.spans, [
     { fromMs: 0, toMs: 2000, state: 'R' },
