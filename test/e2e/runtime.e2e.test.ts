@@ -1,0 +1,125 @@
+/**
+ * What a person sees when recording a live process in VS Code (code-server + chromium, packaged
+ * extension): "Loop Lens: Attach to Node Process…" from the palette, the process picked from the
+ * quick pick, stalls in the Event Loop sidebar and the Stalls tree, a hotspot clicked and the
+ * editor at the blamed line with its heat. Screenshots: .artifacts/screenshots/runtime-*.png.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  repoRoot,
+  runCommand,
+  screenshot,
+  startWithExtension,
+  waitFor,
+  webviewFrame,
+  type ExtensionSession,
+} from './harness';
+
+const source = join(repoRoot, 'test', 'fixtures', 'blocking', 'blocker.js');
+
+function markerLine(kind: 'cpu' | 'io'): number {
+  return (
+    readFileSync(source, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(`// BLOCK:${kind}`)) + 1
+  );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('recording a live process in the VS Code UI', () => {
+  let s: ExtensionSession | undefined;
+  let target: ChildProcess | undefined;
+  let fixture: string | undefined;
+
+  before(async () => {
+    fixture = mkdtempSync(join(tmpdir(), 'loop-lens-e2e-rt-'));
+    copyFileSync(source, join(fixture, 'blocker.js'));
+    s = await startWithExtension({ fixture });
+    // The process runs from the workspace copy the workbench shows, so its blamed file is there.
+    // --inspect-port=0: SIGUSR1 opens a free port rather than a possibly busy 9229.
+    target = spawn(
+      process.execPath,
+      ['--inspect-port=0', join(s.workspace, 'blocker.js'), 'cpu', '300'],
+      { stdio: 'ignore' },
+    );
+  });
+
+  after(async () => {
+    target?.kill('SIGKILL');
+    await s?.close();
+    if (fixture) rmSync(fixture, { recursive: true, force: true });
+  });
+
+  test('Attach to Node Process… from the palette, stalls in the sidebar, a hotspot opens the blamed line', async () => {
+    const page = s!.page;
+    const pid = target!.pid!;
+    const line = markerLine('cpu');
+    await runCommand(page, 'Loop Lens: Attach to Node Process');
+    const input = page.locator('.quick-input-widget input.input');
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: String(pid) });
+    await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'runtime-1-process-picker');
+    await input.fill(String(pid));
+    await row.first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+
+    // The Event Loop webview in the Loop Lens sidebar fills with the hotspot on the spin loop.
+    const view = webviewFrame(page);
+    const hotspot = view.locator(`button.hotspot[data-line="${line}"]`).first();
+    await hotspot.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(String(await hotspot.getAttribute('data-file')), /blocker\.js$/);
+    assert.match(
+      String(await hotspot.getAttribute('aria-label')),
+      /spinFor at blocker\.js:\d+: .+ blocked in \d+ stalls?/,
+    );
+    // The Stalls tree beside it lists the same hotspot for keyboard and screen-reader users.
+    const treeRow = page
+      .locator('.monaco-list-row', { hasText: `spinFor  blocker.js:${line}` })
+      .first();
+    await treeRow.waitFor({ state: 'visible', timeout: 30_000 });
+    // Let a few more stalls arrive so the timeline shows a pattern, not a single bar.
+    await page.waitForTimeout(3000);
+    await screenshot(page, 'runtime-2-sidebar-live');
+
+    await hotspot.click();
+    await page
+      .locator('.tabs-container .tab[aria-label^="blocker.js"]')
+      .first()
+      .waitFor({ state: 'visible' });
+    const selection = page.locator('#status\\.editor\\.selection');
+    await waitFor(
+      async () => (await selection.innerText()).includes(`Ln ${line},`),
+      30_000,
+      `cursor on line ${line}`,
+    );
+    // Heat on the blamed line: the decoration's background sits in the editor's view overlays.
+    await waitFor(
+      () => page.locator('.monaco-editor .view-overlays div[class*="ced-"]').count(),
+      30_000,
+      'a heat decoration',
+    );
+    await screenshot(page, 'runtime-3-hotspot-opened');
+
+    await runCommand(page, 'Loop Lens: Stop Recording');
+    await page
+      .locator('.statusbar-item', { hasText: 'Loop Lens' })
+      .first()
+      .waitFor({ state: 'visible' });
+    await page.waitForTimeout(1000);
+    assert.ok(alive(pid), 'the attached process still runs after Stop Recording');
+    await screenshot(page, 'runtime-4-stopped');
+  });
+});
