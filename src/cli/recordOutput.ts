@@ -21,7 +21,8 @@ export function stallLocation(stall: Stall, cwd?: string): string {
 
 /** `  +3.214s   1234 ms  sync-io  src/render.ts:12 loadTemplate` */
 export function formatStallLine(stall: Stall, cwd?: string): string {
-  const t = `+${(stall.startMs / 1000).toFixed(3)}s`.padStart(10);
+  // A stall caught as the recording starts may begin a hair before t0: show it at 0.
+  const t = `+${(Math.max(0, stall.startMs) / 1000).toFixed(3)}s`.padStart(10);
   const d = `${Math.round(stall.durationMs)} ms`.padStart(9);
   return `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallLocation(stall, cwd)}`;
 }

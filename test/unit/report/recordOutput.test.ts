@@ -20,6 +20,7 @@ test('a stall line has time, duration, kind and file:line function relative to c
   assert.equal(line, '   +3.214s   1234 ms  sync-io  src/render.ts:12 loadTemplate');
   const outside = formatStallLine(stall(0, 60, 'cpu', '/elsewhere/x.js', 3, 'f'), ROOT);
   assert.match(outside, /cpu {6}\/elsewhere\/x\.js:3 f$/);
+  assert.match(formatStallLine(stall(-1, 60, 'cpu', '/x.js', 1, 'f')), /^\s+\+0\.000s /);
   const none = formatStallLine({ startMs: 0, durationMs: 70, kind: 'gc', stack: [] }, ROOT);
   assert.match(none, /gc {7}\(unattributed\)$/);
 });
