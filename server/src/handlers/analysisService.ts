@@ -80,7 +80,8 @@ export class AnalysisService {
 
   /** A document was opened: analyse it now, then load its imports so cross-file chains appear. */
   opened(uri: string): void {
-    this.schedule(uri, 0);
+    clearTimeout(this.timers.get(uri));
+    this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri));
     const file = uriToPath(uri);
     if (file) void this.loadDependencies([file]).catch((e) => this.logError('load imports', e));
   }

@@ -3,6 +3,7 @@
  * file (so a scan can yield to the event loop between files), the config file of each folder,
  * and a reverse import graph that tells which files an edit can change.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadConfig } from '../analysis/config';
@@ -196,7 +197,12 @@ export class EngineHost {
     const stem = base.replace(/\.[cm]?jsx?$/, '');
     const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
     candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
-    return candidates.find((c) => this.known.has(c));
+    const found = candidates.find((c) => this.known.has(c));
+    if (found) return found;
+    // Not listed (open-files mode, or outside the folders): look at the disk once.
+    const onDisk = candidates.find((c) => isSourceFile(c) && existsSync(c));
+    if (onDisk) this.known.add(onDisk);
+    return onDisk;
   }
 }
 
