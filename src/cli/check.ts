@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyzeProject } from '../../server/src/analysis/index';
-import { ConfigError, loadConfig } from '../../server/src/analysis/config';
+import { ConfigError, loadConfig, withAbsoluteIgnores } from '../../server/src/analysis/config';
 import type { AnalysisResult, Severity } from '../../server/src/analysis/types';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
@@ -60,7 +60,7 @@ export async function runCheck(paths: string[], options: CheckOptions): Promise<
   let result: AnalysisResult;
   try {
     const roots = resolveRoots(paths);
-    const { config } = loadConfig({ from: roots[0], configPath: options.config });
+    const config = withAbsoluteIgnores(loadConfig({ from: roots[0], configPath: options.config }));
     const progress = createProgress();
     try {
       result = await analyzeProject({

@@ -4,7 +4,7 @@
  * Shared by the CLI and the language server. No LSP, no `vscode`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { ruleIds } from './rules';
 import type { Category, ExtraBlockingApi, LoopLensConfig, SeveritySetting } from './types';
 
@@ -72,6 +72,28 @@ export function loadConfig(options: { from: string; configPath?: string }): Load
   const file = findConfigFile(startDir);
   if (file === undefined) return { config: {}, dir: startDir };
   return { config: loadConfigFile(file), file, dir: dirname(file) };
+}
+
+/**
+ * The config with its `ignore` globs made absolute, anchored at the config's folder. The engine
+ * matches a glob against both the path relative to the analysed root and the absolute path, so
+ * an absolute glob keeps meaning "relative to the config file" whatever folder is analysed
+ * (`loop-lens check src` with `"ignore": ["src/gen/**"]` in the project's root config).
+ */
+export function withAbsoluteIgnores(loaded: LoadedConfig): LoopLensConfig {
+  const { config, dir } = loaded;
+  if (!config.ignore) return config;
+  const base = dir
+    .split(sep)
+    .join('/')
+    .replace(/[*?[\]{}()!+@\\]/g, '\\$&');
+  const anchor = (glob: string): string => {
+    const negated = glob.startsWith('!');
+    const body = negated ? glob.slice(1) : glob;
+    const abs = body.startsWith('/') ? body : `${base}/${body.replace(/^\.\//, '')}`;
+    return negated ? `!${abs}` : abs;
+  };
+  return { ...config, ignore: config.ignore.map(anchor) };
 }
 
 /**

@@ -158,6 +158,25 @@ describe('loop-lens check', () => {
     assert.equal((JSON.parse(quiet.stdout) as JsonOut).findings.length, 0);
   });
 
+  test('ignore globs in the root config apply when a subfolder is checked', async () => {
+    const dir = makeProject({
+      ...service,
+      'src/gen/blocking.ts':
+        "import { execSync } from 'child_process';\nexport async function g() { execSync('ls'); }\n",
+      '.looplensrc.json': '{ "ignore": ["src/gen/**"] }',
+    });
+    for (const target of ['.', 'src']) {
+      const run = await runCli(['check', target, '--format', 'json'], { cwd: dir });
+      const out = JSON.parse(run.stdout) as JsonOut;
+      assert.equal(out.filesAnalyzed, 2, `check ${target}: ${run.stdout}`);
+      assert.deepEqual(
+        out.findings.map((f) => f.rule),
+        ['sync-fs'],
+        `check ${target}`,
+      );
+    }
+  });
+
   test('a bad config exits 2 naming the file and the key', async () => {
     const dir = makeProject({
       ...service,

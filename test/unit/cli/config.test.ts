@@ -8,6 +8,7 @@ import {
   findConfigFile,
   loadConfig,
   loadConfigFile,
+  withAbsoluteIgnores,
 } from '../../../server/src/analysis/config';
 
 function tree(files: Record<string, unknown>): string {
@@ -155,5 +156,20 @@ describe('config errors name the file and the bad key', () => {
     assert.deepEqual(loadConfig({ from: join(dir, 'app') }).config, { threadpool: false });
     const none = loadConfig({ from: dir });
     assert.notEqual(none.file, join(dir, 'package.json'));
+  });
+});
+
+describe('ignore globs are relative to the config file', () => {
+  test('withAbsoluteIgnores anchors globs at the config folder, keeping negation', () => {
+    const dir = tree({
+      '.looplensrc.json': { ignore: ['src/gen/**', './legacy/*.js', '!src/gen/keep.ts'] },
+    });
+    const loaded = loadConfig({ from: dir });
+    assert.deepEqual(withAbsoluteIgnores(loaded).ignore, [
+      `${dir}/src/gen/**`,
+      `${dir}/legacy/*.js`,
+      `!${dir}/src/gen/keep.ts`,
+    ]);
+    assert.equal(withAbsoluteIgnores({ config: {}, dir }).ignore, undefined);
   });
 });
