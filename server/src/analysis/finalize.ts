@@ -12,8 +12,11 @@ import type { ExtraBlockingApi } from './types';
 import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
 
+/** Read once: every `ts.X` access goes through a module getter. */
+const SK = ts.SyntaxKind;
+
 const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
-const promiseCombinators = /^Promise\.(all|allSettled|any|race)$/;
+const promiseCombinators = new Set(['all', 'allSettled', 'any', 'race']);
 
 export class Finalizer {
   private readonly ev: Evaluator;
@@ -74,7 +77,10 @@ export class Finalizer {
     if (p.worker) return;
     const args = node.arguments;
     const last = args[args.length - 1];
-    const shape = { argCount: args.length, lastIsFunction: !!last && this.isFunctionArg(last, p) };
+    const shape = {
+      argCount: args.length,
+      lastIsFunction: () => !!last && this.isFunctionArg(last, p),
+    };
     const byName = this.extra && lookupExtraByName(calleeName(node) ?? '', this.extra);
     if (byName) this.push(p, { kind: 'api', hit: byName });
     else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
@@ -97,10 +103,7 @@ export class Finalizer {
 
   /** `this.method()` inside a class, or a config `blocking` entry matched by name. */
   private unresolved(p: PendingCall, callee: ts.Expression): void {
-    if (
-      ts.isPropertyAccessExpression(callee) &&
-      callee.expression.kind === ts.SyntaxKind.ThisKeyword
-    ) {
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
       const fn = p.scope.thisMethods()?.get(callee.name.text);
       if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
     }
@@ -219,7 +222,15 @@ export class Finalizer {
   private fanout(p: PendingCall): void {
     const node = p.node;
     if (!ts.isCallExpression(node) || p.worker) return;
-    if (!promiseCombinators.test(node.expression.getText(this.w.sf))) return;
+    const callee = unwrap(node.expression);
+    if (
+      !ts.isPropertyAccessExpression(callee) ||
+      !promiseCombinators.has(callee.name.text) ||
+      !ts.isIdentifier(callee.expression) ||
+      callee.expression.text !== 'Promise'
+    ) {
+      return;
+    }
     const arg = node.arguments[0] && unwrap(node.arguments[0]);
     if (!arg || !ts.isCallExpression(arg)) return;
     const mapper = mapperOf(arg);
@@ -276,7 +287,7 @@ function toTarget(v: Value | undefined): CallTarget | undefined {
     return { kind: 'import', spec: v.module, path: v.path };
   }
   if (v?.k === 'mod') {
-    const hit = lookupApi(v.module, v.path, { argCount: 0, lastIsFunction: false });
+    const hit = lookupApi(v.module, v.path, { argCount: 0, lastIsFunction: () => false });
     if (hit) return { kind: 'api', hit };
   }
   return undefined;

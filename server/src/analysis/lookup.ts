@@ -27,7 +27,8 @@ for (const entry of catalog) {
 /** How the call looks, for APIs that block only without a callback. */
 export interface CallShape {
   argCount: number;
-  lastIsFunction: boolean;
+  /** Asked only for APIs that block without a callback (evaluating it costs). */
+  lastIsFunction: () => boolean;
 }
 
 /** Drops a leading `default` (ESM default import of a CommonJS package is the namespace). */
@@ -58,9 +59,8 @@ export function lookupApi(
 }
 
 function hasCallback(entry: CatalogEntry, key: string, shape: CallShape): boolean {
-  if (shape.lastIsFunction) return true;
   const i = entry.callbackIndex?.[key];
-  return i !== undefined && shape.argCount > i;
+  return (i !== undefined && shape.argCount > i) || shape.lastIsFunction();
 }
 
 function hitOf(entry: CatalogEntry, module: string, key: string): ApiHit {

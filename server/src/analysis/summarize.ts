@@ -23,7 +23,7 @@ function scriptKind(file: string): ts.ScriptKind {
 
 /** Parses `text` as `file` and returns its summary; never throws on bad syntax. */
 export function summarize(file: string, text: string, opts: SummarizeOptions = {}): FileSummary {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(file));
   const walker = new Walker(sf);
   walker.run();
   const summary = new Finalizer(walker, opts.extra).run();

@@ -5,6 +5,9 @@
  */
 import { ts } from 'ts-morph';
 
+/** Read once: every `ts.X` access goes through a module getter. */
+const SK = ts.SyntaxKind;
+
 /** What an expression stands for, as far as syntax can tell. */
 export type Value =
   /** A module export path: `fs` + [`readFileSync`]; relative specifiers are project modules. */
@@ -132,7 +135,7 @@ export class Evaluator {
     }
     if (ts.isObjectLiteralExpression(e)) return { k: 'obj', node: e, scope };
     if (ts.isRegularExpressionLiteral(e)) return regexValue(e.text);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.BarBarToken) {
       return this.eval(e.left, scope) ?? this.eval(e.right, scope);
     }
     return undefined;
@@ -153,7 +156,7 @@ export class Evaluator {
       const spec = stringOf(arg0);
       return spec === undefined ? undefined : moduleValue(spec);
     }
-    if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+    if (callee.kind === SK.ImportKeyword) {
       const spec = stringOf(arg0);
       return spec === undefined ? undefined : moduleValue(spec);
     }

@@ -18,6 +18,9 @@ import {
 import { busyWaitHit, isBusyWait } from './patterns';
 import { calleeName, routeOptionKeys } from './callbacks';
 
+/** Read once: every `ts.X` access goes through a module getter. */
+const SK = ts.SyntaxKind;
+
 /** A call or `new` expression waiting for resolution. */
 export interface PendingCall {
   node: ts.CallExpression | ts.NewExpression;
@@ -68,7 +71,7 @@ export class Walker {
   }
 
   run(): void {
-    for (const s of this.sf.statements) this.visit(s, 0, this.top, false);
+    for (const s of this.sf.statements) this.visitChild(s, this.sf, 0, this.top, false);
   }
 
   span(node: ts.Node, end: ts.Node = node): Span {
@@ -82,15 +85,30 @@ export class Walker {
     };
   }
 
+  /**
+   * The parser runs without `setParentNodes` (a whole extra tree pass); the walk sets `parent`
+   * on the way down, which is all the upward looks (callback position, names) need.
+   */
+  private visitChild(
+    node: ts.Node,
+    parent: ts.Node,
+    fn: number,
+    scope: Scope,
+    worker: boolean,
+  ): void {
+    setParent(node, parent);
+    this.visit(node, fn, scope, worker);
+  }
+
   private visit(node: ts.Node, fn: number, scope: Scope, worker: boolean): void {
     switch (node.kind) {
-      case ts.SyntaxKind.ImportDeclaration:
+      case SK.ImportDeclaration:
         return this.importDecl(node as ts.ImportDeclaration, scope);
-      case ts.SyntaxKind.ImportEqualsDeclaration:
+      case SK.ImportEqualsDeclaration:
         return this.importEquals(node as ts.ImportEqualsDeclaration, scope);
-      case ts.SyntaxKind.ExportDeclaration:
+      case SK.ExportDeclaration:
         return this.exportDecl(node as ts.ExportDeclaration, scope);
-      case ts.SyntaxKind.ExportAssignment: {
+      case SK.ExportAssignment: {
         const e = node as ts.ExportAssignment;
         this.exportsPending.push({
           name: e.isExportEquals ? '=' : 'default',
@@ -99,45 +117,45 @@ export class Walker {
         });
         break;
       }
-      case ts.SyntaxKind.VariableDeclaration:
+      case SK.VariableDeclaration:
         this.variable(node as ts.VariableDeclaration, scope);
         break;
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
         return this.classLike(node as ts.ClassLikeDeclaration, fn, scope, worker);
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.GetAccessor:
-      case ts.SyntaxKind.SetAccessor:
-      case ts.SyntaxKind.Constructor:
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.MethodDeclaration:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
+      case SK.Constructor:
         this.func(node as FnNode, fn, scope, worker);
         return;
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.NewExpression:
+      case SK.CallExpression:
+      case SK.NewExpression:
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
-      case ts.SyntaxKind.BinaryExpression:
+      case SK.BinaryExpression:
         this.assignment(node as ts.BinaryExpression, scope);
         break;
-      case ts.SyntaxKind.IfStatement:
+      case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, fn, scope, worker);
-      case ts.SyntaxKind.CatchClause: {
+      case SK.CatchClause: {
         const v = (node as ts.CatchClause).variableDeclaration;
         if (v) this.bindPattern(v.name, scope, { k: 'opaque' });
         break;
       }
-      case ts.SyntaxKind.WhileStatement:
-      case ts.SyntaxKind.DoStatement:
-      case ts.SyntaxKind.ForStatement:
+      case SK.WhileStatement:
+      case SK.DoStatement:
+      case SK.ForStatement:
         if (isBusyWait(node as ts.IterationStatement, this.sf)) this.busyWait(node, fn, worker);
         break;
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
         return;
     }
-    ts.forEachChild(node, (c) => this.visit(c, fn, scope, worker));
+    ts.forEachChild(node, (c) => this.visitChild(c, node, fn, scope, worker));
   }
 
   private busyWait(node: ts.Node, fn: number, worker: boolean): void {
@@ -248,7 +266,8 @@ export class Walker {
     for (const m of c.members) {
       if (ts.isPropertyDeclaration(m) && m.initializer) {
         const init = unwrap(m.initializer);
-        this.visit(m.initializer, fn, inner, worker);
+        setParent(m, c);
+        this.visitChild(m.initializer, m, fn, inner, worker);
         const idx = this.fnOf.get(init);
         const key = propertyName(m.name);
         if (idx !== undefined && key) {
@@ -257,7 +276,7 @@ export class Walker {
         }
         continue;
       }
-      this.visit(m, fn, inner, worker);
+      this.visitChild(m, c, fn, inner, worker);
       const idx = this.fnOf.get(m);
       const key = m.name && propertyName(m.name);
       if (idx !== undefined) {
@@ -266,7 +285,8 @@ export class Walker {
         if (key) methods.set(key, idx);
       }
     }
-    if (c.heritageClauses) for (const h of c.heritageClauses) this.visit(h, fn, scope, worker);
+    if (c.heritageClauses)
+      for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
   }
 
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
@@ -287,7 +307,7 @@ export class Walker {
     if (ts.isFunctionDeclaration(node)) {
       if (node.name) scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
       if (isExported(node)) {
-        const isDefault = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+        const isDefault = node.modifiers?.some((m) => m.kind === SK.DefaultKeyword);
         const name = isDefault ? 'default' : node.name?.text;
         if (name) this.exportsPending.push({ name, fn: idx, scope });
       }
@@ -299,7 +319,7 @@ export class Walker {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }
     for (const p of node.parameters) this.param(p, inner);
-    if (node.body) this.visit(node.body, idx, inner, worker);
+    if (node.body) this.visitChild(node.body, node, idx, inner, worker);
   }
 
   /** Records that a function literal is an argument of a call (or the callee of an IIFE). */
@@ -342,7 +362,7 @@ export class Walker {
 
   /** `module.exports = x`, `exports.a = x`, `module.exports.a = x`. */
   private assignment(b: ts.BinaryExpression, scope: Scope): void {
-    if (b.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    if (b.operatorToken.kind !== SK.EqualsToken) return;
     const left = unwrap(b.left);
     const text =
       ts.isPropertyAccessExpression(left) || ts.isIdentifier(left) ? left.getText(this.sf) : '';
@@ -360,12 +380,12 @@ export class Walker {
     const isMain = (e: ts.Expression) => /(^|\.)isMainThread$/.test(unwrap(e).getText(this.sf));
     const negated =
       ts.isPrefixUnaryExpression(cond) &&
-      cond.operator === ts.SyntaxKind.ExclamationToken &&
+      cond.operator === SK.ExclamationToken &&
       isMain(cond.operand);
     const positive = !negated && isMain(cond);
-    this.visit(s.expression, fn, scope, worker);
-    this.visit(s.thenStatement, fn, scope, worker || negated);
-    if (s.elseStatement) this.visit(s.elseStatement, fn, scope, worker || positive);
+    this.visitChild(s.expression, s, fn, scope, worker);
+    this.visitChild(s.thenStatement, s, fn, scope, worker || negated);
+    if (s.elseStatement) this.visitChild(s.elseStatement, s, fn, scope, worker || positive);
   }
 }
 
@@ -380,14 +400,18 @@ function isRouteOption(node: ts.Node): boolean {
   return !!call && ts.isCallExpression(call) && calleeName(call) === 'route';
 }
 
+function setParent(node: ts.Node, parent: ts.Node): void {
+  (node as { parent: ts.Node }).parent = parent;
+}
+
 function hasAsync(node: ts.Node): boolean {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
-  return !!mods?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return !!mods?.some((m) => m.kind === SK.AsyncKeyword);
 }
 
 function isExported(node: ts.Node | undefined): boolean {
   if (!node || !ts.canHaveModifiers(node)) return false;
-  return !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  return !!ts.getModifiers(node)?.some((m) => m.kind === SK.ExportKeyword);
 }
 
 /** A readable name for a function: its own name, the variable or property it is assigned to. */
