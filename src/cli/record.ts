@@ -46,6 +46,16 @@ export function register(program: Command): void {
     .option('--local-root <dir>', 'local folder of the sources (with --remote-root)')
     .option('--remote-root <dir>', 'folder of the sources in the target')
     .option('--metrics', 'print a compact metrics line every second')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  loop-lens record --duration 10 --html report.html -- node dist/server.js',
+        '  loop-lens record --port 9229 --out rec.json        (node --inspect already running)',
+        '  loop-lens record --pid 4242 --mode watch           (opens the inspector with SIGUSR1)',
+      ].join('\n'),
+    )
     .action(async (command: string[], raw: RawRecordOptions) => {
       process.exitCode = await runRecord(raw, command);
     });
@@ -165,7 +175,8 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
   }
   for (const w of session.warnings ?? []) process.stderr.write(`loop-lens record: warning: ${w}\n`);
   const sub = session.onEvent(makePrinter(plan, cwd));
-  const pid = session.target.pid !== undefined ? ` (pid ${session.target.pid})` : '';
+  const known = session.target.pid === undefined || plan.options.target.kind === 'pid';
+  const pid = known ? '' : ` (pid ${session.target.pid})`;
   process.stderr.write(
     `Recording ${what}${pid} · mode ${plan.options.mode} · threshold ${plan.options.thresholdMs} ms · Ctrl-C to stop\n`,
   );
