@@ -61,11 +61,14 @@ describe('loop-lens check', () => {
   let project: string;
   let cleanProject: string;
 
-  before(async () => {
-    await buildCli();
-    project = makeProject(service);
-    cleanProject = makeProject(clean);
-  });
+  before(
+    async () => {
+      await buildCli();
+      project = makeProject(service);
+      cleanProject = makeProject(clean);
+    },
+    { timeout: 600_000 },
+  );
 
   test('JSON: the indirect finding at the async call site with its chain, not the startup read', async () => {
     const run = await runCli(['check', 'src', '--format', 'json'], { cwd: project });

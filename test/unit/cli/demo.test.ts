@@ -30,14 +30,17 @@ async function buildDemo(): Promise<void> {
 describe('demo service', () => {
   let findings: Found[] = [];
 
-  before(async () => {
-    await Promise.all([buildCli(), buildDemo()]);
-    const run = await runCli(['check', src, '--format', 'json', '--fail-on', 'none'], {
-      cwd: repoRoot,
-    });
-    assert.equal(run.code, 0, run.stderr);
-    findings = (JSON.parse(run.stdout) as { findings: Found[] }).findings;
-  });
+  before(
+    async () => {
+      await Promise.all([buildCli(), buildDemo()]);
+      const run = await runCli(['check', src, '--format', 'json', '--fail-on', 'none'], {
+        cwd: repoRoot,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      findings = (JSON.parse(run.stdout) as { findings: Found[] }).findings;
+    },
+    { timeout: 600_000 },
+  );
 
   const inFile = (rel: string): Found[] => findings.filter((f) => f.file === join(src, rel));
 

@@ -69,16 +69,19 @@ function sourceLine(file: string, line: number): string {
 describe('real packages', () => {
   let findings: Found[] = [];
 
-  before(async () => {
-    await Promise.all([install(), buildCli()]);
-    const roots = [join(modules, 'eslint', 'lib'), join(modules, 'webpack', 'bin')];
-    const run = await runCli(['check', ...roots, '--format', 'json', '--fail-on', 'none'], {
-      cwd: cache,
-      timeoutMs: 300_000,
-    });
-    assert.equal(run.code, 0, run.stderr);
-    findings = (JSON.parse(run.stdout) as { findings: Found[] }).findings;
-  });
+  before(
+    async () => {
+      await Promise.all([install(), buildCli()]);
+      const roots = [join(modules, 'eslint', 'lib'), join(modules, 'webpack', 'bin')];
+      const run = await runCli(['check', ...roots, '--format', 'json', '--fail-on', 'none'], {
+        cwd: cache,
+        timeoutMs: 300_000,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      findings = (JSON.parse(run.stdout) as { findings: Found[] }).findings;
+    },
+    { timeout: 600_000 },
+  );
 
   const at = (rel: string, line: number): Found[] =>
     findings.filter((f) => f.file === join(modules, rel) && f.line === line);
