@@ -145,14 +145,55 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Moves the cursor of the active editor to a 1-based line and column (Ctrl+G "line:col"). */
+/** Focuses the first editor group and moves its cursor to a 1-based line and column (Ctrl+G). */
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
+  // Ctrl+G acts on the focused editor: focus it first (a panel may hold the focus).
+  await page.keyboard.press('Control+1');
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Opens the light-bulb menu (Ctrl+.) at the cursor and returns its locator. Retries: while the
+ * built-in TypeScript server is still initializing, an early Ctrl+. can stay unanswered.
+ */
+export async function openQuickFixMenu(page: Page, timeout = 90_000): Promise<Locator> {
+  const menu = page.locator('.action-widget');
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Control+.');
+    const shown = await menu
+      .waitFor({ state: 'visible', timeout: 8_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return menu;
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`the quick fix menu (Ctrl+.) did not open within ${timeout} ms`);
+}
+
+/**
+ * Picks the entry of an open action menu (light bulb, Ctrl+.) whose text matches, with the
+ * keyboard as a person would (arrows, Enter): mouse clicks on its rows are unreliable headless.
+ */
+export async function pickMenuEntry(menu: Locator, text: RegExp): Promise<void> {
+  const page = menu.page();
+  await menu.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
+  const rows = await menu.locator('.monaco-list-row').count();
+  for (let i = 0; i <= rows; i++) {
+    const focused = menu.locator('.monaco-list-row.focused');
+    if ((await focused.count()) && text.test(await focused.first().innerText())) {
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no entry matching ${text} could be focused in the menu`);
 }
 
 /** The content frame of the active webview (sidebar views, panels). */
@@ -170,7 +211,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
 export async function waitFor<T>(
-  probe: () => Promise<T> | T,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeout = 60_000,
   what = 'condition',
 ): Promise<T> {
@@ -179,7 +220,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const v = await probe();
-      if (v) return v;
+      if (v) return v as T;
     } catch (err) {
       last = err;
     }

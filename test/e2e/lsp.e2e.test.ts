@@ -1,0 +1,101 @@
+/**
+ * What a person sees in VS Code with the packaged extension (code-server 4.100.3 + chromium):
+ * the warning squiggle on a blocking call, its Problems entry with the rule id, the quick fix
+ * from the light bulb (Ctrl+.), and the warning gone afterwards. Screenshots go to
+ * .artifacts/screenshots/lsp-*.png.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  goToLine,
+  openQuickFixMenu,
+  pickMenuEntry,
+  openFile,
+  openProblems,
+  problemTexts,
+  repoRoot,
+  screenshot,
+  squiggles,
+  startWithExtension,
+  waitFor,
+  type ExtensionSession,
+} from './harness';
+
+// TODO(#3): drop this guard once server/src/server.ts is committed; until then the test is
+// reported as skipped (never passed) so the missing server stays visible.
+const serverMissing = !existsSync(join(repoRoot, 'server', 'src', 'server.ts'));
+const skip = serverMissing && 'server/src/server.ts does not exist yet';
+
+describe('language server in the VS Code UI', { skip }, () => {
+  let s: ExtensionSession | undefined;
+
+  before(async () => {
+    s = await startWithExtension();
+  });
+
+  after(async () => {
+    await s?.close();
+  });
+
+  test('squiggle, Problems entry with the rule id, quick fix from the light bulb', async () => {
+    assert.ok(s);
+    const { page } = s;
+    await openFile(page, 'src/handler.ts');
+    // Two findings: readFileSync (line 6) and the call of the blocking helper (line 7).
+    const twoSquiggles = async () => (await squiggles(page, 'warning').count()) >= 2;
+    await waitFor(twoSquiggles, 90_000, 'two warning squiggles');
+    await screenshot(page, 'lsp-1-squiggles');
+
+    await openProblems(page);
+    const rows = await waitFor(
+      async () => {
+        const texts = await problemTexts(page);
+        return texts.some((t) => t.includes('sync-fs') && t.includes('Ln 6')) && texts;
+      },
+      30_000,
+      'a Problems row for line 6 with the rule id',
+    );
+    assert.ok(
+      rows.some((t) => t.includes('loop-lens')),
+      `source shown: ${rows.join(' | ')}`,
+    );
+    await screenshot(page, 'lsp-2-problems');
+
+    // Cursor on the call, then the light bulb menu (Ctrl+.) and its fix to readFile.
+    await goToLine(page, 6, 22);
+    const menu = await openQuickFixMenu(page);
+    await menu
+      .locator('.monaco-list-row', { hasText: /readFile/ })
+      .first()
+      .waitFor();
+    await screenshot(page, 'lsp-3-quickfix-menu');
+    await pickMenuEntry(menu, /readFile/);
+
+    // Save, then check what the fix wrote: the call and the import a person would write.
+    const file = join(s.workspace, 'src', 'handler.ts');
+    await waitFor(
+      async () => {
+        await page.keyboard.press('Control+S');
+        return readFileSync(file, 'utf8').includes('await readFile(');
+      },
+      30_000,
+      'the fixed file on disk',
+    );
+    const lines = readFileSync(file, 'utf8').split('\n');
+    assert.equal(lines[0], "import { readFile } from 'node:fs/promises';");
+    assert.equal(lines[5], "  const settings = await readFile('settings.json', 'utf8');");
+    // The fixed line's warning goes; the helper call keeps its own.
+    await waitFor(
+      async () => {
+        const texts = await problemTexts(page);
+        return !texts.some((t) => t.includes('Ln 6')) && texts.some((t) => t.includes('Ln 7'));
+      },
+      60_000,
+      'the line 6 entry to leave the Problems panel',
+    );
+    assert.equal(await squiggles(page, 'warning').count(), 1);
+    await screenshot(page, 'lsp-4-fixed');
+  });
+});
