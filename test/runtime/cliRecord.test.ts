@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Recording } from '../../src/shared/protocol/runtime';
-import { BLOCKER, IDLE, cli, freePort, kill, lineOf, startInspected } from './cliHelpers';
+import { BLOCKER, CLI, IDLE, cli, freePort, kill, lineOf, run, startInspected } from './cliHelpers';
 
 const SPIN = lineOf(BLOCKER, 'SPIN LINE');
 const REL = 'test/fixtures/cli/blocker.js';
@@ -74,6 +74,39 @@ test('record -- node blocker.js: prints stalls live, hotspots on exit, writes JS
     samples: unknown[];
   };
   assert.ok(prof.nodes.length > 0 && prof.samples.length > 0);
+});
+
+test('without --duration a launched target that exits ends the recording, outputs written', async () => {
+  const out = join(tmp(), 'rec.json');
+  const p = run([CLI, 'record', '--out', out, '--', 'node', BLOCKER], { EXIT_AFTER_MS: '2500' });
+  const { code } = await p.exited;
+  assert.equal(code, 0, p.err());
+  assert.match(p.err(), /Stopped: target exited/);
+  assert.ok(readRecording(out).stalls.some((s) => s.blame?.line === SPIN));
+});
+
+test('record --pid P --mode watch: attaches to a process started without --inspect', async () => {
+  const target = run([BLOCKER]);
+  await target.waitFor('stdout', /ready pid/);
+  const p = cli([
+    'record',
+    '--pid',
+    String(target.child.pid),
+    '--mode',
+    'watch',
+    '--duration',
+    '3',
+  ]);
+  try {
+    const { code } = await p.exited;
+    assert.equal(code, 0, p.err());
+    assert.match(p.err(), /mode watch/);
+    assert.match(p.out(), SPIN_STALL);
+    assert.equal(target.child.exitCode, null, 'target still running after detach');
+  } finally {
+    await kill(p);
+    await kill(target);
+  }
 });
 
 test('Ctrl-C (SIGINT) mid-recording still writes the recording and leaves the target running', async () => {
