@@ -285,8 +285,9 @@ export class Walker {
         if (key) methods.set(key, idx);
       }
     }
-    if (c.heritageClauses)
+    if (c.heritageClauses) {
       for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
+    }
   }
 
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {

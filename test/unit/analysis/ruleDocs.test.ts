@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ruleIds, type LoopLensConfig } from '../../../server/src/analysis/index';
 import { checkOne } from './helpers';
 
-const docs = path.join(import.meta.dirname, '../../../docs/rules');
+const docs = path.join(__dirname, '../../../docs/rules');
 
 function block(md: string, after: string): string {
   const i = md.indexOf(after);
