@@ -3,7 +3,9 @@
  * written to a temp folder. Checks stdout, exit codes, the JSON and SARIF shapes and bad input.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { buildCli, makeProject, runCli, runProcess } from './cliHarness';
 
@@ -140,6 +142,11 @@ describe('loop-lens check', () => {
     assert.equal(loc.region.startLine, 5);
     assert.ok(r.codeFlows[0].threadFlows[0].locations.length >= 2);
     assert.ok(r.relatedLocations.length >= 2);
+    // Every rule's help link opens a page that exists in this checkout.
+    for (const { id, helpUri } of run0.tool.driver.rules as { id: string; helpUri: string }[]) {
+      assert.ok(existsSync(fileURLToPath(helpUri)), `${id}: ${helpUri} does not exist`);
+    }
+    assert.ok(existsSync(fileURLToPath(run0.tool.driver.informationUri)));
   });
 
   test('the config file found above the folder changes severities', async () => {
