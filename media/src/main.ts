@@ -58,8 +58,8 @@ const content = h(
   'div',
   { class: 'content' },
   summary.element,
-  timeline.element,
   hotspots.element,
+  timeline.element,
   heatmap.element,
   threads.element,
 );

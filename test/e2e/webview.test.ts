@@ -116,7 +116,7 @@ describe('sidebar webview in Chromium', () => {
       assert.match(await metric('heap'), /^\d+ MB$/);
       assert.match(
         await page.locator('.summary-head').innerText(),
-        /Recording\s*pid 4242 · node dist\/server\.js/,
+        /Recording\s*1 min 30 s · pid 4242 · node dist\/server\.js/,
       );
     });
 

@@ -8,7 +8,8 @@ import { baseName, formatMs, shortDir } from '../format';
 import { h, replaceChildrenKeepFocus } from './dom';
 import { kindLabel } from './palette';
 
-const FIRST = 12;
+/** Enough to see the worst lines without scrolling past the timeline. */
+const FIRST = 6;
 const MORE = 200;
 
 export class HotspotsView {

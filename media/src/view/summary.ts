@@ -52,7 +52,7 @@ export class SummaryView {
     const who = [t?.pid !== undefined ? `pid ${t.pid}` : t?.url, t?.command]
       .filter(Boolean)
       .join(' · ');
-    this.target.textContent = `${who || 'unknown target'} · ${formatMs(state.durationMs)}`;
+    this.target.textContent = `${formatMs(state.durationMs)} · ${who || 'unknown target'}`;
     this.target.title = [
       t?.command,
       t?.url,
@@ -72,7 +72,7 @@ export class SummaryView {
     this.set('stalls', formatCount(agg.count), false);
     const share =
       state.durationMs > 0 && agg.count ? formatPercent(agg.totalMs / state.durationMs) : '';
-    this.tiles.blocked.label.textContent = share ? `Blocked · ${share} of time` : 'Blocked';
+    this.tiles.blocked.label.textContent = share ? `Blocked · ${share}` : 'Blocked';
     this.set('blocked', formatMs(agg.totalMs), agg.totalMs > 0);
     this.set('longest', agg.count ? formatMs(agg.maxMs) : '–', agg.maxMs >= state.thresholdMs);
     this.notice.textContent = state.notice ?? '';

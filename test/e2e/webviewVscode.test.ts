@@ -1,0 +1,62 @@
+/**
+ * The Loop Lens sidebar in a real VS Code (code-server + the packaged extension, harness of
+ * test/e2e/harness): open a recording through the command palette, see it in the "Event Loop"
+ * webview, click a hotspot and land on the blamed line of the real source file. Screenshot saved.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Recording } from '../../src/shared/protocol/runtime';
+import { repoRoot, screenshot, startWithExtension, webviewFrame } from './harness';
+
+/** The fixture recording with its /workspace/demo-service paths moved to `root`. */
+function recordingFor(root: string): Recording {
+  const text = readFileSync(join(repoRoot, 'test/fixtures/recordings/demo-service.json'), 'utf8');
+  return JSON.parse(text.replaceAll('/workspace/demo-service/', `${root}/`)) as Recording;
+}
+
+test('sidebar webview in VS Code: an opened recording shows, a hotspot click opens its line', async () => {
+  const s = await startWithExtension({ fixture: join(repoRoot, 'examples/demo-service') });
+  const { page } = s;
+  try {
+    const recPath = join(s.workspace, 'demo-recording.json');
+    writeFileSync(recPath, JSON.stringify(recordingFor(s.workspace)));
+    // Open the Loop Lens container; the webview's empty state offers "Open Recording…".
+    await page
+      .locator('.part.activitybar [aria-label^="Loop Lens"]')
+      .first()
+      .click({ timeout: 60_000 });
+    const frame = webviewFrame(page);
+    const empty = frame.locator('.empty');
+    await empty.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await empty.innerText(), /Run 'Loop Lens: Attach to Node Process…'/);
+    await screenshot(page, 'vscode-sidebar-empty');
+    await frame.getByRole('button', { name: 'Open Recording…' }).click();
+    // code-server shows VS Code's simple file dialog: a quick input that takes a path.
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(recPath);
+    await page.keyboard.press('Enter');
+
+    const firstRow = frame.locator('button.hotspot').first();
+    await firstRow.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await firstRow.innerText(), /hashPassword[\s\S]*passwords\.ts:12/);
+    assert.match(await frame.locator('[data-metric="stalls"]').innerText(), /^\d+$/);
+    assert.ok((await frame.locator('.timeline canvas').boundingBox())!.width > 100);
+    await screenshot(page, 'vscode-sidebar-recording');
+
+    await frame.locator('button.hotspot', { hasText: 'handleReport' }).click();
+    await page
+      .locator('.tabs-container .tab.active[aria-label^="report.ts"]')
+      .waitFor({ timeout: 30_000 });
+    const cursor = page.locator('.statusbar-item[id="status.editor.selection"]');
+    await cursor.filter({ hasText: 'Ln 15,' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'vscode-sidebar-hotspot-opened');
+  } catch (err) {
+    await screenshot(page, 'vscode-sidebar-FAILED').catch(() => {});
+    throw new Error(`${String(err)}\n--- code-server log ---\n${s.server.logTail(40)}`);
+  } finally {
+    await s.close();
+  }
+});
