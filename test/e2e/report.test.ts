@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, '.artifacts');
 const BLOCKER = join(ROOT, 'test', 'fixtures', 'cli', 'blocker.js');
+const IDLE = join(ROOT, 'test', 'fixtures', 'cli', 'idle.js');
 const SPIN =
   readFileSync(BLOCKER, 'utf8')
     .split('\n')
@@ -28,9 +29,9 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Starts the blocking fixture with the inspector on a random loopback port. */
-async function startTarget(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', BLOCKER], {
+/** Starts a fixture with the inspector on a random loopback port. */
+async function startTarget(file: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', file], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -45,9 +46,9 @@ async function startTarget(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port };
 }
 
-/** Records the fixture for a few seconds with the real CLI, writing the HTML report. */
-async function record(html: string): Promise<{ code: number | null; err: string }> {
-  const target = await startTarget();
+/** Records a fixture for a few seconds with the real CLI, writing the HTML report. */
+async function record(file: string, html: string): Promise<{ code: number | null; err: string }> {
+  const target = await startTarget(file);
   try {
     const args = [
       join(ROOT, 'bin', 'loop-lens.js'),
@@ -71,7 +72,7 @@ async function record(html: string): Promise<{ code: number | null; err: string 
 test('the HTML report of a real recording shows timeline, heatmap and hotspots in Chromium', async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const html = join(ARTIFACTS, 'report-e2e.html');
-  const r = await record(html);
+  const r = await record(BLOCKER, html);
   assert.equal(r.code, 0, r.err);
   assert.ok(existsSync(html));
 
@@ -105,6 +106,28 @@ test('the HTML report of a real recording shows timeline, heatmap and hotspots i
     await page.locator('details.stall-item ol.stack li').first().waitFor({ state: 'visible' });
     await page.screenshot({ path: join(ARTIFACTS, 'report-e2e.png'), fullPage: true });
     assert.deepEqual(requests, [], 'the report fetches nothing');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the report of an idle process says there was no stall', async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const html = join(ARTIFACTS, 'report-e2e-empty.html');
+  const r = await record(IDLE, html);
+  assert.equal(r.code, 0, r.err);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${html}`);
+    assert.match(await page.locator('#verdict').innerText(), /^No stall/);
+    await page.locator('#timeline').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#timeline rect.stall').count(), 0);
+    assert.match(await page.locator('#heatmap-section').innerText(), /No blocked lines/);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-e2e-empty.png'), fullPage: true });
   } finally {
     await browser.close();
   }

@@ -31,7 +31,7 @@ function heatRow(row: HeatRow, maxCell: number, cwd?: string): string {
   return (
     `<div class="heat-row" data-file="${e(row.file)}" data-total-ms="${row.totalMs}">` +
     `<div class="heat-file" title="${e(row.file)}">${e(displayPath(row.file, cwd))}` +
-    `<span class="dim"> ${e(formatMs(row.totalMs))} · ${row.count}×</span></div>` +
+    `<span class="dim stat">${e(formatMs(row.totalMs))} · ${row.count}×</span></div>` +
     `<div class="heat-cells">${cells.join('')}</div></div>`
   );
 }
@@ -76,7 +76,12 @@ function isInternal(f: StackFrame): boolean {
 function frame(f: StackFrame, blame: StackFrame | undefined, cwd?: string): string {
   const isBlame = blame !== undefined && f.file === blame.file && f.line === blame.line;
   const cls = isBlame ? 'blame' : isInternal(f) ? 'internal' : '';
-  const where = f.file ? `${displayPath(f.file, cwd)}:${f.line}:${f.column}` : '(native)';
+  // Native frames have no file or line: show what there is, never `:0:0`.
+  const where = !f.file
+    ? '(native)'
+    : f.line > 0
+      ? `${displayPath(f.file, cwd)}:${f.line}:${f.column}`
+      : f.file;
   return `<li class="${cls}"><span class="fn">${e(f.functionName || '(anonymous)')}</span> <span class="dim">${e(where)}</span></li>`;
 }
 
@@ -86,7 +91,7 @@ function stallItem(s: Stall, cwd?: string): string {
     : 'unattributed';
   const frames = s.stack.map((f) => frame(f, s.blame, cwd)).join('');
   return (
-    `<details class="stall-item"><summary><span class="t">+${(s.startMs / 1000).toFixed(3)} s</span> ` +
+    `<details class="stall-item"><summary><span class="t">+${(Math.max(0, s.startMs) / 1000).toFixed(3)} s</span> ` +
     `<span class="num">${e(formatMs(s.durationMs))}</span> <span class="kind kind-${e(s.kind)}">${e(s.kind)}</span> ` +
     `${e(where)}</summary><ol class="stack">${frames || '<li class="dim">no stack</li>'}</ol></details>`
   );

@@ -26,7 +26,8 @@ svg{width:100%;height:auto;display:block}
 .swatch.line{height:3px;background:#2b8a3e}
 .swatch.dash{height:0;border-top:2px dashed #868e96}
 .heat-row{display:flex;gap:10px;padding:5px 0;border-top:1px solid #f0f1f3;align-items:flex-start}
-.heat-file{flex:0 0 300px;font-family:ui-monospace,Menlo,Consolas,"Liberation Mono",monospace;font-size:12px;word-break:break-all}
+.heat-file{flex:0 0 300px;font-family:ui-monospace,Menlo,Consolas,"Liberation Mono",monospace;font-size:12px;overflow-wrap:anywhere}
+.heat-file .stat{display:block}
 .heat-cells{display:flex;flex-wrap:wrap;gap:4px}
 .cell{font:12px ui-monospace,Menlo,Consolas,"Liberation Mono",monospace;padding:3px 6px;border-radius:3px;white-space:nowrap}
 .cell i{font-style:normal;opacity:.85}

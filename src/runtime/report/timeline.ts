@@ -104,7 +104,7 @@ function stallBars(rec: Recording, sc: Scale, cwd?: string): string {
         ? `${displayPath(s.blame.file, cwd)}:${s.blame.line} ${s.blame.functionName}`
         : 'unattributed';
       const more = n > 1 ? ` (+${n - 1} more here)` : '';
-      const title = `${(s.startMs / 1000).toFixed(2)} s: ${formatMs(s.durationMs)} ${s.kind} at ${where}${more}`;
+      const title = `${(Math.max(0, s.startMs) / 1000).toFixed(2)} s: ${formatMs(s.durationMs)} ${s.kind} at ${where}${more}`;
       return `<rect class="stall kind-${escapeHtml(s.kind)}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${(sc.y(0) - y).toFixed(1)}" fill="${KIND_COLORS[s.kind] ?? '#666'}"><title>${escapeHtml(title)}</title></rect>`;
     })
     .join('');

@@ -93,3 +93,12 @@ test('10,000 stalls: the page stays small (binned bars, capped lists) and sums s
     stalls.reduce((a, s) => a + s.durationMs, 0),
   );
 });
+
+test('native frames show no :0:0 and a stall a hair before t0 shows at +0.000 s', () => {
+  const s = stall(-0.4, 90, 'sync-io', `${ROOT}/src/a.ts`, 4, 'readAll');
+  s.stack.unshift({ functionName: 'read', file: '(native)', line: 0, column: 0 });
+  const html = renderReportHtml(recording([s]), fixed);
+  assert.ok(html.includes('<span class="fn">read</span> <span class="dim">(native)</span>'));
+  assert.equal(count(html, /:0:0/g), 0);
+  assert.match(html, /<span class="t">\+0\.000 s<\/span>/);
+});
