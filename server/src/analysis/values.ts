@@ -28,6 +28,8 @@ export class Scope {
   readonly vars = new Map<string, Binding>();
   /** Methods of the class whose method this scope belongs to, for `this.m()`. */
   classMethods?: Map<string, number>;
+  /** `this.x` bindings of that class: typed or assigned properties (`this.db = new Database()`). */
+  classProps?: Map<string, Binding>;
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): Binding | undefined {
@@ -37,6 +39,10 @@ export class Scope {
 
   thisMethods(): Map<string, number> | undefined {
     return this.classMethods ?? this.parent?.thisMethods();
+  }
+
+  thisProps(): Map<string, Binding> | undefined {
+    return this.classProps ?? this.parent?.thisProps();
   }
 }
 
@@ -112,6 +118,10 @@ export class Evaluator {
     e = unwrap(e);
     if (ts.isIdentifier(e)) return this.identifier(e.text, scope);
     if (ts.isPropertyAccessExpression(e)) {
+      if (e.expression.kind === SK.ThisKeyword) {
+        const b = scope.thisProps()?.get(e.name.text);
+        return b && this.binding(b);
+      }
       const base = this.eval(e.expression, scope);
       return base && this.member(base, e.name.text);
     }

@@ -263,6 +263,8 @@ export class Walker {
     const methods = new Map<string, number>();
     const inner = new Scope(scope);
     inner.classMethods = methods;
+    inner.classProps = new Map();
+    this.classProps(c, inner);
     for (const m of c.members) {
       if (ts.isPropertyDeclaration(m) && m.initializer) {
         const init = unwrap(m.initializer);
@@ -288,6 +290,45 @@ export class Walker {
     if (c.heritageClauses) {
       for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
     }
+  }
+
+  /** `fs: typeof fs`, `db = new Database()`, `constructor(private fs: typeof import('fs'))`. */
+  private classProps(c: ts.ClassLikeDeclaration, inner: Scope): void {
+    const props = inner.classProps!;
+    const typed = (t: ts.TypeNode | undefined) => (t ? this.typeBinding(t, inner) : undefined);
+    for (const m of c.members) {
+      const key = m.name && propertyName(m.name);
+      if (ts.isPropertyDeclaration(m) && key) {
+        const b: Binding | undefined = m.initializer
+          ? { k: 'expr', expr: m.initializer, scope: inner, path: [] }
+          : typed(m.type);
+        if (b) props.set(key, b);
+      }
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) {
+          const b = typed(p.type);
+          const isProp = ts.canHaveModifiers(p) && !!ts.getModifiers(p)?.length;
+          if (b && isProp && ts.isIdentifier(p.name)) props.set(p.name.text, b);
+        }
+      }
+    }
+  }
+
+  /** A binding for a `typeof x` / `typeof import('m')` type annotation. */
+  private typeBinding(t: ts.TypeNode, scope: Scope): Binding | undefined {
+    if (ts.isTypeQueryNode(t) && ts.isIdentifier(t.exprName)) {
+      return {
+        k: 'expr',
+        expr: t.exprName as ts.Identifier,
+        scope: scope.parent ?? scope,
+        path: [],
+      };
+    }
+    if (ts.isImportTypeNode(t) && t.isTypeOf && ts.isLiteralTypeNode(t.argument)) {
+      const spec = stringOf(t.argument.literal);
+      if (spec !== undefined) return { k: 'value', value: moduleValue(spec) };
+    }
+    return undefined;
   }
 
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
@@ -339,21 +380,8 @@ export class Walker {
   /** Parameters shadow outer names, except ones typed or named as an injected `fs`. */
   private param(p: ts.ParameterDeclaration, scope: Scope): void {
     const t = p.type;
-    if (t && ts.isTypeQueryNode(t) && ts.isIdentifier(t.exprName)) {
-      this.bindPattern(p.name, scope, {
-        k: 'expr',
-        expr: t.exprName as ts.Identifier,
-        scope: scope.parent ?? scope,
-        path: [],
-      });
-      return;
-    }
-    if (t && ts.isImportTypeNode(t) && t.isTypeOf && ts.isLiteralTypeNode(t.argument)) {
-      const spec = stringOf(t.argument.literal);
-      if (spec !== undefined) {
-        return this.bindPattern(p.name, scope, { k: 'value', value: moduleValue(spec) });
-      }
-    }
+    const typed = t && this.typeBinding(t, scope);
+    if (typed) return this.bindPattern(p.name, scope, typed);
     if (!t && ts.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
       scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
       return;
@@ -365,13 +393,22 @@ export class Walker {
   private assignment(b: ts.BinaryExpression, scope: Scope): void {
     if (b.operatorToken.kind !== SK.EqualsToken) return;
     const left = unwrap(b.left);
-    const text =
-      ts.isPropertyAccessExpression(left) || ts.isIdentifier(left) ? left.getText(this.sf) : '';
-    if (text === 'module.exports') {
+    if (!ts.isPropertyAccessExpression(left)) return;
+    const obj = unwrap(left.expression);
+    const name = left.name.text;
+    if (obj.kind === SK.ThisKeyword) {
+      scope.thisProps()?.set(name, { k: 'expr', expr: b.right, scope, path: [] });
+    } else if (ts.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
       this.exportsPending.push({ name: '=', expr: b.right, scope });
-    } else {
-      const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(text);
-      if (m) this.exportsPending.push({ name: m[1]!, expr: b.right, scope });
+    } else if (ts.isIdentifier(obj) && obj.text === 'exports') {
+      this.exportsPending.push({ name, expr: b.right, scope });
+    } else if (
+      ts.isPropertyAccessExpression(obj) &&
+      obj.name.text === 'exports' &&
+      ts.isIdentifier(obj.expression) &&
+      obj.expression.text === 'module'
+    ) {
+      this.exportsPending.push({ name, expr: b.right, scope });
     }
   }
 

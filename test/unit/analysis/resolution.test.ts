@@ -120,3 +120,31 @@ for (const [title, imports, call, file] of negative) {
     assert.deepEqual(at3(imports, call, file ?? 'a.ts'), []);
   });
 }
+
+test('resolution: class properties typed as fs and assigned in the constructor', () => {
+  const r = checkOne(
+    [
+      "import * as nodeFs from 'fs';",
+      "import Database from 'better-sqlite3';",
+      'export class Repo {',
+      '  private db = new Database(":memory:");',
+      '  private cache: any;',
+      "  constructor(private readonly fs: typeof nodeFs, private io: typeof import('node:fs')) {",
+      "    this.cache = require('zlib');",
+      '  }',
+      '  async load(id: string) {',
+      "    this.fs.readFileSync('x');",
+      "    this.io.statSync('y');",
+      "    this.db.prepare('select 1').get(id);",
+      "    this.cache.gzipSync('z');",
+      '  }',
+      '}',
+    ].join('\n'),
+  );
+  assert.deepEqual(r.sites, [
+    'a.ts:10 sync-fs',
+    'a.ts:11 sync-fs',
+    'a.ts:12 blocking-library',
+    'a.ts:13 sync-zlib',
+  ]);
+});
