@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { codes, Fixture, LspClient } from './client';
@@ -64,7 +66,11 @@ describe('diagnostics', () => {
     assert.equal(d.code, 'sync-fs');
     assert.equal(d.severity, DiagnosticSeverity.Warning);
     assert.deepEqual(d.range.start, { line: 3, character: 15 });
-    assert.match(d.codeDescription!.href, /docs\/rules\/sync-fs\.md$/);
+    assert.match(d.codeDescription!.href, /^file:.*\/docs\/rules\/sync-fs\.md$/);
+    assert.ok(
+      existsSync(fileURLToPath(d.codeDescription!.href)),
+      'the rule page ships with the server',
+    );
     assert.match(String(d.message), /fs\.readFileSync blocks the event loop/);
   });
 

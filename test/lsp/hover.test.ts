@@ -56,7 +56,7 @@ describe('hover', () => {
     const md = (await text(4, 10))!;
     assert.ok(md, 'hover on loadTemplate(...)');
     assert.match(md, /\*\*Chain:\*\*/);
-    const links = [...md.matchAll(/\[([^\]]+)\]\((file:[^)]+)\)/g)].map((m) => [
+    const links = [...md.matchAll(/\[([^\]]+)\]\((file:[^)]+\.ts#[^)]+)\)/g)].map((m) => [
       m[1],
       m[2]!.replace(/^.*\//, ''),
     ]);

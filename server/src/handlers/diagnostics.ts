@@ -68,6 +68,7 @@ export function isShown(f: Finding, s: ResourceSettings): boolean {
 /** Resolves a rule id to the page that explains it. */
 export class RuleDocs {
   private readonly local: string | undefined;
+  private readonly cache = new Map<string, string>();
 
   /** `extensionRoot` is the folder holding `docs/rules/` (the bundle's parent in a package). */
   constructor(extensionRoot: string) {
@@ -77,11 +78,16 @@ export class RuleDocs {
 
   /** A file URI into the installed extension (works offline), else the online page. */
   href(rule: string): string {
-    const page = `${encodeURIComponent(rule)}.md`;
-    if (this.local && existsSync(join(this.local, page))) {
-      return pathToFileURL(join(this.local, page)).toString();
+    let href = this.cache.get(rule);
+    if (href === undefined) {
+      const page = `${encodeURIComponent(rule)}.md`;
+      href =
+        this.local && existsSync(join(this.local, page))
+          ? pathToFileURL(join(this.local, page)).toString()
+          : RULE_DOCS_BASE + page;
+      this.cache.set(rule, href);
     }
-    return RULE_DOCS_BASE + page;
+    return href;
   }
 }
 

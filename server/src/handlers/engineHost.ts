@@ -27,6 +27,8 @@ export class EngineHost {
   private readonly known = new Set<string>();
   private readonly deps = new Map<string, Set<string>>();
   private readonly rdeps = new Map<string, Set<string>>();
+  /** Files whose findings depend on this file's content although it imports them. */
+  private readonly forward = new Map<string, Set<string>>();
 
   constructor(
     private readonly folderOf: (file: string) => Folder | undefined,
@@ -112,6 +114,7 @@ export class EngineHost {
     this.engine.removeFile(file);
     this.loaded.delete(file);
     this.known.delete(file);
+    this.forward.delete(file);
     this.setDeps(file, new Set());
   }
 
@@ -136,7 +139,7 @@ export class EngineHost {
    * (transitively), and files it registers as callbacks or starts as workers, before and after.
    */
   affectedBy(file: string, before: ReadonlySet<string>): string[] {
-    const out = new Set<string>([file, ...before, ...(this.deps.get(file) ?? [])]);
+    const out = new Set<string>([file, ...before, ...(this.forward.get(file) ?? [])]);
     const stack = [file];
     while (stack.length) {
       for (const r of this.rdeps.get(stack.pop()!) ?? []) {
@@ -149,9 +152,12 @@ export class EngineHost {
     return [...out].filter((f) => this.loaded.has(f));
   }
 
-  /** The files `file` imports, re-exports, registers or starts as workers (last analysis). */
+  /**
+   * The files `file` registers as event-loop callbacks or starts as workers (last analysis):
+   * their findings follow this file's content even though it is the importer.
+   */
   depsOf(file: string): ReadonlySet<string> {
-    return new Set(this.deps.get(file) ?? []);
+    return new Set(this.forward.get(file) ?? []);
   }
 
   /** Relative imports of a loaded file, resolved to files (for loading them early). */
