@@ -3,7 +3,7 @@
  * written to a temp folder. Checks stdout, exit codes, the JSON and SARIF shapes and bad input.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
@@ -185,6 +185,33 @@ describe('loop-lens check', () => {
         `check ${target}`,
       );
     }
+  });
+
+  test('bad input: a syntax error is partial, a binary file skipped, a symlink loop ends', async () => {
+    const dir = makeProject({
+      'src/broken.js':
+        "const fs = require('fs');\nasync function h() { fs.readFileSync('x');\n  if ( {\n}\n",
+      'src/bin.js': 'x\u0000\u0000\u0000binary',
+    });
+    symlinkSync('..', join(dir, 'src', 'loop'));
+    const text = await runCli(['check', 'src'], { cwd: dir, timeoutMs: 60_000 });
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, /^Notes:$/m);
+    assert.match(text.stdout, /partial +src\/broken\.js: .+/);
+    assert.match(text.stdout, /skipped +src\/bin\.js: .+/);
+    const json = await runCli(['check', 'src', '--format', 'json'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
+    const out = JSON.parse(json.stdout) as JsonOut & { notes: { file: string; kind: string }[] };
+    assert.deepEqual(out.notes.map((n) => [n.file, n.kind]).sort(), [
+      [join(dir, 'src', 'bin.js'), 'skipped'],
+      [join(dir, 'src', 'broken.js'), 'partial'],
+    ]);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.rule]),
+      [[2, 'sync-fs']],
+    );
   });
 
   test('a bad config exits 2 naming the file and the key', async () => {
