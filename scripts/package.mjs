@@ -3,14 +3,14 @@
 // The bundles carry every dependency, so no node_modules go in (`--no-dependencies`), and
 // .vscodeignore is an allow-list (bundles, media, rule docs, README, package.json).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, '.artifacts', 'loop-lens.vsix');
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+function run(cmd, args, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`package: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
     process.exit(1);
@@ -24,15 +24,21 @@ for (const bundle of ['dist/extension.js', 'dist/server.js']) {
   if (!existsSync(join(root, bundle))) console.warn(`package: warning: ${bundle} is missing`);
 }
 mkdirSync(join(root, '.artifacts'), { recursive: true });
+// vsce globs every file under its folder before applying .vscodeignore, and this checkout holds
+// the ~300 MB code-server cache: package from a staging copy without the heavy folders (the
+// .vscodeignore allow-list, copied along, still decides what goes in).
+const stage = join(root, 'out', 'package-stage');
+const heavy = new Set(['node_modules', '.cache', '.git', 'out', '.artifacts', '.vscode-test']);
+rmSync(stage, { recursive: true, force: true });
+for (const name of readdirSync(root).filter((n) => !heavy.has(n))) {
+  cpSync(join(root, name), join(stage, name), {
+    recursive: true,
+    filter: (src) => !heavy.has(basename(src)),
+  });
+}
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 // --skip-license / --allow-missing-repository: vsce would otherwise stop at a y/N prompt.
-run(process.execPath, [
-  vsce,
-  'package',
-  '--no-dependencies',
-  '--skip-license',
-  '--allow-missing-repository',
-  '--out',
-  out,
-]);
+const args = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository'];
+run(process.execPath, [vsce, ...args, '--out', out], stage);
+rmSync(stage, { recursive: true, force: true });
 console.log(`package: ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);

@@ -5,7 +5,7 @@
  * .artifacts/screenshots/lsp-*.png.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -15,7 +15,6 @@ import {
   openFile,
   openProblems,
   problemTexts,
-  repoRoot,
   screenshot,
   squiggles,
   startWithExtension,
@@ -23,12 +22,7 @@ import {
   type ExtensionSession,
 } from './harness';
 
-// TODO(#3): drop this guard once server/src/server.ts is committed; until then the test is
-// reported as skipped (never passed) so the missing server stays visible.
-const serverMissing = !existsSync(join(repoRoot, 'server', 'src', 'server.ts'));
-const skip = serverMissing && 'server/src/server.ts does not exist yet';
-
-describe('language server in the VS Code UI', { skip }, () => {
+describe('language server in the VS Code UI', () => {
   let s: ExtensionSession | undefined;
 
   before(async () => {
