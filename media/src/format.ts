@@ -19,9 +19,14 @@ export function formatOffset(ms: number, spanMs: number): string {
     const ss = sec.toFixed(digits).padStart(digits ? 3 + digits : 2, '0');
     return `${Math.floor(ms / 60_000)}:${ss}`;
   }
-  if (spanMs < 2000) return `${(ms / 1000).toFixed(2)} s`;
-  if (spanMs < 20_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Whole seconds print without decimals ("5 s", not "5.0 s").
+  if (spanMs < 2000) return `${trimZeros((ms / 1000).toFixed(2))} s`;
+  if (spanMs < 20_000) return `${trimZeros((ms / 1000).toFixed(1))} s`;
   return `${Math.round(ms / 1000)} s`;
+}
+
+function trimZeros(n: string): string {
+  return n.includes('.') ? n.replace(/\.?0+$/, '') : n;
 }
 
 /** `10,000`: counts with a thousands separator. */

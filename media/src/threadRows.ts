@@ -41,7 +41,7 @@ export function threadRows(metrics: readonly Metrics[], pid: number | undefined)
       if (!row) {
         row = {
           tid: t.tid,
-          label: t.tid === pid ? 'main' : String(t.tid),
+          label: threadLabel(t.tid, t.name, pid),
           spans: [],
         };
         rows.set(t.tid, row);
@@ -55,6 +55,13 @@ export function threadRows(metrics: readonly Metrics[], pid: number | undefined)
     a.label === 'main' ? -1 : b.label === 'main' ? 1 : a.tid - b.tid,
   );
   return { rows: sorted, saturated };
+}
+
+/** `main` for the main thread, the name when it is not Node's generic one, else the tid. */
+function threadLabel(tid: number, name: string, pid: number | undefined): string {
+  if (tid === pid) return 'main';
+  if (name && name !== 'node') return name.length > 7 ? `${name.slice(0, 6)}…` : name;
+  return String(tid);
 }
 
 function appendSpan(spans: { fromMs: number; toMs: number }[], fromMs: number, toMs: number): void {

@@ -10,6 +10,8 @@ export interface Viewport {
   spanMs: number;
   /** Keep the newest data in view as a live recording grows. */
   follow: boolean;
+  /** Live and not zoomed by hand: the span grows with the recording up to a minute. */
+  grow?: boolean;
 }
 
 /** The narrowest slice one can zoom to. */
@@ -22,10 +24,19 @@ export function fit(durationMs: number, follow = false): Viewport {
   return { startMs: 0, spanMs: Math.max(1000, durationMs), follow };
 }
 
-/** The last minute of a live recording, scrolling as it grows. */
-export function followEnd(durationMs: number, spanMs = LIVE_SPAN_MS): Viewport {
-  const span = Math.max(MIN_SPAN_MS, spanMs);
-  return { startMs: Math.max(0, durationMs - span), spanMs: span, follow: true };
+/** The first seconds shown of a live recording: the span grows from this up to a minute. */
+export const LIVE_MIN_SPAN_MS = 10_000;
+
+/**
+ * The end of a live recording, scrolling as it grows. Without a span: the whole recording while
+ * it is short (at least 10 s), then the last minute; with one (the user zoomed): that span.
+ */
+export function followEnd(durationMs: number, spanMs?: number): Viewport {
+  const grow = spanMs === undefined;
+  const span = grow
+    ? Math.min(LIVE_SPAN_MS, Math.max(LIVE_MIN_SPAN_MS, durationMs))
+    : Math.max(MIN_SPAN_MS, spanMs);
+  return { startMs: Math.max(0, durationMs - span), spanMs: span, follow: true, grow };
 }
 
 function clamp(vp: Viewport, durationMs: number): Viewport {
@@ -40,7 +51,11 @@ export function zoom(vp: Viewport, factor: number, anchorMs: number, durationMs:
   const spanMs = vp.spanMs * factor;
   const ratio = vp.spanMs > 0 ? (anchorMs - vp.startMs) / vp.spanMs : 0.5;
   const next = clamp({ startMs: anchorMs - ratio * spanMs, spanMs, follow: false }, durationMs);
-  return { ...next, follow: vp.follow && next.startMs + next.spanMs >= durationMs - 1 };
+  return {
+    ...next,
+    follow: vp.follow && next.startMs + next.spanMs >= durationMs - 1,
+    grow: false,
+  };
 }
 
 /** Moves by `deltaMs`; moving away from the end stops following. */
@@ -53,6 +68,7 @@ export function pan(vp: Viewport, deltaMs: number, durationMs: number): Viewport
 /** Re-applies the bounds after the recording grew; a following viewport slides to the end. */
 export function track(vp: Viewport, durationMs: number): Viewport {
   if (!vp.follow) return clamp(vp, durationMs);
+  if (vp.grow) return followEnd(durationMs);
   const spanMs = Math.max(MIN_SPAN_MS, vp.spanMs);
   return { startMs: Math.max(0, durationMs - spanMs), spanMs, follow: true };
 }

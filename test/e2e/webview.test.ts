@@ -226,6 +226,39 @@ describe('sidebar webview in Chromium', () => {
     });
   });
 
+  test('a recording made by the runtime engine (real blocking process) renders and opens its line', async () => {
+    const rec = JSON.parse(
+      readFileSync(join(repoRoot, 'test/fixtures/recordings/blocker-real.json'), 'utf8'),
+    ) as Recording;
+    const page = await openWebview(browser, origin, light);
+    try {
+      await hydrateAndWait(page, { type: MessageType.Hydrate, recording: rec, live: false });
+      const top = rec.hotspots[0]!;
+      const row = page.locator('button.hotspot').first();
+      assert.equal(await row.getAttribute('data-file'), top.file);
+      assert.equal(await row.getAttribute('data-line'), String(top.line));
+      assert.match(
+        await row.innerText(),
+        new RegExp(`${top.functionName}[\\s\\S]*blocker\\.js:${top.line}`),
+      );
+      assert.equal(
+        await page.locator('[data-metric="stalls"]').innerText(),
+        String(rec.stalls.length),
+      );
+      const io = await countPixels(
+        page,
+        '.timeline canvas',
+        hex(light.vars['--vscode-charts-orange']!),
+      );
+      assert.ok(io > 200, `sync-io bars drawn (${io})`);
+      await row.click();
+      await waitForPosted(page, isOpen(top.file, top.line));
+      await screenshot(page, 'webview-real-recording-light');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('live: deltas extend the timeline and lists; ended is shown', async () => {
     const rec = fixture();
     const half = rec.stalls.length >> 1;

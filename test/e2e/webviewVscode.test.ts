@@ -53,6 +53,12 @@ test('sidebar webview in VS Code: an opened recording shows, a hotspot click ope
     const cursor = page.locator('.statusbar-item[id="status.editor.selection"]');
     await cursor.filter({ hasText: 'Ln 15,' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'vscode-sidebar-hotspot-opened');
+
+    // Hidden and shown again, the view is rebuilt and hydrated afresh (the ready handshake).
+    await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+    await page.locator('.explorer-folders-view').waitFor({ state: 'visible' });
+    await page.locator('.part.activitybar [aria-label^="Loop Lens"]').first().click();
+    await frame.locator('button.hotspot', { hasText: 'hashPassword' }).waitFor({ timeout: 60_000 });
   } catch (err) {
     await screenshot(page, 'vscode-sidebar-FAILED').catch(() => {});
     throw new Error(`${String(err)}\n--- code-server log ---\n${s.server.logTail(40)}`);

@@ -15,6 +15,8 @@ test('formats durations, sizes and paths for a narrow sidebar', () => {
   assert.equal(formatMs(1234), '1.23 s');
   assert.equal(formatMs(125_000), '2 min 5 s');
   assert.equal(formatOffset(12_500, 30_000), '13 s');
+  assert.equal(formatOffset(5_000, 11_000), '5 s');
+  assert.equal(formatOffset(2_500, 11_000), '2.5 s');
   assert.equal(formatOffset(125_000, 300_000), '2:05');
   assert.equal(formatBytes(45 * 1024 * 1024), '45 MB');
   assert.equal(formatPercent(0.734), '73 %');

@@ -25,6 +25,12 @@ test('one row per thread, main first, states run-length encoded per second', () 
   assert.deepEqual(model.rows[2]!.spans, [{ fromMs: 2000, toMs: 4000, state: 'R' }]);
   assert.deepEqual(model.saturated, [{ fromMs: 2000, toMs: 4000 }]);
   assert.equal(shareInState(model.rows[0]!, 'R'), 0.5);
+  // Threads with their own name (the profiler's, a worker's) show it.
+  const named = threadRows(
+    [metrics(1000, 3, { threads: [{ tid: 20, name: 'v8:ProfEvntProc', state: 'S' }] })],
+    10,
+  );
+  assert.equal(named.rows[0]!.label, 'v8:Pro…');
 });
 
 test('no thread data (remote target) gives no rows', () => {

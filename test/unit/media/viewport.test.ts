@@ -16,8 +16,25 @@ import { stall } from './helpers';
 
 test('fit shows the whole recording; follow shows the last minute', () => {
   assert.deepEqual(fit(90_000), { startMs: 0, spanMs: 90_000, follow: false });
-  assert.deepEqual(followEnd(90_000), { startMs: 30_000, spanMs: 60_000, follow: true });
-  assert.deepEqual(followEnd(5_000), { startMs: 0, spanMs: 60_000, follow: true });
+  assert.deepEqual(followEnd(90_000), {
+    startMs: 30_000,
+    spanMs: 60_000,
+    follow: true,
+    grow: true,
+  });
+  // A young live recording fills the view (at least 10 s) instead of a minute of empty space.
+  assert.deepEqual(followEnd(5_000), { startMs: 0, spanMs: 10_000, follow: true, grow: true });
+  assert.deepEqual(track(followEnd(3_000), 25_000), {
+    startMs: 0,
+    spanMs: 25_000,
+    follow: true,
+    grow: true,
+  });
+  // After a zoom by hand the span is the user's, and it no longer grows.
+  const zoomed = zoom(followEnd(30_000), 0.5, 30_000, 30_000);
+  assert.equal(zoomed.grow, false);
+  assert.equal(zoomed.follow, true);
+  assert.equal(track(zoomed, 40_000).spanMs, 15_000);
 });
 
 test('zoom keeps the anchor in place and stays inside the recording', () => {
@@ -27,7 +44,7 @@ test('zoom keeps the anchor in place and stays inside the recording', () => {
   const tiny = zoom(vp, 0.0001, 2_000, 10_000);
   assert.equal(tiny.spanMs, MIN_SPAN_MS);
   const out = zoom(vp, 100, 2_000, 10_000);
-  assert.deepEqual(out, { startMs: 0, spanMs: 10_000, follow: false });
+  assert.deepEqual(out, { startMs: 0, spanMs: 10_000, follow: false, grow: false });
 });
 
 test('pan is clamped; panning back from the end stops following, reaching it resumes', () => {
