@@ -46,10 +46,8 @@ export function register(program: Command): void {
         .choices(FAIL_LEVELS)
         .default('warning'),
     )
-    .option(
-      '--no-type-check',
-      'resolve by syntax only (faster; misses calls through typed objects)',
-    )
+    // Hidden until the engine consults the checker (analyzeProject's useTypeChecker is reserved).
+    .addOption(new Option('--no-type-check', 'resolve by syntax only').hideHelp())
     .action(async (paths: string[], options: CheckOptions) => {
       process.exitCode = await runCheck(paths, options);
     });
@@ -79,6 +77,10 @@ export async function runCheck(paths: string[], options: CheckOptions): Promise<
     process.stderr.write(`loop-lens: ${text}\n`);
     return 2;
   }
+  // `loop-lens check | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   process.stdout.write(render(result, options.format));
   return failed(result, options.failOn) ? 1 : 0;
 }
