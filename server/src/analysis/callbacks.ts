@@ -126,7 +126,12 @@ export function classifyCallback(
   if (routes.has(name) && isRouteRegistration(call, name, index)) {
     return { event: `${text} handler` };
   }
-  if (calleeValue?.k === 'mod' && asyncNodeModules.has(calleeValue.module)) {
+  if (
+    calleeValue?.k === 'mod' &&
+    asyncNodeModules.has(calleeValue.module) &&
+    !calleeValue.path.includes('()') &&
+    !syncIterators.has(name)
+  ) {
     const last = calleeValue.path[calleeValue.path.length - 1] ?? '';
     if (!last.endsWith('Sync')) return { event: `${text} callback` };
   }

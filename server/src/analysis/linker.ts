@@ -160,10 +160,13 @@ export class Linker {
     const last = steps[steps.length - 1]!;
     const via = steps.map((s) => s.name).join(' → ');
     const where = `${path.basename(last.file)}:${last.line}`;
-    const message = direct
-      ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
-      : `${call.name}() blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
-        `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
+    const message =
+      hit.category === 'threadpool'
+        ? `${call.name}(… ${hit.api} per element) can saturate the libuv threadpool in ${ctx}: ${hit.why}. Instead, ${hit.replacement}.`
+        : direct
+          ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
+          : `${call.name}() blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
+            `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
     return {
       file,
       line: call.line,

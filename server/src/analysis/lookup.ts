@@ -34,7 +34,10 @@ export interface CallShape {
 /** Drops a leading `default` (ESM default import of a CommonJS package is the namespace). */
 export function keyOf(path: readonly string[]): string {
   let out = '';
-  for (const seg of path[0] === 'default' ? path.slice(1) : path) {
+  // `default` is the namespace of a CommonJS or built-in module wherever it appears
+  // (`import fsp from 'fs/promises'` gives fs → promises → default).
+  for (const seg of path) {
+    if (seg === 'default') continue;
     out += seg === '()' ? seg : out ? `.${seg}` : seg;
   }
   return out;
@@ -131,7 +134,7 @@ function moduleName(spec: string): string {
 /** Whether calling `module` export `path` queues work on the libuv threadpool. */
 export function isThreadpoolApi(module: string, path: readonly string[]): boolean {
   const names = threadpoolApis[module];
-  if (!names) return false;
+  if (!names || path.includes('()')) return false;
   const key = keyOf(path);
   return names.some((n) => (n.endsWith('.*') ? key.startsWith(n.slice(0, -1)) : n === key));
 }

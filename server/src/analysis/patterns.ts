@@ -17,13 +17,23 @@ export function isBusyWait(loop: ts.IterationStatement, sf: ts.SourceFile): bool
       ? loop.expression
       : undefined;
   if (!condition || !readsClock(condition, sf)) return false;
-  return !escapes(loop.statement);
+  return !escapes(loop.statement) && !doesWork(loop.statement, sf);
 }
 
 function readsClock(n: ts.Node, sf: ts.SourceFile): boolean {
   if (ts.isCallExpression(n) && clockCalls.test(n.expression.getText(sf))) return true;
   if (ts.isNewExpression(n) && n.expression.getText(sf) === 'Date') return true;
   return ts.forEachChild(n, (c) => readsClock(c, sf) || undefined) ?? false;
+}
+
+/** A body that calls functions (other than the clock and Math) is time-sliced work, not a spin. */
+function doesWork(n: ts.Node, sf: ts.SourceFile): boolean {
+  if (ts.isCallExpression(n)) {
+    const callee = n.expression.getText(sf);
+    if (!clockCalls.test(callee) && !callee.startsWith('Math.')) return true;
+  }
+  if (ts.isFunctionLike(n)) return false;
+  return ts.forEachChild(n, (c) => doesWork(c, sf) || undefined) ?? false;
 }
 
 /** A body that awaits, yields, breaks, returns or throws is a loop with an exit, not a spin. */

@@ -464,7 +464,10 @@ function fnName(node: FnNode, sf: ts.SourceFile): string {
   if (p && ts.isBinaryExpression(p)) {
     return p.left.getText(sf).replace(/^module\.exports\.|^exports\./, '');
   }
-  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== node) {
+  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p)) && unwrap(p.expression) === node) {
+    return '(immediately invoked function)';
+  }
+  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p))) {
     return `${short(p.expression.getText(sf))} callback`;
   }
   return '(anonymous)';
