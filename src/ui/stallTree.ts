@@ -18,6 +18,7 @@ export type StallNode =
   | { kind: 'frame'; frame: StackFrame; id: string };
 
 const maxStalls = 1000;
+const refreshMs = 1000;
 
 export class StallTreeProvider extends Disposable implements vscode.TreeDataProvider<StallNode> {
   private readonly changed = this._register(new vscode.EventEmitter<StallNode | undefined>());
@@ -28,8 +29,22 @@ export class StallTreeProvider extends Disposable implements vscode.TreeDataProv
     private readonly heat: RuntimeHeat,
   ) {
     super();
-    // RuntimeHeat already batches streaming stalls, so its change event paces the refresh too.
-    this._register(heat.onDidChange(() => this.changed.fire(undefined)));
+    this._register(heat.onDidChange(() => this.schedule()));
+    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
+  }
+
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastRefresh = 0;
+
+  /** Refreshes at most once a second while stalls stream in: a tree re-render is not cheap. */
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastRefresh + refreshMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.lastRefresh = Date.now();
+      this.changed.fire(undefined);
+    }, wait);
   }
 
   getChildren(node?: StallNode): StallNode[] {

@@ -12,6 +12,8 @@ import type { Recording, Stall } from '../../src/shared/protocol/runtime';
 const root = join(__dirname, '..', '..');
 const adapter = join(root, 'dist', 'adapter.js');
 const blocker = join(root, 'test', 'fixtures', 'blocking', 'blocker.js');
+/** Keeps V8 from inlining spinFor() into tick(), which would move the blame (see blocker.js). */
+const noInline = '--max-inlined-bytecode-size=0';
 
 /** 1-based line of the `// BLOCK:<kind>` marker in the fixture. */
 function markerLine(kind: 'cpu' | 'io'): number {
@@ -48,11 +50,26 @@ async function client(): Promise<DebugClient> {
   return dc;
 }
 
-/** Resolves with the first output event that carries a source location matching `line`. */
-function stallOutput(dc: DebugClient, line: number): Promise<DebugProtocol.OutputEvent> {
-  return new Promise((resolve) => {
+/** Resolves with the first output event whose source location is `line` of the fixture. */
+function stallOutput(
+  dc: DebugClient,
+  line: number,
+  timeoutMs = 60_000,
+): Promise<DebugProtocol.OutputEvent> {
+  const seen: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      dc.removeListener('output', on);
+      reject(
+        new Error(
+          `no stall on blocker.js:${line} within ${timeoutMs} ms; output was:\n${seen.join('')}`,
+        ),
+      );
+    }, timeoutMs);
     const on = (e: DebugProtocol.OutputEvent) => {
+      seen.push(e.body.output);
       if (e.body.source?.path === blocker && e.body.line === line) {
+        clearTimeout(timer);
         dc.removeListener('output', on);
         resolve(e);
       }
@@ -66,7 +83,7 @@ function startBlocker(
   nodeArgs: string[],
   args: string[],
 ): Promise<{ child: ChildProcess; port?: number; out: string[] }> {
-  const child = spawn(process.execPath, [...nodeArgs, blocker, ...args], {
+  const child = spawn(process.execPath, [noInline, ...nodeArgs, blocker, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -50,9 +50,16 @@ describe('recording a live process in the VS Code UI', () => {
     s = await startWithExtension({ fixture });
     // The process runs from the workspace copy the workbench shows, so its blamed file is there.
     // --inspect-port=0: SIGUSR1 opens a free port rather than a possibly busy 9229.
+    // --max-inlined-bytecode-size=0 keeps the blame on the spin loop (see blocker.js).
     target = spawn(
       process.execPath,
-      ['--inspect-port=0', join(s.workspace, 'blocker.js'), 'cpu', '300'],
+      [
+        '--max-inlined-bytecode-size=0',
+        '--inspect-port=0',
+        join(s.workspace, 'blocker.js'),
+        'cpu',
+        '300',
+      ],
       { stdio: 'ignore' },
     );
   });
@@ -64,6 +71,15 @@ describe('recording a live process in the VS Code UI', () => {
   });
 
   test('Attach to Node Process… from the palette, stalls in the sidebar, a hotspot opens the blamed line', async () => {
+    try {
+      await attachAndOpenHotspot();
+    } catch (e) {
+      await screenshot(s!.page, 'runtime-failure').catch(() => undefined);
+      throw e;
+    }
+  });
+
+  async function attachAndOpenHotspot(): Promise<void> {
     const page = s!.page;
     const pid = target!.pid!;
     const line = markerLine('cpu');
@@ -121,5 +137,5 @@ describe('recording a live process in the VS Code UI', () => {
     await page.waitForTimeout(1000);
     assert.ok(alive(pid), 'the attached process still runs after Stop Recording');
     await screenshot(page, 'runtime-4-stopped');
-  });
+  }
 });

@@ -66,9 +66,14 @@ describe('runtime UI', () => {
 
   it('attaching to a blocking process fills the stall tree with the blamed line', async () => {
     // --inspect-port=0: the inspector opened by SIGUSR1 takes a free port, not a busy 9229.
-    child = spawn(process.execPath, ['--inspect-port=0', blocker, 'cpu', '300'], {
-      stdio: 'ignore',
-    });
+    // --max-inlined-bytecode-size=0 keeps the blame on the spin loop (see blocker.js).
+    child = spawn(
+      process.execPath,
+      ['--max-inlined-bytecode-size=0', '--inspect-port=0', blocker, 'cpu', '300'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const pid = child.pid!;
     await new Promise((r) => setTimeout(r, 300)); // let node start before SIGUSR1
     const ok = await vscode.commands.executeCommand<boolean>('loopLens.attachProcess', pid);
