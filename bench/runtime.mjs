@@ -1,11 +1,12 @@
 // `npm run bench -- runtime`: what Loop Lens costs a busy HTTP target, and how fast it reports.
 // Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from a second
-// process (autocannon). Variants: off, `record --mode profile`, `record --mode watch`, blocked-at
-// (in-process preload, threshold 50 ms); all targets start with --inspect=127.0.0.1:0 so only the
-// attached tool differs. Variants alternate within each round (order rotated per round) and
-// each is compared with the `off` run of the same round (facts.md "Noise"): we report the
-// median of the per-round ratios and their spread. Then: stall → report latency in profile mode
-// and whether each tool names the blocking line.
+// process (autocannon in bench/fixtures/loadDriver.mjs). Four targets run side by side, all
+// started with --inspect=127.0.0.1:0 so only the attached tool differs: off, `record --mode
+// profile`, `record --mode watch`, blocked-at (in-process preload, threshold 50 ms). Each round
+// loads every target for a short slice, in an order rotated per round, and compares it with the
+// `off` slice of the same round (facts.md "Noise": the machine is shared, so fine interleaving
+// and per-round ratios; we report the median ratio and its spread). Then: stall → report latency
+// in profile mode and whether each tool names the blocking line.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,10 +16,10 @@ const root = new URL('..', import.meta.url).pathname;
 const fixture = join(root, 'bench/fixtures/server.mjs');
 const preload = join(root, 'bench/fixtures/blockedAtPreload.cjs');
 const cli = join(root, 'bin/loop-lens.js');
-const autocannon = join(root, 'node_modules/autocannon/autocannon.js');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
-const WARM_S = 1;
+const driverFile = join(root, 'bench/fixtures/loadDriver.mjs');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 2);
+const WARM_S = 2;
 // BENCH_VARIANTS=off,blocked-at narrows a run (e.g. while debugging); `off` is always measured.
 const VARIANTS = [
   'off',
@@ -115,55 +116,77 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-/** Runs autocannon in its own process against the server; returns its JSON result. */
-function load(port, seconds) {
-  return new Promise((resolve, reject) => {
-    const args = [
-      autocannon,
-      '-j',
-      '-c',
-      '10',
-      '-d',
-      String(seconds),
-      `http://127.0.0.1:${port}/items`,
-    ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    const out = collect(child, 'stdout');
-    child.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.text));
-      } catch {
-        reject(new Error(`autocannon failed (${code}): ${out.text.slice(0, 200)}`));
-      }
-    });
+/** The load process; `load(port, s)` runs one slice and resolves with its totals. */
+async function startDriver() {
+  const child = spawn(process.execPath, [driverFile], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  await new Promise((resolve) => child.once('message', resolve));
+  const load = (port, seconds) =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send({ port, seconds, connections: 10 });
+    });
+  return { child, load };
 }
 
-/** One measurement: fresh target, tool attached, warm-up, measured load, clean stop. */
-async function measure(variant) {
-  const server = await startServer(variant);
-  let recorder;
-  try {
-    if (variant === 'profile' || variant === 'watch')
-      recorder = await startRecorder(server.ws, variant);
-    await load(server.port, WARM_S);
-    const cpu0 = cpuMs(server.pid);
-    const rcpu0 = recorder ? cpuMs(recorder.pid) : 0;
-    const r = await load(server.port, LOAD_S);
-    const cpu = cpuMs(server.pid) - cpu0;
-    const rcpu = recorder ? cpuMs(recorder.pid) - rcpu0 : 0;
-    const requests = r.requests.total;
-    if (r.errors || r.non2xx)
-      throw new Error(`${variant}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-    return {
-      rps: requests / (r.duration || LOAD_S),
-      cpuPerReqUs: (cpu * 1000) / requests,
-      recorderCpuPerReqUs: (rcpu * 1000) / requests,
-    };
-  } finally {
-    if (recorder) await stopChild(recorder);
-    await stopChild(server.child, 'SIGTERM');
+/** All four targets up, recorders attached to two of them. */
+async function startTargets() {
+  const targets = {};
+  for (const v of VARIANTS) {
+    const server = await startServer(v);
+    const recorder =
+      v === 'profile' || v === 'watch' ? await startRecorder(server.ws, v) : undefined;
+    targets[v] = { server, recorder };
   }
+  return targets;
+}
+
+/** One slice: CPU of the target (and recorder) around a bounded load. */
+async function slice(driver, t, variant) {
+  const cpu0 = cpuMs(t.server.pid);
+  const rcpu0 = t.recorder ? cpuMs(t.recorder.pid) : 0;
+  const r = await driver.load(t.server.port, LOAD_S);
+  const cpu = cpuMs(t.server.pid) - cpu0;
+  const rcpu = t.recorder ? cpuMs(t.recorder.pid) - rcpu0 : 0;
+  if (r.errors || r.non2xx) throw new Error(`${variant}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+  const n = r.requests;
+  return {
+    rps: n / (r.duration || LOAD_S),
+    cpuPerReqUs: (cpu * 1000) / n,
+    recorderCpuPerReqUs: (rcpu * 1000) / n,
+  };
+}
+
+async function overheadRounds(driver, targets) {
+  for (const v of VARIANTS) await driver.load(targets[v].server.port, WARM_S);
+  const rows = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const got = {};
+    for (let i = 0; i < VARIANTS.length; i++) {
+      const v = VARIANTS[(i + round) % VARIANTS.length];
+      got[v] = await slice(driver, targets[v], v);
+    }
+    for (const v of VARIANTS) rows[v].push(got[v]);
+    const line = VARIANTS.map(
+      (v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuPerReqUs.toFixed(0)} µs/req`,
+    );
+    console.log(`round ${String(round + 1).padStart(2)}/${ROUNDS}: ${line.join(' | ')}`);
+  }
+  return rows;
+}
+
+/** Stops recorders first (each must exit 0: a clean detach), then the servers. */
+async function stopTargets(targets) {
+  const codes = {};
+  for (const v of VARIANTS) {
+    const rec = targets[v].recorder;
+    if (!rec) continue;
+    await stopChild(rec);
+    codes[v] = rec.exitCode;
+  }
+  for (const v of VARIANTS) await stopChild(targets[v].server.child, 'SIGTERM');
+  return codes;
 }
 
 const median = (xs) => {
@@ -172,21 +195,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-
-async function overheadRounds() {
-  const rows = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
-    const got = {};
-    for (const v of order) got[v] = await measure(v);
-    for (const v of VARIANTS) rows[v].push(got[v]);
-    const line = VARIANTS.map(
-      (v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuPerReqUs.toFixed(0)} µs/req`,
-    );
-    console.log(`round ${round + 1}/${ROUNDS}: ${line.join(' | ')}`);
-  }
-  return rows;
-}
 
 function summarizeRounds(rows) {
   const out = {};
@@ -281,9 +289,23 @@ async function main() {
   const t0 = Date.now();
   const loadAvgStart = loadavg()[0];
   console.log(
-    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')}; ${LOAD_S} s of load each (autocannon -c 10), ${WARM_S} s warm-up`,
+    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')} side by side; ${LOAD_S} s of load per slice (autocannon -c 10), ${WARM_S} s warm-up each`,
   );
-  const rows = await overheadRounds();
+  const driver = await startDriver();
+  const targets = await startTargets();
+  let rows;
+  let recorderExit;
+  try {
+    rows = await overheadRounds(driver, targets);
+  } finally {
+    recorderExit = await stopTargets(targets);
+    driver.child.kill();
+  }
+  console.log(
+    `recorders detached: ${Object.entries(recorderExit)
+      .map(([v, c]) => `${v} exit ${c}`)
+      .join(', ')}`,
+  );
   const summary = summarizeRounds(rows);
   console.log(
     '\nvariant      req/s (median)  CPU µs/req (median)  CPU/req vs off: median [min..max]   throughput vs off: median [min..max]   recorder CPU µs/req',
@@ -323,7 +345,7 @@ async function main() {
       return s.cpuRatio.median <= limit ? 'NOISY (median met)' : 'NOISY (median missed)';
     return s.cpuRatio.median <= limit ? 'MET' : 'MISSED';
   };
-  const targets = [
+  const verdicts = [
     ['watch CPU overhead ≤ 2 %', overhead(summary.watch, 1.02)],
     ['profile CPU overhead ≤ 8 %', overhead(summary.profile, 1.08)],
     [
@@ -331,7 +353,7 @@ async function main() {
       lat.length > 0 && median(lat) <= 250 ? 'MET' : 'MISSED',
     ],
   ];
-  for (const [name, verdict] of targets) console.log(`${verdict.padEnd(22)} ${name}`);
+  for (const [name, verdict] of verdicts) console.log(`${verdict.padEnd(22)} ${name}`);
   const load = [loadAvgStart, loadavg()[0]];
   console.log(
     `load average (1 min) at start ${load[0].toFixed(1)}, at end ${load[1].toFixed(1)} on ${cpus().length} cores`,
