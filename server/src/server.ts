@@ -168,5 +168,11 @@ connection.onShutdown(() => {
   service?.dispose();
 });
 
+// Last line of defence: a bug in one analysis is logged, and the server keeps serving.
+process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.stack ?? err}`));
+process.on('unhandledRejection', (err) =>
+  connection.console.error(`unhandled rejection: ${String(err)}`),
+);
+
 documents.listen(connection);
 connection.listen();

@@ -46,6 +46,9 @@ export class Fixture {
     mkdirSync(dirname(this.path(rel)), { recursive: true });
     writeFileSync(this.path(rel), text);
   }
+  remove(rel: string): void {
+    rmSync(this.path(rel), { force: true });
+  }
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -173,6 +176,11 @@ export class LspClient {
     await this.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }
 
+  /** Tells the server about files changed on disk (1 created, 2 changed, 3 deleted). */
+  async filesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
+  }
+
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
     return this.conn.sendRequest('textDocument/hover', {
       textDocument: { uri },
@@ -204,12 +212,12 @@ export class LspClient {
     );
   }
 
-  /** Waits for a `$/progress` end notification. */
-  waitForProgressEnd(): Promise<ProgressEvent> {
+  /** Waits until `count` scans have ended (`$/progress` end notifications). */
+  waitForProgressEnd(count = 1): Promise<ProgressEvent> {
     return this.waitFor(
       'progress',
-      () => this.progress.find((p) => p.value.kind === 'end'),
-      'progress end',
+      () => this.progress.filter((p) => p.value.kind === 'end')[count - 1],
+      `progress end #${count}`,
     );
   }
 

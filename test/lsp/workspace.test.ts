@@ -127,6 +127,65 @@ describe('workspace analysis', () => {
     await lsp.waitForProgressEnd();
   });
 
+  test('files changed on disk: created, edited helper (caller updates), deleted, config file', async () => {
+    const helperClean = 'export function h() {\n  return 1;\n}\n';
+    const { fx, lsp } = start({
+      'helper.ts': helperClean,
+      'caller.ts': "import { h } from './helper';\nexport async function c() {\n  return h();\n}\n",
+    });
+    await lsp.initialize([fx.uri()]);
+    await lsp.waitForProgressEnd();
+    fx.write('new.ts', blocking('n'));
+    await lsp.filesChanged([{ uri: fx.uri('new.ts'), type: 1 }]);
+    await lsp.waitForDiagnostics(fx.uri('new.ts'), (x) => x.length === 1, 'created file');
+    fx.write(
+      'helper.ts',
+      "import { execSync } from 'child_process';\nexport function h() {\n  return execSync('ls');\n}\n",
+    );
+    await lsp.filesChanged([{ uri: fx.uri('helper.ts'), type: 2 }]);
+    await lsp.waitForDiagnostics(
+      fx.uri('caller.ts'),
+      (x) => x.length === 1,
+      'caller after helper changed',
+    );
+    fx.write('helper.ts', helperClean);
+    await lsp.filesChanged([{ uri: fx.uri('helper.ts'), type: 2 }]);
+    await lsp.waitForDiagnostics(fx.uri('caller.ts'), (x) => x.length === 0, 'caller clean again');
+    fx.remove('new.ts');
+    await lsp.filesChanged([{ uri: fx.uri('new.ts'), type: 3 }]);
+    await lsp.waitForDiagnostics(fx.uri('new.ts'), (x) => x.length === 0, 'deleted file cleared');
+    fx.write(
+      '.looplensrc.json',
+      JSON.stringify({ ignore: ['caller.ts'], severity: { 'sync-fs': 'off' } }),
+    );
+    fx.write('other.ts', blocking('o'));
+    fx.write(
+      'caller.ts',
+      "import * as cp from 'child_process';\nexport async function c() {\n  return cp.execSync('ls');\n}\n",
+    );
+    fx.write(
+      'third.ts',
+      "import * as cp from 'child_process';\nexport async function t() {\n  return cp.execSync('ls');\n}\n",
+    );
+    await lsp.filesChanged([{ uri: fx.uri('.looplensrc.json'), type: 1 }]);
+    await lsp.waitForDiagnostics(
+      fx.uri('third.ts'),
+      (x) => x.length === 1,
+      'rescanned after config change',
+    );
+    await lsp.waitForProgressEnd(2);
+    assert.equal(
+      (lsp.diagnostics.get(fx.uri('other.ts')) ?? []).length,
+      0,
+      'sync-fs off by config',
+    );
+    assert.equal(
+      (lsp.diagnostics.get(fx.uri('caller.ts')) ?? []).length,
+      0,
+      'caller.ts ignored by config',
+    );
+  });
+
   test('IPC transport (as VS Code starts it) works too', async () => {
     const { fx, lsp } = start({ 'a.ts': blocking('a') }, 'ipc');
     await lsp.initialize([fx.uri()]);

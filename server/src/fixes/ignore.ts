@@ -28,20 +28,21 @@ export function ignoreLineFix(src: SourceText, offset: number, rule: string): Fi
   return { title, kind: 'ignore', isPreferred: false, edits: [edit] };
 }
 
-/** "Ignore this rule in this file": a comment at the top, after a shebang. */
+/** "Ignore this rule in this file": a comment at the top (after a shebang), or one more rule on it. */
 export function ignoreFileFix(src: SourceText, rule: string): Fix {
   const text = src.text;
+  const title = `Ignore ${rule} in this file`;
+  const existing = new RegExp(`^[ \\t]*//[ \\t]*${IGNORE_FILE}\\b([^\\r\\n]*)`, 'm').exec(text);
+  if (existing && existing[1]!.trim() && !existing[1]!.includes('--')) {
+    const end = existing.index + existing[0].length;
+    return { title, kind: 'ignore', isPreferred: false, edits: [src.edit(end, end, `, ${rule}`)] };
+  }
   const at = text.startsWith('#!')
     ? Math.min(text.indexOf('\n') + 1 || text.length, text.length)
     : 0;
   const prefix = at === text.length && at > 0 && !text.endsWith('\n') ? eol(src) : '';
   const edit = src.edit(at, at, `${prefix}// ${IGNORE_FILE} ${rule}${eol(src)}`);
-  return {
-    title: `Ignore ${rule} in this file`,
-    kind: 'ignore',
-    isPreferred: false,
-    edits: [edit],
-  };
+  return { title, kind: 'ignore', isPreferred: false, edits: [edit] };
 }
 
 function eol(src: SourceText): string {

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import { CONFIG_FILE_NAME } from '../analysis/config';
+import { isSourceFile } from '../analysis/files';
 import type { AnalysisService } from './analysisService';
 import { uriToPath } from './folders';
 import { startScan, type ScanState } from './scan';
@@ -32,7 +33,7 @@ export async function onWatchedFilesChanged(
       continue;
     }
     // An open editor's buffer is the truth for that file; the disk copy does not matter.
-    if (service.isOpen(file)) continue;
+    if (!isSourceFile(file) || service.isOpen(file)) continue;
     const before = service.host.depsOf(file);
     if (change.type === FileChangeType.Deleted) {
       service.host.remove(file);

@@ -46,6 +46,15 @@ describe('ignore fixes', () => {
     );
   });
 
+  test('ignore in this file adds the rule to an existing file comment', () => {
+    const text =
+      "// loop-lens-ignore-file sync-crypto\nimport fs from 'fs';\nfs.readFileSync('x');\n";
+    assert.equal(
+      applyChecked(text, ignoreFile(fixesAt(text, 'fs.readFileSync'))),
+      "// loop-lens-ignore-file sync-crypto, sync-fs\nimport fs from 'fs';\nfs.readFileSync('x');\n",
+    );
+  });
+
   test('an indirect finding (chain) gets only the ignore fixes', () => {
     const text =
       "import * as fs from 'fs';\nexport async function serve() {\n  return fs.readFileSync('x');\n}\n";
