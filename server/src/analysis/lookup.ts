@@ -6,6 +6,7 @@ import { catalog, threadpoolApis, type CatalogEntry } from './catalog';
 import { ruleDefaults, type RuleId } from './rules';
 import type { ApiHit } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
+import { PROMISIFIED } from './values';
 
 interface ModuleIndex {
   exact: Map<string, CatalogEntry>;
@@ -134,6 +135,7 @@ function moduleName(spec: string): string {
 /** Whether calling `module` export `path` queues work on the libuv threadpool. */
 export function isThreadpoolApi(module: string, path: readonly string[]): boolean {
   const names = threadpoolApis[module];
+  if (path[path.length - 1] === PROMISIFIED) path = path.slice(0, -1);
   if (!names || path.includes('()')) return false;
   const key = keyOf(path);
   return names.some((n) => (n.endsWith('.*') ? key.startsWith(n.slice(0, -1)) : n === key));

@@ -46,6 +46,9 @@ export class Scope {
   }
 }
 
+/** Path marker for `util.promisify(api)`. */
+export const PROMISIFIED = '~promisified';
+
 /** Normalises a module specifier: drops `node:`, maps `fs/promises` to `fs` + `promises`. */
 export function moduleValue(spec: string, path: string[] = []): Value {
   let m = spec.startsWith('node:') ? spec.slice(5) : spec;
@@ -175,9 +178,11 @@ export class Evaluator {
     }
     const c = this.eval(callee, scope);
     if (c?.k !== 'mod') return undefined;
-    // util.promisify(fs.readFile) is still fs.readFile for the threadpool rule.
-    if (c.module === 'util' && c.path.join('.') === 'promisify' && arg0) {
-      return this.eval(arg0, scope);
+    // It returns a promise-returning function: no longer the sync form (`randomBytes(16)` without
+    // a callback), still queued on the threadpool (marked `~promisified` for that rule).
+    if (c.module === 'util' && c.path.length === 1 && c.path[0] === 'promisify' && arg0) {
+      const f = this.eval(arg0, scope);
+      return f?.k === 'mod' ? { ...f, path: [...f.path, PROMISIFIED] } : undefined;
     }
     return { ...c, path: [...c.path, '()'] };
   }

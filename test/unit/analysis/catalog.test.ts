@@ -264,3 +264,11 @@ test('busy-wait: a time-sliced work loop is not a spin', () => {
   );
   assert.deepEqual(r.sites, []);
 });
+
+test('catalog: util.promisify(randomBytes) is not the sync form; promisified fs still fans out', () => {
+  const r = inAsync(
+    "import { randomBytes, scrypt } from 'crypto'; import { promisify } from 'util'; import fs from 'fs';\nconst rb = promisify(randomBytes); const sc = promisify(scrypt); const read = promisify(fs.readFile);",
+    'await rb(16); await sc(input, "s", 64); await Promise.all(input.map((f: string) => read(f)))',
+  );
+  assert.deepEqual(r.sites, ['a.ts:4 threadpool-fanout']);
+});
