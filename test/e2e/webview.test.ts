@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Server } from 'node:http';
-import type { Recording, Stall } from '../../src/shared/protocol/runtime';
+import type { Recording } from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
 import type { FromWebviewMessage } from '../../src/shared/protocol/webview';
 import {
@@ -23,7 +23,6 @@ import {
   launchChromium,
   openWebview,
   post,
-  postTimed,
   repoRoot,
   screenshot,
   servePage,
@@ -296,64 +295,6 @@ describe('sidebar webview in Chromium', () => {
       await post(page, { type: MessageType.Ended, reason: 'Target exited (code 0).', code: 0 });
       await page.locator('.badge', { hasText: 'Ended' }).waitFor();
       assert.match(await page.locator('.notice').innerText(), /Target exited/);
-    } finally {
-      await page.close();
-    }
-  });
-
-  test('10,000 stalls render with a bounded number of DOM nodes', async () => {
-    const files = 20;
-    const stalls: Stall[] = Array.from({ length: 10_000 }, (_, i) => {
-      const blame = {
-        file: `/app/src/mod${i % files}.ts`,
-        line: 10 + (i % 13),
-        column: 3,
-        functionName: `work${i % files}`,
-      };
-      return {
-        startMs: i * 360,
-        durationMs: 50 + ((i * 37) % 400),
-        kind: (['cpu', 'sync-io', 'gc', 'native'] as const)[i % 4],
-        blame,
-        stack: [blame],
-      };
-    });
-    const durationMs = 10_000 * 360 + 1000;
-    const metrics = Array.from({ length: Math.floor(durationMs / 1000) }, (_, i) => ({
-      atMs: (i + 1) * 1000,
-      loopDelay: { p50: 2, p99: 40 + (i % 300), max: 400 },
-      elu: 0.5,
-      heapUsed: 5e7,
-      activeResources: {},
-    }));
-    const rec: Recording = {
-      version: 1,
-      target: { pid: 1, url: 'ws://127.0.0.1:1/x' },
-      startedAt: new Date(0).toISOString(),
-      durationMs,
-      thresholdMs: 50,
-      stalls,
-      hotspots: [],
-      metrics,
-    };
-    const page = await openWebview(browser, origin, dark);
-    try {
-      const ms = await postTimed(page, { type: MessageType.Hydrate, recording: rec, live: false });
-      const nodes = await page.evaluate(() => document.querySelectorAll('*').length);
-      assert.ok(nodes < 1000, `${nodes} DOM nodes`);
-      assert.equal(await page.locator('[data-metric="stalls"]').innerText(), '10,000');
-      assert.ok(
-        (await countPixels(page, '.timeline canvas', hex(dark.vars['--vscode-charts-red']!))) > 100,
-      );
-      // Reported, not asserted: the machine is shared and loaded.
-      console.log(
-        `hydrate of 10,000 stalls + ${metrics.length} metrics to first paint (in page): ${ms.toFixed(0)} ms, ${nodes} DOM nodes`,
-      );
-      await page.locator('.timeline canvas').focus();
-      const t1 = Date.now();
-      for (let i = 0; i < 20; i++) await page.keyboard.press('+');
-      console.log(`20 zoom steps: ${Date.now() - t1} ms`);
-      await screenshot(page, 'webview-10k-dark');
     } finally {
       await page.close();
     }

@@ -7,21 +7,16 @@ import type { Stall } from '../../../src/shared/protocol/runtime';
 import { formatMs, formatOffset } from '../format';
 import type { ViewState } from '../state';
 import type { Bar, Viewport } from '../viewport';
-import {
-  barAt,
-  fit,
-  followEnd,
-  layoutBars,
-  niceMax,
-  niceTicks,
-  pan,
-  track,
-  zoom,
-} from '../viewport';
+import { barAt, fit, followEnd, layoutBars, niceMax, pan, track, zoom } from '../viewport';
 import { h, sizeCanvas } from './dom';
-import type { Palette } from './palette';
 import { kindLabel, readPalette } from './palette';
-import { drawDelayLine, legendItem, maxVisibleDelay } from './timelineDraw';
+import {
+  describeTimeline,
+  drawAxes,
+  drawDelayLine,
+  legendItem,
+  maxVisibleDelay,
+} from './timelineDraw';
 
 const HEIGHT = 150;
 const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
@@ -260,7 +255,14 @@ export class TimelineView {
       maxVisibleDelay(s.metrics, this.vp),
     );
     const yMax = niceMax(visibleMax * 1.05);
-    this.drawAxes(ctx, pal, w, yMax, s.thresholdMs);
+    drawAxes(ctx, pal, {
+      w,
+      yMax,
+      thresholdMs: s.thresholdMs,
+      vp: this.vp,
+      height: HEIGHT,
+      pad: PAD,
+    });
     ctx.save();
     ctx.translate(PAD.left, PAD.top);
     const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -279,64 +281,7 @@ export class TimelineView {
       }
     }
     ctx.restore();
-    this.describe(s);
-  }
-
-  private drawAxes(
-    ctx: CanvasRenderingContext2D,
-    pal: Palette,
-    w: number,
-    yMax: number,
-    thresholdMs: number,
-  ): void {
-    const plotH = HEIGHT - PAD.top - PAD.bottom;
-    const y = (v: number): number => PAD.top + plotH - (v / yMax) * plotH;
-    ctx.font = pal.font;
-    ctx.fillStyle = pal.text;
-    ctx.strokeStyle = pal.grid;
-    ctx.lineWidth = 1;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of niceTicks(0, yMax, 4)) {
-      ctx.beginPath();
-      ctx.moveTo(PAD.left, Math.round(y(t)) + 0.5);
-      ctx.lineTo(PAD.left + w, Math.round(y(t)) + 0.5);
-      ctx.stroke();
-      ctx.fillText(t === 0 ? '0' : formatMs(t), PAD.left - 4, y(t));
-    }
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const t of niceTicks(
-      this.vp.startMs,
-      this.vp.startMs + this.vp.spanMs,
-      Math.max(2, Math.floor(w / 70)),
-    )) {
-      const x = PAD.left + ((t - this.vp.startMs) / this.vp.spanMs) * w;
-      ctx.fillText(formatOffset(t, this.vp.spanMs), x, HEIGHT - PAD.bottom + 4);
-    }
-    if (thresholdMs < yMax) {
-      ctx.strokeStyle = pal.threshold;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.moveTo(PAD.left, Math.round(y(thresholdMs)) + 0.5);
-      ctx.lineTo(PAD.left + w, Math.round(y(thresholdMs)) + 0.5);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-  }
-
-  /** A text equivalent of the picture for screen readers. */
-  private describe(s: ViewState): void {
-    const inView = this.bars.length;
-    const longest = this.bars.reduce<Bar | undefined>(
-      (m, b) => (!m || b.durationMs > m.durationMs ? b : m),
-      undefined,
-    );
-    const span = `${formatOffset(this.vp.startMs, this.vp.spanMs)} to ${formatOffset(this.vp.startMs + this.vp.spanMs, this.vp.spanMs)}`;
-    const label = longest
-      ? `Event-loop timeline, ${span}: ${inView} stall bars, longest ${formatMs(longest.durationMs)} (${kindLabel(longest.kind)}) at ${formatOffset(s.stalls[longest.index]?.startMs ?? 0, this.vp.spanMs)}.`
-      : `Event-loop timeline, ${span}: no stalls in view.`;
-    this.canvas.setAttribute('aria-label', label);
+    this.canvas.setAttribute('aria-label', describeTimeline(this.bars, s.stalls, this.vp));
   }
 }
 
