@@ -86,14 +86,17 @@ async function connect(plan: RecordPlan): Promise<Session> {
 }
 
 /** Prints events as they come; a TTY without --metrics gets one self-updating status line. */
-function makePrinter(plan: RecordPlan, cwd: string): (ev: RuntimeEvent) => void {
+function makePrinter(
+  plan: RecordPlan,
+  cwd: string,
+): { print: (ev: RuntimeEvent) => void; clear: () => void } {
   const statusLine = !plan.showMetrics && process.stderr.isTTY === true;
   let statusShown = false;
   const clearStatus = (): void => {
     if (statusShown) process.stderr.write('\r\x1b[K');
     statusShown = false;
   };
-  return (ev) => {
+  const print = (ev: RuntimeEvent): void => {
     if (ev.type === 'stall') {
       clearStatus();
       process.stdout.write(formatStallLine(ev.stall, cwd) + '\n');
@@ -111,6 +114,7 @@ function makePrinter(plan: RecordPlan, cwd: string): (ev: RuntimeEvent) => void 
       clearStatus();
     }
   };
+  return { print, clear: clearStatus };
 }
 
 /** Resolves with the reason the recording ends: duration, Ctrl-C/SIGTERM or target exit. */
@@ -174,7 +178,8 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
     return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
   for (const w of session.warnings ?? []) process.stderr.write(`loop-lens record: warning: ${w}\n`);
-  const sub = session.onEvent(makePrinter(plan, cwd));
+  const printer = makePrinter(plan, cwd);
+  const sub = session.onEvent(printer.print);
   const known = session.target.pid === undefined || plan.options.target.kind === 'pid';
   const pid = known ? '' : ` (pid ${session.target.pid})`;
   process.stderr.write(
@@ -183,6 +188,7 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
   const reason = await whenDone(session, plan);
   const rec = await stopSafely(session);
   sub.dispose();
+  printer.clear();
   process.stderr.write(`Stopped: ${reason}.\n`);
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
   const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
