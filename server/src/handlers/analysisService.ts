@@ -11,6 +11,7 @@ import { toDiagnostics, type RuleDocs } from './diagnostics';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
+import { inBatches } from './slices';
 
 /** How far an open file's imports are loaded before the workspace scan reaches them. */
 const DEP_DEPTH = 3;
@@ -32,6 +33,8 @@ export class AnalysisService {
   host: EngineHost;
   private readonly findings = new Map<string, Finding[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Imports of opened documents being loaded (the scan lets these go first). */
+  dependencies: Promise<void> = Promise.resolve();
 
   constructor(readonly ctx: ServiceContext) {
     this.host = this.newHost();
@@ -83,7 +86,11 @@ export class AnalysisService {
     clearTimeout(this.timers.get(uri));
     this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri));
     const file = uriToPath(uri);
-    if (file) void this.loadDependencies([file]).catch((e) => this.logError('load imports', e));
+    if (!file) return;
+    // One at a time: the workspace scan waits for these before its bulk phase.
+    this.dependencies = this.dependencies
+      .then(() => this.loadDependencies([file]))
+      .catch((e) => this.logError('load imports', e));
   }
 
   /** A document was closed: its disk contents count again. */
@@ -163,8 +170,14 @@ export class AnalysisService {
       for (const f of next) seen.add(f);
       const missing = next.filter((f) => !this.host.isLoaded(f));
       if (missing.length === 0) break;
-      await this.host.loadFromDisk(missing, (f) => this.isOpen(f));
-      this.host.analyze(missing);
+      await inBatches(
+        missing,
+        () => false,
+        async (batch) => {
+          await this.host.loadFromDisk(batch, (f) => this.isOpen(f));
+          this.host.analyze(batch);
+        },
+      );
       level = next;
     }
     for (const r of roots) if (this.isOpen(r)) this.reanalyze(r, this.host.depsOf(r));

@@ -5,15 +5,7 @@
  * re-links everything once all summaries exist, so cross-file chains appear everywhere.
  */
 import type { AnalysisService } from './analysisService';
-import { uriToPath } from './folders';
-
-/** Time one batch may hold the event loop. */
-const SLICE_MS = 25;
-
-/** Lets pending I/O (requests, notifications, timers) run. */
-export function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+import { inBatches, yieldToLoop } from './slices';
 
 /** Cancels a running scan when a newer one starts. */
 export class ScanState {
@@ -65,7 +57,8 @@ async function scan(
     const files = await listWorkspace(service);
     if (cancelled()) return;
     const t0 = Date.now();
-    await openFilesFirst(service);
+    // The open documents' imports first: their diagnostics are the ones a person looks at.
+    await service.dependencies;
     let done = 0;
     await inBatches(files, cancelled, async (batch) => {
       const todo = batch.filter((f) => !service.host.isLoaded(f));
@@ -102,34 +95,4 @@ async function listWorkspace(service: AnalysisService): Promise<string[]> {
     await yieldToLoop();
   }
   return out;
-}
-
-/** The open documents' imports first: their diagnostics are the ones a person is looking at. */
-async function openFilesFirst(service: AnalysisService): Promise<void> {
-  const open = service.ctx.documents
-    .all()
-    .map((d) => uriToPath(d.uri))
-    .filter((f): f is string => f !== undefined && service.host.isLoaded(f));
-  if (open.length) await service.loadDependencies(open);
-}
-
-/**
- * Runs `work` over `files` in batches sized so each takes about {@link SLICE_MS}, yielding to
- * the event loop between batches.
- */
-async function inBatches(
-  files: string[],
-  cancelled: () => boolean,
-  work: (batch: string[]) => Promise<void>,
-): Promise<void> {
-  let size = 4;
-  for (let i = 0; i < files.length && !cancelled();) {
-    const batch = files.slice(i, i + size);
-    i += batch.length;
-    const t = performance.now();
-    await work(batch);
-    const ms = Math.max(performance.now() - t, 0.5);
-    size = Math.max(1, Math.min(200, Math.round((size * SLICE_MS) / ms)));
-    await yieldToLoop();
-  }
 }

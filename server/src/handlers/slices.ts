@@ -1,0 +1,33 @@
+/**
+ * Time slicing: long work runs in batches sized to hold the event loop about {@link SLICE_MS}
+ * at a time, so requests (hover, code actions) and edits are served in between.
+ */
+
+/** Time one batch may hold the event loop. */
+export const SLICE_MS = 25;
+
+/** Lets pending I/O (requests, notifications, timers) run. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs `work` over `files` in batches sized so each takes about {@link SLICE_MS}, yielding to
+ * the event loop between batches.
+ */
+export async function inBatches(
+  files: string[],
+  cancelled: () => boolean,
+  work: (batch: string[]) => Promise<void>,
+): Promise<void> {
+  let size = 4;
+  for (let i = 0; i < files.length && !cancelled();) {
+    const batch = files.slice(i, i + size);
+    i += batch.length;
+    const t = performance.now();
+    await work(batch);
+    const ms = Math.max(performance.now() - t, 0.5);
+    size = Math.max(1, Math.min(200, Math.round((size * SLICE_MS) / ms)));
+    await yieldToLoop();
+  }
+}
