@@ -24,7 +24,9 @@ export interface AgentConfig {
 }
 
 /** What the binding carries; times are the target's monotonic clock in microseconds. */
-export type AgentMessage = { type: 'gap'; s: number; e: number } | { type: 'tick'; t: number };
+export type AgentMessage =
+  /** A heartbeat gap [s, e]; `cpu` = process CPU time (µs, all threads) spent within it. */
+  { type: 'gap'; s: number; e: number; cpu?: number } | { type: 'tick'; t: number };
 
 /** The answer of the install expression. */
 export interface AgentHello {
@@ -64,12 +66,16 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   hist.enable();
   let elu = performance.eventLoopUtilization();
   let last = now(), lastSent = last, unpolled = 0;
+  // getrusage per beat (~1 µs): tells a loop that was busy from one that slept through a late beat.
+  const cpuNow = () => { const c = process.cpuUsage(); return c.user + c.system; };
+  let lastCpu = cpuNow();
   const thresholdUs = cfg.thresholdMs * 1000, tickEveryUs = cfg.tickEveryMs * 1000;
   const timer = setInterval(function loopLensHeartbeat() {
-    const t = now();
-    if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t })); lastSent = t; }
+    const t = now(), cpu = cpuNow();
+    if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu })); lastSent = t; }
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
+    lastCpu = cpu;
     if (++unpolled > cfg.leaseTicks) api.dispose();
   }, cfg.tickMs);
   timer.unref();

@@ -12,7 +12,16 @@ export interface ModeContext {
   /** Unique per recorder: names the console.profile bridge, so two recorders do not collide. */
   id: string;
   heartbeatMs: number;
+  /** The target runs on this machine: its monotonic clock is ours (set once attached). */
+  sameClock: boolean;
   emitStall(stall: Stall): void;
+  /**
+   * How long (µs) the target waited for a CPU within [sUs, eUs] (local Linux targets; 0 when
+   * unknown). A stall counts only if what remains after this is still over the threshold.
+   */
+  runQueueWaitUs(sUs: number, eUs: number): Promise<number>;
+  /** On-CPU time (µs) of the target's main thread within about [sUs, eUs]; undefined if unknown. */
+  mainThreadCpuUs(sUs: number, eUs: number): number | undefined;
   logger: ILogger;
 }
 

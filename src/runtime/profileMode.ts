@@ -20,6 +20,8 @@ const MAX_GAP_WAIT_ROTATIONS = 4;
 interface PendingGap {
   s: number;
   e: number;
+  /** Process CPU time (µs) within the gap, from the agent. */
+  cpu?: number;
   rotations: number;
 }
 
@@ -52,7 +54,7 @@ export class ProfileMode implements IModeDriver {
 
   onAgentMessage(m: AgentMessage): void {
     if (m.type !== 'gap') return;
-    this.gaps.push({ s: m.s, e: m.e, rotations: 0 });
+    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, rotations: 0 });
     this.requestRotation();
   }
 
@@ -127,7 +129,23 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
+    const starvedUs = await this.ctx.runQueueWaitUs(w.startUs, w.endUs);
+    if (w.endUs - w.startUs - starvedUs < thresholdUs / 2) {
+      this.ctx.logger.trace(
+        'runtime.stall',
+        `${usToMs(w.endUs - w.startUs)} ms, ${usToMs(starvedUs)} ms of it waiting for a CPU: not a stall`,
+      );
+      return;
+    }
     const kind = classify(this.store, w.weights);
+    // Busy samples but almost no CPU used: the process lost its CPU (an overloaded machine).
+    if (kind !== 'sync-io' && g.cpu !== undefined && g.cpu < thresholdUs / 2) {
+      this.ctx.logger.trace(
+        'runtime.stall',
+        `${usToMs(w.endUs - w.startUs)} ms with ${usToMs(g.cpu)} ms of CPU: not a stall`,
+      );
+      return;
+    }
     const a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     this.ctx.emitStall({
       startMs: usToMs(w.startUs - this.t0Us),

@@ -22,9 +22,10 @@ import { Attributor } from './attribution';
 import { summarizeHotspots } from './hotspots';
 import type { IInspectorSession } from './inspectorSession';
 import { MetricsPoller } from './metricsPoller';
-import type { IModeDriver } from './modeDriver';
+import type { IModeDriver, ModeContext } from './modeDriver';
 import { ProfileMode } from './profileMode';
 import { commandLineOf } from './processDiscovery';
+import { RunQueueMonitor } from './runQueue';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { WATCH_TICK_EVERY_MS, WatchMode } from './watchMode';
@@ -56,6 +57,8 @@ export class RecordingSession implements IRecordingSession {
   private readonly thresholdMs: number;
   private readonly modeName: 'profile' | 'watch';
   private poller: MetricsPoller | undefined;
+  private runQueue: RunQueueMonitor | undefined;
+  private readonly ctx: ModeContext;
   private stopping: Promise<Recording> | undefined;
   private exited = false;
   private childExit: Promise<number | undefined> | undefined;
@@ -80,7 +83,7 @@ export class RecordingSession implements IRecordingSession {
       leaseTicks: LEASE_TICKS,
     };
     const resolver = new SourceMapResolver((w) => this.warn(w));
-    const ctx = {
+    const ctx: ModeContext = {
       session,
       attributor: new Attributor(resolver, {
         localRoot: opts.localRoot,
@@ -89,9 +92,14 @@ export class RecordingSession implements IRecordingSession {
       thresholdMs: this.thresholdMs,
       id,
       heartbeatMs: HEARTBEAT_MS,
+      sameClock: false,
       emitStall: (s: Stall) => this.onStall(s),
+      mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
+      runQueueWaitUs: (a: number, b: number) =>
+        this.runQueue?.waitDuringSettled(a, b) ?? Promise.resolve(0),
       logger: this.logger,
     };
+    this.ctx = ctx;
     this.mode =
       this.modeName === 'watch'
         ? new WatchMode(ctx)
@@ -120,26 +128,41 @@ export class RecordingSession implements IRecordingSession {
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
     await s.sendOrThrow('Runtime.addBinding', { name: this.agent.binding });
     await this.mode.start();
-    const r = await s.sendOrThrow('Runtime.evaluate', {
-      expression: agentInstallExpression(this.agent),
-      includeCommandLineAPI: true,
-      returnByValue: true,
-    });
-    if (r.exceptionDetails || typeof r.result.value !== 'string') {
-      throw new Error(
-        `cannot install the loop agent: ${r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result'}`,
-      );
-    }
-    const hello = JSON.parse(r.result.value) as AgentHello;
+    // A launched target waits before Node's own bootstrap has finished (no `require` yet): let
+    // it run first; the profiler already samples from its first line.
+    if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
+    const hello = await this.installAgent(this.resolved.waitingForDebugger ? 50 : 1);
     const pid = this.resolved.pid ?? hello.pid;
     const localPid =
       this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
     const command = (localPid && (await commandLineOf(localPid))) || hello.argv.join(' ');
     this.target = { pid, url: this.resolved.wsUrl, nodeVersion: hello.version, command };
+    this.ctx.sameClock = localPid !== undefined;
+    if (localPid !== undefined) {
+      this.runQueue = new RunQueueMonitor(localPid);
+      this.runQueue.start();
+    }
     this.mode.begin(hello.t);
     this.poller = new MetricsPoller(s, this.agent.key, localPid, (m) => this.onMetrics(m));
     this.poller.start(hello.t);
-    if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
+  }
+
+  /** Evaluates the agent; retries while the target is still bootstrapping (launch). */
+  private async installAgent(attempts: number): Promise<AgentHello> {
+    let why = 'no result';
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      const r = await this.session.sendOrThrow('Runtime.evaluate', {
+        expression: agentInstallExpression(this.agent),
+        includeCommandLineAPI: true,
+        returnByValue: true,
+      });
+      if (!r.exceptionDetails && typeof r.result.value === 'string') {
+        return JSON.parse(r.result.value) as AgentHello;
+      }
+      why = r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? why;
+    }
+    throw new Error(`cannot install the loop agent: ${why.split('\n')[0]}`);
   }
 
   private onStall(stall: Stall): void {
@@ -187,6 +210,7 @@ export class RecordingSession implements IRecordingSession {
 
   private async doStop(): Promise<Recording> {
     this.poller?.dispose();
+    this.runQueue?.dispose();
     const s = this.session;
     if (!s.closed) {
       await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
@@ -200,10 +224,11 @@ export class RecordingSession implements IRecordingSession {
       );
     }
     this.mode.dispose();
+    // A target we launched is ours to end; one we attached to keeps running.
+    const child = this.resolved.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     s.dispose();
     this.endedAt = Date.now();
-    // A target we launched is ours to end; one we attached to keeps running.
-    if (this.resolved.child && !this.exited) this.resolved.child.kill('SIGTERM');
     return this.snapshot();
   }
 }

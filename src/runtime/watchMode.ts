@@ -1,15 +1,20 @@
 /**
- * Watch mode: no profiler. The agent's heartbeat gives loop lag and sends a tick every ~20 ms;
- * when the recorder hears nothing for `threshold` ms the loop is blocked right now, so it sends
- * ONE `Debugger.pause` for that stall, records the paused stack and resumes at once. A pause
- * that lands after the stall ended (in the agent's own heartbeat, or after the gap report) is
- * discarded. The stall itself (start, duration) comes from the heartbeat gap.
+ * Watch mode: no profiler, no debugger. The agent's heartbeat gives loop lag and sends a tick
+ * every ~20 ms; when the recorder hears nothing for `threshold` ms the loop is blocked right
+ * now, so it sends ONE `Runtime.evaluate` that captures the current JavaScript stack.
+ *
+ * Why not `Debugger.pause`: Node dispatches inspector messages from a V8 interrupt, so an
+ * evaluate runs on top of the blocked JavaScript just like a pause would, and `new Error()`
+ * there sees the interrupted frames (inlined ones too). It needs no `Debugger.enable`
+ * (110–230 ms stall at attach), and the target never waits for our round trip: a pause holds
+ * the target until our resume arrives, which on a loaded machine turned healthy processes'
+ * late heartbeats into 60–140 ms stalls of our own making. A stack taken after the stall ended
+ * (empty, or inside the agent's own heartbeat, or arriving after the gap report) is discarded.
  */
-import type { Protocol } from 'devtools-protocol';
 import type { AgentMessage } from './agent';
+import { AGENT_SOURCE_URL } from './agent';
 import type { RawFrame } from './attribution';
 import { kindOfFrames } from './attribution';
-import type { IDisposable } from '../common/disposable';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { isAgentFrame } from './stallAnalysis';
@@ -18,29 +23,49 @@ import { isAgentFrame } from './stallAnalysis';
 export const WATCH_TICK_EVERY_MS = 20;
 const WATCHDOG_MS = 10;
 
+/** Captures the stack it runs on top of; restores the user's Error settings. */
+const STACK_EXPRESSION = `(() => {
+  const p = Error.prepareStackTrace, l = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  Error.prepareStackTrace = (_, cs) => cs.map((c) => [c.getFunctionName() || '', c.getFileName() || c.getScriptNameOrSourceURL() || '', c.getLineNumber() || 0, c.getColumnNumber() || 0]);
+  try { return JSON.stringify(new Error().stack); } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
+})()
+//# sourceURL=${AGENT_SOURCE_URL}`;
+
+/** A file name from a stack trace: a path for CommonJS, a file: URL for ESM. */
+function toUrl(file: string): string {
+  return file.startsWith('/') ? `file://${file}` : file;
+}
+
+/** Frames below the snapshot's own; `undefined` when the stack shows the stall had ended. */
+export function framesOfSnapshot(
+  raw: Array<[string, string, number, number]>,
+): RawFrame[] | undefined {
+  let i = 0;
+  while (i < raw.length && isAgentFrame(raw[i][1])) i++;
+  // Only our own frames (the loop was idle), or inside our heartbeat: the stall is over.
+  if (i === raw.length || raw.slice(i).some((f) => isAgentFrame(f[1]))) return undefined;
+  return raw.slice(i).map(([fn, file, line, col]) => ({
+    functionName: fn,
+    url: toUrl(file),
+    line0: Math.max(0, line - 1),
+    col0: Math.max(0, col - 1),
+    isDefinition: false,
+  }));
+}
+
 export class WatchMode implements IModeDriver {
-  private readonly scripts = new Map<string, string>();
-  private readonly subs: IDisposable[] = [];
   private lastHeard = performance.now();
   private armed = false;
   private snapshot: RawFrame[] | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private t0Us = 0;
-  /** Stalls seen / snapshots kept / pauses discarded, for the overhead notes. */
-  readonly stats = { pauses: 0, kept: 0, discarded: 0 };
+  /** Snapshots taken / kept / discarded as stale. */
+  readonly stats = { taken: 0, kept: 0, discarded: 0 };
 
   constructor(private readonly ctx: ModeContext) {}
 
-  async start(): Promise<void> {
-    const s = this.ctx.session;
-    this.subs.push(
-      s.on('Debugger.scriptParsed', (e) => {
-        if (e.url) this.scripts.set(e.scriptId, e.url);
-      }),
-      s.on('Debugger.paused', (e) => this.onPaused(e)),
-    );
-    await s.sendOrThrow('Debugger.enable', {});
-  }
+  async start(): Promise<void> {}
 
   begin(t0Us: number): void {
     this.t0Us = t0Us;
@@ -53,53 +78,62 @@ export class WatchMode implements IModeDriver {
     if (performance.now() - this.lastHeard < this.ctx.thresholdMs) return;
     this.armed = true;
     this.snapshot = undefined;
-    this.stats.pauses++;
-    void this.ctx.session.send('Debugger.pause');
+    this.stats.taken++;
+    void this.ctx.session
+      .send('Runtime.evaluate', { expression: STACK_EXPRESSION, returnByValue: true })
+      .then((r) => this.onSnapshot(r?.result?.value));
   }
 
-  private onPaused(e: Protocol.Debugger.PausedEvent): void {
-    // Resume first: the target must not stay paused a moment longer than needed.
-    void this.ctx.session.send('Debugger.resume', {});
-    const frames: RawFrame[] = e.callFrames.map((f) => ({
-      functionName: f.functionName,
-      url: f.url || this.scripts.get(f.location.scriptId) || '',
-      line0: f.location.lineNumber,
-      col0: f.location.columnNumber ?? 0,
-      isDefinition: false,
-    }));
-    // Not ours (a `debugger;` statement or another client's pause), or the stall already ended.
-    if (!this.armed || this.snapshot || frames.length === 0 || isAgentFrame(frames[0].url)) {
-      if (this.armed) this.stats.discarded++;
-      return;
+  private onSnapshot(value: unknown): void {
+    // Not armed any more: the gap report came first, so this stack is from after the stall.
+    if (!this.armed || typeof value !== 'string') return;
+    let frames: RawFrame[] | undefined;
+    try {
+      frames = framesOfSnapshot(JSON.parse(value) as Array<[string, string, number, number]>);
+    } catch {
+      frames = undefined;
     }
-    this.snapshot = frames;
+    if (frames) this.snapshot = frames;
+    else this.stats.discarded++;
   }
 
   onAgentMessage(m: AgentMessage): void {
     this.lastHeard = performance.now();
-    if (m.type !== 'gap') {
-      // A tick while armed: the loop turned, so any pause still in flight is stale.
-      if (this.armed && !this.snapshot) this.armed = false;
-      return;
-    }
+    if (m.type !== 'gap') return;
     const snapshot = this.armed ? this.snapshot : undefined;
     this.armed = false;
     this.snapshot = undefined;
-    void this.report(m.s, m.e, snapshot);
+    void this.report(m.s, m.e, m.cpu, snapshot);
   }
 
-  private async report(s: number, e: number, frames: RawFrame[] | undefined): Promise<void> {
+  private async report(
+    s: number,
+    e: number,
+    cpuUs: number | undefined,
+    frames: RawFrame[] | undefined,
+  ): Promise<void> {
     // The stall began somewhere within one heartbeat period after the last beat.
-    const half = (this.ctx.heartbeatMs * 1000) / 2;
-    const startUs = s + half;
-    if (e - startUs < this.ctx.thresholdMs * 1000) return;
+    const startUs = s + (this.ctx.heartbeatMs * 1000) / 2;
+    const thresholdUs = this.ctx.thresholdMs * 1000;
+    if (e - startUs < thresholdUs) return;
+    const starvedUs = await this.ctx.runQueueWaitUs(startUs, e);
+    const kind = frames ? kindOfFrames(frames) : 'cpu';
+    // Not in sync I/O, so a blocked loop kept a CPU busy: a process that slept through a late
+    // heartbeat (descheduled, or idle while the machine was overloaded) is not blocked by code.
+    const busyUs = cpuUs ?? this.ctx.mainThreadCpuUs(startUs, e);
+    this.ctx.logger.trace(
+      'runtime.stall',
+      `watch gap ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,
+    );
+    if (e - startUs - starvedUs < thresholdUs / 2) return;
+    if (kind !== 'sync-io' && busyUs !== undefined && busyUs < thresholdUs / 2) return;
     if (frames) this.stats.kept++;
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
     this.ctx.emitStall({
       startMs: usToMs(startUs - this.t0Us),
       durationMs: usToMs(e - startUs),
       // Without a snapshot we cannot tell; CPU work is by far the most common cause.
-      kind: frames ? kindOfFrames(frames) : 'cpu',
+      kind,
       ...(a.blame ? { blame: a.blame } : {}),
       stack: a.stack,
     });
@@ -109,13 +143,10 @@ export class WatchMode implements IModeDriver {
     clearInterval(this.watchdog);
   }
 
-  async teardown(): Promise<void> {
-    await this.ctx.session.send('Debugger.disable');
-  }
+  async teardown(): Promise<void> {}
 
   dispose(): void {
     clearInterval(this.watchdog);
-    for (const d of this.subs.splice(0)) d.dispose();
   }
 
   cpuProfile(): unknown | undefined {

@@ -1,0 +1,67 @@
+/**
+ * No false stalls in a healthy busy process (profile and watch mode), and watch mode's one
+ * snapshot per stall names the line.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BLOCKER,
+  HEALTHY,
+  blockLine,
+  describeStall,
+  record,
+  stallFor,
+  startTarget,
+} from './runtimeHelpers';
+
+describe('healthy busy process', () => {
+  test('an HTTP server and client in one process, thousands of short requests: no stall in either mode', async () => {
+    const t = await startTarget(HEALTHY);
+    try {
+      // One mode at a time: a watch recorder's pause is a real (tiny) stall for the other one.
+      for (const [round, mode] of (['profile', 'watch'] as const).entries()) {
+        const r = await record({ target: { kind: 'port', port: t.port! }, mode });
+        t.child.stdin!.write('start\n');
+        // Let it run for at least four metrics samples.
+        await r.waitEvent(() => r.events.filter((x) => x.e.type === 'metrics').length >= 4, 60_000);
+        t.child.stdin!.write('stop\n');
+        const requests = Number((await t.waitOut(new RegExp(`stopped ${round + 1} (\\d+)`)))[1]);
+        const rec = await r.rec.stop();
+        assert.ok(
+          requests > 300,
+          `${mode}: only ${requests} requests: not busy enough to mean anything`,
+        );
+        const busy = rec.metrics.filter((m) => m.elu > 0.3).length;
+        assert.ok(busy >= 2, `${mode}: the loop was busy (ELU > 0.3) in only ${busy} samples`);
+        assert.deepEqual(rec.stalls.map(describeStall), [], `${mode} mode reported no stall`);
+      }
+    } finally {
+      t.kill();
+    }
+  });
+});
+
+describe('watch mode', () => {
+  test('a CPU stall gets one snapshot that names the line; a sync read is sync-io at its call', async () => {
+    const t = await startTarget(BLOCKER);
+    try {
+      const r = await record({ target: { kind: 'port', port: t.port! }, mode: 'watch' });
+      assert.equal(r.rec.cpuProfile(), undefined, 'no profiler in watch mode');
+      const cpu = await stallFor(t, r, 'cpu 400');
+      assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
+      assert.equal(cpu.stall?.blame?.functionName, 'spinCpu', describeStall(cpu.stall));
+      assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
+      assert.ok(cpu.stall.durationMs >= 300, describeStall(cpu.stall));
+      const exec = await stallFor(t, r, 'exec');
+      assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
+      assert.equal(exec.stall?.blame?.functionName, 'runShell', describeStall(exec.stall));
+      assert.equal(exec.stall?.blame?.line, blockLine(BLOCKER, 'exec'), describeStall(exec.stall));
+      const rec = await r.rec.stop();
+      assert.equal(rec.mode, 'watch');
+      assert.equal((await t.run('globals')).result, '[]');
+      assert.equal((await t.run('ping')).result, 'pong');
+    } finally {
+      t.kill();
+    }
+  });
+});

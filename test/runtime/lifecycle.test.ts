@@ -1,0 +1,153 @@
+/**
+ * Attaching and detaching without harm: by pid to a process started without --inspect, launch
+ * before user code, two recorders at once, a target killed mid-recording, bad ports.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startRecording } from '../../src/runtime';
+import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
+
+describe('attach and detach', () => {
+  test('by pid: a process started without --inspect is attached via SIGUSR1; detach leaves nothing behind', async () => {
+    const t = await startTarget(BLOCKER, 'later');
+    try {
+      const resourcesBefore = (await t.run('resources')).result;
+      const r = await record({ target: { kind: 'pid', pid: t.pid } });
+      assert.equal(r.rec.target.pid, t.pid);
+      const { stall } = await stallFor(t, r, 'cpu 250');
+      assert.equal(stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(stall));
+      assert.notEqual(
+        (await t.run('globals')).result,
+        '[]',
+        'the agent is installed while recording',
+      );
+      await r.rec.stop();
+      // The target still answers, and carries no global, binding or timer of ours.
+      assert.equal((await t.run('ping')).result, 'pong');
+      assert.equal((await t.run('globals')).result, '[]');
+      assert.equal((await t.run('resources')).result, resourcesBefore);
+      // A second attach works and finds a clean process (the inspector port stays open).
+      const again = await record({ target: { kind: 'pid', pid: t.pid } });
+      const second = await stallFor(t, again, 'cpu 200');
+      // Code V8 optimised (and inlined) before this profiler started carries no inlining
+      // information, so the blame may be the caller's call line; it is still the fixture's code.
+      assert.equal(second.stall?.blame?.file, BLOCKER, describeStall(second.stall));
+      assert.ok(
+        [blockLine(BLOCKER, 'cpu'), blockLine(BLOCKER, 'cpu-call')].includes(
+          second.stall?.blame?.line ?? -1,
+        ),
+        describeStall(second.stall),
+      );
+      const rec = await again.rec.stop();
+      assert.equal(
+        rec.stalls.filter((s) => s.durationMs >= 150).length,
+        1,
+        'one stall, no leftovers of the first recorder',
+      );
+      assert.equal((await t.run('globals')).result, '[]');
+    } finally {
+      t.kill();
+    }
+  });
+
+  test('launch: attached before user code; a stall is caught; the target is ended on stop', async () => {
+    const r = await record({
+      target: { kind: 'launch', command: process.execPath, args: [BLOCKER, 'spin-after', '300'] },
+    });
+    const pid = r.rec.target.pid!;
+    assert.ok(pid > 0);
+    const { e } = await r.waitEvent((x) => x.type === 'stall' && x.stall.durationMs > 150, 30_000);
+    assert.ok(e.type === 'stall' && e.stall.blame?.functionName === 'spinCpu', JSON.stringify(e));
+    assert.equal(e.stall.blame?.line, blockLine(BLOCKER, 'cpu'));
+    const exit = r.waitEvent((x) => x.type === 'exit', 30_000);
+    await r.rec.stop();
+    assert.equal((await exit).e.type, 'exit');
+    assert.throws(() => process.kill(pid, 0), 'the launched target is gone');
+  });
+
+  test('two recorders on one process both see the stall, and both detach cleanly', async () => {
+    const t = await startTarget(BLOCKER);
+    try {
+      const a = await record({ target: { kind: 'port', port: t.port! } });
+      const b = await record({ target: { kind: 'port', port: t.port! }, mode: 'watch' });
+      const c = await record({ target: { kind: 'port', port: t.port! } });
+      const { stall } = await stallFor(t, a, 'cpu 400');
+      for (const r of [b, c]) {
+        await r.waitEvent((e) => e.type === 'stall' && e.stall.durationMs > 200);
+      }
+      assert.equal(stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(stall));
+      for (const r of [a, b, c]) {
+        const s = r.stalls().find((x) => x.durationMs > 200);
+        assert.equal(s?.blame?.functionName, 'spinCpu', describeStall(s));
+      }
+      await Promise.all([a.rec.stop(), b.rec.stop(), c.rec.stop()]);
+      assert.equal((await t.run('globals')).result, '[]');
+      assert.equal((await t.run('ping')).result, 'pong');
+    } finally {
+      t.kill();
+    }
+  });
+
+  test('a target killed mid-recording: exit event, and the recording keeps what was seen', async () => {
+    const t = await startTarget(BLOCKER);
+    const r = await record({ target: { kind: 'port', port: t.port! } });
+    await stallFor(t, r, 'cpu 200');
+    const exit = r.waitEvent((e) => e.type === 'exit', 30_000);
+    t.kill();
+    const { e } = await exit;
+    assert.equal(e.type, 'exit');
+    const snap = r.rec.snapshot();
+    assert.equal(snap.version, 1);
+    assert.ok(snap.stalls.some((s) => s.blame?.functionName === 'spinCpu'));
+    const final = await r.rec.stop();
+    assert.deepEqual(final.stalls, snap.stalls);
+    JSON.parse(JSON.stringify(final));
+  });
+
+  test('nothing listening: fails within 5 s with a clear message', async () => {
+    const srv = createServer().listen(0, '127.0.0.1');
+    await new Promise((res) => srv.once('listening', res));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise((res) => srv.close(res));
+    const t0 = Date.now();
+    await assert.rejects(
+      startRecording({ target: { kind: 'port', port } }),
+      /cannot reach a Node\.js inspector at 127\.0\.0\.1:\d+/,
+    );
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  });
+
+  test('a port that is not an inspector (plain HTTP) and one that never answers: clear errors', async () => {
+    const plain = createServer((_q, s) => s.end('hello')).listen(0, '127.0.0.1');
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await Promise.all([plain, silent].map((s) => new Promise((res) => s.once('listening', res))));
+    try {
+      const p1 = (plain.address() as AddressInfo).port;
+      const p2 = (silent.address() as AddressInfo).port;
+      await assert.rejects(
+        startRecording({ target: { kind: 'port', port: p1 } }),
+        /not an inspector/,
+      );
+      const t0 = Date.now();
+      await assert.rejects(
+        startRecording({ target: { kind: 'port', port: p2 }, connectTimeoutMs: 1500 }),
+        /no answer within/,
+      );
+      assert.ok(Date.now() - t0 < 5000);
+    } finally {
+      plain.close();
+      silent.close();
+      plain.closeAllConnections();
+      silent.closeAllConnections();
+    }
+  });
+
+  test('a pid that is not a process: clear error', async () => {
+    await assert.rejects(
+      startRecording({ target: { kind: 'pid', pid: 2 ** 22 + 7 } }),
+      /attach to process \d+: cannot signal it/,
+    );
+  });
+});
