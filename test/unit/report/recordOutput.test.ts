@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatProcessTable } from '../../../src/cli/ps';
 import { planRecording, describeTarget } from '../../../src/cli/recordArgs';
 import {
   formatHotspotSummary,
@@ -89,4 +90,18 @@ test('record options: one target, validated numbers, defaults', () => {
   assert.throws(() => planRecording({ ws: 'http://x' }, []), /ws:\/\//);
   assert.throws(() => planRecording({ pid: '3', localRoot: '/a' }, []), /go together/);
   assert.throws(() => planRecording({ host: 'h', pid: '3' }, []), /--host needs --port/);
+});
+
+test('ps table: pid, inspector port or -, command; cut to the terminal width', () => {
+  const table = formatProcessTable(
+    [
+      { pid: 12, command: 'node server.js', inspectorPort: 9229 },
+      { pid: 123456, command: 'node ' + 'x'.repeat(200) },
+    ],
+    60,
+  ).split('\n');
+  assert.equal(table[0], '   PID  INSPECTOR  COMMAND');
+  assert.equal(table[1], '    12  9229       node server.js');
+  assert.equal(table[2].length, 60);
+  assert.match(table[2], /^123456 {2}- {10}node x+…$/);
 });
