@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  findProcesses,
   goToLine,
   openQuickFixMenu,
   pickMenuEntry,
+  notifications,
   openFile,
   openProblems,
   problemTexts,
@@ -91,5 +93,71 @@ describe('language server in the VS Code UI', () => {
     );
     assert.equal(await squiggles(page, 'warning').count(), 1);
     await screenshot(page, 'lsp-4-fixed');
+  });
+
+  test('a crashed server is restarted; the user is told once, with the log one click away', async () => {
+    assert.ok(s);
+    const { page, server } = s;
+    const serverPids = () => findProcesses(server, /dist\/server\.js/);
+    const [first] = await waitFor(
+      () => serverPids().length === 1 && serverPids(),
+      30_000,
+      'one server',
+    );
+    process.kill(first!, 'SIGKILL');
+
+    const toast = notifications(page).filter({ hasText: 'Loop Lens' });
+    await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(
+      await toast.first().innerText(),
+      /language server stopped unexpectedly and was restarted/,
+    );
+    const second = await waitFor(
+      () => serverPids().find((p) => p !== first),
+      60_000,
+      'a restarted server process',
+    );
+    // The restarted server analyses the open file again.
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) === 1,
+      60_000,
+      'the squiggle back',
+    );
+    await screenshot(page, 'lsp-5-restart-toast');
+
+    await toast.first().getByRole('button', { name: 'Open Log' }).click();
+    const output = page.locator(
+      '.part.panel .output-view, .part.panel [id="workbench.panel.output"]',
+    );
+    await output.first().waitFor({ state: 'visible' });
+    await waitFor(
+      async () =>
+        (await page.locator('.part.panel').innerText())
+          .replace(/\u00a0/g, ' ') // the editor renders spaces as NBSP
+          .includes('server connection closed'),
+      30_000,
+      'the log with the crash in the Output view',
+    );
+    await screenshot(page, 'lsp-6-open-log');
+
+    // A second crash restarts again, without a second notification.
+    process.kill(second, 'SIGKILL');
+    await waitFor(
+      () => serverPids().find((p) => p !== second && p !== first),
+      60_000,
+      'a second restart',
+    );
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) === 1,
+      60_000,
+      'the squiggle back',
+    );
+    assert.equal(await toast.count(), 0, 'no second notification');
+    // The restarted server still follows edits: undoing the quick fix brings line 6's warning back.
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+Z');
+    const twoSquiggles = async () => (await squiggles(page, 'warning').count()) === 2;
+    await waitFor(twoSquiggles, 60_000, 'the warning of the undone fix');
+    await screenshot(page, 'lsp-7-after-restarts');
   });
 });

@@ -37,6 +37,8 @@ export interface CodeServerOptions {
 /** A running code-server; `stop()` ends its whole process group and deletes the run folder. */
 export interface CodeServer {
   readonly port: number;
+  /** Process group of code-server and everything it spawned (extension host, servers). */
+  readonly pgid: number;
   /** `http://127.0.0.1:PORT` */
   readonly origin: string;
   /** The run folder (user-data, extensions, XDG dirs, code-server.log, workspace copy). */
@@ -122,6 +124,28 @@ export function reapLeftoverGroups(): void {
       rmSync(file, { force: true });
     }
   }
+}
+
+/**
+ * Pids of the processes of `server`'s process group whose command line matches `pattern`
+ * (e.g. /dist\/server\.js/ for the language server the extension host forked). Linux /proc.
+ */
+export function findProcesses(server: Pick<CodeServer, 'pgid'>, pattern: RegExp): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp !== server.pgid) continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ');
+      if (pattern.test(cmdline)) pids.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
 }
 
 /** Installs .vsix files into an extensions dir with code-server's own CLI (1–2 s each). */
@@ -262,6 +286,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
   return {
     port,
+    pgid,
     origin,
     runDir,
     workspace,
