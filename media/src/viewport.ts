@@ -3,7 +3,7 @@
  * axis ticks, and the bars to draw. Bars are merged per pixel column, so drawing cost depends on
  * the canvas width, not on the number of stalls.
  */
-import type { Stall, StallKind } from '../../src/shared/protocol/runtime';
+import type { Metrics, Stall, StallKind } from '../../src/shared/protocol/runtime';
 
 export interface Viewport {
   startMs: number;
@@ -165,4 +165,36 @@ export function barAt(bars: readonly Bar[], x: number, slackPx = 3): Bar | undef
     }
   }
   return best;
+}
+
+/**
+ * Points of the p99 loop-delay line in view: one per pixel column, keeping the column's highest
+ * sample (an hour of one-second samples on 300 pixels must not lose its peaks), plus the
+ * samples just outside the view so the line runs to the edges.
+ */
+export function delayPoints(
+  metrics: readonly Metrics[],
+  vp: Viewport,
+  widthPx: number,
+): { x: number; value: number }[] {
+  const out: { x: number; value: number }[] = [];
+  if (!metrics.length || vp.spanMs <= 0) return out;
+  const scale = widthPx / vp.spanMs;
+  const end = vp.startMs + vp.spanMs;
+  let lo = 0;
+  let hi = metrics.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (metrics[mid]!.atMs < vp.startMs) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = Math.max(0, lo - 1); i < metrics.length; i++) {
+    const m = metrics[i]!;
+    const x = Math.round((m.atMs - vp.startMs) * scale);
+    const last = out[out.length - 1];
+    if (last && last.x === x) last.value = Math.max(last.value, m.loopDelay.p99);
+    else out.push({ x, value: m.loopDelay.p99 });
+    if (m.atMs > end) break;
+  }
+  return out;
 }

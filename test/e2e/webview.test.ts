@@ -178,8 +178,18 @@ describe('sidebar webview in Chromium', () => {
       const box = (await page.locator('.timeline canvas').boundingBox())!;
       const plotW = box.width - 40 - 8;
       const x = box.x + 40 + ((longest.startMs + longest.durationMs / 2) / rec.durationMs) * plotW;
+      // Hovering names the stall and its line; clicking opens it.
+      await page.mouse.move(x, box.y + 150 - 18 - 3);
+      const tip = page.locator('.timeline .tooltip');
+      await tip.waitFor({ state: 'visible' });
+      assert.match(
+        await tip.innerText(),
+        /sync I\/O stall · 705 ms[\s\S]*handleExport export\.ts:8/,
+      );
       await page.mouse.click(x, box.y + 150 - 18 - 3);
       await waitForPosted(page, isOpen(longest.blame!.file, longest.blame!.line));
+      await page.mouse.move(0, 0);
+      await tip.waitFor({ state: 'hidden' });
     });
 
     test('zoom with the keyboard and buttons changes the visible span', async () => {

@@ -2,7 +2,7 @@
 import type { Metrics, Stall } from '../../../src/shared/protocol/runtime';
 import { formatMs, formatOffset } from '../format';
 import type { Bar, Viewport } from '../viewport';
-import { niceTicks } from '../viewport';
+import { delayPoints, niceTicks } from '../viewport';
 import type { Palette } from './palette';
 import { kindLabel } from './palette';
 import { h } from './dom';
@@ -27,8 +27,6 @@ export function drawDelayLine(
   yMax: number,
   colour: string,
 ): void {
-  const end = vp.startMs + vp.spanMs;
-  const x = (ms: number): number => ((ms - vp.startMs) / vp.spanMs) * w;
   const y = (v: number): number => plotH - (Math.min(v, yMax) / yMax) * plotH;
   ctx.save();
   ctx.beginPath();
@@ -38,21 +36,10 @@ export function drawDelayLine(
   ctx.lineWidth = 1.5;
   ctx.lineJoin = 'round';
   ctx.beginPath();
-  let started = false;
-  let lastX = -Infinity;
-  for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i]!;
-    const next = metrics[i + 1];
-    if (m.atMs < vp.startMs && next && next.atMs < vp.startMs) continue;
-    const px = x(m.atMs);
-    // Many samples per pixel when zoomed out: one point per pixel keeps the path short.
-    if (px - lastX < 1 && next && next.atMs <= end) continue;
-    lastX = px;
-    if (started) ctx.lineTo(px, y(m.loopDelay.p99));
-    else ctx.moveTo(px, y(m.loopDelay.p99));
-    started = true;
-    if (m.atMs > end) break;
-  }
+  delayPoints(metrics, vp, w).forEach((p, i) => {
+    if (i) ctx.lineTo(p.x, y(p.value));
+    else ctx.moveTo(p.x, y(p.value));
+  });
   ctx.stroke();
   ctx.restore();
 }

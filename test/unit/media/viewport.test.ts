@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   barAt,
+  delayPoints,
   fit,
   followEnd,
   layoutBars,
@@ -12,7 +13,7 @@ import {
   zoom,
   MIN_SPAN_MS,
 } from '../../../media/src/viewport';
-import { stall } from './helpers';
+import { metrics, stall } from './helpers';
 
 test('fit shows the whole recording; follow shows the last minute', () => {
   assert.deepEqual(fit(90_000), { startMs: 0, spanMs: 90_000, follow: false });
@@ -111,4 +112,17 @@ test('bars of stalls outside the view are not laid out', () => {
   );
   assert.equal(bars.length, 1);
   assert.equal(bars[0]!.index, 1);
+});
+
+test('the p99 line keeps the peak of each pixel column and reaches the edges', () => {
+  const samples = Array.from({ length: 3600 }, (_, i) =>
+    metrics((i + 1) * 1000, i === 1800 ? 900 : 5),
+  );
+  const pts = delayPoints(samples, fit(3_600_000), 300);
+  assert.ok(pts.length <= 302, `${pts.length} points for 300 px`);
+  assert.equal(Math.max(...pts.map((p) => p.value)), 900, 'the one-second spike survives');
+  const zoomed = delayPoints(samples, { startMs: 10_500, spanMs: 5_000, follow: false }, 500);
+  assert.equal(zoomed[0]!.x < 0, true, 'starts with the sample before the view');
+  assert.equal(zoomed[zoomed.length - 1]!.x > 500, true, 'ends with the sample after it');
+  assert.deepEqual(delayPoints([], fit(1000), 100), []);
 });
