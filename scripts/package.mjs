@@ -3,7 +3,16 @@
 // The bundles carry every dependency, so no node_modules go in (`--no-dependencies`), and
 // .vscodeignore is an allow-list (bundles, media, rule docs, README, package.json).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -12,8 +21,9 @@ const out = join(root, '.artifacts', 'loop-lens.vsix');
 function run(cmd, args, cwd = root) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error(`package: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
-    process.exit(1);
+    // Set the exit code and throw, so `finally` still removes the staging folder.
+    process.exitCode = 1;
+    throw new Error(`package: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   }
 }
 
@@ -27,9 +37,10 @@ mkdirSync(join(root, '.artifacts'), { recursive: true });
 // vsce globs every file under its folder before applying .vscodeignore, and this checkout holds
 // the ~300 MB code-server cache: package from a staging copy without the heavy folders (the
 // .vscodeignore allow-list, copied along, still decides what goes in).
-const stage = join(root, 'out', 'package-stage');
+// A fresh folder per run: two test runs may package at the same time.
+mkdirSync(join(root, 'out'), { recursive: true });
+const stage = mkdtempSync(join(root, 'out', 'package-stage-'));
 const heavy = new Set(['node_modules', '.cache', '.git', 'out', '.artifacts', '.vscode-test']);
-rmSync(stage, { recursive: true, force: true });
 for (const name of readdirSync(root).filter((n) => !heavy.has(n))) {
   cpSync(join(root, name), join(stage, name), {
     recursive: true,
@@ -39,6 +50,13 @@ for (const name of readdirSync(root).filter((n) => !heavy.has(n))) {
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 // --skip-license / --allow-missing-repository: vsce would otherwise stop at a y/N prompt.
 const args = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository'];
-run(process.execPath, [vsce, ...args, '--out', out], stage);
-rmSync(stage, { recursive: true, force: true });
+const tmp = `${stage}.vsix`;
+try {
+  run(process.execPath, [vsce, ...args, '--out', tmp], stage);
+  // Rename: a reader never sees a half-written .vsix.
+  renameSync(tmp, out);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+  rmSync(tmp, { force: true });
+}
 console.log(`package: ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);
