@@ -101,11 +101,23 @@ export class Finalizer {
     return this.ev.eval(u, p.scope)?.k === 'fn';
   }
 
-  /** `this.method()` inside a class, or a config `blocking` entry matched by name. */
+  /** `this.method()` inside a class; else a `*Sync` method call for the type checker. */
   private unresolved(p: PendingCall, callee: ts.Expression): void {
     if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
       const fn = p.scope.thisMethods()?.get(callee.name.text);
       if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
+    }
+    if (ts.isPropertyAccessExpression(callee) && /Sync$/.test(callee.name.text)) {
+      const args = (p.node as ts.CallExpression).arguments;
+      const last = args[args.length - 1];
+      (this.summary.candidates ??= []).push({
+        ...this.site(p, { kind: 'fn', fn: -1 }),
+        name: callee.name.text,
+        fn: p.fn,
+        pos: callee.name.getStart(this.w.sf),
+        argCount: args.length,
+        lastIsFunction: !!last && this.isFunctionArg(last, p),
+      });
     }
   }
 

@@ -75,4 +75,14 @@ export interface FileSummary {
   /** Rules silenced for the whole file by `loop-lens-ignore-file`; `*` = all. */
   fileSuppressed?: string[];
   notes: FileNote[];
+  /**
+   * `x.fooSync()` calls on objects syntax could not resolve: the type checker may place them.
+   * `pos` is the offset of the method name.
+   */
+  candidates?: (CallSite & {
+    fn: number;
+    pos: number;
+    argCount: number;
+    lastIsFunction: boolean;
+  })[];
 }

@@ -7,13 +7,17 @@ import * as path from 'node:path';
 import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
 import { Linker } from './linker';
 import { summarize } from './summarize';
+import { TypeResolver } from './typeCheck';
 import type { FileSummary } from './summaryTypes';
 import type { FileNote, Finding, LoopLensConfig } from './types';
 
 export interface StaticWorkspaceOptions {
   roots: string[];
   config?: LoopLensConfig | ((file: string) => LoopLensConfig | undefined);
-  /** Reserved: ask the TypeScript checker for calls syntax cannot settle (TS files). */
+  /**
+   * Ask the TypeScript checker about `*Sync` calls on objects syntax cannot resolve, in TS files
+   * (default true; costs nothing for files without such calls).
+   */
   useTypeChecker?: boolean;
 }
 
@@ -33,11 +37,14 @@ export class StaticWorkspace {
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private linker: Linker | undefined;
+  private readonly useTypeChecker: boolean;
+  private types: TypeResolver | undefined;
 
   constructor(opts: StaticWorkspaceOptions) {
     this.roots = opts.roots.map((r) => path.resolve(r));
     const c = opts.config;
     this.configOf = typeof c === 'function' ? c : () => c;
+    this.useTypeChecker = opts.useTypeChecker !== false;
   }
 
   /** JS/TS files under the roots (node_modules, .git and config `ignore` globs left out). */
@@ -149,6 +156,9 @@ export class StaticWorkspace {
     if ('note' in src) return { note: src.note, configKey };
     try {
       const summary = summarize(file, src.text, { extra: this.configOf(file)?.blocking });
+      if (this.useTypeChecker && summary.candidates?.length) {
+        (this.types ??= new TypeResolver()).settle(summary, src.text);
+      }
       return { summary, configKey };
     } catch (e) {
       // An engine bug on one file must not lose the others.

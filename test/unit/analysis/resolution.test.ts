@@ -1,6 +1,8 @@
 /** How a blocking API is reached syntactically: every import, require and alias form. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeProject } from '../../../server/src/analysis/index';
 import { checkOne } from './helpers';
 
 /** The call is on line 3, inside `async function handler`. */
@@ -147,4 +149,18 @@ test('resolution: class properties typed as fs and assigned in the constructor',
     'a.ts:12 blocking-library',
     'a.ts:13 sync-zlib',
   ]);
+});
+
+test('resolution: an object whose type says it is fs (type checker, TS file with @types/node)', () => {
+  const dir = path.join(__dirname, '../../fixtures/analysis/typed');
+  const sites = (useTypeChecker: boolean) =>
+    analyzeProject({ roots: [dir], useTypeChecker }).findings.map(
+      (f) => `${path.basename(f.file)}:${f.line} ${f.api}`,
+    );
+  assert.deepEqual(sites(true), [
+    'handler.ts:12 fs.readFileSync',
+    'handler.ts:13 child_process.execSync',
+  ]);
+  // Without the checker (or without node_modules) syntax cannot tell: nothing is claimed.
+  assert.deepEqual(sites(false), []);
 });
