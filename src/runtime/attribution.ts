@@ -4,7 +4,7 @@
  * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
  */
 import type { Blame, StackFrame, StallKind } from '../shared/protocol/runtime';
-import { findCallLine } from './callSite';
+import { findBlockingLine } from './callSite';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile, urlToPath } from './sourceMaps';
@@ -133,7 +133,10 @@ export class Attributor {
     const def = await this.resolver.original(file, f.line0 + 1, f.col0);
     const callee = i > 0 ? raw[i - 1].functionName : '';
     const text = await this.resolver.originalText(file, def.file);
-    const line = text && i > 0 ? findCallLine(text, def.line, callee ? [callee] : []) : undefined;
+    const line =
+      text && i > 0
+        ? await findBlockingLine(text, def.file, def.line, f.functionName, callee)
+        : undefined;
     return { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column };
   }
 }

@@ -4,9 +4,46 @@
  * function's first line it follows braces to the end of the body and returns the first line
  * that calls one of the callee names.
  *
- * TODO(#2): switch to the static engine's `findBlockingCallInFunction` once
- * `server/src/analysis/index.ts` exports it; this fallback handles the common shapes.
+ * The callee's name is matched first (instant, exact for the usual shapes); when it is not in
+ * the text (an alias, a method of another name), the static engine of #2
+ * (`findBlockingCallInFunction`, which resolves imports and aliases) is asked, loaded lazily
+ * because it brings the TypeScript parser; a generic "well-known blocking call" is the last resort.
  */
+import type { findBlockingCallInFunction as FindFn } from '../../server/src/analysis/findBlocking';
+
+let staticEngine: Promise<typeof FindFn | undefined> | undefined;
+
+/** The static engine's finder, loaded on first use; `undefined` if it cannot load. */
+export function loadStaticFinder(): Promise<typeof FindFn | undefined> {
+  staticEngine ??= import('../../server/src/analysis/findBlocking.js').then(
+    (m) => m.findBlockingCallInFunction,
+    () => undefined,
+  );
+  return staticEngine;
+}
+
+/**
+ * Line of the blocking call inside the function `fnName` that starts on `fnStartLine1`:
+ * callee by name, else the static engine, else the first well-known blocking call.
+ */
+export async function findBlockingLine(
+  sourceText: string,
+  fileName: string,
+  fnStartLine1: number,
+  fnName: string,
+  callee: string,
+): Promise<number | undefined> {
+  const hit = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
+  if (hit?.byName) return hit.line;
+  const find = await loadStaticFinder();
+  let viaEngine: number | undefined;
+  try {
+    viaEngine = find?.(sourceText, fileName, fnStartLine1, fnName || undefined)?.line;
+  } catch {
+    viaEngine = undefined;
+  }
+  return viaEngine ?? hit?.line;
+}
 
 /** Calls that block the loop when no callee name is known. */
 const KNOWN_BLOCKING = /\b(\w+Sync|JSON\.parse|JSON\.stringify)\s*\(/;
@@ -30,7 +67,7 @@ export function findCallLine(
   sourceText: string,
   fnStartLine1: number,
   callees: string[],
-): number | undefined {
+): { line: number; byName: boolean } | undefined {
   const lines = sourceText.split('\n');
   const names = callees.filter((n) => /^[\w$]+$/.test(n));
   const byName = names.length
@@ -42,7 +79,7 @@ export function findCallLine(
   const end = Math.min(lines.length, fnStartLine1 - 1 + 2000);
   for (let i = Math.max(0, fnStartLine1 - 1); i < end; i++) {
     const code = stripCommentsAndStrings(lines[i]);
-    if (byName?.test(code)) return i + 1;
+    if (byName?.test(code)) return { line: i + 1, byName: true };
     if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = i + 1;
     for (const ch of code) {
       if (ch === '{') {
@@ -54,5 +91,5 @@ export function findCallLine(
     // An arrow function with an expression body ends at the end of its statement.
     if (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1) break;
   }
-  return firstKnown;
+  return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
 }

@@ -13,7 +13,11 @@ import { usToMs } from './modeDriver';
 import { ProfileStore } from './profileStore';
 import { classify, findBlockedRun } from './stallAnalysis';
 
-const ROTATE_EVERY_MS = 1000;
+/**
+ * Periodic rotation only bounds how much one `Profiler.stop` serialises; a heartbeat gap rotates
+ * at once, so this does not delay stall reports. Every rotation re-sends the whole node tree.
+ */
+const ROTATE_EVERY_MS = Number(process.env.LOOP_LENS_ROTATE_MS) || 1000;
 /** A gap not covered by the profile after this many rotations is reported without attribution. */
 const MAX_GAP_WAIT_ROTATIONS = 4;
 

@@ -30,7 +30,7 @@ import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { WATCH_TICK_EVERY_MS, WatchMode } from './watchMode';
 
-const HEARTBEAT_MS = 10;
+const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 10;
 /** The agent removes itself after ~15 s without a metrics poll (a recorder that died). */
 const LEASE_TICKS = 1500;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */

@@ -42,8 +42,9 @@ export function framesOfSnapshot(
   raw: Array<[string, string, number, number]>,
 ): RawFrame[] | undefined {
   let i = 0;
-  while (i < raw.length && isAgentFrame(raw[i][1])) i++;
-  // Only our own frames (the loop was idle), or inside our heartbeat: the stall is over.
+  while (i < raw.length && isAgentFrame(raw[i][1]) && !raw[i][0]) i++;
+  // Only our own (anonymous) frames: the loop was idle. Any named agent frame (the heartbeat,
+  // a metrics poll) means the loop was turning: the stall is over.
   if (i === raw.length || raw.slice(i).some((f) => isAgentFrame(f[1]))) return undefined;
   return raw.slice(i).map(([fn, file, line, col]) => ({
     functionName: fn,

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startRecording } from '../../src/runtime';
+import { listNodeProcesses, startRecording } from '../../src/runtime';
 import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
 
 describe('attach and detach', () => {
@@ -141,6 +141,24 @@ describe('attach and detach', () => {
       silent.close();
       plain.closeAllConnections();
       silent.closeAllConnections();
+    }
+  });
+
+  test('ps: local Node processes with their command line and inspector port (if open)', async () => {
+    const open = await startTarget(BLOCKER);
+    const closed = await startTarget(BLOCKER, 'none');
+    try {
+      const list = await listNodeProcesses();
+      const a = list.find((p) => p.pid === open.pid);
+      const b = list.find((p) => p.pid === closed.pid);
+      assert.equal(a?.inspectorPort, open.port);
+      assert.match(a?.command ?? '', /--inspect=127\.0\.0\.1:0 .*blocker\.js/);
+      assert.ok(b, 'the process without an inspector is listed');
+      assert.equal(b.inspectorPort, undefined);
+      assert.ok(!list.some((p) => p.pid === process.pid), 'not ourselves');
+    } finally {
+      open.kill();
+      closed.kill();
     }
   });
 
