@@ -18,7 +18,7 @@ export function computeFixes(input: FixInput): Fix[] {
   // Only a direct call can be rewritten; an indirect finding points at the user's own helper.
   if (finding.chain.length === 0) {
     const end = src.offsetOf(finding.endLine, finding.endColumn);
-    fixes.push(...rewriteFixes(src, offset, end));
+    fixes.push(...rewriteFixes(src, offset, end, finding.api));
   }
   const line = ignoreLineFix(src, offset, finding.rule);
   if (line) fixes.push(line);

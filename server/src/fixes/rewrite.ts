@@ -4,7 +4,13 @@
  * only where `await` is legal, or where the enclosing callback can safely become `async`.
  */
 import { ts } from 'ts-morph';
-import { collectBindings, resolveCallee, usedNames, type ModuleBinding } from './bindings';
+import {
+  collectBindings,
+  resolveCallee,
+  usedNames,
+  type ModuleBinding,
+  type ResolvedCallee,
+} from './bindings';
 import { ImportPlan } from './imports';
 import {
   awaitIsLegal,
@@ -29,14 +35,17 @@ const ASYNC_SAFE_REGISTRARS = new Set(
 );
 
 /** The rewrite fixes of the call at `offset` (none when it cannot be rewritten faithfully). */
-export function rewriteFixes(src: SourceText, offset: number, end: number): Fix[] {
+export function rewriteFixes(src: SourceText, offset: number, end: number, api: string): Fix[] {
   const call = src.callAt(offset, end);
   if (!call) return [];
   const bindings = collectBindings(src);
-  const callee = resolveCallee(call, bindings);
+  const resolved = resolveCallee(call, bindings);
+  const callee = resolved ?? typedReceiver(call, api);
   if (!callee) return [];
   const argsText = src.text.slice(call.expression.getEnd(), call.getEnd());
-  const target = targetFor(callee, argsText);
+  const found = targetFor(callee, argsText);
+  // Known only from the engine's types (`deps.fs.readFileSync`): right API, unproven object.
+  const target = found && !resolved ? { ...found, safe: false } : found;
   if (!target) return [];
   if (awaitIsLegal(src, call)) {
     const fix = buildRewrite(src, call, bindings, target, undefined);
@@ -55,12 +64,12 @@ function buildRewrite(
   target: AsyncTarget,
   callback: FunctionLike | undefined,
 ): Fix | undefined {
-  const callee = resolveCallee(call, bindings)!;
+  const callee = resolveCallee(call, bindings);
   const names = usedNames(src);
   const plan = new ImportPlan(src, bindings, names);
   const newCallee = calleeText(src, call, bindings, target, plan);
   if (newCallee === undefined) return undefined;
-  if (callee.binding && unusedAfter(callee.binding, callee.nameNode, names)) {
+  if (callee?.binding && unusedAfter(callee.binding, callee.nameNode, names)) {
     plan.remove(callee.binding);
   }
   const argsText = src.text.slice(call.expression.getEnd(), call.getEnd());
@@ -78,7 +87,7 @@ function buildRewrite(
   const shown = `await ${newCallee}(…)`;
   const title = callback
     ? `Make the callback async and use \`${shown}\``
-    : `Replace with \`${target.resultProp ? `(${shown}).${target.resultProp}` : shown}\``;
+    : `Replace with \`${callText.endsWith(`).${target.resultProp}`) ? `(${shown}).${target.resultProp}` : shown}\``;
   return { title, kind: 'rewrite', isPreferred: target.safe && !callback, edits };
 }
 
@@ -147,6 +156,22 @@ function wrap(call: ts.CallExpression, awaited: string, resultProp: string | und
   return needsParens ? `(${awaited})` : awaited;
 }
 
+/** Modules named by the engine's `api` text (`fs.readFileSync` → `fs`). */
+const API_MODULES = new Set(['fs', 'child_process', 'zlib', 'crypto']);
+
+/**
+ * A member call the file's imports do not explain, whose API the engine resolved through types
+ * (an injected `deps.fs`): trusted as that module's object.
+ */
+function typedReceiver(call: ts.CallExpression, api: string): ResolvedCallee | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return undefined;
+  const dot = api.lastIndexOf('.');
+  const module = api.slice(0, dot);
+  if (!API_MODULES.has(module) || api.slice(dot + 1) !== callee.name.text) return undefined;
+  return { module, name: callee.name.text, via: 'member', nameNode: callee.name };
+}
+
 /**
  * The sync callback around `call` when making it `async` is safe: a function expression or
  * arrow passed straight to a timer, event, promise or route registration.
@@ -163,5 +188,8 @@ function asyncSafeCallback(call: ts.CallExpression): FunctionLike | undefined {
   }
   const c = parent.expression;
   const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+  // An `exit` listener must finish synchronously: work after an `await` there never runs.
+  const event = parent.arguments[0];
+  if (event && ts.isStringLiteralLike(event) && event.text === 'exit') return undefined;
   return ASYNC_SAFE_REGISTRARS.has(name) ? fn : undefined;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyChecked, fixesAt, rewriteOf, syntaxErrors } from './helpers';
+import { computeFixes } from '../../../server/src/fixes';
+import { applyChecked, findingAt, fixesAt, rewriteOf, syntaxErrors } from './helpers';
 
 /** Rewrites `text` at `needle` with its one rewrite fix and returns the result. */
 function rewrite(text: string, needle: string, fileName = 'a.ts', rule = 'sync-fs') {
@@ -232,6 +233,11 @@ describe('where await is legal', () => {
     );
   });
 
+  test('an exit listener is never made async (it must finish synchronously)', () => {
+    const text = "const fs = require('fs');\nprocess.on('exit', () => fs.rmSync('/tmp/x'));\n";
+    assert.equal(fixesAt(text, 'fs.rmSync', 'a.js').filter((f) => f.kind === 'rewrite').length, 0);
+  });
+
   test('array callbacks are not made async (map would return promises)', () => {
     const text =
       "import fs from 'fs';\nexport async function f(ps: string[]) {\n  return ps.map((p) => fs.readFileSync(p));\n}\n";
@@ -254,6 +260,34 @@ describe('where await is legal', () => {
       fixesAt(text, "fs.readFileSync('y')").filter((f) => f.kind === 'rewrite').length,
       0,
     );
+  });
+});
+
+describe('objects the engine typed (injected dependencies)', () => {
+  test('deps.fs.readFileSync → await deps.fs.promises.readFile, not preferred', () => {
+    const text = [
+      "import type * as fs from 'node:fs';",
+      'export async function h(deps: { fs: typeof fs }, key: string) {',
+      "  return deps.fs.readFileSync(key, 'utf8');",
+      '}',
+    ].join('\n');
+    const fixes = computeFixes({
+      text,
+      fileName: 'a.ts',
+      finding: { ...findingAt(text, 'deps.fs.readFileSync'), api: 'fs.readFileSync' },
+    });
+    const fix = rewriteOf(fixes);
+    assert.equal(fix.isPreferred, false);
+    assert.equal(
+      applyChecked(text, fix),
+      text.replace('deps.fs.readFileSync(', 'await deps.fs.promises.readFile('),
+    );
+  });
+
+  test('an unknown object with a Sync-named method gets no rewrite', () => {
+    const text =
+      'export async function h(db: { querySync(q: string): void }) {\n  db.querySync("x");\n}\n';
+    assert.equal(fixesAt(text, 'db.querySync').filter((f) => f.kind === 'rewrite').length, 0);
   });
 });
 
