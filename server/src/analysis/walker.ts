@@ -133,6 +133,9 @@ export class Walker {
         this.func(node as FnNode, fn, scope, worker);
         return;
       case SK.CallExpression:
+        this.noteRequire(node as ts.CallExpression);
+        this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
+        break;
       case SK.NewExpression:
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
@@ -156,6 +159,14 @@ export class Walker {
         return;
     }
     ts.forEachChild(node, (c) => this.visitChild(c, node, fn, scope, worker));
+  }
+
+  /** `require('./x')` and `import('./x')` are imports too (for dependency tracking). */
+  private noteRequire(call: ts.CallExpression): void {
+    const c = call.expression;
+    const isLoad = c.kind === SK.ImportKeyword || (ts.isIdentifier(c) && c.text === 'require');
+    const spec = isLoad ? stringOf(call.arguments[0]) : undefined;
+    if (spec !== undefined && isRelative(spec)) this.imports.add(spec);
   }
 
   private busyWait(node: ts.Node, fn: number, worker: boolean): void {

@@ -111,3 +111,15 @@ test('findBlockingCallInFunction: the blocking call inside the function starting
   assert.equal(findBlockingCallInFunction(src, '/x/a.js', 7, 'clean'), undefined);
   assert.equal(findBlockingCallInFunction('not { valid', '/x/b.js', 1), undefined);
 });
+
+test('summaries list relative imports of every form (for hosts that track dependencies)', () => {
+  const dir = writeProject({
+    'a.js':
+      "import x from './esm';\nexport * from './star';\nconst c = require('./cjs');\nconst d = import('./dyn');\nrequire('fs');\n",
+  });
+  const ws = new StaticWorkspace({ roots: [dir] });
+  ws.analyze();
+  const s = ws.summaryOf(path.join(dir, 'a.js'))!;
+  assert.deepEqual([...s.imports].sort(), ['./cjs', './dyn', './esm', './star']);
+  assert.deepEqual(s.stars, ['./star']);
+});
