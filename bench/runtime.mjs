@@ -281,7 +281,9 @@ async function blockedAtNaming() {
   }
   const reports = server.stderr.text.split('BLOCKED ').slice(1);
   const naming = reports.filter((r) => r.includes(`server.mjs:${blockingLine}:`));
-  const frames = reports[0]?.split('\n').filter((l) => /^\s*at /.test(l)) ?? [];
+  // Show the longest report: the 200 ms stalls, not a start-up report (module loading).
+  const longest = [...reports].sort((a, b) => parseInt(b, 10) - parseInt(a, 10))[0];
+  const frames = longest?.split('\n').filter((l) => /^\s*at /.test(l)) ?? [];
   const userFrame = frames.find((l) => l.includes('server.mjs'))?.trim();
   const topFrame = frames.find((l) => !/blocked-at|async_hooks/.test(l))?.trim();
   return {
