@@ -46,8 +46,10 @@ export function register(program: Command): void {
         .choices(FAIL_LEVELS)
         .default('warning'),
     )
-    // Hidden until the engine consults the checker (analyzeProject's useTypeChecker is reserved).
-    .addOption(new Option('--no-type-check', 'resolve by syntax only').hideHelp())
+    .option(
+      '--no-type-check',
+      'resolve by syntax only: skip the TypeScript checker fallback for calls on typed objects',
+    )
     .action(async (paths: string[], options: CheckOptions) => {
       process.exitCode = await runCheck(paths, options);
     });
