@@ -297,6 +297,43 @@ async function benchTsls() {
   return { first, lat };
 }
 
+/** A 5,000-file workspace: scan time, hover latency during the scan, memory. */
+async function bench5k() {
+  const dir = join(cache, 'project5k');
+  if (!existsSync(join(dir, '.generated'))) {
+    rmSync(dir, { recursive: true, force: true });
+    for (let d = 0; d < 50; d++) mkdirSync(join(dir, 'src', `pkg${d}`), { recursive: true });
+    for (let i = 0; i < 5000; i++) {
+      const imp =
+        i % 100
+          ? `import { helper${i - 1} } from '../pkg${Math.floor((i - 1) / 100)}/mod${i - 1}';\n`
+          : '';
+      const text = moduleText(i).replace(
+        "import * as fs from 'node:fs';\n",
+        `import * as fs from 'node:fs';\n${imp}`,
+      );
+      writeFileSync(join(dir, 'src', `pkg${Math.floor(i / 100)}`, `mod${i}.ts`), text);
+    }
+    writeFileSync(join(dir, '.generated'), GEN_VERSION);
+  }
+  const s = startServer(
+    process.execPath,
+    [join(root, 'dist', 'server.js'), '--stdio'],
+    'loop-lens on 5,000 files',
+  );
+  const t0 = performance.now();
+  await s.initialize(dir);
+  const probes = await probeWhileScanning(
+    s,
+    pathToFileURL(join(dir, 'src', 'pkg0', 'mod0.ts')).toString(),
+    { line: 14, character: 12 },
+  );
+  const scanMs = performance.now() - t0;
+  const mem = s.rssMb();
+  await s.stop();
+  return { scanMs, mem, probes };
+}
+
 async function benchWebpackMemory() {
   if (!existsSync(webpackDir)) {
     console.log('installing webpack@5.95.0 into .cache/bench-static …');
@@ -349,6 +386,7 @@ async function main() {
   const deb = await benchOurs(120);
   const ts = await benchTsls();
   const wp = await benchWebpackMemory();
+  const k5 = await bench5k();
 
   console.log('\nedit → publishDiagnostics of the edited file');
   console.log(row('loop-lens, debounce off', raw.lat));
@@ -388,6 +426,12 @@ async function main() {
     console.log(
       `  ${row("webpack's tree", wp.probes.length ? wp.probes : [0])} (${wp.probes.length} hovers)`,
     );
+  console.log(
+    `  ${row('5,000-file workspace', k5.probes.length ? k5.probes : [0])} (${k5.probes.length} hovers)`,
+  );
+  console.log(
+    `\n5,000-file workspace: scan ${fmt(k5.scanMs)} ms, server RSS ${fmt(k5.mem.rss)} MB (peak ${fmt(k5.mem.peak)} MB)`,
+  );
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`\nmachine load average at the end: ${load} (2 cores; all timings scale with it)`);
 }
