@@ -7,16 +7,14 @@
 // `off` slice of the same round (facts.md "Noise": the machine is shared, so fine interleaving
 // and per-round ratios; we report the median ratio and its spread). Then: stall → report latency
 // in profile mode and whether each tool names the blocking line.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { cpuMs, startDriver, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const fixture = join(root, 'bench/fixtures/server.mjs');
-const preload = join(root, 'bench/fixtures/blockedAtPreload.cjs');
-const cli = join(root, 'bin/loop-lens.js');
-const driverFile = join(root, 'bench/fixtures/loadDriver.mjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 2);
 const WARM_S = 2;
@@ -27,108 +25,11 @@ const VARIANTS = [
     .split(',')
     .filter((v) => v && v !== 'off'),
 ];
-const CLK_TCK =
-  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const blockingLine =
   readFileSync(fixture, 'utf8')
     .split('\n')
     .findIndex((l) => l.includes('); // BLOCKING LINE')) + 1;
 const blockingLoc = `bench/fixtures/server.mjs:${blockingLine}`;
-
-/** Waits until `pattern` appears in a stream of the child; rejects on exit or timeout. */
-function waitFor(child, stream, pattern, timeoutMs = 15_000) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(
-      () => done(new Error(`timeout waiting for ${pattern}: ${buf.slice(-400)}`)),
-      timeoutMs,
-    );
-    const onData = (d) => {
-      buf += d;
-      const m = pattern.exec(buf);
-      if (m) done(null, m);
-    };
-    const onExit = (code) =>
-      done(new Error(`process exited (${code}) before ${pattern}: ${buf.slice(-400)}`));
-    function done(err, m) {
-      clearTimeout(t);
-      child[stream].off('data', onData);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(m);
-    }
-    child[stream].on('data', onData);
-    child.on('exit', onExit);
-  });
-}
-
-function collect(child, stream) {
-  const out = { text: '' };
-  child[stream].setEncoding('utf8');
-  child[stream].on('data', (d) => (out.text += d));
-  return out;
-}
-
-/** Starts the fixture server; returns its pid, HTTP port and inspector URL. */
-async function startServer(variant) {
-  const args = [
-    '--inspect=127.0.0.1:0',
-    ...(variant === 'blocked-at' ? ['-r', preload] : []),
-    fixture,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  const err = collect(child, 'stderr');
-  const [, ws] = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
-  const [, port] = await waitFor(child, 'stdout', /listening on http:\/\/127\.0\.0\.1:(\d+)/);
-  return { child, pid: child.pid, port: Number(port), ws, stderr: err };
-}
-
-/** Attaches `loop-lens record` in the given mode and waits until it says it is recording. */
-async function startRecorder(ws, mode) {
-  const child = spawn(process.execPath, [cli, 'record', '--ws', ws, '--mode', mode], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  await waitFor(child, 'stderr', /^Recording /m, 20_000);
-  return child;
-}
-
-function stopChild(child, signal = 'SIGINT', timeoutMs = 10_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
-
-/** utime + stime of a process in ms, from /proc/<pid>/stat. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** The load process; `load(port, s)` runs one slice and resolves with its totals. */
-async function startDriver() {
-  const child = spawn(process.execPath, [driverFile], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  await new Promise((resolve) => child.once('message', resolve));
-  const load = (port, seconds) =>
-    new Promise((resolve) => {
-      child.once('message', resolve);
-      child.send({ port, seconds, connections: 10 });
-    });
-  return { child, load };
-}
 
 /** All four targets up, recorders attached to two of them. */
 async function startTargets() {
