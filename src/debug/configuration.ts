@@ -167,3 +167,23 @@ export function formatStall(s: Stall): string {
     : 'no user frame';
   return `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}  ${where}`;
 }
+
+/** Parses "host:port", ":port", "port" or a ws:// URL into attach fields, or says what is wrong. */
+export function parseRemote(
+  text: string,
+): { address?: string; port?: number; websocketUrl?: string } | string {
+  const t = text.trim();
+  if (/^wss?:\/\//.test(t)) {
+    try {
+      new URL(t);
+      return { websocketUrl: t };
+    } catch {
+      return 'Not a valid ws:// URL';
+    }
+  }
+  const m = /^(?:\[?([^\]\s]*?)\]?:)?(\d{1,5})$/.exec(t);
+  if (!m) return 'Enter host:port (e.g. 127.0.0.1:9229) or a ws:// URL';
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return 'The port must be 1-65535';
+  return { address: m[1] || '127.0.0.1', port };
+}

@@ -71,11 +71,12 @@ export class HeatDecorations extends Disposable {
       }
       levels.forEach((n, i) => editor.setDecorations(this.types[i]!, byLevel.get(n) ?? []));
       const done = [...byLevel.values()].flat().map((d) => d.range.start.line + 1);
-      if (done.length)
-        {this.painted.set(
+      if (done.length) {
+        this.painted.set(
           fileKey(editor.document.uri.fsPath),
           done.sort((a, b) => a - b),
-        );}
+        );
+      }
     }
   }
 }
@@ -138,16 +139,19 @@ export class HeatCodeLens implements vscode.CodeLensProvider {
   }
 }
 
+/** Symbols of the document; a slow provider (TypeScript still loading) is not waited for long. */
 async function documentSymbols(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
-  try {
-    const r = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
+  const ask = Promise.resolve(
+    vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
       'vscode.executeDocumentSymbolProvider',
       uri,
-    );
-    return (r ?? []).filter((s): s is vscode.DocumentSymbol => 'children' in s);
-  } catch {
-    return []; // no symbol provider: the lens goes on the blamed line itself
-  }
+    ),
+  ).catch(() => undefined); // no symbol provider: the lens goes on the blamed line itself
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 1500)));
+  const r = await Promise.race([ask, late]);
+  clearTimeout(timer);
+  return (r ?? []).filter((s): s is vscode.DocumentSymbol => 'children' in s);
 }
 
 const functionKinds = new Set([

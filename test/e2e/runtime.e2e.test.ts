@@ -83,13 +83,22 @@ describe('recording a live process in the VS Code UI', () => {
     const page = s!.page;
     const pid = target!.pid!;
     const line = markerLine('cpu');
+    // The palette lists an extension's commands once the extension host registered it.
+    await page
+      .locator('.part.activitybar [aria-label^="Loop Lens"]')
+      .first()
+      .waitFor({ timeout: 90_000 });
     await runCommand(page, 'Loop Lens: Attach to Node Process');
     const input = page.locator('.quick-input-widget input.input');
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: String(pid) });
-    await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'runtime-1-process-picker');
+    // The list is virtual (only visible rows exist in the DOM): filter by pid, then pick.
     await input.fill(String(pid));
-    await row.first().waitFor({ state: 'visible' });
+    await rows
+      .filter({ hasText: String(pid) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Enter');
 
     // The Event Loop webview in the Loop Lens sidebar fills with the hotspot on the spin loop.

@@ -8,6 +8,7 @@ import {
   isLoopback,
   mapRemotePath,
   mapStall,
+  parseRemote,
   targetHost,
   toRecordOptions,
 } from '../../../src/debug/configuration';
@@ -150,5 +151,16 @@ describe('remote addresses and paths', () => {
     };
     assert.equal(formatStall(s), '+3.21 s  stall 152 ms  sync-io  readBig  a.js:12');
     assert.match(formatStall({ ...s, blame: undefined }), /no user frame/);
+  });
+});
+
+describe('remote address input', () => {
+  test('host:port, :port, port, [v6]:port and ws URLs parse; anything else says what to type', () => {
+    assert.deepEqual(parseRemote('10.0.0.5:9229'), { address: '10.0.0.5', port: 9229 });
+    assert.deepEqual(parseRemote(' 9230 '), { address: '127.0.0.1', port: 9230 });
+    assert.deepEqual(parseRemote('[::1]:9229'), { address: '::1', port: 9229 });
+    assert.deepEqual(parseRemote('ws://box:9229/abc'), { websocketUrl: 'ws://box:9229/abc' });
+    assert.match(String(parseRemote('box:99999')), /1-65535/);
+    assert.match(String(parseRemote('http://box')), /host:port/);
   });
 });
