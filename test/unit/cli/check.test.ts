@@ -3,11 +3,11 @@
  * written to a temp folder. Checks stdout, exit codes, the JSON and SARIF shapes and bad input.
  */
 import assert from 'node:assert/strict';
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { buildCli, makeProject, runCli, runProcess } from './cliHarness';
+import { buildCli, makeProject, repoRoot, runCli, runProcess } from './cliHarness';
 
 interface JsonOut {
   findings: {
@@ -212,6 +212,35 @@ describe('loop-lens check', () => {
       out.findings.map((f) => [f.line, f.rule]),
       [[2, 'sync-fs']],
     );
+  });
+
+  test('--no-type-check turns off the checker fallback for calls on typed objects', async () => {
+    // Inside the repository, so the project's @types/node is found: the checker needs it.
+    mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+    const dir = mkdtempSync(join(repoRoot, '.cache', 'cli-typed-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(
+      join(dir, 'src', 'a.ts'),
+      "import type * as fsTypes from 'node:fs';\n" +
+        'export async function handle(io: typeof fsTypes): Promise<string> {\n' +
+        "  return io.readFileSync('x', 'utf8');\n}\n",
+    );
+    try {
+      const typed = await runCli(['check', 'src', '--format', 'json'], { cwd: dir });
+      const found = (JSON.parse(typed.stdout) as JsonOut).findings;
+      assert.deepEqual(
+        found.map((f) => [f.line, f.rule]),
+        [[3, 'sync-fs']],
+        typed.stdout,
+      );
+      const plain = await runCli(['check', 'src', '--format', 'json', '--no-type-check'], {
+        cwd: dir,
+      });
+      assert.equal(plain.code, 0, plain.stdout);
+      assert.deepEqual((JSON.parse(plain.stdout) as JsonOut).findings, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a bad config exits 2 naming the file and the key', async () => {
