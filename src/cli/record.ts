@@ -4,6 +4,8 @@
  * print the hotspots and write --out / --cpuprofile / --html. Exit 0 when a recording was made,
  * 2 for bad usage or a target that cannot be reached.
  */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { startRecording } from '../runtime';
 import type { IRecordingSession } from '../runtime/api';
@@ -193,7 +195,11 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
   const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
   for (const p of problems) process.stderr.write(`loop-lens record: ${p}\n`);
-  for (const w of written) process.stderr.write(`Wrote ${w}\n`);
+  for (const w of written) {
+    // The report is meant to be opened: give a link terminals make clickable.
+    const link = w === plan.files.html ? ` (open ${pathToFileURL(path.resolve(cwd, w)).href})` : '';
+    process.stderr.write(`Wrote ${w}${link}\n`);
+  }
   return problems.length > 0 && written.length === 0 && Object.values(plan.files).some(Boolean)
     ? 2
     : 0;
