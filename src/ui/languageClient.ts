@@ -12,8 +12,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { configSection } from '../shared/configKeys';
-import { Logger } from './log';
+import { ConfigKey, configSection } from '../shared/configKeys';
+import { readConfig } from './config';
+import { Logger, TraceChannel } from './log';
 
 /** Languages the server analyses (the `onLanguage:` activation events of package.json). */
 export const documentSelector = [
@@ -82,14 +83,14 @@ export class RestartingErrorHandler implements ErrorHandler {
 /** Client options: file-scheme JS/TS documents, quiet output channels, our error handler. */
 function clientOptions(
   log: Logger,
-  trace: Logger,
+  trace: TraceChannel,
   errorHandler: ErrorHandler,
 ): LanguageClientOptions {
   return {
     documentSelector,
     diagnosticCollectionName: 'loop-lens',
     outputChannel: log.channel,
-    traceOutputChannel: trace.channel,
+    traceOutputChannel: trace,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler,
     synchronize: {
@@ -109,7 +110,7 @@ function clientOptions(
  */
 export async function registerLanguageClient(context: vscode.ExtensionContext): Promise<void> {
   const log = new Logger('Loop Lens Language Server');
-  const trace = new Logger('Loop Lens Trace');
+  const trace = new TraceChannel('Loop Lens Trace', () => readConfig(ConfigKey.TraceServer));
   context.subscriptions.push(log, trace);
   const module = context.asAbsolutePath('dist/server.js');
   if (!existsSync(module)) {
@@ -125,7 +126,7 @@ export async function registerLanguageClient(context: vscode.ExtensionContext): 
     },
   };
   const errorHandler = new RestartingErrorHandler(log);
-  // The id `loopLens` makes the client read `loopLens.trace.server` for the trace level.
+  // The id `loopLens` makes the client read `loopLens.trace.server` (messages/verbose).
   const client = new LanguageClient(
     'loopLens',
     'Loop Lens',

@@ -5,7 +5,7 @@
  * .artifacts/screenshots/lsp-*.png.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -17,6 +17,7 @@ import {
   openFile,
   openProblems,
   problemTexts,
+  runCommand,
   screenshot,
   squiggles,
   startWithExtension,
@@ -159,5 +160,36 @@ describe('language server in the VS Code UI', () => {
     const twoSquiggles = async () => (await squiggles(page, 'warning').count()) === 2;
     await waitFor(twoSquiggles, 60_000, 'the warning of the undone fix');
     await screenshot(page, 'lsp-7-after-restarts');
+  });
+
+  test('loopLens.trace.server traces the LSP traffic into the Loop Lens Trace channel', async () => {
+    assert.ok(s);
+    const { page } = s;
+    // Change the setting as a person would in settings.json; VS Code applies it without reload.
+    const settings = join(s.workspace, '.vscode', 'settings.json');
+    const json = { 'typescript.validate.enable': false, 'loopLens.trace.server': 'messages' };
+    writeFileSync(settings, JSON.stringify(json, null, 2));
+    await runCommand(page, 'Output: Show Output Channels...');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.fill('Loop Lens Trace');
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Loop Lens Trace' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+    // Any edit is LSP traffic: type at the end of the file.
+    await screenshot(page, 'lsp-8-trace-channel');
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('// traced');
+    await waitFor(
+      async () =>
+        (await page.locator('.part.panel').innerText())
+          .replace(/\u00a0/g, ' ')
+          .includes("Sending notification 'textDocument/didChange'"),
+      60_000,
+      'a traced didChange in the Loop Lens Trace channel',
+    );
+    await screenshot(page, 'lsp-9-traced');
   });
 });
