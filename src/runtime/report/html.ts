@@ -34,7 +34,7 @@ function header(rec: Recording, s: ReportSummary, cwd?: string): string {
   const saturated = rec.metrics.filter((m) => m.threadpoolSaturated).length;
   const cards = [
     card('recorded', formatMs(rec.durationMs)),
-    card('stalls', String(s.stallCount), s.stallCount ? 'warn' : ''),
+    card('stalls', s.stallCount.toLocaleString('en-US'), s.stallCount ? 'warn' : ''),
     card('total blocked time', formatMs(s.totalBlockedMs), s.totalBlockedMs ? 'warn' : ''),
     card('worst p99 loop delay', s.worstP99Ms === undefined ? 'n/a' : formatMs(s.worstP99Ms)),
     card('threshold', `${rec.thresholdMs} ms`),
