@@ -85,7 +85,9 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
         void openLocation(m);
         return;
       case MessageType.RunCommand:
-        if (m.command in COMMANDS) void vscode.commands.executeCommand(COMMANDS[m.command]);
+        if (Object.hasOwn(COMMANDS, m.command)) {
+          void vscode.commands.executeCommand(COMMANDS[m.command]);
+        }
         return;
       default:
         assertNever(m);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Recording } from '../../src/shared/protocol/runtime';
-import { repoRoot, screenshot, startWithExtension, webviewFrame } from './harness';
+import { repoRoot, runCommand, screenshot, startWithExtension, webviewFrame } from './harness';
 
 /** The fixture recording with its /workspace/demo-service paths moved to `root`. */
 function recordingFor(root: string): Recording {
@@ -59,6 +59,12 @@ test('sidebar webview in VS Code: an opened recording shows, a hotspot click ope
     await page.locator('.explorer-folders-view').waitFor({ state: 'visible' });
     await page.locator('.part.activitybar [aria-label^="Loop Lens"]').first().click();
     await frame.locator('button.hotspot', { hasText: 'hashPassword' }).waitFor({ timeout: 60_000 });
+
+    // A change made while the view is hidden (no posts then) shows once it is visible again.
+    await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+    await runCommand(page, 'Loop Lens: Clear Recording');
+    await page.locator('.part.activitybar [aria-label^="Loop Lens"]').first().click();
+    await frame.locator('.empty').waitFor({ state: 'visible', timeout: 60_000 });
   } catch (err) {
     await screenshot(page, 'vscode-sidebar-FAILED').catch(() => {});
     throw new Error(`${String(err)}\n--- code-server log ---\n${s.server.logTail(40)}`);
