@@ -61,6 +61,8 @@ async function scan(
     await service.dependencies;
     let done = 0;
     await inBatches(files, cancelled, async (batch) => {
+      // A document opened meanwhile: its imports go before the rest of the workspace.
+      await service.dependencies;
       const todo = batch.filter((f) => !service.host.isLoaded(f));
       await service.host.loadFromDisk(todo, (f) => service.isOpen(f));
       service.store(service.host.analyze(batch));
