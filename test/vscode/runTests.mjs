@@ -5,6 +5,9 @@
 // The extension under test is the PACKAGED one: npm run package, then the .vsix is installed
 // and its installed folder is the extensionDevelopmentPath. LOOP_LENS_TEST_UNPACKED=1 uses the
 // repository folder instead (quicker while editing). Writes out/test-results/vscode.json.
+// Elsewhere the same suite runs on desktop VS Code: LOOP_LENS_VSCODE_EXECUTABLE=<path to code>
+// uses that binary, LOOP_LENS_VSCODE_VERSION=stable (or 1.100.3, ...) lets @vscode/test-electron
+// download it (not possible on this offline machine).
 import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
 import {
@@ -86,6 +89,15 @@ function installPackagedExtension() {
   };
 }
 
+/** runTests options choosing the VS Code: our code-server launcher unless told otherwise. */
+function vscodeToUse() {
+  const exe = process.env.LOOP_LENS_VSCODE_EXECUTABLE;
+  const version = process.env.LOOP_LENS_VSCODE_VERSION;
+  if (exe) return { vscodeExecutablePath: exe };
+  if (version) return { version };
+  return { vscodeExecutablePath: join(root, 'test', 'vscode', 'launcher', 'code') };
+}
+
 async function main() {
   installCodeServer();
   await compileSuite();
@@ -96,7 +108,7 @@ async function main() {
   let code;
   try {
     code = await runTests({
-      vscodeExecutablePath: join(root, 'test', 'vscode', 'launcher', 'code'),
+      ...vscodeToUse(),
       extensionDevelopmentPath: ext.path,
       extensionTestsPath: join(suiteOut, 'index'),
       launchArgs: [join(root, 'test', 'fixtures', 'workspace')],

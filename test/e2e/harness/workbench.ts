@@ -3,7 +3,7 @@
  * playwright-core: open, wait, open files, read squiggles / Problems / notifications, run
  * commands, find webviews, save screenshots. Selectors: /work/shared/vscode-e2e.md.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import {
@@ -52,6 +52,9 @@ export async function openWorkbench(
   server: CodeServer,
   options: OpenOptions = {},
 ): Promise<Workbench> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} is missing: run \`npm run setup\` as root (Debian chromium)`);
+  }
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: chromiumArgs,

@@ -31,6 +31,8 @@ describe('activation', () => {
   it('activates when a TypeScript file of the workspace opens', async () => {
     const ext = vscode.extensions.getExtension(extensionId);
     assert.ok(ext);
+    // Lazy: nothing has opened a JS/TS file or a Loop Lens view yet, so it is not active.
+    assert.equal(ext.isActive, false, 'not active before a JS/TS file opens');
     const editor = await openFixture('src/handler.ts');
     assert.equal(editor.document.languageId, 'typescript');
     await waitFor(() => ext.isActive, 'the extension to activate');
