@@ -96,9 +96,13 @@ function clientOptions(
     synchronize: {
       // The server pulls settings per resource; this makes the client notify it on changes.
       configurationSection: configSection,
-      fileEvents: vscode.workspace.createFileSystemWatcher(
-        '**/{*.{js,jsx,ts,tsx,mjs,cjs,mts,cts},.looplensrc.json,package.json,tsconfig.json,jsconfig.json}',
-      ),
+      // Sources (edits outside the editor change cross-file findings) and the config files.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'),
+        vscode.workspace.createFileSystemWatcher(
+          '**/{.looplensrc.json,package.json,tsconfig.json,jsconfig.json}',
+        ),
+      ],
     },
   };
 }

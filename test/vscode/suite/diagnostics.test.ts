@@ -140,4 +140,29 @@ describe('diagnostics', () => {
       'findings back',
     );
   });
+
+  it('applies followCalls and ignore without reload', async () => {
+    try {
+      // Without following calls only the direct readFileSync is reported.
+      await setSetting('followCalls', false);
+      await waitForDiagnostics(
+        handler(),
+        (d) => d.some(onLine(directLine)) && !d.some(onLine(chainLine)),
+        'only the direct finding',
+      );
+      await setSetting('followCalls', undefined);
+      await waitForDiagnostics(
+        handler(),
+        (d) => d.some(onLine(chainLine)),
+        'the chain finding back',
+      );
+      // An ignored file gets no findings at all.
+      await setSetting('ignore', ['src/handler.ts']);
+      await waitForDiagnostics(handler(), (d) => d.length === 0, 'no findings in an ignored file');
+    } finally {
+      await setSetting('followCalls', undefined);
+      await setSetting('ignore', undefined);
+    }
+    await waitForDiagnostics(handler(), (d) => d.length === 2, 'both findings back');
+  });
 });
