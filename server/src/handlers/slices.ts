@@ -4,7 +4,7 @@
  */
 
 /** Time one batch may hold the event loop. */
-export const SLICE_MS = 25;
+export const SLICE_MS = 20;
 
 /** Lets pending I/O (requests, notifications, timers) run. */
 export function yieldToLoop(): Promise<void> {
@@ -27,7 +27,8 @@ export async function inBatches(
     const t = performance.now();
     await work(batch);
     const ms = Math.max(performance.now() - t, 0.5);
-    size = Math.max(1, Math.min(200, Math.round((size * SLICE_MS) / ms)));
+    // Grow at most 2× per step: one lucky fast batch must not make the next one hold the loop.
+    size = Math.max(1, Math.min(200, size * 2, Math.round((size * SLICE_MS) / ms)));
     await yieldToLoop();
   }
 }
