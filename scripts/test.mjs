@@ -11,10 +11,10 @@ const results = join(root, 'out', 'test-results');
 
 /** Node-test stages: folder under test/ and how many files run at once. */
 const nodeStages = {
-  unit: { dir: 'test/unit', concurrency: 2, timeout: 120_000 },
-  runtime: { dir: 'test/runtime', concurrency: 1, timeout: 180_000 },
-  lsp: { dir: 'test/lsp', concurrency: 1, timeout: 180_000 },
-  dap: { dir: 'test/dap', concurrency: 1, timeout: 180_000 },
+  unit: { dir: 'test/unit', concurrency: 2, timeout: 600_000 },
+  runtime: { dir: 'test/runtime', concurrency: 1, timeout: 600_000 },
+  lsp: { dir: 'test/lsp', concurrency: 1, timeout: 600_000 },
+  dap: { dir: 'test/dap', concurrency: 1, timeout: 600_000 },
   e2e: { dir: 'test/e2e', concurrency: 1, timeout: 600_000 },
 };
 /** Stages that are one command; they write out/test-results/<stage>.json ({ passed, failed }). */
