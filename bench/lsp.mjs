@@ -5,7 +5,15 @@
 // (installed into .cache/bench-lsp/tools at bench time, not a project dependency) on the same
 // edits: the added line is also an unused local, which its semantic check (noUnusedLocals) flags.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-languageserver-protocol/node';
@@ -156,6 +164,8 @@ function startServer(command, args, label) {
     });
     await conn.sendNotification('initialized', {});
   };
+  /** CPU ms used so far by the server and every process it started (tsserver), from /proc. */
+  s.cpuMs = () => treeCpuMs(child.pid);
   s.rssMb = () => {
     const st = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0);
@@ -173,6 +183,28 @@ function startServer(command, args, label) {
     conn.dispose();
   };
   return s;
+}
+
+/** utime + stime (ms) of `pid` and its descendants; load-independent unlike wall time. */
+function treeCpuMs(pid) {
+  const procs = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const st = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      procs.push({ pid: Number(name), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) && true;
+  }
+  const ticks = procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -213,13 +245,15 @@ async function openAndFirst(s, init) {
     },
   });
   await first;
-  return { ms: performance.now() - t0, scanRunning: !s.progressEnded };
+  s.firstCpu = s.cpuMs();
+  return { ms: performance.now() - t0, scanRunning: !s.progressEnded, cpu: s.firstCpu };
 }
 
 /** 50 full-text edits; each waits for the diagnostics that reflect it. */
 async function editLatencies(s, hasMarker) {
   const base = readFileSync(bigPath, 'utf8');
   const out = [];
+  const cpu0 = s.cpuMs();
   for (let k = 1; k <= EDITS; k++) {
     const e = editText(base, k);
     const done = s.waitFor((p) => p?.uri === bigUri && hasMarker(p.diagnostics, e) === e.present);
@@ -231,6 +265,7 @@ async function editLatencies(s, hasMarker) {
     await done;
     out.push(performance.now() - t);
   }
+  out.cpuPerEdit = (s.cpuMs() - cpu0) / EDITS;
   return out;
 }
 
@@ -393,11 +428,20 @@ async function main() {
   console.log(row('loop-lens, debounce 120 ms (default)', deb.lat));
   if (ts) console.log(row(`typescript-language-server ${TSLS_VERSION}`, ts.lat));
   console.log(`target p95 ≤ 50 ms (debounce off): ${pct(raw.lat, 95) <= 50 ? 'met' : 'NOT met'}`);
+  console.log(
+    '\nserver CPU time per edit (user+sys of the server process tree; robust to machine load):',
+  );
+  console.log(
+    `  loop-lens ${fmt(raw.lat.cpuPerEdit)} ms${ts ? `, typescript-language-server + tsserver ${fmt(ts.lat.cpuPerEdit)} ms (${(ts.lat.cpuPerEdit / raw.lat.cpuPerEdit).toFixed(1)}×)` : ''}`,
+  );
   console.log('\ninitialize → first diagnostics of the open file');
   console.log(
     `  loop-lens: ${fmt(raw.first.ms)} ms (workspace scan still running: ${raw.first.scanRunning ? 'yes' : 'no'}); target ≤ 1000 ms: ${raw.first.ms <= 1000 ? 'met' : 'NOT met'}`,
   );
   if (ts) console.log(`  typescript-language-server: ${fmt(ts.first.ms)} ms`);
+  console.log(
+    `  server CPU until then (process start + bundle load included): loop-lens ${fmt(raw.first.cpu)} ms${ts ? `, typescript-language-server + tsserver ${fmt(ts.first.cpu)} ms` : ''}`,
+  );
   if (ts) {
     console.log('\nratios (typescript-language-server / loop-lens):');
     console.log(
