@@ -23,7 +23,14 @@ function scriptKind(file: string): ts.ScriptKind {
 
 /** Parses `text` as `file` and returns its summary; never throws on bad syntax. */
 export function summarize(file: string, text: string, opts: SummarizeOptions = {}): FileSummary {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(file));
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    // JSDoc is never read here; skipping it halves parse time on JSDoc-typed code (webpack).
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+    scriptKind(file),
+  );
   const walker = new Walker(sf);
   walker.run();
   const summary = new Finalizer(walker, opts.extra).run();
