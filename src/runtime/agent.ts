@@ -1,7 +1,9 @@
 /**
- * The small agent the recorder installs in the target with one `Runtime.evaluate`: a timer
- * heartbeat that reports real loop lag through a `Runtime.addBinding` function, an
- * event-loop-delay histogram, and a `metrics()` call the recorder polls once a second.
+ * The small agent the recorder installs in the target with one `Runtime.evaluate`: ONE timer
+ * (the heartbeat) that reports real loop lag through a `Runtime.addBinding` function and keeps
+ * the loop-delay samples, and a `metrics()` call the recorder polls once a second. Every timer
+ * wake-up and every binding message costs the target CPU, so there is one timer and messages
+ * only when something happened.
  *
  * It talks only when something happened (a heartbeat gap longer than the threshold), plus, in
  * watch mode, a "tick" every ~threshold/2 so the recorder notices a loop that is blocked right
@@ -57,13 +59,14 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   const cfg = ${JSON.stringify(cfg)};
   const g = globalThis;
   const req = typeof require === 'function' ? require : g.process.mainModule && g.process.mainModule.require.bind(g.process.mainModule);
-  const { monitorEventLoopDelay, performance } = req('perf_hooks');
+  const { performance } = req('perf_hooks');
   const send = g[cfg.binding];
   const now = () => Number(process.hrtime.bigint() / 1000n);
   const hello = () => JSON.stringify({ t: now(), pid: process.pid, version: process.version, argv: process.argv, execArgv: process.execArgv, platform: process.platform });
   if (g[cfg.key]) return hello();
-  const hist = monitorEventLoopDelay({ resolution: 10 });
-  hist.enable();
+  // Loop delay from the heartbeat itself (one timer; monitorEventLoopDelay would add its own).
+  const lags = new Float64Array(1024);
+  let nLags = 0, maxLag = 0;
   let elu = performance.eventLoopUtilization();
   let last = now(), lastSent = last, unpolled = 0;
   // getrusage per beat (~1 µs): tells a loop that was busy from one that slept through a late beat.
@@ -72,6 +75,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   const thresholdUs = cfg.thresholdMs * 1000, tickEveryUs = cfg.tickEveryMs * 1000;
   const timer = setInterval(function loopLensHeartbeat() {
     const t = now(), cpu = cpuNow();
+    const lag = Math.max(0, t - last - cfg.tickMs * 1000);
+    lags[nLags++ & 1023] = lag;
+    if (lag > maxLag) maxLag = lag;
     if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu })); lastSent = t; }
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
@@ -86,13 +92,15 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       elu = performance.eventLoopUtilization();
       const res = {};
       for (const r of process.getActiveResourcesInfo()) res[r] = (res[r] || 0) + 1;
-      const m = { t: now(), p50: hist.percentile(50) / 1e6, p99: hist.percentile(99) / 1e6, max: hist.max / 1e6, elu: u.utilization, heapUsed: process.memoryUsage().heapUsed, res };
-      hist.reset();
+      const seen = lags.slice(0, Math.min(nLags, 1024)).sort();
+      const pct = (p) => (seen.length ? seen[Math.min(seen.length - 1, Math.floor((seen.length * p) / 100))] / 1000 : 0);
+      const m = { t: now(), p50: pct(50), p99: pct(99), max: maxLag / 1000, elu: u.utilization, heapUsed: process.memoryUsage().heapUsed, res };
+      nLags = 0;
+      maxLag = 0;
       return JSON.stringify(m);
     },
     dispose() {
       clearInterval(timer);
-      hist.disable();
       delete g[cfg.key];
       delete g[cfg.binding];
     },

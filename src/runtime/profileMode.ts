@@ -119,37 +119,15 @@ export class ProfileMode implements IModeDriver {
     }
     const w = findBlockedRun(this.store, g.s, g.e, thresholdUs);
     if (!w) {
-      const i0 = this.store.firstAfter(g.s);
-      const i1 = this.store.firstAfter(g.e);
-      const names = this.store.samples
-        .slice(i0, i1 + 1)
-        .map(
-          (id, k) =>
-            `${this.store.nodes.get(id)?.callFrame.functionName}@${usToMs(this.store.timestamps[i0 + k] - g.s)}`,
-        );
       this.ctx.logger.trace(
         'runtime.stall',
-        `gap of ${usToMs(g.e - g.s)} ms without a blocked run: ${names.join(' ')}`,
-      );
-      return;
-    }
-    const starvedUs = await this.ctx.runQueueWaitUs(w.startUs, w.endUs);
-    if (w.endUs - w.startUs - starvedUs < thresholdUs / 2) {
-      this.ctx.logger.trace(
-        'runtime.stall',
-        `${usToMs(w.endUs - w.startUs)} ms, ${usToMs(starvedUs)} ms of it waiting for a CPU: not a stall`,
+        `gap of ${usToMs(g.e - g.s)} ms: idle samples, not blocked`,
       );
       return;
     }
     const kind = classify(this.store, w.weights);
-    // Busy samples but almost no CPU used: the process lost its CPU (an overloaded machine).
-    if (kind !== 'sync-io' && g.cpu !== undefined && g.cpu < thresholdUs / 2) {
-      this.ctx.logger.trace(
-        'runtime.stall',
-        `${usToMs(w.endUs - w.startUs)} ms with ${usToMs(g.cpu)} ms of CPU: not a stall`,
-      );
-      return;
-    }
+    // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
+    if (kind !== 'sync-io' && !(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
     const a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     this.ctx.emitStall({
       startMs: usToMs(w.startUs - this.t0Us),
@@ -158,6 +136,25 @@ export class ProfileMode implements IModeDriver {
       ...(a.blame ? { blame: a.blame } : {}),
       stack: a.stack,
     });
+  }
+
+  /**
+   * False on an overloaded machine: most of the run was spent waiting for a CPU (run queue), or
+   * the process used little CPU in it (it lost the CPU in the middle of some JavaScript).
+   */
+  private async ownedByCode(
+    startUs: number,
+    endUs: number,
+    cpuUs: number | undefined,
+  ): Promise<boolean> {
+    const halfUs = (this.ctx.thresholdMs * 1000) / 2;
+    const starvedUs = await this.ctx.runQueueWaitUs(startUs, endUs);
+    const owned = endUs - startUs - starvedUs >= halfUs && (cpuUs === undefined || cpuUs >= halfUs);
+    if (!owned) {
+      const d = `${usToMs(endUs - startUs)} ms: ${usToMs(starvedUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;
+      this.ctx.logger.trace('runtime.stall', `${d}; not a stall`);
+    }
+    return owned;
   }
 
   async flush(): Promise<void> {

@@ -30,7 +30,18 @@ import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { WATCH_TICK_EVERY_MS, WatchMode } from './watchMode';
 
-const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 10;
+/**
+ * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
+ * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
+ * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
+ */
+const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
+/**
+ * Profiler sampling period. Measured on an HTTP target (7 interleaved rounds, CPU per request vs
+ * no recorder): 1 ms +31 %, 5 ms +12 %, 10 ms +11 %. Stalls are found by the heartbeat, not by
+ * the sampling rate, so 5 ms keeps ≥ 10 samples in a 50 ms stall at a third of the cost.
+ */
+export const DEFAULT_SAMPLING_US = 5000;
 /** The agent removes itself after ~15 s without a metrics poll (a recorder that died). */
 const LEASE_TICKS = 1500;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
@@ -95,6 +106,7 @@ export class RecordingSession implements IRecordingSession {
       sameClock: false,
       emitStall: (s: Stall) => this.onStall(s),
       mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
+      sawBusyDuring: (a: number, b: number) => this.runQueue?.sawBusyDuring(a, b),
       runQueueWaitUs: (a: number, b: number) =>
         this.runQueue?.waitDuringSettled(a, b) ?? Promise.resolve(0),
       logger: this.logger,
@@ -103,7 +115,7 @@ export class RecordingSession implements IRecordingSession {
     this.mode =
       this.modeName === 'watch'
         ? new WatchMode(ctx)
-        : new ProfileMode(ctx, opts.samplingIntervalUs ?? 1000);
+        : new ProfileMode(ctx, opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US);
     const child = resolved.child;
     if (child) this.childExit = exitCodeOf(child);
   }

@@ -14,14 +14,16 @@ const SAMPLE_MS = 10;
 const KEEP_US = 60_000_000;
 
 export class RunQueueMonitor {
-  /** [time µs, cumulative run-queue wait µs, cumulative on-CPU µs] */
-  private samples: Array<[number, number, number]> = [];
+  /** [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, 1 = asleep in epoll (idle loop)] */
+  private samples: Array<[number, number, number, number]> = [];
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
   private readonly file: string;
+  private readonly wchanFile: string;
 
   constructor(pid: number) {
     this.file = `/proc/${pid}/task/${pid}/schedstat`;
+    this.wchanFile = `/proc/${pid}/task/${pid}/wchan`;
   }
 
   start(): void {
@@ -35,10 +37,15 @@ export class RunQueueMonitor {
     if (this.reading) return;
     this.reading = true;
     try {
-      const text = await fs.readFile(this.file, 'utf8');
+      const [text, wchan] = await Promise.all([
+        fs.readFile(this.file, 'utf8'),
+        fs.readFile(this.wchanFile, 'utf8').catch(() => ''),
+      ]);
       const [runNs, waitNs] = text.split(' ').map(Number);
       const now = Number(process.hrtime.bigint() / 1000n);
-      if (Number.isFinite(waitNs)) this.samples.push([now, waitNs / 1000, runNs / 1000]);
+      if (Number.isFinite(waitNs)) {
+        this.samples.push([now, waitNs / 1000, runNs / 1000, /epoll|ep_poll/.test(wchan) ? 1 : 0]);
+      }
       if (this.samples.length > 64 && this.samples[0][0] < now - KEEP_US) {
         this.samples = this.samples.filter((s) => s[0] >= now - KEEP_US);
       }
@@ -71,6 +78,15 @@ export class RunQueueMonitor {
     const before = findLastAtOrBefore(this.samples, sUs);
     const after = this.samples.find((x) => x[0] >= eUs);
     return before && after ? after[2] - before[2] : undefined;
+  }
+
+  /**
+   * Whether the main thread was seen outside the loop's epoll wait during [sUs, eUs] (busy or
+   * asleep in a syscall such as a sync read or waitpid); `undefined` without a sample inside.
+   */
+  sawBusyDuring(sUs: number, eUs: number): boolean | undefined {
+    const inside = this.samples.filter((x) => x[0] > sUs && x[0] < eUs);
+    return inside.length ? inside.some((x) => x[3] === 0) : undefined;
   }
 
   dispose(): void {

@@ -94,6 +94,14 @@ export function classify(store: ProfileStore, weights: Map<number, number>): Sta
   }
   if ((per.get('gc') ?? 0) > total / 2) return 'gc';
   per.delete('gc');
+  // `(program)` is V8's own machinery (microtask queue, IC misses): it says nothing about the
+  // cause unless it is all there is.
+  if (per.size > 1 || (per.size === 1 && !per.has('native'))) {
+    const program = programWeight(store, weights);
+    const native = (per.get('native') ?? 0) - program;
+    if (native > 0) per.set('native', native);
+    else per.delete('native');
+  }
   let best: StallKind = 'cpu';
   let bestW = -1;
   for (const [k, w] of per) {
@@ -103,6 +111,14 @@ export function classify(store: ProfileStore, weights: Map<number, number>): Sta
     }
   }
   return best;
+}
+
+function programWeight(store: ProfileStore, weights: Map<number, number>): number {
+  let w = 0;
+  for (const [id, v] of weights) {
+    if (store.nodes.get(id)?.callFrame.functionName === '(program)') w += v;
+  }
+  return w;
 }
 
 /**

@@ -19,8 +19,8 @@ import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { isAgentFrame } from './stallAnalysis';
 
-/** How often the agent tells us it is alive. */
-export const WATCH_TICK_EVERY_MS = 20;
+/** How often the agent tells us it is alive (each message costs the target CPU). */
+export const WATCH_TICK_EVERY_MS = 40;
 const WATCHDOG_MS = 10;
 
 /** Captures the stack it runs on top of; restores the user's Error settings. */
@@ -76,7 +76,9 @@ export class WatchMode implements IModeDriver {
 
   private check(): void {
     if (this.armed) return;
-    if (performance.now() - this.lastHeard < this.ctx.thresholdMs) return;
+    // Silence longer than a tick period plus slack: the loop is blocked right now.
+    const armAfter = Math.max(this.ctx.thresholdMs, WATCH_TICK_EVERY_MS + 2 * this.ctx.heartbeatMs);
+    if (performance.now() - this.lastHeard < armAfter) return;
     this.armed = true;
     this.snapshot = undefined;
     this.stats.taken++;
@@ -126,8 +128,13 @@ export class WatchMode implements IModeDriver {
       'runtime.stall',
       `watch gap ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,
     );
-    if (e - startUs - starvedUs < thresholdUs / 2) return;
-    if (kind !== 'sync-io' && busyUs !== undefined && busyUs < thresholdUs / 2) return;
+    // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
+    if (kind !== 'sync-io') {
+      if (e - startUs - starvedUs < thresholdUs / 2) return;
+      if (busyUs !== undefined && busyUs < thresholdUs / 2) {
+        return; // little CPU and no sync call seen: asleep (idle, or descheduled)
+      }
+    }
     if (frames) this.stats.kept++;
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
     this.ctx.emitStall({

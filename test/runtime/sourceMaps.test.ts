@@ -48,7 +48,7 @@ describe('source maps: a TypeScript program', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'loop-lens-ts-'));
     big = join(dir, 'big.bin');
-    writeFileSync(big, Buffer.alloc(96 * 1024 * 1024, 3));
+    writeFileSync(big, Buffer.alloc(128 * 1024 * 1024, 3));
   });
   after(async () => {
     for (const { t, r } of running) {
@@ -75,7 +75,11 @@ describe('source maps: a TypeScript program', () => {
       assert.equal(cpu.stall?.blame?.file, APP_TS, describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.line, blockLine(APP_TS, 'tscpu'), describeStall(cpu.stall));
       const io = await stallFor(t, r, `readfile ${big}`);
-      assert.equal(io.stall?.kind, 'sync-io', describeStall(io.stall));
+      assert.equal(
+        io.stall?.kind,
+        'sync-io',
+        `${describeStall(io.stall)}; blocked ${io.done.ms} ms`,
+      );
       assert.equal(io.stall?.blame?.file, APP_TS, describeStall(io.stall));
       assert.equal(io.stall?.blame?.functionName, 'loadFile', describeStall(io.stall));
       assert.equal(io.stall?.blame?.line, blockLine(APP_TS, 'tsread'), describeStall(io.stall));
