@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -191,15 +192,16 @@ async function waitForHealth(
   throw new Error(`code-server did not answer /healthz within 90 s:\n${log()}`);
 }
 
-/** Starts code-server and resolves once `/healthz` answers. Always `stop()` it (in `after`). */
-export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
-  if (!existsSync(codeServerEntry)) {
-    throw new Error(
-      `code-server is not installed: run \`npm run setup\` (or node test/vscode/installCodeServer.mjs)`,
-    );
-  }
-  reapLeftoverGroups();
-  mkdirSync(runsDir, { recursive: true });
+/** Folders and environment of one run. */
+interface RunSetup {
+  runDir: string;
+  dirs: { data: string; ext: string; xdg: string };
+  workspace: string | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Creates the run folder: user settings, config, XDG homes, the workspace copy. */
+function prepareRun(options: CodeServerOptions): RunSetup {
   const runDir = mkdtempSync(join(tmpdir(), 'loop-lens-vscode-'));
   const dirs = {
     data: join(runDir, 'user-data'),
@@ -218,43 +220,61 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // No gallery (open-vsx is unreachable) and no writes into ~ (XDG homes of the run).
     EXTENSIONS_GALLERY: '{"serviceUrl":""}',
     XDG_DATA_HOME: join(dirs.xdg, 'data'),
     XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
     ...options.env,
   };
-  installVsix(options.vsix ?? [], dirs, env);
+  return { runDir, dirs, workspace, env };
+}
+
+/** code-server's command line for one run. */
+function codeServerArgs(port: number, run: RunSetup): string[] {
+  return [
+    codeServerEntry,
+    ...['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry'],
+    ...[
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+    ],
+    ...['--ignore-last-opened', '--config', join(run.runDir, 'config.yaml')],
+    ...['--user-data-dir', run.dirs.data, '--extensions-dir', run.dirs.ext],
+  ];
+}
+
+/** Starts code-server and resolves once `/healthz` answers. Always `stop()` it (in `after`). */
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+  if (!existsSync(codeServerEntry)) {
+    throw new Error(
+      `code-server is not installed: run \`npm run setup\` (or node test/vscode/installCodeServer.mjs)`,
+    );
+  }
+  reapLeftoverGroups();
+  mkdirSync(runsDir, { recursive: true });
+  const run = prepareRun(options);
+  const { runDir, workspace } = run;
+  try {
+    installVsix(options.vsix ?? [], run.dirs, run.env);
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const logFile = join(runDir, 'code-server.log');
   const fd = openSync(logFile, 'a');
-  const args = [
-    codeServerEntry,
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--auth',
-    'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--ignore-last-opened',
-    '--config',
-    join(runDir, 'config.yaml'),
-    '--user-data-dir',
-    dirs.data,
-    '--extensions-dir',
-    dirs.ext,
-  ];
   // detached: its own process group, so one kill(-pgid) also ends the extension host, the
   // language server and file watchers it spawned.
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, codeServerArgs(port, run), {
     cwd: repoRoot,
-    env,
+    env: run.env,
     detached: true,
     stdio: ['ignore', fd, fd],
   });
+  closeSync(fd);
   const pgid = child.pid ?? 0;
   const record = join(runsDir, `${pgid}.json`);
   writeFileSync(record, JSON.stringify({ pgid, owner: process.pid, runDir }));
@@ -290,7 +310,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     origin,
     runDir,
     workspace,
-    extensionsDir: dirs.ext,
+    extensionsDir: run.dirs.ext,
     logFile,
     workbenchUrl,
     remoteUri,
