@@ -16,6 +16,17 @@ const blocker = join(root, 'test', 'fixtures', 'blocking', 'blocker.js');
 const noInline = '--max-inlined-bytecode-size=0';
 
 /** 1-based line of the `// BLOCK:<kind>` marker in the fixture. */
+/**
+ * Lines a stall of `kind` may be blamed on: the marked line, or its call in tick() once V8 has
+ * optimized tick() (the engine's attribution, checked in detail by test/runtime). The adapter must
+ * report whichever line the engine blamed, with that source location.
+ */
+function blameLines(kind: 'cpu' | 'io'): number[] {
+  const call = kind === 'cpu' ? "  if (mode === 'cpu'" : "  if (mode === 'io'";
+  const lines = readFileSync(blocker, 'utf8').split('\n');
+  return [markerLine(kind), lines.findIndex((l) => l.startsWith(call)) + 1];
+}
+
 function markerLine(kind: 'cpu' | 'io'): number {
   const lines = readFileSync(blocker, 'utf8').split('\n');
   const i = lines.findIndex((l) => l.includes(`// BLOCK:${kind}`));
@@ -50,10 +61,10 @@ async function client(): Promise<DebugClient> {
   return dc;
 }
 
-/** Resolves with the first output event whose source location is `line` of the fixture. */
+/** Resolves with the first output event whose source location is one of `lines` of the fixture. */
 function stallOutput(
   dc: DebugClient,
-  line: number,
+  lines: number[],
   timeoutMs = 60_000,
 ): Promise<DebugProtocol.OutputEvent> {
   const seen: string[] = [];
@@ -62,13 +73,13 @@ function stallOutput(
       dc.removeListener('output', on);
       reject(
         new Error(
-          `no stall on blocker.js:${line} within ${timeoutMs} ms; output was:\n${seen.join('')}`,
+          `no stall on blocker.js:${lines} within ${timeoutMs} ms; output was:\n${seen.join('')}`,
         ),
       );
     }, timeoutMs);
     const on = (e: DebugProtocol.OutputEvent) => {
       seen.push(e.body.output);
-      if (e.body.source?.path === blocker && e.body.line === line) {
+      if (e.body.source?.path === blocker && lines.includes(e.body.line ?? -1)) {
         clearTimeout(timer);
         dc.removeListener('output', on);
         resolve(e);
@@ -132,9 +143,9 @@ function nextTick(out: string[]): Promise<void> {
 describe('loop-lens debug adapter (DAP, real processes)', () => {
   test('launch records CPU stalls and writes each to the Debug Console at the blamed line', async () => {
     const dc = await client();
-    const line = markerLine('cpu');
+    const lines = blameLines('cpu');
     const started = dc.waitForEvent('loopLens.started');
-    const stall = stallOutput(dc, line);
+    const stall = stallOutput(dc, lines);
     const custom = dc.waitForEvent('loopLens.stall');
     await dc.launchRequest({
       program: blocker,
@@ -145,14 +156,14 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
     const pid = rec.recording.target.pid;
     assert.ok(pid, 'the launched target has a pid');
     const out = await stall;
-    assert.match(out.body.output, /stall \d+ ms\s+cpu\s+spinFor\s+blocker\.js:\d+/);
+    assert.match(out.body.output, /stall \d+ ms\s+cpu\s+(spinFor|tick)\s+blocker\.js:\d+/);
     const s = ((await custom).body as { stall: Stall }).stall;
     assert.equal(s.kind, 'cpu');
     assert.ok(s.durationMs >= 50, `stall of ${s.durationMs} ms is over the threshold`);
     const stopped = dc.waitForEvent('loopLens.stopped');
     await dc.disconnectRequest({ terminateDebuggee: true });
     const final = ((await stopped).body as { recording: Recording }).recording;
-    assert.ok(final.stalls.some((x) => x.blame?.file === blocker && x.blame.line === line));
+    assert.ok(final.stalls.some((x) => x.blame?.file === blocker && lines.includes(x.blame.line)));
     await waitUntil(() => !alive(pid), 'the launched target to end on terminateDebuggee');
   });
 
@@ -162,12 +173,11 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
       ['io', '300', '--verbose'],
     );
     const dc = await client();
-    const line = markerLine('io');
-    const stall = stallOutput(dc, line);
+    const stall = stallOutput(dc, blameLines('io'));
     const custom = dc.waitForEvent('loopLens.stall');
     await dc.attachRequest({ port, address: '127.0.0.1' } as DebugProtocol.AttachRequestArguments);
     const out1 = await stall;
-    assert.match(out1.body.output, /sync-io\s+readBig\s+blocker\.js/);
+    assert.match(out1.body.output, /sync-io\s+(readBig|tick)\s+blocker\.js/);
     assert.equal(((await custom).body as { stall: Stall }).stall.kind, 'sync-io');
     await dc.disconnectRequest({});
     await dc.stop();
@@ -182,7 +192,7 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
     // --inspect-port=0: SIGUSR1 then opens a free port instead of 9229, which may be taken here.
     const { child, out } = await startBlocker(['--inspect-port=0'], ['cpu', '300', '--verbose']);
     const dc = await client();
-    const stall = stallOutput(dc, markerLine('cpu'));
+    const stall = stallOutput(dc, blameLines('cpu'));
     await dc.attachRequest({ processId: child.pid } as DebugProtocol.AttachRequestArguments);
     await stall;
     await dc.disconnectRequest({});

@@ -14,6 +14,25 @@ import { extensionId, waitFor } from './helpers';
 const repo = process.env.LOOP_LENS_REPO ?? join(__dirname, '..', '..', '..', '..');
 const blocker = join(repo, 'test', 'fixtures', 'blocking', 'blocker.js');
 
+/**
+ * Lines a CPU stall of the fixture may be blamed on: the spin loop itself or, once V8 has
+ * optimized tick(), the `spinFor(150)` call in it (the engine's attribution, checked in detail by
+ * the runtime tests). These tests check that the UI shows whatever line the engine blamed.
+ */
+function cpuLines(): number[] {
+  const lines = readFileSync(blocker, 'utf8').split('\n');
+  return [markerLine('cpu'), lines.findIndex((l) => l.includes('spinFor(150)')) + 1];
+}
+
+/** Blamed lines of the fixture in the current recording. */
+function blamedLines(api: LoopLensApi): number[] {
+  const set = new Set<number>();
+  for (const s of api.runtime.store.current?.stalls ?? []) {
+    if (s.blame?.file === blocker) set.add(s.blame.line);
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
 function markerLine(kind: 'cpu' | 'io'): number {
   return (
     readFileSync(blocker, 'utf8')
@@ -79,20 +98,31 @@ describe('runtime UI', () => {
     const ok = await vscode.commands.executeCommand<boolean>('loopLens.attachProcess', pid);
     assert.equal(ok, true, 'the loop-lens debug session started');
     const tree = api.runtime.stallTree;
-    const line = markerLine('cpu');
+    const okLines = cpuLines();
     const hotspot = await waitFor(
       () => {
         const [hot] = tree.getChildren() as StallNode[];
         const items = hot ? tree.getChildren(hot) : [];
         return items.find(
-          (n) => n.kind === 'hotspot' && n.heat.file === blocker && n.heat.line === line,
+          (n) => n.kind === 'hotspot' && n.heat.file === blocker && okLines.includes(n.heat.line),
         );
       },
       'a hotspot on the spin loop line in the stall tree',
       90_000,
-    );
+    ).catch((e: Error) => {
+      const r = api.runtime.store.current;
+      const seen = {
+        live: api.runtime.store.live,
+        stalls: r?.stalls.length,
+        blames: r?.stalls.slice(0, 3).map((s) => s.blame),
+      };
+      throw new Error(
+        `${e.message}; lines ${okLines} expected, recorded: ${JSON.stringify(seen)}`,
+      );
+    });
     const item = tree.getTreeItem(hotspot);
-    assert.match(String(item.label), /spinFor\s+blocker\.js:\d+/);
+    assert.equal(hotspot.kind, 'hotspot');
+    assert.match(String(item.label), /(spinFor|tick)\s+blocker\.js:\d+/);
     assert.match(String(item.description), /in \d+ stalls?/);
     assert.deepEqual((item.command?.arguments?.[0] as vscode.Uri).fsPath, blocker);
     const stalls = tree.getChildren()[1]!;
@@ -103,9 +133,17 @@ describe('runtime UI', () => {
   it('paints heat on the blamed line and puts a CodeLens on its function', async () => {
     const doc = await vscode.workspace.openTextDocument(blocker);
     await vscode.window.showTextDocument(doc);
-    const line = markerLine('cpu');
-    await waitFor(() => api.runtime.paintedLines(blocker).includes(line), `heat on line ${line}`);
-    assert.deepEqual(api.runtime.paintedLines(blocker), [line], 'only the blamed line is painted');
+    // Heat lands exactly on the lines the recording blamed in this file, and on no other line.
+    await waitFor(() => {
+      const want = blamedLines(api);
+      return (
+        want.length && JSON.stringify(api.runtime.paintedLines(blocker)) === JSON.stringify(want)
+      );
+    }, 'heat on exactly the blamed lines').catch((e: Error) => {
+      throw new Error(
+        `${e.message}: painted ${api.runtime.paintedLines(blocker)}, blamed ${blamedLines(api)}`,
+      );
+    });
     const lenses = await waitFor(async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
         'vscode.executeCodeLensProvider',
@@ -115,15 +153,17 @@ describe('runtime UI', () => {
         ? l
         : undefined;
     }, 'a "blocked … in N stalls" CodeLens');
-    const lens = lenses.find((c) => /blocked/.test(c.command?.title ?? ''))!;
-    const fnLine = doc
-      .getText()
-      .split('\n')
-      .findIndex((l) => l.startsWith('function spinFor'));
-    assert.ok(
-      [fnLine, line - 1].includes(lens.range.start.line),
-      `lens on spinFor (line ${lens.range.start.line + 1})`,
+    // Each lens sits on the declaration of a function that holds a blamed line.
+    const text = doc.getText().split('\n');
+    const declarations = ['function spinFor', 'function tick'].map((d) =>
+      text.findIndex((l) => l.startsWith(d)),
     );
+    for (const lens of lenses.filter((c) => /blocked/.test(c.command?.title ?? ''))) {
+      assert.ok(
+        declarations.includes(lens.range.start.line),
+        `lens on a function (line ${lens.range.start.line + 1})`,
+      );
+    }
   });
 
   it('Stop Recording detaches and leaves the process running', async () => {
@@ -153,12 +193,64 @@ describe('runtime UI', () => {
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', file), true);
     assert.equal(api.runtime.store.current!.stalls.length, before);
     await waitFor(
-      () => api.runtime.paintedLines(blocker).includes(markerLine('cpu')),
+      () =>
+        api.runtime.paintedLines(blocker).length > 0 &&
+        api.runtime.paintedLines(blocker).every((l) => blamedLines(api).includes(l)),
       'heat from the opened file',
     );
     const bad = vscode.Uri.file(join(dir, 'bad.json'));
     writeFileSync(bad.fsPath, '{"version": 2, "stalls": []}');
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', bad), false);
     assert.equal(api.runtime.store.current!.stalls.length, before, 'a bad file loses nothing');
+  });
+});
+
+describe('Record the Active JavaScript Debug Session (vscode-js-debug CDP proxy)', () => {
+  let jsSession: vscode.DebugSession | undefined;
+
+  after(async () => {
+    await vscode.commands.executeCommand('loopLens.stopRecording');
+    if (jsSession) await vscode.debug.stopDebugging(jsSession.parentSession ?? jsSession);
+  });
+
+  it('attaches through the CDP proxy of a process the built-in JavaScript debugger launched', async function () {
+    if (!vscode.extensions.getExtension('ms-vscode.js-debug')) return this.skip();
+    const api = await vscode.extensions.getExtension<LoopLensApi>(extensionId)!.activate();
+    await vscode.commands.executeCommand('loopLens.clearRecording');
+    // js-debug runs the process in a child session of the launch: that one has the CDP target.
+    const child = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'pwa-node' && s.parentSession) {
+          sub.dispose();
+          resolve(s);
+        }
+      });
+    });
+    const launched = await vscode.debug.startDebugging(undefined, {
+      type: 'pwa-node',
+      request: 'launch',
+      name: 'js-debug: blocker',
+      program: blocker,
+      args: ['cpu', '300'],
+      runtimeArgs: ['--max-inlined-bytecode-size=0'],
+      console: 'internalConsole',
+    });
+    assert.ok(launched, 'the JavaScript debug session started');
+    jsSession = await child;
+    const ok = await vscode.commands.executeCommand<boolean>(
+      'loopLens.recordDebugSession',
+      jsSession.id,
+    );
+    assert.equal(ok, true, 'a loop-lens session attached through the CDP proxy');
+    // The recording through the proxy sees the blocked loop in its metrics (150 ms blocks).
+    await waitFor(
+      () => api.runtime.store.current?.metrics.some((m) => m.loopDelay.max >= 100),
+      'loop-delay metrics over 100 ms recorded through the CDP proxy',
+      60_000,
+    );
+    // TODO(#4): no stall is reported through js-debug's CDP proxy yet (0 stalls while metrics
+    // flow): the engine confirms stalls with its Runtime.addBinding heartbeat, whose
+    // Runtime.bindingCalled events the proxy seems not to forward. Assert stalls here once fixed.
+    assert.match(api.runtime.store.current!.target.url, /^ws:\/\//);
   });
 });
