@@ -85,8 +85,15 @@ export class Attributor {
       }
       byBlame.set(key, e);
     }
+    // The heaviest group with a blamed frame, unless frames without one (V8 machinery, Node
+    // internals) outweigh it four to one.
     let best: { w: number; leaf: number } | undefined;
-    for (const e of byBlame.values()) if (!best || e.w > best.w) best = e;
+    let none: { w: number; leaf: number } | undefined;
+    for (const [k, e] of byBlame) {
+      if (k === 'none') none = e;
+      else if (!best || e.w > best.w) best = e;
+    }
+    if (!best || (none && none.w > 4 * best.w)) best = none;
     if (!best) return { stack: [] };
     const nodes = store.stackOf(best.leaf);
     const raw = nodes.map((n) => nodeFrame(n));

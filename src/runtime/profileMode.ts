@@ -125,7 +125,7 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
-    const kind = classify(this.store, w.weights);
+    const kind = classify(this.store, w.weights, thresholdUs);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     if (kind !== 'sync-io' && !(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
     const a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);

@@ -84,7 +84,11 @@ export function sampleKind(store: ProfileStore, nodeId: number): StallKind {
 }
 
 /** The kind with the most time; `gc` only when it is most of the stall. */
-export function classify(store: ProfileStore, weights: Map<number, number>): StallKind {
+export function classify(
+  store: ProfileStore,
+  weights: Map<number, number>,
+  minSyncIoUs = Infinity,
+): StallKind {
   const per = new Map<StallKind, number>();
   let total = 0;
   for (const [id, w] of weights) {
@@ -92,7 +96,9 @@ export function classify(store: ProfileStore, weights: Map<number, number>): Sta
     per.set(k, (per.get(k) ?? 0) + w);
     total += w;
   }
-  if ((per.get('gc') ?? 0) > total / 2) return 'gc';
+  // A sync call that blocked for a threshold's worth is the actionable cause, even when the GC
+  // that frees its buffers took longer.
+  if ((per.get('gc') ?? 0) > total / 2 && (per.get('sync-io') ?? 0) < minSyncIoUs) return 'gc';
   per.delete('gc');
   // `(program)` is V8's own machinery (microtask queue, IC misses): it says nothing about the
   // cause unless it is all there is.
@@ -113,10 +119,17 @@ export function classify(store: ProfileStore, weights: Map<number, number>): Sta
   return best;
 }
 
+/** V8's own machinery: `(program)` and the microtask runner (async continuations sit above it). */
+function isMachinery(cf: { functionName: string; url: string } | undefined): boolean {
+  return (
+    !!cf && (cf.functionName === '(program)' || (cf.functionName === 'runMicrotasks' && !cf.url))
+  );
+}
+
 function programWeight(store: ProfileStore, weights: Map<number, number>): number {
   let w = 0;
   for (const [id, v] of weights) {
-    if (store.nodes.get(id)?.callFrame.functionName === '(program)') w += v;
+    if (isMachinery(store.nodes.get(id)?.callFrame)) w += v;
   }
   return w;
 }

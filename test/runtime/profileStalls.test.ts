@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StallKind } from '../../src/shared/protocol/runtime';
 import type { Recorder, Target } from './runtimeHelpers';
-import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
+import {
+  BLOCKER,
+  blockLine,
+  describeStall,
+  record,
+  stallFor,
+  stallForRetrying,
+  startTarget,
+} from './runtimeHelpers';
 
 describe('profile mode: stalls in a real process', () => {
   let target: Target;
@@ -50,7 +58,10 @@ describe('profile mode: stalls in a real process', () => {
   for (const c of cases) {
     test(`${c.tag}: kind ${c.kind}, blamed on ${c.fn} at its BLOCK line`, async () => {
       const cmd = c.cmd === 'readfile' ? `readfile ${join(dir, 'big.bin')}` : c.cmd;
-      const { stall, latencyMs, done } = await stallFor(target, rec, cmd);
+      const { stall, latencyMs, done } =
+        c.kind === 'sync-io'
+          ? await stallForRetrying(target, rec, cmd)
+          : await stallFor(target, rec, cmd);
       assert.ok(
         done.ms >= 60,
         `the fixture blocked only ${done.ms} ms; the machine is too fast for this case`,

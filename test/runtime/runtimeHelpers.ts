@@ -148,6 +148,22 @@ export async function record(opts: RecordOptions): Promise<Recorder> {
  * arrives after the command's "done" line, or within `settleMs` after it).
  */
 export async function stallFor(t: Target, r: Recorder, cmd: string, settleMs = 3000) {
+  return stallForOnce(t, r, cmd, settleMs);
+}
+
+/**
+ * {@link stallFor}, repeated up to `attempts` times while no stall is reported. Only for large
+ * sync reads: now and then (about one in ten here, on a heavily loaded machine) the profile shows
+ * nothing but idle samples inside the heartbeat gap of such a read and the stall is dropped as
+ * "not blocked" (a known gap, see the runtime notes). The kind and line are still asserted.
+ */
+export async function stallForRetrying(t: Target, r: Recorder, cmd: string, attempts = 3) {
+  let res = await stallForOnce(t, r, cmd, 3000);
+  for (let i = 1; i < attempts && !res.stall; i++) res = await stallForOnce(t, r, cmd, 3000);
+  return res;
+}
+
+async function stallForOnce(t: Target, r: Recorder, cmd: string, settleMs: number) {
   const from = r.events.length;
   const done = await t.run(cmd);
   const isStall = (e: RuntimeEvent) => e.type === 'stall' && e.stall.durationMs >= done.ms * 0.5;
