@@ -3,7 +3,8 @@
  * loop (timers, promise reactions, event handlers, servers, routes, async Node APIs) and which
  * the callee runs synchronously in place (forEach, map, new Promise executors).
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import { short, unwrap, type Value } from './values';
 
 const timers = new Set([
@@ -95,8 +96,8 @@ export type CallbackRole = { event: string } | 'inline';
 /** The callee's last name: `setTimeout`, `get` of `app.get`, `then` of `p.then`. */
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const c = unwrap(call.expression);
-  if (ts.isIdentifier(c)) return c.text;
-  if (ts.isPropertyAccessExpression(c)) return c.name.text;
+  if (T.isIdentifier(c)) return c.text;
+  if (T.isPropertyAccessExpression(c)) return c.name.text;
   return undefined;
 }
 
@@ -114,12 +115,12 @@ export function classifyCallback(
   if (index < 0) return 'inline';
   const name = calleeName(call);
   const text = short(call.expression.getText(sf));
-  if (ts.isNewExpression(call) || !name) return 'inline';
+  if (T.isNewExpression(call) || !name) return 'inline';
   if (timers.has(name)) return { event: `${text} callback` };
   if (promiseReactions.has(name)) return { event: `.${name} callback` };
   if (events.has(name)) {
     const ev = call.arguments[0];
-    const label = ev && ts.isStringLiteral(ev) ? `'${ev.text}' handler` : 'event handler';
+    const label = ev && T.isStringLiteral(ev) ? `'${ev.text}' handler` : 'event handler';
     return { event: `${text} ${label}` };
   }
   if (servers.has(name)) return { event: 'request handler' };
@@ -138,7 +139,7 @@ export function classifyCallback(
   const first = params?.[0]?.name;
   if (
     first &&
-    ts.isIdentifier(first) &&
+    T.isIdentifier(first) &&
     /^(err|error|er)$/.test(first.text) &&
     index === call.arguments.length - 1
   ) {
@@ -153,18 +154,18 @@ function isRouteRegistration(call: ts.CallExpression, name: string, index: numbe
   if (name === 'use' || name === 'addHook') return true;
   const callee = unwrap(call.expression);
   if (
-    ts.isPropertyAccessExpression(callee) &&
-    ts.isCallExpression(unwrap(callee.expression)) &&
+    T.isPropertyAccessExpression(callee) &&
+    T.isCallExpression(unwrap(callee.expression)) &&
     calleeName(unwrap(callee.expression) as ts.CallExpression) === 'route'
   ) {
     return true;
   }
   const pathLike =
     !!first &&
-    (ts.isStringLiteral(first) ||
-      ts.isNoSubstitutionTemplateLiteral(first) ||
-      ts.isTemplateExpression(first) ||
-      ts.isRegularExpressionLiteral(first) ||
-      ts.isArrayLiteralExpression(first));
+    (T.isStringLiteral(first) ||
+      T.isNoSubstitutionTemplateLiteral(first) ||
+      T.isTemplateExpression(first) ||
+      T.isRegularExpressionLiteral(first) ||
+      T.isArrayLiteralExpression(first));
   return pathLike && index >= 1;
 }

@@ -2,7 +2,8 @@
  * Turns a finished walk into a FileSummary: resolves calls and exports through the bindings,
  * classifies callbacks, finds threadpool fan-out and ReDoS uses.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import { calleeName, classifyCallback, syncIterators } from './callbacks';
 import { isThreadpoolApi, keyOf, lookupApi, lookupExtraByName } from './lookup';
 import { redosHit } from './patterns';
@@ -13,7 +14,7 @@ import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './va
 import type { PendingCall, Walker } from './walker';
 
 /** Read once: every `ts.X` access goes through a module getter. */
-const SK = ts.SyntaxKind;
+const SK = T.SyntaxKind;
 
 const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
 const promiseCombinators = new Set(['all', 'allSettled', 'any', 'race']);
@@ -58,7 +59,7 @@ export class Finalizer {
 
   private site(p: PendingCall, target: CallTarget, name?: string): CallSite {
     const callee = p.node.expression;
-    const s = this.w.span(ts.isNewExpression(p.node) ? p.node : callee, callee);
+    const s = this.w.span(T.isNewExpression(p.node) ? p.node : callee, callee);
     return { ...s, name: name ?? short(callee.getText(this.w.sf)), target };
   }
 
@@ -70,8 +71,8 @@ export class Finalizer {
     const node = p.node;
     const callee = unwrap(node.expression);
     const v = this.values.get(p);
-    if (ts.isNewExpression(node)) return this.newExpression(p, v);
-    if (ts.isIdentifier(callee) && callee.text === 'require' && !p.scope.lookup('require')) {
+    if (T.isNewExpression(node)) return this.newExpression(p, v);
+    if (T.isIdentifier(callee) && callee.text === 'require' && !p.scope.lookup('require')) {
       return this.requireCall(p);
     }
     if (p.worker) return;
@@ -96,18 +97,18 @@ export class Finalizer {
 
   private isFunctionArg(e: ts.Expression, p: PendingCall): boolean {
     const u = unwrap(e);
-    if (ts.isFunctionExpression(u) || ts.isArrowFunction(u)) return true;
-    if (ts.isIdentifier(u) && /^(cb|callback|done|next|resolve)$/i.test(u.text)) return true;
+    if (T.isFunctionExpression(u) || T.isArrowFunction(u)) return true;
+    if (T.isIdentifier(u) && /^(cb|callback|done|next|resolve)$/i.test(u.text)) return true;
     return this.ev.eval(u, p.scope)?.k === 'fn';
   }
 
   /** `this.method()` inside a class; else a `*Sync` method call for the type checker. */
   private unresolved(p: PendingCall, callee: ts.Expression): void {
-    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
+    if (T.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
       const fn = p.scope.thisMethods()?.get(callee.name.text);
       if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
     }
-    if (ts.isPropertyAccessExpression(callee) && /Sync$/.test(callee.name.text)) {
+    if (T.isPropertyAccessExpression(callee) && /Sync$/.test(callee.name.text)) {
       const args = (p.node as ts.CallExpression).arguments;
       const last = args[args.length - 1];
       (this.summary.candidates ??= []).push({
@@ -148,7 +149,7 @@ export class Finalizer {
     const ctor = unwrap(p.node.expression);
     const isWorker =
       (v?.k === 'mod' && v.module === 'worker_threads' && keyOf(v.path) === 'Worker') ||
-      (ts.isIdentifier(ctor) && ctor.text === 'Worker');
+      (T.isIdentifier(ctor) && ctor.text === 'Worker');
     const arg = p.node.arguments?.[0];
     if (!isWorker || !arg) return;
     const spec = workerSpec(arg);
@@ -157,9 +158,9 @@ export class Finalizer {
 
   /** `re.test(input)`, `input.replace(re, …)` with a super-linear `re` and non-constant input. */
   private regexUse(p: PendingCall, callee: ts.Expression): void {
-    if (!ts.isPropertyAccessExpression(callee)) return;
+    if (!T.isPropertyAccessExpression(callee)) return;
     const name = callee.name.text;
-    const args = p.node.arguments ?? ts.factory.createNodeArray();
+    const args = p.node.arguments ?? T.factory.createNodeArray();
     let re: Value | undefined;
     let input: ts.Expression | undefined;
     if (name === 'test' || name === 'exec') {
@@ -180,8 +181,8 @@ export class Finalizer {
     const name = calleeName(node);
     node.arguments.forEach((a, index) => {
       const u = unwrap(a);
-      if (ts.isFunctionExpression(u) || ts.isArrowFunction(u)) return;
-      if (!ts.isIdentifier(u) && !ts.isPropertyAccessExpression(u)) return;
+      if (T.isFunctionExpression(u) || T.isArrowFunction(u)) return;
+      if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u)) return;
       const v = this.ev.eval(u, p.scope);
       const target = toTarget(v);
       if (!target || target.kind === 'api') return;
@@ -233,18 +234,18 @@ export class Finalizer {
   /** `Promise.all(xs.map(x => fs.promises.readFile(x)))`: unbounded threadpool work. */
   private fanout(p: PendingCall): void {
     const node = p.node;
-    if (!ts.isCallExpression(node) || p.worker) return;
+    if (!T.isCallExpression(node) || p.worker) return;
     const callee = unwrap(node.expression);
     if (
-      !ts.isPropertyAccessExpression(callee) ||
+      !T.isPropertyAccessExpression(callee) ||
       !promiseCombinators.has(callee.name.text) ||
-      !ts.isIdentifier(callee.expression) ||
+      !T.isIdentifier(callee.expression) ||
       callee.expression.text !== 'Promise'
     ) {
       return;
     }
     const arg = node.arguments[0] && unwrap(node.arguments[0]);
-    if (!arg || !ts.isCallExpression(arg)) return;
+    if (!arg || !T.isCallExpression(arg)) return;
     const mapper = mapperOf(arg);
     const cb = mapper && this.w.fnOf.get(unwrap(mapper));
     if (cb === undefined) return;
@@ -279,7 +280,7 @@ export class Finalizer {
       const v = e.expr && this.ev.eval(e.expr, e.scope);
       if (e.name === '=' && v?.k === 'obj') {
         for (const prop of v.node.properties) {
-          const key = prop.name && ts.isIdentifier(prop.name) ? prop.name.text : undefined;
+          const key = prop.name && T.isIdentifier(prop.name) ? prop.name.text : undefined;
           const t = key ? toTarget(this.ev.member(v, key)) : undefined;
           if (key && t) out[key] = t;
         }
@@ -308,21 +309,21 @@ function toTarget(v: Value | undefined): CallTarget | undefined {
 /** The callback of `xs.map(cb)` / `Array.from(xs, cb)`, unless the list is a short literal. */
 function mapperOf(call: ts.CallExpression): ts.Expression | undefined {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  if (!T.isPropertyAccessExpression(callee)) return undefined;
   const name = callee.name.text;
   if (name === 'map' || name === 'flatMap') {
     const list = unwrap(callee.expression);
-    if (ts.isArrayLiteralExpression(list) && list.elements.length <= 8) return undefined;
+    if (T.isArrayLiteralExpression(list) && list.elements.length <= 8) return undefined;
     return call.arguments[0];
   }
-  if (name === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
+  if (name === 'from' && T.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
     return call.arguments[1];
   }
   return undefined;
 }
 
 function isConstant(e: ts.Expression): boolean {
-  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e);
+  return T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e) || T.isNumericLiteral(e);
 }
 
 /** `'./w.js'`, `path.join(__dirname, 'w.js')`, `new URL('./w.js', import.meta.url)`. */
@@ -332,12 +333,12 @@ function workerSpec(arg: ts.Expression): string | undefined {
   if (direct !== undefined) {
     return direct.startsWith('.') || direct.startsWith('/') ? direct : `./${direct}`;
   }
-  if ((ts.isCallExpression(u) || ts.isNewExpression(u)) && u.arguments?.length) {
+  if ((T.isCallExpression(u) || T.isNewExpression(u)) && u.arguments?.length) {
     const lits = u.arguments
       .map((a) => stringOf(unwrap(a)))
       .filter((s): s is string => s !== undefined);
     const first = lits[0];
-    if (ts.isNewExpression(u) && first !== undefined) {
+    if (T.isNewExpression(u) && first !== undefined) {
       return first.startsWith('.') ? first : `./${first}`;
     }
     const lastLit = lits[lits.length - 1];

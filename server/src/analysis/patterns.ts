@@ -2,7 +2,8 @@
  * Pattern rules that are not a single API: busy-wait loops, super-linear regular expressions,
  * and the suppression comments.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import { analyse } from 'scslre';
 import { ruleDefaults } from './rules';
 import type { ApiHit } from './summaryTypes';
@@ -11,9 +12,9 @@ const clockCalls = /^(Date\.now|performance\.now|process\.hrtime(\.bigint)?|hrti
 
 /** Whether `loop` spins on the clock (`while (Date.now() < end) {}`) without yielding. */
 export function isBusyWait(loop: ts.IterationStatement, sf: ts.SourceFile): boolean {
-  const condition = ts.isForStatement(loop)
+  const condition = T.isForStatement(loop)
     ? loop.condition
-    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
+    : T.isWhileStatement(loop) || T.isDoStatement(loop)
       ? loop.expression
       : undefined;
   if (!condition || !readsClock(condition, sf)) return false;
@@ -21,34 +22,34 @@ export function isBusyWait(loop: ts.IterationStatement, sf: ts.SourceFile): bool
 }
 
 function readsClock(n: ts.Node, sf: ts.SourceFile): boolean {
-  if (ts.isCallExpression(n) && clockCalls.test(n.expression.getText(sf))) return true;
-  if (ts.isNewExpression(n) && n.expression.getText(sf) === 'Date') return true;
-  return ts.forEachChild(n, (c) => readsClock(c, sf) || undefined) ?? false;
+  if (T.isCallExpression(n) && clockCalls.test(n.expression.getText(sf))) return true;
+  if (T.isNewExpression(n) && n.expression.getText(sf) === 'Date') return true;
+  return T.forEachChild(n, (c) => readsClock(c, sf) || undefined) ?? false;
 }
 
 /** A body that calls functions (other than the clock and Math) is time-sliced work, not a spin. */
 function doesWork(n: ts.Node, sf: ts.SourceFile): boolean {
-  if (ts.isCallExpression(n)) {
+  if (T.isCallExpression(n)) {
     const callee = n.expression.getText(sf);
     if (!clockCalls.test(callee) && !callee.startsWith('Math.')) return true;
   }
-  if (ts.isFunctionLike(n)) return false;
-  return ts.forEachChild(n, (c) => doesWork(c, sf) || undefined) ?? false;
+  if (T.isFunctionLike(n)) return false;
+  return T.forEachChild(n, (c) => doesWork(c, sf) || undefined) ?? false;
 }
 
 /** A body that awaits, yields, breaks, returns or throws is a loop with an exit, not a spin. */
 function escapes(n: ts.Node): boolean {
   if (
-    ts.isAwaitExpression(n) ||
-    ts.isYieldExpression(n) ||
-    ts.isBreakStatement(n) ||
-    ts.isReturnStatement(n) ||
-    ts.isThrowStatement(n)
+    T.isAwaitExpression(n) ||
+    T.isYieldExpression(n) ||
+    T.isBreakStatement(n) ||
+    T.isReturnStatement(n) ||
+    T.isThrowStatement(n)
   ) {
     return true;
   }
-  if (ts.isFunctionLike(n)) return false;
-  return ts.forEachChild(n, (c) => escapes(c) || undefined) ?? false;
+  if (T.isFunctionLike(n)) return false;
+  return T.forEachChild(n, (c) => escapes(c) || undefined) ?? false;
 }
 
 export const busyWaitHit: ApiHit = {

@@ -2,7 +2,8 @@
  * Summarises one file: parse with the raw TypeScript API, walk once, resolve, apply suppression
  * comments. Pure: text in, FileSummary out.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import { Finalizer } from './finalize';
 import { scanSuppressions } from './patterns';
 import type { FileSummary } from './summaryTypes';
@@ -15,19 +16,19 @@ export interface SummarizeOptions {
 }
 
 function scriptKind(file: string): ts.ScriptKind {
-  if (/\.tsx$/i.test(file)) return ts.ScriptKind.TSX;
-  if (/\.[cm]?ts$/i.test(file)) return ts.ScriptKind.TS;
-  if (/\.jsx$/i.test(file)) return ts.ScriptKind.JSX;
-  return ts.ScriptKind.JS;
+  if (/\.tsx$/i.test(file)) return T.ScriptKind.TSX;
+  if (/\.[cm]?ts$/i.test(file)) return T.ScriptKind.TS;
+  if (/\.jsx$/i.test(file)) return T.ScriptKind.JSX;
+  return T.ScriptKind.JS;
 }
 
 /** Parses `text` as `file` and returns its summary; never throws on bad syntax. */
 export function summarize(file: string, text: string, opts: SummarizeOptions = {}): FileSummary {
-  const sf = ts.createSourceFile(
+  const sf = T.createSourceFile(
     file,
     text,
     // JSDoc is never read here; skipping it halves parse time on JSDoc-typed code (webpack).
-    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    { languageVersion: T.ScriptTarget.Latest, jsDocParsingMode: T.JSDocParsingMode.ParseNone },
     false,
     scriptKind(file),
   );
@@ -49,7 +50,7 @@ export function summarize(file: string, text: string, opts: SummarizeOptions = {
   const first = diags?.[0];
   if (first) {
     const line = sf.getLineAndCharacterOfPosition(first.start).line + 1;
-    const msg = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    const msg = T.flattenDiagnosticMessageText(first.messageText, ' ');
     summary.notes.push({
       file,
       kind: 'partial',

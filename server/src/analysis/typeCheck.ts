@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import { lookupApi } from './lookup';
 import type { FileSummary } from './summaryTypes';
 
@@ -21,9 +22,9 @@ const baseOptions: ts.CompilerOptions = {
   skipLibCheck: true,
   // Only declarations from @types/node matter here; the default lib is not needed.
   noLib: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.Node16,
-  moduleResolution: ts.ModuleResolutionKind.Node16,
+  target: T.ScriptTarget.ES2022,
+  module: T.ModuleKind.Node16,
+  moduleResolution: T.ModuleResolutionKind.Node16,
 };
 
 /** The nearest `node_modules/@types` holding `node`, looking up from `dir`. */
@@ -65,14 +66,14 @@ export class TypeResolver {
     const typeRoot = nodeTypeRoot(path.dirname(file));
     if (!typeRoot) return undefined; // no types installed: syntax is all there is
     const options = { ...baseOptions, typeRoots: [typeRoot], types: ['node'] };
-    const host = ts.createCompilerHost(options);
+    const host = T.createCompilerHost(options);
     const original = host.getSourceFile.bind(host);
     host.getSourceFile = (name, lang, onError, shouldCreate) =>
       path.resolve(name) === file
-        ? ts.createSourceFile(name, text, lang, true)
+        ? T.createSourceFile(name, text, lang, true)
         : original(name, lang, onError, shouldCreate);
     try {
-      this.program = ts.createProgram({
+      this.program = T.createProgram({
         rootNames: [file],
         options,
         host,
@@ -89,8 +90,8 @@ export class TypeResolver {
 function findName(sf: ts.SourceFile, pos: number): ts.Node | undefined {
   const visit = (n: ts.Node): ts.Node | undefined => {
     if (pos < n.getStart(sf) || pos >= n.getEnd()) return undefined;
-    if (ts.isIdentifier(n) && n.getStart(sf) === pos) return n;
-    return ts.forEachChild(n, visit);
+    if (T.isIdentifier(n) && n.getStart(sf) === pos) return n;
+    return T.forEachChild(n, visit);
   };
   return visit(sf);
 }

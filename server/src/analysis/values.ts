@@ -3,10 +3,11 @@
  * expression an expression denotes. Bindings are recorded during the walk and evaluated lazily
  * afterwards, so hoisted functions and later declarations resolve too.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 
 /** Read once: every `ts.X` access goes through a module getter. */
-const SK = ts.SyntaxKind;
+const SK = T.SyntaxKind;
 
 /** What an expression stands for, as far as syntax can tell. */
 export type Value =
@@ -69,12 +70,12 @@ export function isRelative(spec: string): boolean {
 export function unwrap(e: ts.Expression): ts.Expression {
   for (;;) {
     if (
-      ts.isParenthesizedExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isNonNullExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isTypeAssertionExpression(e) ||
-      ts.isAwaitExpression(e)
+      T.isParenthesizedExpression(e) ||
+      T.isAsExpression(e) ||
+      T.isNonNullExpression(e) ||
+      T.isSatisfiesExpression(e) ||
+      T.isTypeAssertionExpression(e) ||
+      T.isAwaitExpression(e)
     ) {
       e = e.expression;
     } else {
@@ -86,7 +87,7 @@ export function unwrap(e: ts.Expression): ts.Expression {
 /** The string of a literal or a no-substitution template, else undefined. */
 export function stringOf(e: ts.Node | undefined): string | undefined {
   if (!e) return undefined;
-  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e)) return e.text;
   return undefined;
 }
 
@@ -119,8 +120,8 @@ export class Evaluator {
 
   eval(e: ts.Expression, scope: Scope): Value | undefined {
     e = unwrap(e);
-    if (ts.isIdentifier(e)) return this.identifier(e.text, scope);
-    if (ts.isPropertyAccessExpression(e)) {
+    if (T.isIdentifier(e)) return this.identifier(e.text, scope);
+    if (T.isPropertyAccessExpression(e)) {
       if (e.expression.kind === SK.ThisKeyword) {
         const b = scope.thisProps()?.get(e.name.text);
         return b && this.binding(b);
@@ -128,27 +129,27 @@ export class Evaluator {
       const base = this.eval(e.expression, scope);
       return base && this.member(base, e.name.text);
     }
-    if (ts.isElementAccessExpression(e)) {
+    if (T.isElementAccessExpression(e)) {
       const key = stringOf(e.argumentExpression);
       const base = key === undefined ? undefined : this.eval(e.expression, scope);
       return base && key !== undefined ? this.member(base, key) : undefined;
     }
-    if (ts.isCallExpression(e)) return this.call(e, scope);
-    if (ts.isNewExpression(e)) {
+    if (T.isCallExpression(e)) return this.call(e, scope);
+    if (T.isNewExpression(e)) {
       const ctor = unwrap(e.expression);
-      if (ts.isIdentifier(ctor) && ctor.text === 'RegExp' && !scope.lookup('RegExp')) {
-        return regexFromArgs(e.arguments ?? ts.factory.createNodeArray());
+      if (T.isIdentifier(ctor) && ctor.text === 'RegExp' && !scope.lookup('RegExp')) {
+        return regexFromArgs(e.arguments ?? T.factory.createNodeArray());
       }
       const c = this.eval(ctor, scope);
       return c?.k === 'mod' ? { ...c, path: [...c.path, '()'] } : undefined;
     }
-    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e)) {
+    if (T.isFunctionExpression(e) || T.isArrowFunction(e) || T.isClassExpression(e)) {
       const fn = this.fnOf.get(e);
       return fn === undefined ? undefined : { k: 'fn', fn };
     }
-    if (ts.isObjectLiteralExpression(e)) return { k: 'obj', node: e, scope };
-    if (ts.isRegularExpressionLiteral(e)) return regexValue(e.text);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.BarBarToken) {
+    if (T.isObjectLiteralExpression(e)) return { k: 'obj', node: e, scope };
+    if (T.isRegularExpressionLiteral(e)) return regexValue(e.text);
+    if (T.isBinaryExpression(e) && e.operatorToken.kind === SK.BarBarToken) {
       return this.eval(e.left, scope) ?? this.eval(e.right, scope);
     }
     return undefined;
@@ -165,7 +166,7 @@ export class Evaluator {
   private call(e: ts.CallExpression, scope: Scope): Value | undefined {
     const callee = unwrap(e.expression);
     const arg0 = e.arguments[0];
-    if (ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require')) {
+    if (T.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require')) {
       const spec = stringOf(arg0);
       return spec === undefined ? undefined : moduleValue(spec);
     }
@@ -173,7 +174,7 @@ export class Evaluator {
       const spec = stringOf(arg0);
       return spec === undefined ? undefined : moduleValue(spec);
     }
-    if (ts.isIdentifier(callee) && callee.text === 'RegExp' && !scope.lookup('RegExp')) {
+    if (T.isIdentifier(callee) && callee.text === 'RegExp' && !scope.lookup('RegExp')) {
       return regexFromArgs(e.arguments);
     }
     const c = this.eval(callee, scope);
@@ -195,9 +196,9 @@ export class Evaluator {
     for (const p of node.properties) {
       const key = p.name && propertyName(p.name);
       if (key !== name) continue;
-      if (ts.isPropertyAssignment(p)) return this.eval(p.initializer, scope);
-      if (ts.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
-      if (ts.isMethodDeclaration(p)) {
+      if (T.isPropertyAssignment(p)) return this.eval(p.initializer, scope);
+      if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
+      if (T.isMethodDeclaration(p)) {
         const fn = this.fnOf.get(p);
         return fn === undefined ? undefined : { k: 'fn', fn };
       }
@@ -207,8 +208,8 @@ export class Evaluator {
 }
 
 export function propertyName(n: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) return n.text;
-  if (ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
+  if (T.isIdentifier(n) || T.isPrivateIdentifier(n)) return n.text;
+  if (T.isStringLiteral(n) || T.isNumericLiteral(n)) return n.text;
   return undefined;
 }
 

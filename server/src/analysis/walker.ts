@@ -3,7 +3,8 @@
  * Records functions, scopes and bindings, call expressions, exports and pattern hits; `finalize.ts`
  * resolves them into a FileSummary once every declaration is known.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
 import {
   Scope,
@@ -19,7 +20,7 @@ import { busyWaitHit, isBusyWait } from './patterns';
 import { calleeName, routeOptionKeys } from './callbacks';
 
 /** Read once: every `ts.X` access goes through a module getter. */
-const SK = ts.SyntaxKind;
+const SK = T.SyntaxKind;
 
 /** A call or `new` expression waiting for resolution. */
 export interface PendingCall {
@@ -158,13 +159,13 @@ export class Walker {
       case SK.TypeAliasDeclaration:
         return;
     }
-    ts.forEachChild(node, (c) => this.visitChild(c, node, fn, scope, worker));
+    T.forEachChild(node, (c) => this.visitChild(c, node, fn, scope, worker));
   }
 
   /** `require('./x')` and `import('./x')` are imports too (for dependency tracking). */
   private noteRequire(call: ts.CallExpression): void {
     const c = call.expression;
-    const isLoad = c.kind === SK.ImportKeyword || (ts.isIdentifier(c) && c.text === 'require');
+    const isLoad = c.kind === SK.ImportKeyword || (T.isIdentifier(c) && c.text === 'require');
     const spec = isLoad ? stringOf(call.arguments[0]) : undefined;
     if (spec !== undefined && isRelative(spec)) this.imports.add(spec);
   }
@@ -172,7 +173,7 @@ export class Walker {
   private busyWait(node: ts.Node, fn: number, worker: boolean): void {
     if (worker) return;
     const loop = node as ts.WhileStatement;
-    const end = ts.isForStatement(node) ? node.condition : loop.expression;
+    const end = T.isForStatement(node) ? node.condition : loop.expression;
     const s = this.span(node, end ?? node);
     this.fns[fn]!.calls.push({
       ...s,
@@ -192,7 +193,7 @@ export class Walker {
       scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
     }
     const nb = clause.namedBindings;
-    if (nb && ts.isNamespaceImport(nb)) {
+    if (nb && T.isNamespaceImport(nb)) {
       scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
     } else if (nb) {
       for (const el of nb.elements) {
@@ -205,7 +206,7 @@ export class Walker {
 
   private importEquals(d: ts.ImportEqualsDeclaration, scope: Scope): void {
     const ref = d.moduleReference;
-    if (!ts.isExternalModuleReference(ref)) return;
+    if (!T.isExternalModuleReference(ref)) return;
     const spec = stringOf(ref.expression);
     if (spec === undefined) return;
     if (isRelative(spec)) this.imports.add(spec);
@@ -221,7 +222,7 @@ export class Walker {
       if (spec !== undefined) this.stars.push(spec);
       return;
     }
-    if (ts.isNamespaceExport(clause)) {
+    if (T.isNamespaceExport(clause)) {
       if (spec !== undefined) {
         this.exportsPending.push({ name: clause.name.text, scope, from: { spec, path: [] } });
       }
@@ -242,24 +243,24 @@ export class Walker {
     } else {
       this.bindPattern(d.name, scope, { k: 'opaque' });
     }
-    if (ts.isIdentifier(d.name) && isExported(d.parent?.parent)) {
+    if (T.isIdentifier(d.name) && isExported(d.parent?.parent)) {
       this.exportsPending.push({ name: d.name.text, expr: d.name, scope });
     }
   }
 
   /** Binds every name of a (destructuring) pattern; `{ a: b }` takes property `a` of the value. */
   bindPattern(name: ts.BindingName, scope: Scope, b: Binding): void {
-    if (ts.isIdentifier(name)) {
+    if (T.isIdentifier(name)) {
       scope.vars.set(name.text, b);
       return;
     }
     for (const el of name.elements) {
-      if (ts.isOmittedExpression(el)) continue;
+      if (T.isOmittedExpression(el)) continue;
       let sub: Binding = { k: 'opaque' };
-      if (b.k === 'expr' && ts.isObjectBindingPattern(name) && !el.dotDotDotToken) {
+      if (b.k === 'expr' && T.isObjectBindingPattern(name) && !el.dotDotDotToken) {
         const key = el.propertyName
           ? propertyName(el.propertyName)
-          : ts.isIdentifier(el.name)
+          : T.isIdentifier(el.name)
             ? el.name.text
             : undefined;
         if (key !== undefined) sub = { ...b, path: [...b.path, key] };
@@ -270,14 +271,14 @@ export class Walker {
 
   private classLike(c: ts.ClassLikeDeclaration, fn: number, scope: Scope, worker: boolean): void {
     const cls = c.name?.text ?? 'class';
-    if (c.name && ts.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
+    if (c.name && T.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
     const methods = new Map<string, number>();
     const inner = new Scope(scope);
     inner.classMethods = methods;
     inner.classProps = new Map();
     this.classProps(c, inner);
     for (const m of c.members) {
-      if (ts.isPropertyDeclaration(m) && m.initializer) {
+      if (T.isPropertyDeclaration(m) && m.initializer) {
         const init = unwrap(m.initializer);
         setParent(m, c);
         this.visitChild(m.initializer, m, fn, inner, worker);
@@ -293,7 +294,7 @@ export class Walker {
       const idx = this.fnOf.get(m);
       const key = m.name && propertyName(m.name);
       if (idx !== undefined) {
-        const shown = ts.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
+        const shown = T.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
         this.fns[idx]!.name = `${cls}.${shown}`;
         if (key) methods.set(key, idx);
       }
@@ -309,17 +310,17 @@ export class Walker {
     const typed = (t: ts.TypeNode | undefined) => (t ? this.typeBinding(t, inner) : undefined);
     for (const m of c.members) {
       const key = m.name && propertyName(m.name);
-      if (ts.isPropertyDeclaration(m) && key) {
+      if (T.isPropertyDeclaration(m) && key) {
         const b: Binding | undefined = m.initializer
           ? { k: 'expr', expr: m.initializer, scope: inner, path: [] }
           : typed(m.type);
         if (b) props.set(key, b);
       }
-      if (ts.isConstructorDeclaration(m)) {
+      if (T.isConstructorDeclaration(m)) {
         for (const p of m.parameters) {
           const b = typed(p.type);
-          const isProp = ts.canHaveModifiers(p) && !!ts.getModifiers(p)?.length;
-          if (b && isProp && ts.isIdentifier(p.name)) props.set(p.name.text, b);
+          const isProp = T.canHaveModifiers(p) && !!T.getModifiers(p)?.length;
+          if (b && isProp && T.isIdentifier(p.name)) props.set(p.name.text, b);
         }
       }
     }
@@ -327,7 +328,7 @@ export class Walker {
 
   /** A binding for a `typeof x` / `typeof import('m')` type annotation. */
   private typeBinding(t: ts.TypeNode, scope: Scope): Binding | undefined {
-    if (ts.isTypeQueryNode(t) && ts.isIdentifier(t.exprName)) {
+    if (T.isTypeQueryNode(t) && T.isIdentifier(t.exprName)) {
       return {
         k: 'expr',
         expr: t.exprName as ts.Identifier,
@@ -335,7 +336,7 @@ export class Walker {
         path: [],
       };
     }
-    if (ts.isImportTypeNode(t) && t.isTypeOf && ts.isLiteralTypeNode(t.argument)) {
+    if (T.isImportTypeNode(t) && t.isTypeOf && T.isLiteralTypeNode(t.argument)) {
       const spec = stringOf(t.argument.literal);
       if (spec !== undefined) return { k: 'value', value: moduleValue(spec) };
     }
@@ -357,7 +358,7 @@ export class Walker {
     if (worker) this.fns[idx]!.worker = true;
     this.fnNodes.push(node);
     this.fnOf.set(node, idx);
-    if (ts.isFunctionDeclaration(node)) {
+    if (T.isFunctionDeclaration(node)) {
       if (node.name) scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
       if (isExported(node)) {
         const isDefault = node.modifiers?.some((m) => m.kind === SK.DefaultKeyword);
@@ -368,7 +369,7 @@ export class Walker {
     this.noteCallbackUse(node, idx);
     if (isRouteOption(node)) this.fns[idx]!.eventLoop = 'route handler';
     const inner = new Scope(scope);
-    if (ts.isFunctionExpression(node) && node.name) {
+    if (T.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }
     for (const p of node.parameters) this.param(p, inner);
@@ -379,11 +380,11 @@ export class Walker {
   private noteCallbackUse(node: ts.Node, idx: number): void {
     let child: ts.Node = node;
     let parent = node.parent;
-    while (parent && ts.isParenthesizedExpression(parent)) {
+    while (parent && T.isParenthesizedExpression(parent)) {
       child = parent;
       parent = parent.parent;
     }
-    if (!parent || !(ts.isCallExpression(parent) || ts.isNewExpression(parent))) return;
+    if (!parent || !(T.isCallExpression(parent) || T.isNewExpression(parent))) return;
     const index = parent.arguments ? parent.arguments.indexOf(child as ts.Expression) : -1;
     if (index >= 0 || parent.expression === child) this.callbacks.set(idx, { call: parent, index });
   }
@@ -393,7 +394,7 @@ export class Walker {
     const t = p.type;
     const typed = t && this.typeBinding(t, scope);
     if (typed) return this.bindPattern(p.name, scope, typed);
-    if (!t && ts.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
+    if (!t && T.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
       scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
       return;
     }
@@ -404,19 +405,19 @@ export class Walker {
   private assignment(b: ts.BinaryExpression, scope: Scope): void {
     if (b.operatorToken.kind !== SK.EqualsToken) return;
     const left = unwrap(b.left);
-    if (!ts.isPropertyAccessExpression(left)) return;
+    if (!T.isPropertyAccessExpression(left)) return;
     const obj = unwrap(left.expression);
     const name = left.name.text;
     if (obj.kind === SK.ThisKeyword) {
       scope.thisProps()?.set(name, { k: 'expr', expr: b.right, scope, path: [] });
-    } else if (ts.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
+    } else if (T.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
       this.exportsPending.push({ name: '=', expr: b.right, scope });
-    } else if (ts.isIdentifier(obj) && obj.text === 'exports') {
+    } else if (T.isIdentifier(obj) && obj.text === 'exports') {
       this.exportsPending.push({ name, expr: b.right, scope });
     } else if (
-      ts.isPropertyAccessExpression(obj) &&
+      T.isPropertyAccessExpression(obj) &&
       obj.name.text === 'exports' &&
-      ts.isIdentifier(obj.expression) &&
+      T.isIdentifier(obj.expression) &&
       obj.expression.text === 'module'
     ) {
       this.exportsPending.push({ name, expr: b.right, scope });
@@ -428,7 +429,7 @@ export class Walker {
     const cond = unwrap(s.expression);
     const isMain = (e: ts.Expression) => /(^|\.)isMainThread$/.test(unwrap(e).getText(this.sf));
     const negated =
-      ts.isPrefixUnaryExpression(cond) &&
+      T.isPrefixUnaryExpression(cond) &&
       cond.operator === SK.ExclamationToken &&
       isMain(cond.operand);
     const positive = !negated && isMain(cond);
@@ -440,13 +441,13 @@ export class Walker {
 
 /** `fastify.route({ handler: (req, reply) => … })` and `{ handler(req, reply) { … } }`. */
 function isRouteOption(node: ts.Node): boolean {
-  const prop = ts.isMethodDeclaration(node) ? node : node.parent;
-  if (!prop || !(ts.isPropertyAssignment(prop) || ts.isMethodDeclaration(prop))) return false;
+  const prop = T.isMethodDeclaration(node) ? node : node.parent;
+  if (!prop || !(T.isPropertyAssignment(prop) || T.isMethodDeclaration(prop))) return false;
   const key = propertyName(prop.name);
   const obj = prop.parent;
   const call = obj?.parent;
-  if (!key || !routeOptionKeys.has(key) || !obj || !ts.isObjectLiteralExpression(obj)) return false;
-  return !!call && ts.isCallExpression(call) && calleeName(call) === 'route';
+  if (!key || !routeOptionKeys.has(key) || !obj || !T.isObjectLiteralExpression(obj)) return false;
+  return !!call && T.isCallExpression(call) && calleeName(call) === 'route';
 }
 
 function setParent(node: ts.Node, parent: ts.Node): void {
@@ -454,31 +455,31 @@ function setParent(node: ts.Node, parent: ts.Node): void {
 }
 
 function hasAsync(node: ts.Node): boolean {
-  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  const mods = T.canHaveModifiers(node) ? T.getModifiers(node) : undefined;
   return !!mods?.some((m) => m.kind === SK.AsyncKeyword);
 }
 
 function isExported(node: ts.Node | undefined): boolean {
-  if (!node || !ts.canHaveModifiers(node)) return false;
-  return !!ts.getModifiers(node)?.some((m) => m.kind === SK.ExportKeyword);
+  if (!node || !T.canHaveModifiers(node)) return false;
+  return !!T.getModifiers(node)?.some((m) => m.kind === SK.ExportKeyword);
 }
 
 /** A readable name for a function: its own name, the variable or property it is assigned to. */
 function fnName(node: FnNode, sf: ts.SourceFile): string {
-  if (node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
+  if (node.name && (T.isIdentifier(node.name) || T.isStringLiteral(node.name))) {
     return node.name.text;
   }
   let p = node.parent;
-  while (p && ts.isParenthesizedExpression(p)) p = p.parent;
-  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && ts.isPropertyAssignment(p)) return propertyName(p.name) ?? '(anonymous)';
-  if (p && ts.isBinaryExpression(p)) {
+  while (p && T.isParenthesizedExpression(p)) p = p.parent;
+  if (p && T.isVariableDeclaration(p) && T.isIdentifier(p.name)) return p.name.text;
+  if (p && T.isPropertyAssignment(p)) return propertyName(p.name) ?? '(anonymous)';
+  if (p && T.isBinaryExpression(p)) {
     return p.left.getText(sf).replace(/^module\.exports\.|^exports\./, '');
   }
-  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p)) && unwrap(p.expression) === node) {
+  if (p && (T.isCallExpression(p) || T.isNewExpression(p)) && unwrap(p.expression) === node) {
     return '(immediately invoked function)';
   }
-  if (p && (ts.isCallExpression(p) || ts.isNewExpression(p))) {
+  if (p && (T.isCallExpression(p) || T.isNewExpression(p))) {
     return `${short(p.expression.getText(sf))} callback`;
   }
   return '(anonymous)';
