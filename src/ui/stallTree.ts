@@ -96,9 +96,9 @@ export class StallTreeProvider extends Disposable implements vscode.TreeDataProv
   getTreeItem(node: StallNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        return item;
+        // No id: the count in the label changes, and VS Code keeps the old label of an element
+        // whose id stays the same across a refresh.
+        return new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       }
       case 'hotspot':
         return hotspotItem(node.heat);

@@ -21,7 +21,7 @@ const blocker = join(repo, 'test', 'fixtures', 'blocking', 'blocker.js');
  */
 function cpuLines(): number[] {
   const lines = readFileSync(blocker, 'utf8').split('\n');
-  return [markerLine('cpu'), lines.findIndex((l) => l.includes('spinFor(150)')) + 1];
+  return [markerLine('cpu'), lines.findIndex((l) => l.startsWith("  if (mode === 'cpu'")) + 1];
 }
 
 /** Blamed lines of the fixture in the current recording. */
@@ -116,9 +116,7 @@ describe('runtime UI', () => {
         stalls: r?.stalls.length,
         blames: r?.stalls.slice(0, 3).map((s) => s.blame),
       };
-      throw new Error(
-        `${e.message}; lines ${okLines} expected, recorded: ${JSON.stringify(seen)}`,
-      );
+      throw new Error(`${e.message}; lines ${okLines} expected, recorded: ${JSON.stringify(seen)}`);
     });
     const item = tree.getTreeItem(hotspot);
     assert.equal(hotspot.kind, 'hotspot');
