@@ -7,8 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureVsix, startCodeServer } from '../test/e2e/harness/index.ts';
+import harness from '../test/e2e/harness/index.ts';
 import { installCodeServer } from '../test/vscode/installCodeServer.mjs';
+
+// The harness is CommonJS TypeScript (loaded through tsx): take its exports off the default.
+const { ensureVsix, startCodeServer } = harness;
 
 const root = new URL('..', import.meta.url).pathname;
 const demo = join(root, 'examples', 'demo-service');
@@ -41,7 +44,13 @@ function startService() {
 
 /** Healthy requests at a few per second and one blocking route every 1.5 s, until stopped. */
 function startLoad(base) {
-  const blocking = ['/render?name=ada', '/login?user=alice&password=wonderland', '/report', '/files', '/export'];
+  const blocking = [
+    '/render?name=ada',
+    '/login?user=alice&password=wonderland',
+    '/report',
+    '/files',
+    '/export',
+  ];
   const healthy = ['/items', '/health'];
   let stop = false;
   const get = (p) =>
@@ -61,7 +70,12 @@ function startLoad(base) {
 
 async function main() {
   step('building the extension', 'npm', ['run', '-s', 'build']);
-  if (!existsSync(server)) step('building the demo service', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', demo]);
+  if (!existsSync(server))
+    step('building the demo service', process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      demo,
+    ]);
   installCodeServer();
   const vsix = ensureVsix();
   const { app, base } = await startService();
