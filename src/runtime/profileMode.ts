@@ -18,15 +18,18 @@ import { classify, findBlockedRun } from './stallAnalysis';
  * at once, so this does not delay stall reports. Every rotation re-sends the whole node tree.
  */
 const ROTATE_EVERY_MS = Number(process.env.LOOP_LENS_ROTATE_MS) || 1000;
-/** A gap not covered by the profile after this many rotations is reported without attribution. */
-const MAX_GAP_WAIT_ROTATIONS = 4;
+/** A gap not covered by the profile after this long is reported without attribution. */
+const MAX_GAP_WAIT_MS = 2000;
+/** Before rotating again for an uncovered gap: long enough for the sampler to pass its end. */
+const RECHECK_MS = 15;
 
 interface PendingGap {
   s: number;
   e: number;
   /** Process CPU time (µs) within the gap, from the agent. */
   cpu?: number;
-  rotations: number;
+  /** When we heard of it (our clock, ms). */
+  since: number;
 }
 
 export class ProfileMode implements IModeDriver {
@@ -58,8 +61,17 @@ export class ProfileMode implements IModeDriver {
 
   onAgentMessage(m: AgentMessage): void {
     if (m.type !== 'gap') return;
-    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, rotations: 0 });
+    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, since: performance.now() });
     this.requestRotation();
+  }
+
+  private recheck: NodeJS.Timeout | undefined;
+
+  private scheduleRecheck(): void {
+    this.recheck ??= setTimeout(() => {
+      this.recheck = undefined;
+      this.requestRotation();
+    }, RECHECK_MS);
   }
 
   private requestRotation(): void {
@@ -93,11 +105,12 @@ export class ProfileMode implements IModeDriver {
   }
 
   private async processGaps(final: boolean): Promise<void> {
-    const covered = this.store.endTime;
+    // Covered once a SAMPLE at or after the gap's end arrived: the profile's endTime is not
+    // enough, V8 may deliver the sample that closes a syscall stall in the next chunk.
+    const covered = this.store.lastSampleTime;
     for (const g of [...this.gaps]) {
-      g.rotations++;
-      if (g.e > covered && !final && g.rotations < MAX_GAP_WAIT_ROTATIONS) {
-        this.rotateAgain = true;
+      if (g.e > covered && !final && performance.now() - g.since < MAX_GAP_WAIT_MS) {
+        this.scheduleRecheck();
         continue;
       }
       this.gaps.splice(this.gaps.indexOf(g), 1);
@@ -176,6 +189,7 @@ export class ProfileMode implements IModeDriver {
   dispose(): void {
     this.disposed = true;
     clearInterval(this.timer);
+    clearTimeout(this.recheck);
   }
 
   cpuProfile(): unknown | undefined {

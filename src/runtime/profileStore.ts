@@ -66,14 +66,33 @@ export class ProfileStore {
     for (let i = 0; i < samples.length; i++) {
       t += deltas[i] ?? 0;
       const id = idMap.get(samples[i]);
-      if (id === undefined) continue;
-      this.timestamps.push(t);
-      this.samples.push(id);
+      if (id !== undefined) this.insert(t, id);
     }
     this.endTime = Math.max(this.endTime, profile.endTime, t);
     this.recentTicks.push({ startUs: profile.startTime, endUs: profile.endTime, ticks });
     this.recentTicks = this.recentTicks.filter((c) => c.endUs >= this.endTime - TICKS_WINDOW_US);
     if (this.samples.length > MAX_SAMPLES) this.dropOldest(this.samples.length - MAX_SAMPLES);
+  }
+
+  /**
+   * Samples arrive in time order, except that V8 may hand a sample taken just before a rotation
+   * to the next chunk (its processor thread had not drained it when the old profile stopped).
+   */
+  private insert(t: number, id: number): void {
+    const n = this.timestamps.length;
+    if (n === 0 || this.timestamps[n - 1] <= t) {
+      this.timestamps.push(t);
+      this.samples.push(id);
+      return;
+    }
+    const at = this.firstAfter(t);
+    this.timestamps.splice(at, 0, t);
+    this.samples.splice(at, 0, id);
+  }
+
+  /** Time of the last sample (µs), 0 when none. */
+  get lastSampleTime(): number {
+    return this.timestamps[this.timestamps.length - 1] ?? 0;
   }
 
   private dropOldest(n: number): void {

@@ -137,6 +137,38 @@ describe('findBlockedRun', () => {
   });
 });
 
+describe('late samples', () => {
+  test('a sample handed to the next chunk with an earlier time is stored in time order', () => {
+    const s = new ProfileStore();
+    s.append(
+      chunk(
+        0,
+        [IDLE],
+        [
+          [0, 1000],
+          [0, 1000],
+          [0, 1000],
+        ],
+      ),
+    );
+    // Next chunk starts at 3.5 ms but its first sample was taken at 2.5 ms (negative delta).
+    s.append(
+      chunk(
+        3500,
+        [IDLE, READ],
+        [
+          [1, -1000],
+          [0, 2000],
+        ],
+        50,
+      ),
+    );
+    assert.deepEqual(s.timestamps, [1000, 2000, 2500, 3000, 4500]);
+    assert.equal(s.lastSampleTime, 4500);
+    assert.equal(s.nodes.get(s.samples[2])?.callFrame.functionName, 'read');
+  });
+});
+
 describe('kinds and dominant stack', () => {
   test('mostly GC is gc; some GC in a CPU stall stays cpu; a native leaf is native', () => {
     const s = new ProfileStore();

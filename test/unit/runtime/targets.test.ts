@@ -7,8 +7,9 @@ import { isThreadpoolSaturated } from '../../../src/runtime/threads';
 
 describe('targets', () => {
   test('loopback hosts', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
-      {assert.ok(isLoopbackHost(h), h);}
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) {
+      assert.ok(isLoopbackHost(h), h);
+    }
     for (const h of ['0.0.0.0', '10.0.0.5', 'example.com', '::']) assert.ok(!isLoopbackHost(h), h);
   });
   test('a ws URL on another host resolves with a warning about what an open inspector exposes', async () => {
