@@ -20,8 +20,6 @@ import { classify, findBlockedRun } from './stallAnalysis';
 const ROTATE_EVERY_MS = Number(process.env.LOOP_LENS_ROTATE_MS) || 1000;
 /** A gap not covered by the profile after this long is reported without attribution. */
 const MAX_GAP_WAIT_MS = 2000;
-/** Before rotating again for an uncovered gap: long enough for the sampler to pass its end. */
-const RECHECK_MS = 15;
 
 interface PendingGap {
   s: number;
@@ -68,10 +66,14 @@ export class ProfileMode implements IModeDriver {
   private recheck: NodeJS.Timeout | undefined;
 
   private scheduleRecheck(): void {
-    this.recheck ??= setTimeout(() => {
-      this.recheck = undefined;
-      this.requestRotation();
-    }, RECHECK_MS);
+    this.recheck ??= setTimeout(
+      () => {
+        this.recheck = undefined;
+        this.requestRotation();
+        // Long enough for the sampler to take one more sample past the gap's end.
+      },
+      Math.max(3, (this.samplingIntervalUs / 1000) * 1.2),
+    );
   }
 
   private requestRotation(): void {
