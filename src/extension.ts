@@ -13,7 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoopLe
   // The runtime UI first: it is synchronous, and its commands and views must exist even when
   // the language server is slow to start or fails.
   const runtime = registerRuntimeUi(context);
-  await registerLanguageClient(context);
+  await registerLanguageClient(context, runtime.heat);
   return { runtime };
 }
 

@@ -14,6 +14,8 @@ import {
 } from 'vscode-languageclient/node';
 import { ConfigKey, configSection } from '../shared/configKeys';
 import { readConfig } from './config';
+import { ConfirmedFindings } from './confirmedFindings';
+import type { RuntimeHeat } from './lineHeat';
 import { Logger, TraceChannel } from './log';
 
 /** Languages the server analyses (the `onLanguage:` activation events of package.json). */
@@ -85,9 +87,11 @@ function clientOptions(
   log: Logger,
   trace: TraceChannel,
   errorHandler: ErrorHandler,
+  confirmed: ConfirmedFindings,
 ): LanguageClientOptions {
   return {
     documentSelector,
+    middleware: { handleDiagnostics: confirmed.handleDiagnostics },
     diagnosticCollectionName: 'loop-lens',
     outputChannel: log.channel,
     traceOutputChannel: trace,
@@ -110,9 +114,13 @@ function clientOptions(
 /**
  * Starts the Loop Lens language server (`dist/server.js`, Node IPC) and keeps it for the
  * extension's lifetime. A missing or failing server is logged, never thrown: the rest of the
- * extension (runtime features) still activates.
+ * extension (runtime features) still activates. Findings on lines the runtime `heat` blamed are
+ * marked confirmed (src/ui/confirmedFindings.ts).
  */
-export async function registerLanguageClient(context: vscode.ExtensionContext): Promise<void> {
+export async function registerLanguageClient(
+  context: vscode.ExtensionContext,
+  heat: RuntimeHeat,
+): Promise<void> {
   const log = new Logger('Loop Lens Language Server');
   const trace = new TraceChannel('Loop Lens Trace', () => readConfig(ConfigKey.TraceServer));
   context.subscriptions.push(log, trace);
@@ -130,14 +138,16 @@ export async function registerLanguageClient(context: vscode.ExtensionContext): 
     },
   };
   const errorHandler = new RestartingErrorHandler(log);
+  const confirmed = new ConfirmedFindings(heat);
   // The id `loopLens` makes the client read `loopLens.trace.server` (messages/verbose).
   const client = new LanguageClient(
     'loopLens',
     'Loop Lens',
     serverOptions,
-    clientOptions(log, trace, errorHandler),
+    clientOptions(log, trace, errorHandler, confirmed),
   );
-  context.subscriptions.push({ dispose: () => void client.stop() });
+  confirmed.attach(client);
+  context.subscriptions.push({ dispose: () => void client.stop() }, confirmed);
   try {
     await client.start();
     log.info(tag, `server started (${module})`);
