@@ -12,6 +12,7 @@ import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
 import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
+import { workerSpec } from './workerSpec';
 
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
@@ -152,7 +153,7 @@ export class Finalizer {
       (T.isIdentifier(ctor) && ctor.text === 'Worker');
     const arg = p.node.arguments?.[0];
     if (!isWorker || !arg) return;
-    const spec = workerSpec(arg);
+    const spec = workerSpec(arg, p.scope, this.ev);
     if (spec) this.summary.workerSpecs.push(spec);
   }
 
@@ -324,25 +325,4 @@ function mapperOf(call: ts.CallExpression): ts.Expression | undefined {
 
 function isConstant(e: ts.Expression): boolean {
   return T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e) || T.isNumericLiteral(e);
-}
-
-/** `'./w.js'`, `path.join(__dirname, 'w.js')`, `new URL('./w.js', import.meta.url)`. */
-function workerSpec(arg: ts.Expression): string | undefined {
-  const u = unwrap(arg);
-  const direct = stringOf(u);
-  if (direct !== undefined) {
-    return direct.startsWith('.') || direct.startsWith('/') ? direct : `./${direct}`;
-  }
-  if ((T.isCallExpression(u) || T.isNewExpression(u)) && u.arguments?.length) {
-    const lits = u.arguments
-      .map((a) => stringOf(unwrap(a)))
-      .filter((s): s is string => s !== undefined);
-    const first = lits[0];
-    if (T.isNewExpression(u) && first !== undefined) {
-      return first.startsWith('.') ? first : `./${first}`;
-    }
-    const lastLit = lits[lits.length - 1];
-    if (lastLit !== undefined) return lastLit.startsWith('.') ? lastLit : `./${lastLit}`;
-  }
-  return undefined;
 }
