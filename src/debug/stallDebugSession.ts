@@ -84,7 +84,9 @@ export class StallDebugSession extends LoggingDebugSession {
     this.request = kind;
     let opts: RecordOptions;
     try {
-      opts = toRecordOptions(kind, args);
+      // The launched program's output goes to the Debug Console (the adapter may run inline in
+      // the extension host, whose own stdout nobody sees).
+      opts = { ...toRecordOptions(kind, args), onOutput: (cat, text) => this.print(cat, text) };
     } catch (e) {
       return this.sendErrorResponse(response, 3001, `Loop Lens ${kind}: ${errorText(e)}`);
     }

@@ -19,6 +19,9 @@ export type TargetSpec =
       env?: Record<string, string>;
     };
 
+/** Receives a launched program's output. */
+export type OutputSink = (category: 'stdout' | 'stderr', text: string) => void;
+
 export interface RecordOptions {
   target: TargetSpec;
   /** A stall is a blocked loop longer than this (default 50). */
@@ -30,6 +33,11 @@ export interface RecordOptions {
   /** Map paths of a remote process to local files (as vscode-js-debug's localRoot/remoteRoot). */
   localRoot?: string;
   remoteRoot?: string;
+  /**
+   * `launch` targets: where the program's output goes, as it arrives (stderr without the
+   * inspector's own banner lines). Default: this process's stdout/stderr (the CLI).
+   */
+  onOutput?: OutputSink;
   /** Connect timeout (default 5000). */
   connectTimeoutMs?: number;
   logger?: ILogger;

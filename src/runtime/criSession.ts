@@ -72,6 +72,18 @@ class CriSession implements IInspectorSession {
     }
   }
 
+  async sendUntyped(method: string, params?: object): Promise<unknown> {
+    if (this.closed) return undefined;
+    this.logger.trace('cdp.send', method);
+    try {
+      const send = this.client.send as unknown as (m: string, p?: object) => Promise<unknown>;
+      return await send.call(this.client, method, params);
+    } catch (e) {
+      this.logger.trace('cdp.send', `${method} failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
   on<E extends CdpEvent>(event: E, listener: (...args: CdpEventArgs<E>) => void): IDisposable {
     const l = listener as unknown as (...a: unknown[]) => void;
     const c = this.client as unknown as {

@@ -40,7 +40,7 @@ export async function startRecording(
   const cancelled = () => new Error('recording cancelled');
   if (token?.isCancellationRequested) throw cancelled();
   const deadline = Date.now() + timeoutMs;
-  const resolved = await resolveTarget(opts.target, timeoutMs);
+  const resolved = await resolveTarget(opts.target, timeoutMs, opts.onOutput);
   for (const w of resolved.warnings) logger.warn('runtime.target', w);
   let session;
   try {

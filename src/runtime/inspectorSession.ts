@@ -29,6 +29,11 @@ export interface IInspectorSession extends IDisposable {
   send<M extends CdpCommand>(method: M, ...params: CdpParams<M>): Promise<CdpResult<M> | undefined>;
   /** Sends a command; rejects with a {@link ProtocolError} when it fails. */
   sendOrThrow<M extends CdpCommand>(method: M, ...params: CdpParams<M>): Promise<CdpResult<M>>;
+  /**
+   * Sends a method outside the typed protocol (e.g. vscode-js-debug's `JsDebug.subscribe`);
+   * resolves `undefined` when it fails or the session closed.
+   */
+  sendUntyped(method: string, params?: object): Promise<unknown>;
   /** Subscribes to a CDP event. */
   on<E extends CdpEvent>(event: E, listener: (...args: CdpEventArgs<E>) => void): IDisposable;
   /** Fires once when the socket closes (target exited, killed, or `dispose()`). */

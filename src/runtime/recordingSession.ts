@@ -138,6 +138,11 @@ export class RecordingSession implements IRecordingSession {
       if (m) this.mode.onAgentMessage(m);
     });
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
+    // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event to a
+    // client unless it subscribes with its own `JsDebug.subscribe`: without it the heartbeat's
+    // `Runtime.bindingCalled` never arrives and no stall is found. A plain inspector answers
+    // "method not found" (ignored). The subscription lives and dies with our socket.
+    await s.sendUntyped('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
     await s.sendOrThrow('Runtime.addBinding', { name: this.agent.binding });
     await this.mode.start();
     // A launched target waits before Node's own bootstrap has finished (no `require` yet): let

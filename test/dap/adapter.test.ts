@@ -89,6 +89,31 @@ function stallOutput(
   });
 }
 
+/** Resolves with the text of `category` output events once it matches `re` (chunks joined). */
+function programOutput(
+  dc: DebugClient,
+  category: 'stdout' | 'stderr',
+  re: RegExp,
+  timeoutMs = 60_000,
+): Promise<string> {
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      dc.removeListener('output', on);
+      reject(new Error(`no ${category} output matching ${re} within ${timeoutMs} ms: ${text}`));
+    }, timeoutMs);
+    const on = (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category !== category) return;
+      text += e.body.output;
+      if (!re.test(text)) return;
+      clearTimeout(timer);
+      dc.removeListener('output', on);
+      resolve(text);
+    };
+    dc.on('output', on);
+  });
+}
+
 /** Starts the fixture with the given node flags; resolves once it printed its ready line. */
 function startBlocker(
   nodeArgs: string[],
@@ -164,6 +189,25 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
     await dc.disconnectRequest({ terminateDebuggee: true });
     const final = ((await stopped).body as { recording: Recording }).recording;
     assert.ok(final.stalls.some((x) => x.blame?.file === blocker && lines.includes(x.blame.line)));
+    await waitUntil(() => !alive(pid), 'the launched target to end on terminateDebuggee');
+  });
+
+  test("launch sends the program's stdout and stderr to the Debug Console as output events", async () => {
+    const dc = await client();
+    const stdout = programOutput(dc, 'stdout', /hello from stdout ü\n/);
+    const stderr = programOutput(dc, 'stderr', /hello from stderr\n/);
+    const started = dc.waitForEvent('loopLens.started');
+    // Prints once, then stays alive until the client ends it.
+    const program =
+      "console.log('hello from stdout ü'); console.error('hello from stderr'); setInterval(() => {}, 1000);";
+    await dc.launchRequest({
+      runtimeArgs: ['-e', program],
+    } as DebugProtocol.LaunchRequestArguments);
+    const pid = ((await started).body as { recording: Recording }).recording.target.pid;
+    assert.ok(pid, 'the launched target has a pid');
+    assert.equal(await stdout, 'hello from stdout ü\n');
+    assert.equal(await stderr, 'hello from stderr\n', 'no inspector banner in the program stderr');
+    await dc.disconnectRequest({ terminateDebuggee: true });
     await waitUntil(() => !alive(pid), 'the launched target to end on terminateDebuggee');
   });
 

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { OutputSink } from '../api';
 
 export interface LaunchedTarget {
   child: ChildProcess;
@@ -22,18 +24,29 @@ function isNodeCommand(command: string): boolean {
 const BANNER =
   /^(Debugger listening on|For help, see: https:\/\/nodejs.org|Debugger attached|Waiting for the debugger to disconnect)/;
 
+/** The CLI's default: the program's output goes to ours. */
+const toOwnStdio: OutputSink = (category, text) =>
+  (category === 'stdout' ? process.stdout : process.stderr).write(text);
+
 export function launchTarget(
   command: string,
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; timeoutMs: number },
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs: number; onOutput?: OutputSink },
 ): Promise<LaunchedTarget> {
+  const output = opts.onOutput ?? toOwnStdio;
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   let argv = args;
   if (isNodeCommand(command)) argv = [INSPECT_FLAG, ...args];
   else env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${INSPECT_FLAG}`.trim();
   const child = spawn(command, argv, { cwd: opts.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
   const waiters: Array<() => void> = [];
-  child.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
+  // A decoder per stream: a chunk may end inside a multi-byte character.
+  const stdout = new StringDecoder('utf8');
+  const stderr = new StringDecoder('utf8');
+  child.stdout?.on('data', (d: Buffer) => {
+    const text = stdout.write(d);
+    if (text) output('stdout', text);
+  });
   return new Promise((resolve, reject) => {
     let pending = '';
     let url: string | undefined;
@@ -54,7 +67,7 @@ export function launchTarget(
       }
     });
     child.stderr?.on('data', (d: Buffer) => {
-      pending += d.toString('utf8');
+      pending += stderr.write(d);
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
@@ -66,8 +79,13 @@ export function launchTarget(
         } else if (/^Waiting for the debugger to disconnect/.test(line)) {
           for (const w of waiters) w();
         }
-        if (!BANNER.test(line)) process.stderr.write(line + '\n');
+        if (!BANNER.test(line)) output('stderr', line + '\n');
       }
+    });
+    // The last line of a program that exits without a newline.
+    child.stderr?.once('end', () => {
+      const rest = pending + stderr.end();
+      if (rest && !BANNER.test(rest)) output('stderr', rest);
     });
   });
 }

@@ -1,6 +1,6 @@
 /** Turns a {@link TargetSpec} into a WebSocket URL to attach to, plus what we know of the process. */
 import type { ChildProcess } from 'node:child_process';
-import type { TargetSpec } from '../api';
+import type { OutputSink, TargetSpec } from '../api';
 import { findInspectorPort } from '../processDiscovery';
 import { isLoopbackHost, wsUrlForPort } from './inspectorHttp';
 import { launchTarget } from './launch';
@@ -56,7 +56,11 @@ async function resolvePid(pid: number, timeoutMs: number): Promise<ResolvedTarge
 }
 
 /** Resolves the target within `timeoutMs` or rejects with a message that says what failed. */
-export async function resolveTarget(spec: TargetSpec, timeoutMs: number): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  spec: TargetSpec,
+  timeoutMs: number,
+  onOutput?: OutputSink,
+): Promise<ResolvedTarget> {
   switch (spec.kind) {
     case 'port': {
       const host = spec.host ?? '127.0.0.1';
@@ -86,6 +90,7 @@ export async function resolveTarget(spec: TargetSpec, timeoutMs: number): Promis
       const t = await launchTarget(spec.command, spec.args, {
         ...spec,
         timeoutMs: Math.max(timeoutMs, 10_000),
+        onOutput,
       });
       return {
         wsUrl: t.wsUrl,

@@ -211,7 +211,7 @@ describe('Record the Active JavaScript Debug Session (vscode-js-debug CDP proxy)
     if (jsSession) await vscode.debug.stopDebugging(jsSession.parentSession ?? jsSession);
   });
 
-  it('attaches through the CDP proxy of a process the built-in JavaScript debugger launched', async function () {
+  it('records stalls with the blamed line through the CDP proxy of a js-debug launched process', async function () {
     if (!vscode.extensions.getExtension('ms-vscode.js-debug')) return this.skip();
     const api = await vscode.extensions.getExtension<LoopLensApi>(extensionId)!.activate();
     await vscode.commands.executeCommand('loopLens.clearRecording');
@@ -246,9 +246,18 @@ describe('Record the Active JavaScript Debug Session (vscode-js-debug CDP proxy)
       'loop-delay metrics over 100 ms recorded through the CDP proxy',
       60_000,
     );
-    // TODO(#4): no stall is reported through js-debug's CDP proxy yet (0 stalls while metrics
-    // flow): the engine confirms stalls with its Runtime.addBinding heartbeat, whose
-    // Runtime.bindingCalled events the proxy seems not to forward. Assert stalls here once fixed.
+    // Stalls arrive through the proxy as they do directly (the engine subscribes to js-debug's
+    // forwarded Runtime.bindingCalled), blamed on the line that blocked.
+    const okLines = cpuLines();
+    await waitFor(
+      () => blamedLines(api).some((l) => okLines.includes(l)),
+      'a stall blamed on the spin loop line recorded through the CDP proxy',
+      60_000,
+    ).catch((e: Error) => {
+      const r = api.runtime.store.current;
+      const seen = { stalls: r?.stalls.length, blames: r?.stalls.slice(0, 3).map((s) => s.blame) };
+      throw new Error(`${e.message}; lines ${okLines} expected, recorded: ${JSON.stringify(seen)}`);
+    });
     assert.match(api.runtime.store.current!.target.url, /^ws:\/\//);
   });
 });
