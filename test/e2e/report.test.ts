@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './harness/chromium';
 import type { Recording } from '../../src/shared/protocol/runtime';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,17 +20,6 @@ const lineOf = (marker: string): number =>
     .findIndex((l) => l.includes(`// ${marker}`)) + 1;
 const SPIN = lineOf('SPIN LINE');
 const READ = lineOf('READ LINE');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /** Starts a fixture with the inspector on a random loopback port. */
 async function startTarget(file: string): Promise<{ child: ChildProcess; port: number }> {
@@ -81,10 +70,7 @@ test('the HTML report of a real recording shows timeline, heatmap and hotspots i
   assert.equal(r.code, 0, r.err);
   assert.ok(existsSync(html));
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const requests: string[] = [];
@@ -125,10 +111,7 @@ test('the report of an idle process says there was no stall', async () => {
   const html = join(ARTIFACTS, 'report-e2e-empty.html');
   const r = await record(IDLE, html);
   assert.equal(r.code, 0, r.err);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`file://${html}`);

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './harness/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { renderStallsViewHtml } from '../../src/ui/stallsViewHtml';
 import type { FromWebviewMessage, ToWebviewMessage } from '../../src/shared/protocol/webview';
@@ -16,18 +16,6 @@ import type { Theme } from './webviewThemes';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const screenshotsDir = join(repoRoot, '.artifacts', 'screenshots');
-const chromiumPath = process.env.LOOP_LENS_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /**
  * The few browser globals the page-side functions below touch. The test tsconfig has no DOM lib
@@ -114,9 +102,7 @@ export async function servePage(): Promise<{ origin: string; server: Server }> {
   return { origin: `http://127.0.0.1:${port}`, server };
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-}
+export { launchChromium };
 
 /**
  * Runs before the page's own script: the VS Code API stub and a CSP violation log. A string, not

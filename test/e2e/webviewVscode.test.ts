@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Recording } from '../../src/shared/protocol/runtime';
-import { repoRoot, runCommand, screenshot, startWithExtension, webviewFrame } from './harness';
+import {
+  pickFileInDialog,
+  repoRoot,
+  runCommand,
+  screenshot,
+  startWithExtension,
+  webviewFrame,
+} from './harness';
 
 /** The fixture recording with its /workspace/demo-service paths moved to `root`. */
 function recordingFor(root: string): Recording {
@@ -34,10 +41,7 @@ test('sidebar webview in VS Code: an opened recording shows, a hotspot click ope
     await screenshot(page, 'vscode-sidebar-empty');
     await frame.getByRole('button', { name: 'Open Recording…' }).click();
     // code-server shows VS Code's simple file dialog: a quick input that takes a path.
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(recPath);
-    await page.keyboard.press('Enter');
+    await pickFileInDialog(page, recPath);
 
     const firstRow = frame.locator('button.hotspot').first();
     await firstRow.waitFor({ state: 'visible', timeout: 60_000 });

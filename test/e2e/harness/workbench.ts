@@ -3,18 +3,13 @@
  * playwright-core: open, wait, open files, read squiggles / Problems / notifications, run
  * commands, find webviews, save screenshots. Selectors: /work/shared/vscode-e2e.md.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import {
-  chromium,
-  type Browser,
-  type FrameLocator,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
-import { chromiumPath, screenshotsDir } from './paths';
+import { launchChromium } from './chromium';
+import { screenshotsDir } from './paths';
 
 /** An open browser on the workbench; `close()` ends chromium. */
 export interface Workbench {
@@ -35,31 +30,12 @@ export interface OpenOptions {
   waitReady?: boolean;
 }
 
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 /** Launches chromium (fresh profile) and opens the workbench of `server`. */
 export async function openWorkbench(
   server: CodeServer,
   options: OpenOptions = {},
 ): Promise<Workbench> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: run \`npm run setup\` as root (Debian chromium)`);
-  }
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: chromiumArgs,
-    headless: true,
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -200,6 +176,39 @@ export async function pickMenuEntry(menu: Locator, text: RegExp): Promise<void> 
 }
 
 /** The content frame of the active webview (sidebar views, panels). */
+/**
+ * Answers VS Code's simple file dialog (a quick input that takes a path) with `file`. The dialog
+ * fills in its start folder asynchronously and a path typed before that is overwritten, so wait
+ * for it, type, wait until the input holds exactly our path, accept, and accept again while the
+ * dialog is still open (it may first only navigate).
+ */
+export async function pickFileInDialog(page: Page, file: string, timeout = 60_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout });
+  await waitFor(
+    async () => (await input.inputValue()).endsWith('/'),
+    timeout,
+    'the file dialog to show its start folder',
+  );
+  await input.fill(file);
+  await waitFor(
+    async () => (await input.inputValue()) === file,
+    timeout,
+    `the dialog to hold ${file}`,
+  );
+  await page.keyboard.press('Enter');
+  let polls = 0;
+  await waitFor(
+    async () => {
+      if (!(await input.isVisible())) return true;
+      if (++polls % 8 === 0) await page.keyboard.press('Enter');
+      return false;
+    },
+    timeout,
+    'the file dialog to close',
+  );
+}
+
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }

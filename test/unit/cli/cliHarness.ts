@@ -4,7 +4,7 @@
  * private file under out/ (so parallel test files never read a half-written dist/cli.js).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -90,4 +90,41 @@ export function makeProject(files: Record<string, string>): string {
     writeFileSync(file, content);
   }
   return dir;
+}
+
+/**
+ * Installs pinned packages from the npm registry into a gitignored cache folder, unless every one
+ * is already there at its version. No install scripts run. Without network it rejects, naming the
+ * command: tests that need real packages fail, they never skip silently.
+ */
+export async function installPinned(
+  cache: string,
+  packages: Record<string, string>,
+): Promise<void> {
+  const versionOf = (name: string): string | undefined => {
+    const manifest = join(cache, 'node_modules', name, 'package.json');
+    return existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+      : undefined;
+  };
+  const installed = (): boolean =>
+    Object.entries(packages).every(([name, version]) => versionOf(name) === version);
+  if (installed()) return;
+  mkdirSync(cache, { recursive: true });
+  if (!existsSync(join(cache, 'package.json'))) {
+    writeFileSync(join(cache, 'package.json'), '{ "private": true }\n');
+  }
+  const specs = Object.entries(packages).map(([n, v]) => `${n}@${v}`);
+  const args = ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts'];
+  args.push('--prefix', cache, ...specs);
+  await new Promise<void>((resolve, reject) => {
+    execFile('npm', args, { cwd: cache, timeout: 300_000 }, (err, _out, stderr) =>
+      err
+        ? reject(new Error(`npm ${args.join(' ')} failed (network?):\n${stderr || err.message}`))
+        : resolve(),
+    );
+  });
+  if (!installed()) {
+    throw new Error(`after npm install, ${specs.join(', ')} are not all in ${cache}`);
+  }
 }

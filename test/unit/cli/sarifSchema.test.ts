@@ -4,12 +4,11 @@
  * network the install fails and so does the test.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { buildCli, makeProject, repoRoot, runCli } from './cliHarness';
+import { buildCli, installPinned, makeProject, repoRoot, runCli } from './cliHarness';
 
 const cache = join(repoRoot, '.cache', 'sarif-schema');
 const pkg = '@microsoft/jest-sarif';
@@ -23,37 +22,6 @@ interface Validator {
 interface AjvLike {
   compile(schema: unknown): Validator;
   addMetaSchema(schema: unknown): void;
-}
-
-async function install(): Promise<void> {
-  const manifest = join(pkgDir, 'package.json');
-  if (
-    existsSync(manifest) &&
-    (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version === version
-  ) {
-    return;
-  }
-  mkdirSync(cache, { recursive: true });
-  if (!existsSync(join(cache, 'package.json'))) {
-    writeFileSync(join(cache, 'package.json'), '{ "private": true }\n');
-  }
-  const args = [
-    'install',
-    '--no-save',
-    '--no-audit',
-    '--no-fund',
-    '--ignore-scripts',
-    '--prefix',
-    cache,
-    `${pkg}@${version}`,
-  ];
-  await new Promise<void>((resolve, reject) => {
-    execFile('npm', args, { cwd: cache, timeout: 300_000 }, (err, _out, stderr) =>
-      err
-        ? reject(new Error(`npm ${args.join(' ')} failed (network?):\n${stderr || err.message}`))
-        : resolve(),
-    );
-  });
 }
 
 const project = {
@@ -72,7 +40,7 @@ let validate: Validator;
 
 before(
   async () => {
-    await Promise.all([install(), buildCli()]);
+    await Promise.all([installPinned(cache, { [pkg]: version }), buildCli()]);
     const req = createRequire(join(pkgDir, 'package.json'));
     const Ajv = req('ajv') as new (opts: object) => AjvLike;
     const schema: unknown = JSON.parse(

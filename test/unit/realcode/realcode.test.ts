@@ -6,11 +6,10 @@
  * Without network the install fails and so does this test: it never skips silently.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { buildCli, repoRoot, runCli } from '../cli/cliHarness';
+import { buildCli, installPinned, repoRoot, runCli } from '../cli/cliHarness';
 
 const cache = join(repoRoot, '.cache', 'realcode');
 const packages: Record<string, string> = { eslint: '9.39.5', webpack: '5.95.0' };
@@ -25,43 +24,6 @@ interface Found {
   chain: unknown[];
 }
 
-function installed(): boolean {
-  return Object.entries(packages).every(([name, version]) => {
-    const pkg = join(modules, name, 'package.json');
-    return (
-      existsSync(pkg) &&
-      (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version === version
-    );
-  });
-}
-
-async function install(): Promise<void> {
-  if (installed()) return;
-  mkdirSync(cache, { recursive: true });
-  if (!existsSync(join(cache, 'package.json'))) {
-    writeFileSync(join(cache, 'package.json'), '{ "private": true }\n');
-  }
-  const specs = Object.entries(packages).map(([n, v]) => `${n}@${v}`);
-  const args = [
-    'install',
-    '--no-save',
-    '--no-audit',
-    '--no-fund',
-    '--ignore-scripts',
-    '--prefix',
-    cache,
-    ...specs,
-  ];
-  await new Promise<void>((resolve, reject) => {
-    execFile('npm', args, { cwd: cache, timeout: 300_000 }, (err, _stdout, stderr) => {
-      if (err) {
-        reject(new Error(`npm ${args.join(' ')} failed (network?):\n${stderr || err.message}`));
-      } else resolve();
-    });
-  });
-  assert.ok(installed(), `after npm install, ${specs.join(', ')} are still not in ${modules}`);
-}
-
 /** The source line, so a failure shows what the site is. */
 function sourceLine(file: string, line: number): string {
   return readFileSync(file, 'utf8').split('\n')[line - 1].trim();
@@ -72,7 +34,7 @@ describe('real packages', () => {
 
   before(
     async () => {
-      await Promise.all([install(), buildCli()]);
+      await Promise.all([installPinned(cache, packages), buildCli()]);
       const roots = [join(modules, 'eslint', 'lib'), join(modules, 'webpack', 'bin')];
       const run = await runCli(['check', ...roots, '--format', 'json', '--fail-on', 'none'], {
         cwd: cache,
