@@ -5,6 +5,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { after, before } from 'node:test';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,6 +53,31 @@ export class Fixture {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The workspace and server of one `describe` block; read them inside tests and hooks only. */
+export interface ServerContext {
+  fx: Fixture;
+  lsp: LspClient;
+}
+
+/**
+ * Registers, for the enclosing `describe` block, a fixture workspace with `files` and the built
+ * server initialized on it (before its tests), and their teardown (after them). Hooks the block
+ * registers later run after this setup.
+ */
+export function serverOnFixture(files: Record<string, string> = {}): ServerContext {
+  const ctx = {} as ServerContext;
+  before(async () => {
+    ctx.fx = new Fixture(files);
+    ctx.lsp = new LspClient();
+    await ctx.lsp.initialize([ctx.fx.uri()]);
+  });
+  after(async () => {
+    await ctx.lsp?.dispose();
+    ctx.fx?.dispose();
+  });
+  return ctx;
 }
 
 /** A progress notification as received (`$/progress`). */

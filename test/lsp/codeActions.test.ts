@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
-import { applyTextEdits, Fixture, LspClient } from './client';
+import { applyTextEdits, serverOnFixture } from './client';
 
 /** Applies a code action's edit to `text` (the edit must target `uri` only). */
 function apply(text: string, uri: string, action: CodeAction): string {
@@ -11,25 +11,14 @@ function apply(text: string, uri: string, action: CodeAction): string {
 }
 
 describe('code actions', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
-
-  before(async () => {
-    fx = new Fixture({});
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
-  });
+  const s = serverOnFixture();
 
   /** Opens a file, waits for its one diagnostic and returns it with the offered actions. */
   async function actionsFor(rel: string, text: string, languageId = 'typescript') {
-    const uri = fx.uri(rel);
-    await lsp.open(uri, text, languageId);
-    const [d] = await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
-    const actions = await lsp.codeActions(uri, d as Diagnostic);
+    const uri = s.fx.uri(rel);
+    await s.lsp.open(uri, text, languageId);
+    const [d] = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    const actions = await s.lsp.codeActions(uri, d as Diagnostic);
     return { uri, actions };
   }
 
@@ -65,8 +54,8 @@ describe('code actions', () => {
         '',
       ].join('\n'),
     );
-    await lsp.change(uri, fixed);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'no warning after the fix');
+    await s.lsp.change(uri, fixed);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'no warning after the fix');
   });
 
   test('execSync in CommonJS → (await promisify(exec)(cmd)).stdout with require imports', async () => {
@@ -100,8 +89,8 @@ describe('code actions', () => {
         '',
       ].join('\n'),
     );
-    await lsp.change(uri, fixed);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'no warning after the fix');
+    await s.lsp.change(uri, fixed);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'no warning after the fix');
   });
 
   test('ignore this line and ignore in this file both silence the diagnostic', async () => {
@@ -114,15 +103,15 @@ describe('code actions', () => {
       withLine,
       text.replace('  return zlib', '  // loop-lens-ignore-next-line sync-zlib\n  return zlib'),
     );
-    await lsp.change(uri, withLine);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'silenced by line comment');
-    await lsp.change(uri, text);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    await s.lsp.change(uri, withLine);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'silenced by line comment');
+    await s.lsp.change(uri, text);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
     const file = actions.find((a) => a.title === 'Ignore sync-zlib in this file')!;
     const withFile = apply(text, uri, file);
     assert.ok(withFile.startsWith('// loop-lens-ignore-file sync-zlib\n'));
-    await lsp.change(uri, withFile);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'silenced by file comment');
+    await s.lsp.change(uri, withFile);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'silenced by file comment');
   });
 
   test('a sync route callback is offered "make the callback async"', async () => {

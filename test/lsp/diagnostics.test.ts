@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
-import { codes, Fixture, LspClient } from './client';
+import { codes, serverOnFixture } from './client';
 
 const loadTs = [
   "import * as fs from 'node:fs';",
@@ -45,22 +45,11 @@ const serveTs = [
 ].join('\n');
 
 describe('diagnostics', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
-
-  before(async () => {
-    fx = new Fixture({ 'load.ts': loadTs, 'helper.ts': helperClean, 'serve.ts': serveTs });
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
-  });
+  const s = serverOnFixture({ 'load.ts': loadTs, 'helper.ts': helperClean, 'serve.ts': serveTs });
 
   test('on open: one warning at the call, with rule link and engine message', async () => {
-    await lsp.open(fx.uri('load.ts'), loadTs);
-    const [d] = await lsp.waitForDiagnostics(fx.uri('load.ts'), (x) => x.length > 0);
+    await s.lsp.open(s.fx.uri('load.ts'), loadTs);
+    const [d] = await s.lsp.waitForDiagnostics(s.fx.uri('load.ts'), (x) => x.length > 0);
     assert.ok(d);
     assert.equal(d.source, 'loop-lens');
     assert.equal(d.code, 'sync-fs');
@@ -75,22 +64,22 @@ describe('diagnostics', () => {
   });
 
   test('after edits: removing the call clears the warning, adding it back restores it', async () => {
-    const uri = fx.uri('load.ts');
-    await lsp.open(uri, loadTs);
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
-    await lsp.change(
+    const uri = s.fx.uri('load.ts');
+    await s.lsp.open(uri, loadTs);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    await s.lsp.change(
       uri,
       loadTs.replace("fs.readFileSync(p, 'utf8')", "await fs.promises.readFile(p, 'utf8')"),
     );
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'cleared diagnostics');
-    await lsp.change(
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'cleared diagnostics');
+    await s.lsp.change(
       uri,
       loadTs.replace(
         '  return text.length;',
         '  fs.writeFileSync(p, text);\n  return text.length;',
       ),
     );
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 2, 'two diagnostics');
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 2, 'two diagnostics');
     assert.deepEqual(codes(d), ['sync-fs', 'sync-fs']);
     assert.deepEqual(
       d.map((x) => x.range.start.line),
@@ -99,14 +88,14 @@ describe('diagnostics', () => {
   });
 
   test('across files: a blocking call added to a sync helper warns its async caller elsewhere', async () => {
-    const serve = fx.uri('serve.ts');
-    const helper = fx.uri('helper.ts');
+    const serve = s.fx.uri('serve.ts');
+    const helper = s.fx.uri('helper.ts');
     // serve.ts is never opened: its diagnostics come from the workspace analysis.
-    await lsp.waitForProgressEnd();
-    assert.deepEqual(lsp.diagnostics.get(serve) ?? [], []);
-    await lsp.open(helper, helperClean);
-    await lsp.change(helper, helperBlocking);
-    const [d] = await lsp.waitForDiagnostics(serve, (x) => x.length === 1, 'caller warning');
+    await s.lsp.waitForProgressEnd();
+    assert.deepEqual(s.lsp.diagnostics.get(serve) ?? [], []);
+    await s.lsp.open(helper, helperClean);
+    await s.lsp.change(helper, helperBlocking);
+    const [d] = await s.lsp.waitForDiagnostics(serve, (x) => x.length === 1, 'caller warning');
     assert.ok(d);
     assert.equal(d.range.start.line, 3, 'flagged at render(name) inside async serve');
     assert.match(String(d.message), /fs\.readFileSync/);
@@ -120,27 +109,16 @@ describe('diagnostics', () => {
       ['helper.ts', 3],
     ]);
     // The helper itself is sync and only called from async code elsewhere: no warning there.
-    await lsp.change(helper, helperClean);
-    await lsp.waitForDiagnostics(serve, (x) => x.length === 0, 'caller warning gone');
+    await s.lsp.change(helper, helperClean);
+    await s.lsp.waitForDiagnostics(serve, (x) => x.length === 0, 'caller warning gone');
   });
 });
 
 describe('ignore comments and broken files', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
-
-  before(async () => {
-    fx = new Fixture({});
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
-  });
+  const s = serverOnFixture();
 
   test('loop-lens-ignore-next-line and loop-lens-ignore-file silence their rule only', async () => {
-    const uri = fx.uri('ignored.ts');
+    const uri = s.fx.uri('ignored.ts');
     const text = [
       "import * as fs from 'node:fs';",
       "import { execSync } from 'node:child_process';",
@@ -151,8 +129,8 @@ describe('ignore comments and broken files', () => {
       '  fs.statSync(p);',
       '}',
     ].join('\n');
-    await lsp.open(uri, text);
-    let d = await lsp.waitForDiagnostics(uri, (x) => x.length === 2);
+    await s.lsp.open(uri, text);
+    let d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 2);
     assert.deepEqual(
       d.map((x) => [x.code, x.range.start.line]),
       [
@@ -160,27 +138,30 @@ describe('ignore comments and broken files', () => {
         ['sync-fs', 6],
       ],
     );
-    await lsp.change(uri, `// loop-lens-ignore-file sync-child-process\n${text}`);
-    d = await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    await s.lsp.change(uri, `// loop-lens-ignore-file sync-child-process\n${text}`);
+    d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
     assert.deepEqual(codes(d), ['sync-fs']);
   });
 
   test('a file with syntax errors never crashes the server; it is analysed as far as it parses', async () => {
-    const uri = fx.uri('broken.ts');
+    const uri = s.fx.uri('broken.ts');
     const good =
       "import * as fs from 'fs';\nexport async function a() {\n  return fs.readFileSync('x');\n}\n";
-    await lsp.open(uri, `${good}export async function b( {\n  const = ;\n  fs.readFileSync('y'\n`);
-    await lsp.waitForDiagnostics(
+    await s.lsp.open(
+      uri,
+      `${good}export async function b( {\n  const = ;\n  fs.readFileSync('y'\n`,
+    );
+    await s.lsp.waitForDiagnostics(
       uri,
       (x) => x.some((d) => d.range.start.line === 2),
       'the parseable part',
     );
-    await lsp.change(uri, '}}}} ((( <<< "unterminated\n\u0000\u0001 @@@ class {');
-    await lsp.change(uri, good);
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 1, 'recovered');
+    await s.lsp.change(uri, '}}}} ((( <<< "unterminated\n\u0000\u0001 @@@ class {');
+    await s.lsp.change(uri, good);
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1, 'recovered');
     assert.equal(d[0]!.range.start.line, 2);
-    assert.equal(lsp.child.exitCode, null, 'server still running');
-    const hover = await lsp.hover(uri, 2, 12);
+    assert.equal(s.lsp.child.exitCode, null, 'server still running');
+    const hover = await s.lsp.hover(uri, 2, 12);
     assert.ok(hover, 'hover still answers');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-protocol/node';
-import { Fixture, LspClient } from './client';
+import { serverOnFixture } from './client';
 
 const tpl = [
   "import * as fs from 'node:fs';",
@@ -21,23 +21,14 @@ const app = [
 ].join('\n');
 
 describe('hover', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
-
+  const s = serverOnFixture({ 'tpl.ts': tpl, 'app.ts': app });
   before(async () => {
-    fx = new Fixture({ 'tpl.ts': tpl, 'app.ts': app });
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-    await lsp.open(fx.uri('app.ts'), app);
-    await lsp.waitForDiagnostics(fx.uri('app.ts'), (d) => d.length === 2);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
+    await s.lsp.open(s.fx.uri('app.ts'), app);
+    await s.lsp.waitForDiagnostics(s.fx.uri('app.ts'), (d) => d.length === 2);
   });
 
   const text = async (line: number, character: number): Promise<string | undefined> => {
-    const h = await lsp.hover(fx.uri('app.ts'), line, character);
+    const h = await s.lsp.hover(s.fx.uri('app.ts'), line, character);
     return h ? (h.contents as MarkupContent).value : undefined;
   };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Fixture, LspClient } from './client';
+import { describe, test } from 'node:test';
+import { serverOnFixture } from './client';
 
 /** A 10,000-line module: many small functions, one blocking call near the end. */
 function bigFile(blockingAt: number | undefined): string {
@@ -19,49 +19,38 @@ function bigFile(blockingAt: number | undefined): string {
 }
 
 describe('robustness', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
-
-  before(async () => {
-    fx = new Fixture({});
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
-  });
+  const s = serverOnFixture();
 
   test('a 10,000-line file: diagnostics on open and after edits, hover answers', async () => {
-    const uri = fx.uri('big.ts');
-    await lsp.open(uri, bigFile(1900));
-    const [d] = await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    const uri = s.fx.uri('big.ts');
+    await s.lsp.open(uri, bigFile(1900));
+    const [d] = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
     const line = d!.range.start.line;
     assert.equal(line, 1 + 1900 * 5 + 2);
-    await lsp.change(uri, bigFile(10));
-    const [d2] = await lsp.waitForDiagnostics(
+    await s.lsp.change(uri, bigFile(10));
+    const [d2] = await s.lsp.waitForDiagnostics(
       uri,
       (x) => x.length === 1 && x[0]!.range.start.line !== line,
     );
     assert.equal(d2!.range.start.line, 1 + 10 * 5 + 2);
-    const hover = await lsp.hover(uri, d2!.range.start.line, d2!.range.start.character + 3);
+    const hover = await s.lsp.hover(uri, d2!.range.start.line, d2!.range.start.character + 3);
     assert.ok(hover);
-    await lsp.change(uri, bigFile(undefined));
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0);
+    await s.lsp.change(uri, bigFile(undefined));
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0);
   });
 
   test('binary junk, an empty file and a non-file URI are survived', async () => {
-    await lsp.open(fx.uri('junk.js'), '\u0000\u0001\u0002'.repeat(1000), 'javascript');
-    await lsp.open(fx.uri('empty.ts'), '');
-    await lsp.open('untitled:Untitled-1', "require('fs').readFileSync('x')", 'javascript');
-    assert.equal(await lsp.hover('untitled:Untitled-1', 0, 3), null);
+    await s.lsp.open(s.fx.uri('junk.js'), '\u0000\u0001\u0002'.repeat(1000), 'javascript');
+    await s.lsp.open(s.fx.uri('empty.ts'), '');
+    await s.lsp.open('untitled:Untitled-1', "require('fs').readFileSync('x')", 'javascript');
+    assert.equal(await s.lsp.hover('untitled:Untitled-1', 0, 3), null);
     // The server still works afterwards.
-    const uri = fx.uri('after.ts');
-    await lsp.open(
+    const uri = s.fx.uri('after.ts');
+    await s.lsp.open(
       uri,
       "import * as fs from 'fs';\nexport async function a() {\n  fs.rmSync('x');\n}\n",
     );
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 1);
-    assert.equal(lsp.child.exitCode, null);
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 1);
+    assert.equal(s.lsp.child.exitCode, null);
   });
 });

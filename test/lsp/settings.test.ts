@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { Fixture, LspClient } from './client';
+import { serverOnFixture } from './client';
 
 const helper =
   "import * as fs from 'node:fs';\nexport function read() {\n  return fs.readFileSync('x');\n}\n";
@@ -22,24 +22,15 @@ const byCode = (d: Diagnostic[]) =>
   Object.fromEntries(d.map((x) => [`${x.code}@${x.range.start.line}`, x.severity]));
 
 describe('settings (workspace/configuration, applied without reload)', () => {
-  let fx: Fixture;
-  let lsp: LspClient;
+  const s = serverOnFixture({ 'helper.ts': helper, 'main.ts': main });
   let uri: string;
-
   before(async () => {
-    fx = new Fixture({ 'helper.ts': helper, 'main.ts': main });
-    lsp = new LspClient();
-    await lsp.initialize([fx.uri()]);
-    uri = fx.uri('main.ts');
-    await lsp.open(uri, main);
-  });
-  after(async () => {
-    await lsp.dispose();
-    fx.dispose();
+    uri = s.fx.uri('main.ts');
+    await s.lsp.open(uri, main);
   });
 
   test('defaults: sync-io and cpu are warnings, threadpool is information', async () => {
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 4);
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 4);
     assert.deepEqual(byCode(d), {
       'sync-fs@4': DiagnosticSeverity.Warning,
       'sync-zlib@5': DiagnosticSeverity.Warning,
@@ -49,8 +40,8 @@ describe('settings (workspace/configuration, applied without reload)', () => {
   });
 
   test('severity per category changes live: error, hint, off', async () => {
-    await lsp.configure({ severity: { syncIo: 'error', cpu: 'hint', threadpool: 'off' } });
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 3, 'new severities');
+    await s.lsp.configure({ severity: { syncIo: 'error', cpu: 'hint', threadpool: 'off' } });
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 3, 'new severities');
     assert.deepEqual(byCode(d), {
       'sync-fs@4': DiagnosticSeverity.Error,
       'sync-zlib@5': DiagnosticSeverity.Hint,
@@ -59,25 +50,25 @@ describe('settings (workspace/configuration, applied without reload)', () => {
   });
 
   test('followCalls off hides indirect findings; threadpool.enable off hides fan-out', async () => {
-    await lsp.configure({ followCalls: false, threadpool: { enable: false } });
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 2, 'direct findings only');
+    await s.lsp.configure({ followCalls: false, threadpool: { enable: false } });
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 2, 'direct findings only');
     assert.deepEqual(Object.keys(byCode(d)), ['sync-fs@4', 'sync-zlib@5']);
   });
 
   test('enable: false clears everything; a bad value falls back to the default', async () => {
-    await lsp.configure({ enable: false });
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'disabled');
-    await lsp.configure({ enable: 'yes please', severity: { syncIo: 'loud' } });
-    const d = await lsp.waitForDiagnostics(uri, (x) => x.length === 4, 'defaults again');
+    await s.lsp.configure({ enable: false });
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'disabled');
+    await s.lsp.configure({ enable: 'yes please', severity: { syncIo: 'loud' } });
+    const d = await s.lsp.waitForDiagnostics(uri, (x) => x.length === 4, 'defaults again');
     assert.equal(byCode(d)['sync-fs@4'], DiagnosticSeverity.Warning);
   });
 
   test('loopLens.ignore and files.exclude hide matching files, also open ones', async () => {
-    await lsp.configure({ ignore: ['main.ts'] });
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'ignored by loopLens.ignore');
-    await lsp.configure({}, { exclude: { 'main.ts': true, '**/*.log': false } });
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'ignored by files.exclude');
-    await lsp.configure({}, { exclude: { 'main.ts': false } });
-    await lsp.waitForDiagnostics(uri, (x) => x.length === 4, 'back');
+    await s.lsp.configure({ ignore: ['main.ts'] });
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'ignored by loopLens.ignore');
+    await s.lsp.configure({}, { exclude: { 'main.ts': true, '**/*.log': false } });
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 0, 'ignored by files.exclude');
+    await s.lsp.configure({}, { exclude: { 'main.ts': false } });
+    await s.lsp.waitForDiagnostics(uri, (x) => x.length === 4, 'back');
   });
 });
