@@ -8,24 +8,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
 import type { Recording } from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
 import type { FromWebviewMessage } from '../../src/shared/protocol/webview';
 import {
   applyTheme,
-  buildMedia,
   countPixels,
   cspViolations,
   hex,
   hydrateAndWait,
-  launchChromium,
   openWebview,
+  pageOnChromium,
   post,
   repoRoot,
   screenshot,
-  servePage,
   waitForPosted,
 } from './webviewPage';
 import { dark, highContrast, light } from './webviewThemes';
@@ -38,24 +35,11 @@ const fixture = (): Recording =>
 const isOpen = (file: string, line: number) => (m: FromWebviewMessage) =>
   m.type === MessageType.OpenLocation && m.file === file && m.line === line;
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  await buildMedia();
-  ({ server, origin } = await servePage());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const web = pageOnChromium();
 
 describe('sidebar webview in Chromium', () => {
   test('empty state says what to do, and its button asks the host to attach', async () => {
-    const page = await openWebview(browser, origin, dark);
+    const page = await openWebview(web.browser, web.origin, dark);
     try {
       await hydrateAndWait(page, { type: MessageType.Hydrate, recording: undefined, live: false });
       const empty = page.locator('.empty');
@@ -76,7 +60,7 @@ describe('sidebar webview in Chromium', () => {
     const rec = fixture();
 
     before(async () => {
-      page = await openWebview(browser, origin, dark);
+      page = await openWebview(web.browser, web.origin, dark);
       await hydrateAndWait(page, { type: MessageType.Hydrate, recording: rec, live: false });
     });
     after(async () => page?.close());
@@ -239,7 +223,7 @@ describe('sidebar webview in Chromium', () => {
     const rec = JSON.parse(
       readFileSync(join(repoRoot, 'test/fixtures/recordings/blocker-real.json'), 'utf8'),
     ) as Recording;
-    const page = await openWebview(browser, origin, light);
+    const page = await openWebview(web.browser, web.origin, light);
     try {
       await hydrateAndWait(page, { type: MessageType.Hydrate, recording: rec, live: false });
       const top = rec.hotspots[0]!;
@@ -278,7 +262,7 @@ describe('sidebar webview in Chromium', () => {
       metrics: rec.metrics.filter((m) => m.atMs <= rec.stalls[half]!.startMs),
       hotspots: [],
     };
-    const page = await openWebview(browser, origin, dark);
+    const page = await openWebview(web.browser, web.origin, dark);
     try {
       await hydrateAndWait(page, { type: MessageType.Hydrate, recording: live, live: true });
       assert.match(await page.locator('.badge').innerText(), /Live/);

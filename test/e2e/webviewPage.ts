@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
+import { after, before } from 'node:test';
 import { build } from 'esbuild';
 import { launchChromium } from './harness/chromium';
 import type { Browser, Page } from 'playwright-core';
@@ -103,6 +104,31 @@ export async function servePage(): Promise<{ origin: string; server: Server }> {
 }
 
 export { launchChromium };
+
+/** The page server and browser of one test file; read them inside tests only. */
+export interface PageContext {
+  browser: Browser;
+  origin: string;
+}
+
+/**
+ * Registers, for the enclosing file or `describe` block, the built webview bundle, the page server
+ * and a chromium (before its tests) and their teardown (after them).
+ */
+export function pageOnChromium(): PageContext {
+  const ctx = {} as PageContext;
+  let server: Server | undefined;
+  before(async () => {
+    await buildMedia();
+    ({ server, origin: ctx.origin } = await servePage());
+    ctx.browser = await launchChromium();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    server?.close();
+  });
+  return ctx;
+}
 
 /**
  * Runs before the page's own script: the VS Code API stub and a CSP violation log. A string, not

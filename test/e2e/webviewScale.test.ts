@@ -3,38 +3,21 @@
  * with a bounded number of DOM nodes (aggregated rows, canvas bars merged per pixel) and stays
  * responsive to zoom. Times are printed, not asserted (the machine is shared).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import type { Recording, Stall } from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
 import {
-  buildMedia,
   countPixels,
   hex,
-  launchChromium,
   openWebview,
+  pageOnChromium,
   postTimed,
   screenshot,
-  servePage,
 } from './webviewPage';
 import { dark } from './webviewThemes';
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  await buildMedia();
-  ({ server, origin } = await servePage());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const web = pageOnChromium();
 
 test('10,000 stalls render with a bounded number of DOM nodes', async () => {
   const files = 20;
@@ -71,7 +54,7 @@ test('10,000 stalls render with a bounded number of DOM nodes', async () => {
     hotspots: [],
     metrics,
   };
-  const page = await openWebview(browser, origin, dark);
+  const page = await openWebview(web.browser, web.origin, dark);
   try {
     const ms = await postTimed(page, { type: MessageType.Hydrate, recording: rec, live: false });
     const nodes = Number(await page.evaluate('document.querySelectorAll("*").length'));
