@@ -19,6 +19,13 @@ const BLOCK_STALL = new RegExp(
   `^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+${REL_RE}:(${SPIN} spin|${READ} readBig)$`,
   'm',
 );
+/**
+ * Any stall line the CLI prints for the fixture. The tests of stopping and target death wait for
+ * this, not for the exact line: V8 may have inlined the blocking function into its caller before
+ * we attached (blame then lands on the call line, a known limit), and those tests are about what
+ * is kept, not about attribution, which the first test checks.
+ */
+const ANY_STALL = new RegExp(`^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+${REL_RE}:\\d+ `, 'm');
 /** A stall blamed on one of the two blocking lines, with the right function. */
 function blamedRight(s: { blame?: { file: string; line: number; functionName: string } }): boolean {
   const b = s.blame;
@@ -133,7 +140,7 @@ test('Ctrl-C (SIGINT) mid-recording still writes the recording and leaves the ta
   const out = join(dir, 'rec.json');
   const p = cli(['record', '--port', String(port), '--out', out]);
   try {
-    await p.waitFor('stdout', BLOCK_STALL);
+    await p.waitFor('stdout', ANY_STALL);
     p.child.kill('SIGINT');
     const { code } = await p.exited;
     assert.equal(code, 0, p.err());
@@ -162,13 +169,15 @@ test('a target killed mid-recording leaves a recording of what was seen', async 
     out.replace('.json', '.html'),
   ]);
   try {
-    await p.waitFor('stdout', BLOCK_STALL);
+    await p.waitFor('stdout', ANY_STALL);
     target.child.kill('SIGKILL');
+    const printed = p.out().match(new RegExp(ANY_STALL.source, 'gm'))?.length ?? 0;
     const { code } = await p.exited;
     assert.equal(code, 0, p.err());
     assert.match(p.err(), /target exited|closed|gone|disconnect/i);
     const rec = readRecording(out);
-    assert.ok(rec.stalls.some(blamedRight));
+    // Every stall printed before the kill is in the recording.
+    assert.ok(printed >= 1 && rec.stalls.length >= printed, `${rec.stalls.length} < ${printed}`);
     assert.ok(existsSync(out.replace('.json', '.html')));
   } finally {
     await kill(p);
