@@ -79,7 +79,8 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     lags[nLags++ & 1023] = lag;
     if (lag > maxLag) maxLag = lag;
     if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu })); lastSent = t; }
-    else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
+    // (2 ms early: timers fire on whole milliseconds, so a beat may come 19.9 ms after the last.)
+    else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs - 2000) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
     lastCpu = cpu;
     if (++unpolled > cfg.leaseTicks) api.dispose();

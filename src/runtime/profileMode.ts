@@ -8,9 +8,12 @@
  * tasks leave no idle sample but keep the heartbeat ticking, so they are not stalls.
  */
 import type { AgentMessage } from './agent';
+import type { Attribution, RawFrame } from './attribution';
+import { kindOfFrames } from './attribution';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { ProfileStore } from './profileStore';
+import { StackProbe } from './stackProbe';
 import { classify, findBlockedRun } from './stallAnalysis';
 
 /**
@@ -28,11 +31,14 @@ interface PendingGap {
   cpu?: number;
   /** When we heard of it (our clock, ms). */
   since: number;
+  /** The stack the probe took while the loop was blocked, if it did. */
+  snapshot: Promise<RawFrame[] | undefined>;
 }
 
 export class ProfileMode implements IModeDriver {
   private readonly store = new ProfileStore();
   private readonly gaps: PendingGap[] = [];
+  private readonly probe: StackProbe;
   private rotating: Promise<void> | undefined;
   private rotateAgain = false;
   private timer: NodeJS.Timeout | undefined;
@@ -40,26 +46,36 @@ export class ProfileMode implements IModeDriver {
   private t0Us = 0;
   private disposed = false;
 
+  /**
+   * @param codeRanBefore the target already ran code before we attached (not a launch held
+   *   at its first line): its optimized code predates the profiler and is discarded once.
+   */
   constructor(
     private readonly ctx: ModeContext,
     private readonly samplingIntervalUs: number,
-  ) {}
+    private readonly codeRanBefore = true,
+  ) {
+    this.probe = new StackProbe(ctx);
+  }
 
   async start(): Promise<void> {
     const s = this.ctx.session;
     await s.sendOrThrow('Profiler.enable');
     await s.sendOrThrow('Profiler.setSamplingInterval', { interval: this.samplingIntervalUs });
     await s.sendOrThrow('Profiler.start');
+    if (this.codeRanBefore) await discardPreProfilerCode(this.ctx);
   }
 
   begin(t0Us: number): void {
     this.t0Us = t0Us;
     this.timer = setInterval(() => this.requestRotation(), ROTATE_EVERY_MS);
+    this.probe.begin();
   }
 
   onAgentMessage(m: AgentMessage): void {
+    const snapshot = this.probe.onAgentMessage(m);
     if (m.type !== 'gap') return;
-    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, since: performance.now() });
+    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, since: performance.now(), snapshot });
     this.requestRotation();
   }
 
@@ -124,15 +140,18 @@ export class ProfileMode implements IModeDriver {
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (!covered) {
       // The profiler missed it (should not happen); the heartbeat alone proves the lag.
+      const frames = await g.snapshot;
+      const a = await this.fromSnapshot(frames);
       this.ctx.emitStall({
         startMs: usToMs(g.s - this.t0Us),
         durationMs: usToMs(g.e - g.s),
-        kind: 'cpu',
-        stack: [],
+        kind: frames ? kindOfFrames(frames) : 'cpu',
+        ...(a.blame ? { blame: a.blame } : {}),
+        stack: a.stack,
       });
       return;
     }
-    const w = findBlockedRun(this.store, g.s, g.e, thresholdUs);
+    const w = findBlockedRun(this.store, g.s, g.e, thresholdUs, 4 * this.samplingIntervalUs);
     if (!w) {
       this.ctx.logger.trace(
         'runtime.stall',
@@ -140,10 +159,21 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
-    const kind = classify(this.store, w.weights, thresholdUs);
+    let kind = classify(this.store, w.weights, thresholdUs);
+    const frames = await g.snapshot;
+    const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
-    if (kind !== 'sync-io' && !(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
-    const a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
+    if (kind !== 'sync-io' && snapshotKind !== 'sync-io') {
+      if (!(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
+    }
+    let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
+    if (!a.blame && frames) {
+      // No frame of the user's code in the profile: V8 recorded the sample covering a long
+      // syscall after the call had returned, or without a stack. The probe's stack has it.
+      this.ctx.logger.trace('runtime.stall', 'profile has no user frame; using the probe stack');
+      a = await this.fromSnapshot(frames);
+      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
+    }
     this.ctx.emitStall({
       startMs: usToMs(w.startUs - this.t0Us),
       durationMs: usToMs(w.endUs - w.startUs),
@@ -151,6 +181,10 @@ export class ProfileMode implements IModeDriver {
       ...(a.blame ? { blame: a.blame } : {}),
       stack: a.stack,
     });
+  }
+
+  private fromSnapshot(frames: RawFrame[] | undefined): Promise<Attribution> {
+    return frames ? this.ctx.attributor.fromPaused(frames) : Promise.resolve({ stack: [] });
   }
 
   /**
@@ -174,6 +208,7 @@ export class ProfileMode implements IModeDriver {
 
   async flush(): Promise<void> {
     clearInterval(this.timer);
+    this.probe.dispose();
     try {
       while (this.rotating) await this.rotating;
       this.disposed = true;
@@ -190,6 +225,7 @@ export class ProfileMode implements IModeDriver {
 
   dispose(): void {
     this.disposed = true;
+    this.probe.dispose();
     clearInterval(this.timer);
     clearTimeout(this.recheck);
   }
@@ -197,4 +233,36 @@ export class ProfileMode implements IModeDriver {
   cpuProfile(): unknown | undefined {
     return this.store.toCpuProfile();
   }
+}
+
+/**
+ * Makes V8 drop the optimized code it compiled before the profiler started. Such code misleads
+ * the profile: an on-stack-replacement (OSR) loop compiled earlier is never re-logged when the
+ * profiler starts, so its samples lose that frame and land on the caller's call line, and
+ * optimized code compiled without the profiler lacks the detailed positions of inlined code.
+ * Switching V8 to precise coverage deoptimizes all functions (and empties the OSR cache);
+ * switching straight back leaves no coverage running. The code is re-optimized, now under the
+ * profiler, within a few hot calls. Measured here: 5–30 ms once, in the target.
+ *
+ * Skipped when the target collects coverage itself (NODE_V8_COVERAGE, c8): coverage mode is
+ * global, and turning it back off would discard the target's own coverage data.
+ */
+async function discardPreProfilerCode(ctx: ModeContext): Promise<void> {
+  const s = ctx.session;
+  const probe = await s.send('Runtime.evaluate', {
+    expression: `typeof process === 'object' && !!process.env && !!process.env.NODE_V8_COVERAGE`,
+    returnByValue: true,
+  });
+  if (probe?.result?.value !== false) {
+    ctx.logger.info(
+      'runtime.profile',
+      'the target collects coverage (or could not be asked): code optimized before attaching is kept; its lines may point at callers',
+    );
+    return;
+  }
+  const started = await s.send('Profiler.startPreciseCoverage', {
+    callCount: false,
+    detailed: false,
+  });
+  if (started) await s.send('Profiler.stopPreciseCoverage');
 }

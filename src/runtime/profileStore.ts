@@ -61,15 +61,19 @@ export class ProfileStore {
     }
     this.startTime ??= profile.startTime;
     let t = profile.startTime;
+    // The chunk's line ticks belong to the samples it carries, whose times may lie before the
+    // chunk's own start (a sample V8 handed over late): bound it by both.
+    let first = profile.startTime;
     const samples = profile.samples ?? [];
     const deltas = profile.timeDeltas ?? [];
     for (let i = 0; i < samples.length; i++) {
       t += deltas[i] ?? 0;
+      first = Math.min(first, t);
       const id = idMap.get(samples[i]);
       if (id !== undefined) this.insert(t, id);
     }
     this.endTime = Math.max(this.endTime, profile.endTime, t);
-    this.recentTicks.push({ startUs: profile.startTime, endUs: profile.endTime, ticks });
+    this.recentTicks.push({ startUs: first, endUs: Math.max(profile.endTime, t), ticks });
     this.recentTicks = this.recentTicks.filter((c) => c.endUs >= this.endTime - TICKS_WINDOW_US);
     if (this.samples.length > MAX_SAMPLES) this.dropOldest(this.samples.length - MAX_SAMPLES);
   }

@@ -28,7 +28,8 @@ import { commandLineOf } from './processDiscovery';
 import { RunQueueMonitor } from './runQueue';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
-import { WATCH_TICK_EVERY_MS, WatchMode } from './watchMode';
+import { TICK_EVERY_MS } from './stackProbe';
+import { WatchMode } from './watchMode';
 
 /**
  * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
@@ -90,7 +91,8 @@ export class RecordingSession implements IRecordingSession {
       binding: `__loopLensBinding_${id}`,
       thresholdMs: this.thresholdMs,
       tickMs: HEARTBEAT_MS,
-      tickEveryMs: this.modeName === 'watch' ? WATCH_TICK_EVERY_MS : 0,
+      // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
+      tickEveryMs: TICK_EVERY_MS,
       leaseTicks: LEASE_TICKS,
     };
     const resolver = new SourceMapResolver((w) => this.warn(w));
@@ -115,7 +117,11 @@ export class RecordingSession implements IRecordingSession {
     this.mode =
       this.modeName === 'watch'
         ? new WatchMode(ctx)
-        : new ProfileMode(ctx, opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US);
+        : new ProfileMode(
+            ctx,
+            opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
+            !resolved.waitingForDebugger,
+          );
     const child = resolved.child;
     if (child) this.childExit = exitCodeOf(child);
   }

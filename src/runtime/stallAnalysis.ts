@@ -25,13 +25,15 @@ export function isIdle(n: StoreNode | undefined): boolean {
 /**
  * The longest run of non-idle samples inside [sUs, eUs], clipped to that window. `undefined`
  * when it is shorter than `minUs` (the loop was not blocked by the target's own work, e.g. the
- * process was descheduled).
+ * process was descheduled). A sample interval of `stuckUs` or more means the sampler was held
+ * off (a long syscall); see below for where its time goes.
  */
 export function findBlockedRun(
   store: ProfileStore,
   sUs: number,
   eUs: number,
   minUs: number,
+  stuckUs = Infinity,
 ): StallWindow | undefined {
   const ts = store.timestamps;
   let best: { a: number; b: number; from: number; to: number } | undefined;
@@ -51,12 +53,39 @@ export function findBlockedRun(
   close(i - 1);
   if (!best || best.b - best.a < minUs) return undefined;
   const weights = new Map<number, number>();
+  let lastCode: number | undefined;
   for (let k = best.from; k <= best.to; k++) {
     const a = Math.max(best.a, k > 0 ? ts[k - 1] : best.a);
     const b = Math.min(best.b, ts[k]);
-    if (b > a) weights.set(store.samples[k], (weights.get(store.samples[k]) ?? 0) + (b - a));
+    let id = store.samples[k];
+    // The sampler was held off for many periods (a long syscall) and the sample that ends the
+    // wait shows no script at all ((program), a timer re-arm after the call returned): the
+    // time belongs to the code the previous sample of this run was in, which made the call.
+    if (
+      b - a >= stuckUs &&
+      lastCode !== undefined &&
+      !hasScriptFrame(store, id) &&
+      !isGc(store, id)
+    ) {
+      id = lastCode;
+    } else if (hasScriptFrame(store, id)) lastCode = id;
+    if (b > a) weights.set(id, (weights.get(id) ?? 0) + (b - a));
   }
   return { startUs: best.a, endUs: best.b, weights };
+}
+
+function isGc(store: ProfileStore, id: number): boolean {
+  return store.nodes.get(id)?.callFrame.functionName === '(garbage collector)';
+}
+
+/** Whether the sample's stack holds a frame of a script outside Node's internals and ours. */
+function hasScriptFrame(store: ProfileStore, id: number): boolean {
+  return store
+    .stackOf(id)
+    .some(
+      (n) =>
+        !!n.callFrame.url && !n.callFrame.url.startsWith('node:') && !isAgentFrame(n.callFrame.url),
+    );
 }
 
 /** Frames of Node's own synchronous I/O (fs, child_process): a stall in them is `sync-io`. */

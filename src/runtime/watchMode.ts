@@ -1,112 +1,38 @@
 /**
  * Watch mode: no profiler, no debugger. The agent's heartbeat gives loop lag and sends a tick
- * every ~20 ms; when the recorder hears nothing for `threshold` ms the loop is blocked right
- * now, so it sends ONE `Runtime.evaluate` that captures the current JavaScript stack.
- *
- * Why not `Debugger.pause`: Node dispatches inspector messages from a V8 interrupt, so an
- * evaluate runs on top of the blocked JavaScript just like a pause would, and `new Error()`
- * there sees the interrupted frames (inlined ones too). It needs no `Debugger.enable`
- * (110–230 ms stall at attach), and the target never waits for our round trip: a pause holds
- * the target until our resume arrives, which on a loaded machine turned healthy processes'
- * late heartbeats into 60–140 ms stalls of our own making. A stack taken after the stall ended
- * (empty, or inside the agent's own heartbeat, or arriving after the gap report) is discarded.
+ * with every 20 ms heartbeat; when the recorder hears nothing for longer, the loop is blocked right now, and
+ * the {@link StackProbe} takes the JavaScript stack it is blocked in (one evaluate per stall).
  */
 import type { AgentMessage } from './agent';
-import { AGENT_SOURCE_URL } from './agent';
 import type { RawFrame } from './attribution';
 import { kindOfFrames } from './attribution';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
-import { isAgentFrame } from './stallAnalysis';
-
-/** How often the agent tells us it is alive (each message costs the target CPU). */
-export const WATCH_TICK_EVERY_MS = 40;
-const WATCHDOG_MS = 10;
-
-/** Captures the stack it runs on top of; restores the user's Error settings. */
-const STACK_EXPRESSION = `(() => {
-  const p = Error.prepareStackTrace, l = Error.stackTraceLimit;
-  Error.stackTraceLimit = 64;
-  Error.prepareStackTrace = (_, cs) => cs.map((c) => [c.getFunctionName() || '', c.getFileName() || c.getScriptNameOrSourceURL() || '', c.getLineNumber() || 0, c.getColumnNumber() || 0]);
-  try { return JSON.stringify(new Error().stack); } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
-})()
-//# sourceURL=${AGENT_SOURCE_URL}`;
-
-/** A file name from a stack trace: a path for CommonJS, a file: URL for ESM. */
-function toUrl(file: string): string {
-  return file.startsWith('/') ? `file://${file}` : file;
-}
-
-/** Frames below the snapshot's own; `undefined` when the stack shows the stall had ended. */
-export function framesOfSnapshot(
-  raw: Array<[string, string, number, number]>,
-): RawFrame[] | undefined {
-  let i = 0;
-  while (i < raw.length && isAgentFrame(raw[i][1]) && !raw[i][0]) i++;
-  // Only our own (anonymous) frames: the loop was idle. Any named agent frame (the heartbeat,
-  // a metrics poll) means the loop was turning: the stall is over.
-  if (i === raw.length || raw.slice(i).some((f) => isAgentFrame(f[1]))) return undefined;
-  return raw.slice(i).map(([fn, file, line, col]) => ({
-    functionName: fn,
-    url: toUrl(file),
-    line0: Math.max(0, line - 1),
-    col0: Math.max(0, col - 1),
-    isDefinition: false,
-  }));
-}
+import { StackProbe } from './stackProbe';
 
 export class WatchMode implements IModeDriver {
-  private lastHeard = performance.now();
-  private armed = false;
-  private snapshot: RawFrame[] | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
+  private readonly probe: StackProbe;
   private t0Us = 0;
-  /** Snapshots taken / kept / discarded as stale. */
-  readonly stats = { taken: 0, kept: 0, discarded: 0 };
 
-  constructor(private readonly ctx: ModeContext) {}
+  constructor(private readonly ctx: ModeContext) {
+    this.probe = new StackProbe(ctx);
+  }
+
+  /** Snapshots taken / kept / discarded as stale. */
+  get stats(): StackProbe['stats'] {
+    return this.probe.stats;
+  }
 
   async start(): Promise<void> {}
 
   begin(t0Us: number): void {
     this.t0Us = t0Us;
-    this.lastHeard = performance.now();
-    this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
-  }
-
-  private check(): void {
-    if (this.armed) return;
-    // Silence longer than a tick period plus slack: the loop is blocked right now.
-    const armAfter = Math.max(this.ctx.thresholdMs, WATCH_TICK_EVERY_MS + 2 * this.ctx.heartbeatMs);
-    if (performance.now() - this.lastHeard < armAfter) return;
-    this.armed = true;
-    this.snapshot = undefined;
-    this.stats.taken++;
-    void this.ctx.session
-      .send('Runtime.evaluate', { expression: STACK_EXPRESSION, returnByValue: true })
-      .then((r) => this.onSnapshot(r?.result?.value));
-  }
-
-  private onSnapshot(value: unknown): void {
-    // Not armed any more: the gap report came first, so this stack is from after the stall.
-    if (!this.armed || typeof value !== 'string') return;
-    let frames: RawFrame[] | undefined;
-    try {
-      frames = framesOfSnapshot(JSON.parse(value) as Array<[string, string, number, number]>);
-    } catch {
-      frames = undefined;
-    }
-    if (frames) this.snapshot = frames;
-    else this.stats.discarded++;
+    this.probe.begin();
   }
 
   onAgentMessage(m: AgentMessage): void {
-    this.lastHeard = performance.now();
-    if (m.type !== 'gap') return;
-    const snapshot = this.armed ? this.snapshot : undefined;
-    this.armed = false;
-    this.snapshot = undefined;
-    void this.report(m.s, m.e, m.cpu, snapshot);
+    const snapshot = this.probe.onAgentMessage(m);
+    if (m.type === 'gap') void snapshot.then((frames) => this.report(m.s, m.e, m.cpu, frames));
   }
 
   private async report(
@@ -135,7 +61,6 @@ export class WatchMode implements IModeDriver {
         return; // little CPU and no sync call seen: asleep (idle, or descheduled)
       }
     }
-    if (frames) this.stats.kept++;
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
     this.ctx.emitStall({
       startMs: usToMs(startUs - this.t0Us),
@@ -148,13 +73,13 @@ export class WatchMode implements IModeDriver {
   }
 
   async flush(): Promise<void> {
-    clearInterval(this.watchdog);
+    this.probe.dispose();
   }
 
   async teardown(): Promise<void> {}
 
   dispose(): void {
-    clearInterval(this.watchdog);
+    this.probe.dispose();
   }
 
   cpuProfile(): unknown | undefined {

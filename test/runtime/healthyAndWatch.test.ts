@@ -4,6 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   BLOCKER,
   HEALTHY,
@@ -52,14 +55,32 @@ describe('watch mode', () => {
       assert.equal(cpu.stall?.blame?.functionName, 'spinCpu', describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
       assert.ok(cpu.stall.durationMs >= 300, describeStall(cpu.stall));
-      // A syscall cannot be interrupted: the snapshot is taken when it returns, and now and then
-      // the heartbeat reports the gap first (the snapshot is then stale and dropped, and so is a
-      // stall that used no CPU and named no sync call). Allow that twice.
-      let exec = await stallFor(t, r, 'exec');
-      for (let i = 0; i < 2 && !exec.stall; i++) exec = await stallFor(t, r, 'exec');
+      // A syscall cannot be interrupted: the snapshot is taken as it returns, still inside the
+      // caller, and matched to the gap by the target's clock (its reply may come after the gap).
+      const exec = await stallFor(t, r, 'exec');
       assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
       assert.equal(exec.stall?.blame?.functionName, 'runShell', describeStall(exec.stall));
       assert.equal(exec.stall?.blame?.line, blockLine(BLOCKER, 'exec'), describeStall(exec.stall));
+      // A sync read of ~100 ms, shorter than the old 80 ms arming allowed for at times.
+      const dir = mkdtempSync(join(tmpdir(), 'loop-lens-watch-'));
+      writeFileSync(join(dir, 'big.bin'), Buffer.alloc(128 * 1024 * 1024, 7));
+      let checked = 0;
+      try {
+        for (let i = 0; i < 5; i++) {
+          const io = await stallFor(t, r, `readfile ${join(dir, 'big.bin')}`);
+          if (!io.stall && io.done.ms < 60) continue; // too fast to be a stall here
+          checked++;
+          assert.equal(io.stall?.kind, 'sync-io', describeStall(io.stall));
+          assert.equal(
+            io.stall?.blame?.line,
+            blockLine(BLOCKER, 'readfile'),
+            describeStall(io.stall),
+          );
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.ok(checked > 0, 'every 128 MB read took under 60 ms: nothing to check');
       const rec = await r.rec.stop();
       assert.equal(rec.mode, 'watch');
       assert.equal((await t.run('globals')).result, '[]');

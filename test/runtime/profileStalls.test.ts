@@ -9,15 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StallKind } from '../../src/shared/protocol/runtime';
 import type { Recorder, Target } from './runtimeHelpers';
-import {
-  BLOCKER,
-  blockLine,
-  describeStall,
-  record,
-  stallFor,
-  stallForRetrying,
-  startTarget,
-} from './runtimeHelpers';
+import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
 
 describe('profile mode: stalls in a real process', () => {
   let target: Target;
@@ -58,10 +50,7 @@ describe('profile mode: stalls in a real process', () => {
   for (const c of cases) {
     test(`${c.tag}: kind ${c.kind}, blamed on ${c.fn} at its BLOCK line`, async () => {
       const cmd = c.cmd === 'readfile' ? `readfile ${join(dir, 'big.bin')}` : c.cmd;
-      const { stall, latencyMs, done } =
-        c.kind === 'sync-io'
-          ? await stallForRetrying(target, rec, cmd)
-          : await stallFor(target, rec, cmd);
+      const { stall, latencyMs, done } = await stallFor(target, rec, cmd);
       assert.ok(
         done.ms >= 60,
         `the fixture blocked only ${done.ms} ms; the machine is too fast for this case`,
@@ -117,5 +106,27 @@ describe('profile mode: stalls in a real process', () => {
       timeDeltas: number[];
     };
     assert.ok(profile.nodes.length > 10 && profile.samples.length === profile.timeDeltas.length);
+  });
+});
+
+describe('profile mode: code V8 optimized before the recorder attached', () => {
+  test('a loop compiled before attaching is blamed on its own line, not on the call to it', async () => {
+    // Without a profiler, V8 compiles spinCpu's loop on the stack (OSR); that code is not
+    // re-logged when a profiler starts, so its samples would land on the caller's call line.
+    const t = await startTarget(BLOCKER);
+    try {
+      await t.run('cpu 200');
+      const r = await record({ target: { kind: 'port', port: t.port! } });
+      try {
+        const { stall } = await stallFor(t, r, 'cpu 200');
+        assert.equal(stall?.kind, 'cpu', describeStall(stall));
+        assert.equal(stall?.blame?.functionName, 'spinCpu', describeStall(stall));
+        assert.equal(stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(stall));
+      } finally {
+        await r.rec.stop();
+      }
+    } finally {
+      t.kill();
+    }
   });
 });

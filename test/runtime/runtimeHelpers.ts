@@ -151,18 +151,6 @@ export async function stallFor(t: Target, r: Recorder, cmd: string, settleMs = 3
   return stallForOnce(t, r, cmd, settleMs);
 }
 
-/**
- * {@link stallFor}, repeated up to `attempts` times while no blamed stall is reported. Only for
- * large sync reads: now and then (about one in ten here) V8 delivers the sample that closes the
- * read in the next profile chunk as `(program)` without a stack, and the stall is reported as
- * `native` without a line (a known gap, docs/runtime.md). The kind and line are still asserted.
- */
-export async function stallForRetrying(t: Target, r: Recorder, cmd: string, attempts = 3) {
-  let res = await stallForOnce(t, r, cmd, 3000);
-  for (let i = 1; i < attempts && !res.stall?.blame; i++) res = await stallForOnce(t, r, cmd, 3000);
-  return res;
-}
-
 async function stallForOnce(t: Target, r: Recorder, cmd: string, settleMs: number) {
   const from = r.events.length;
   const done = await t.run(cmd);

@@ -15,7 +15,6 @@ import {
   describeStall,
   record,
   stallFor,
-  stallForRetrying,
   startTarget,
 } from './runtimeHelpers';
 
@@ -75,7 +74,7 @@ describe('source maps: a TypeScript program', () => {
       assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.file, APP_TS, describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.line, blockLine(APP_TS, 'tscpu'), describeStall(cpu.stall));
-      const io = await stallForRetrying(t, r, `readfile ${big}`);
+      const io = await stallFor(t, r, `readfile ${big}`);
       assert.equal(
         io.stall?.kind,
         'sync-io',

@@ -8,7 +8,7 @@ import { Attributor } from '../../../src/runtime/attribution';
 import { findBlockingLine, findCallLine } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
-import { framesOfSnapshot } from '../../../src/runtime/watchMode';
+import { framesOfSnapshot } from '../../../src/runtime/stackProbe';
 import { parseAgentMessage } from '../../../src/runtime/agent';
 import type { Stall } from '../../../src/shared/protocol/runtime';
 

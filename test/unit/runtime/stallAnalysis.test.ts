@@ -137,6 +137,63 @@ describe('findBlockedRun', () => {
   });
 });
 
+describe('a sample the sampler was held off for', () => {
+  // V8 sometimes records the one sample that ends a long syscall only after the call returned
+  // (in a timer re-arm of Node's) or without a stack ((program)).
+  const AFTER: Frame[] = [
+    ['listOnTimeout', 'node:internal/timers'],
+    ['insert', 'node:internal/timers'],
+  ];
+  const PROGRAM: Frame[] = [['(program)', '']];
+  const BEFORE: Frame[] = [
+    ['main', 'file:///app/main.js'],
+    ['load', 'file:///app/main.js'],
+    ['readFileSync', 'node:fs'],
+    ['allocUnsafe', 'node:buffer'],
+  ];
+  const run = (late: Frame[], first: Frame[]) => {
+    const s = new ProfileStore();
+    s.append(
+      chunk(
+        0,
+        [IDLE, first, late],
+        [
+          [0, 5000],
+          [1, 5000],
+          [2, 120_000],
+          [0, 5000],
+        ],
+      ),
+    );
+    return { s, w: findBlockedRun(s, 0, 200_000, 50_000, 20_000)! };
+  };
+  const heaviest = (s: ProfileStore, weights: Map<number, number>) =>
+    s.nodes.get([...weights].sort((a, b) => b[1] - a[1])[0][0])?.callFrame.functionName;
+
+  for (const [name, late] of [
+    ['a timer re-arm after the call', AFTER],
+    ['(program)', PROGRAM],
+  ] as const) {
+    test(`${name}: its time goes to the code the previous sample of the run was in`, () => {
+      const { s, w } = run(late, BEFORE);
+      assert.equal(heaviest(s, w.weights), 'allocUnsafe');
+      assert.equal(classify(s, w.weights), 'sync-io');
+    });
+  }
+
+  test('a long sample in the user code itself, or GC, keeps its time', () => {
+    const cpu = run(USER, BEFORE);
+    assert.equal(heaviest(cpu.s, cpu.w.weights), 'work');
+    const gc = run(GC, BEFORE);
+    assert.equal(classify(gc.s, gc.w.weights), 'gc');
+  });
+
+  test('with no earlier sample in the run there is nothing to move it to', () => {
+    const { s, w } = run(AFTER, AFTER);
+    assert.equal(heaviest(s, w.weights), 'insert');
+  });
+});
+
 describe('late samples', () => {
   test('a sample handed to the next chunk with an earlier time is stored in time order', () => {
     const s = new ProfileStore();
@@ -166,6 +223,26 @@ describe('late samples', () => {
     assert.deepEqual(s.timestamps, [1000, 2000, 2500, 3000, 4500]);
     assert.equal(s.lastSampleTime, 4500);
     assert.equal(s.nodes.get(s.samples[2])?.callFrame.functionName, 'read');
+  });
+
+  test("a late sample's line ticks count for the window it was taken in", () => {
+    const s = new ProfileStore();
+    s.append(chunk(0, [IDLE], [[0, 1000]]));
+    const late = chunk(
+      10_000,
+      [IDLE, USER],
+      [
+        [1, -6000],
+        [0, 7000],
+      ],
+      50,
+    );
+    late.nodes.find((n) => n.callFrame.functionName === 'work')!.positionTicks = [
+      { line: 9, ticks: 1 },
+    ];
+    s.append(late);
+    const work = s.samples[s.timestamps.indexOf(4000)];
+    assert.deepEqual([...s.lineTicks(work, 2000, 5000)], [[9, 1]]);
   });
 });
 
