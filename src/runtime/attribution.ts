@@ -111,10 +111,10 @@ export class Attributor {
 
   private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
     const stack: StackFrame[] = [];
-    for (let i = 0; i < raw.length; i++) {
-      stack.push(await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined));
-    }
     const bi = this.blameIndex(raw);
+    for (let i = 0; i < raw.length; i++) {
+      stack.push(await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi));
+    }
     return { stack, ...(bi !== undefined ? { blame: stack[bi] } : {}) };
   }
 
@@ -122,6 +122,7 @@ export class Attributor {
     raw: RawFrame[],
     i: number,
     leafLine1: number | undefined,
+    blamed: boolean,
   ): Promise<StackFrame> {
     const f = raw[i];
     const functionName = f.functionName || '(anonymous)';
@@ -136,13 +137,14 @@ export class Attributor {
       const p = await this.resolver.original(file, leafLine1);
       return { functionName, file: p.file, line: p.line, column: p.column };
     }
-    // A non-leaf frame (or a leaf without ticks): find the call into the next frame in its body.
+    // A non-leaf frame (or a leaf without ticks): find the call into the next frame in its body
+    // (the static engine helps only for the blamed frame, the line people act on).
     const def = await this.resolver.original(file, f.line0 + 1, f.col0);
     const callee = i > 0 ? raw[i - 1].functionName : '';
     const text = await this.resolver.originalText(file, def.file);
     const line =
       text && i > 0
-        ? await findBlockingLine(text, def.file, def.line, f.functionName, callee)
+        ? await findBlockingLine(text, def.file, def.line, f.functionName, callee, blamed)
         : undefined;
     return { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column };
   }

@@ -24,7 +24,9 @@ export function loadStaticFinder(): Promise<typeof FindFn | undefined> {
 
 /**
  * Line of the blocking call inside the function `fnName` that starts on `fnStartLine1`:
- * callee by name, else the static engine, else the first well-known blocking call.
+ * callee by name, else the static engine (unless `useEngine` is false: it costs a parse, and
+ * loading it the first time blocks the recorder for a few hundred ms), else the first
+ * well-known blocking call.
  */
 export async function findBlockingLine(
   sourceText: string,
@@ -32,9 +34,10 @@ export async function findBlockingLine(
   fnStartLine1: number,
   fnName: string,
   callee: string,
+  useEngine = true,
 ): Promise<number | undefined> {
   const hit = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
-  if (hit?.byName) return hit.line;
+  if (hit?.byName || !useEngine) return hit?.line;
   const find = await loadStaticFinder();
   let viaEngine: number | undefined;
   try {
