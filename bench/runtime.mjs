@@ -2,22 +2,42 @@
 // Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from a second
 // process (autocannon in bench/fixtures/loadDriver.mjs). Four targets run side by side, all
 // started with --inspect=127.0.0.1:0 so only the attached tool differs: off, `record --mode
-// profile`, `record --mode watch`, blocked-at (in-process preload, threshold 50 ms). Each round
-// loads every target for a short slice, in an order rotated per round, and compares it with the
-// `off` slice of the same round (facts.md "Noise": the machine is shared, so fine interleaving
-// and per-round ratios; we report the median ratio and its spread). Then: stall → report latency
-// in profile mode and whether each tool names the blocking line.
+// profile`, `record --mode watch`, blocked-at (in-process preload, threshold 50 ms); more
+// variants that split profile mode's cost are in fixtures/stats.mjs (BENCH_VARIANTS). The load
+// is a FIXED request rate, the same for every variant, and each round loads ALL variants at the
+// same time for a few seconds (two load drivers): whatever else runs on the shared machine then
+// hits all alike (facts.md "Noise"), and each round's ratio is against the `off` target of the
+// same seconds. The rate is chosen once at start from the `off` target's closed-loop CPU per
+// request so that all targets together keep ~80 % of one core busy (≤ 60 % of capacity each).
+// A fixed cost per second (sampling, timers) weighs more per request at a lower rate, so the
+// table also gives each tool's extra CPU as a share of a core. BENCH_RATE=N fixes the rate;
+// BENCH_LOAD=closed runs the older closed-loop load (10 connections, variants one after
+// another). Then: stall → report latency in profile mode and whether each tool names the
+// blocking line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { cpuMs, startDriver, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
+import { startDriver, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
+import { idleCost, overheadRounds, slice } from './fixtures/rounds.mjs';
+import {
+  VARIANT_SPECS,
+  median,
+  pct,
+  pickRounds,
+  roundsHoldingRate,
+  summarizeRounds,
+} from './fixtures/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const fixture = join(root, 'bench/fixtures/server.mjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
-const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 2);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
 const WARM_S = 2;
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
+const CLOSED_LOOP = process.env.BENCH_LOAD === 'closed';
+/** All targets together at the fixed rate keep this share of one core busy (without tools). */
+const TOTAL_CORE_SHARE = 0.8;
 // BENCH_VARIANTS=off,blocked-at narrows a run (e.g. while debugging); `off` is always measured.
 const VARIANTS = [
   'off',
@@ -25,56 +45,46 @@ const VARIANTS = [
     .split(',')
     .filter((v) => v && v !== 'off'),
 ];
+const unknown = VARIANTS.filter((v) => !VARIANT_SPECS[v]);
+if (unknown.length) {
+  console.error(`unknown variant(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANT_SPECS)}`);
+  process.exit(2);
+}
 const blockingLine =
   readFileSync(fixture, 'utf8')
     .split('\n')
     .findIndex((l) => l.includes('); // BLOCKING LINE')) + 1;
 const blockingLoc = `bench/fixtures/server.mjs:${blockingLine}`;
 
-/** All four targets up, recorders attached to two of them. */
+/** Every variant's target up, each with its recorder (if any) attached. */
 async function startTargets() {
   const targets = {};
   for (const v of VARIANTS) {
-    const server = await startServer(v);
-    const recorder =
-      v === 'profile' || v === 'watch' ? await startRecorder(server.ws, v) : undefined;
+    const spec = VARIANT_SPECS[v];
+    const server = await startServer(spec.preload ? 'blocked-at' : 'off');
+    const recorder = spec.mode || spec.sampler ? await startRecorder(server.ws, spec) : undefined;
     targets[v] = { server, recorder };
   }
   return targets;
 }
 
-/** One slice: CPU of the target (and recorder) around a bounded load. */
-async function slice(driver, t, variant) {
-  const cpu0 = cpuMs(t.server.pid);
-  const rcpu0 = t.recorder ? cpuMs(t.recorder.pid) : 0;
-  const r = await driver.load(t.server.port, LOAD_S);
-  const cpu = cpuMs(t.server.pid) - cpu0;
-  const rcpu = t.recorder ? cpuMs(t.recorder.pid) - rcpu0 : 0;
-  if (r.errors || r.non2xx) throw new Error(`${variant}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-  const n = r.requests;
-  return {
-    rps: n / (r.duration || LOAD_S),
-    cpuPerReqUs: (cpu * 1000) / n,
-    recorderCpuPerReqUs: (rcpu * 1000) / n,
-  };
-}
-
-async function overheadRounds(driver, targets) {
-  for (const v of VARIANTS) await driver.load(targets[v].server.port, WARM_S);
-  const rows = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const got = {};
-    for (let i = 0; i < VARIANTS.length; i++) {
-      const v = VARIANTS[(i + round) % VARIANTS.length];
-      got[v] = await slice(driver, targets[v], v);
-    }
-    for (const v of VARIANTS) rows[v].push(got[v]);
-    const line = VARIANTS.map(
-      (v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuPerReqUs.toFixed(0)} µs/req`,
-    );
-    console.log(`round ${String(round + 1).padStart(2)}/${ROUNDS}: ${line.join(' | ')}`);
-  }
-  return rows;
+/**
+ * The fixed rate: closed-loop capacity of the `off` target and its CPU per request there, then
+ * the rate per target that keeps all of them together at TOTAL_CORE_SHARE of a core (at most
+ * 60 % of one target's capacity).
+ */
+async function chooseRate(driver, off) {
+  if (CLOSED_LOOP) return undefined;
+  if (process.env.BENCH_RATE) return Number(process.env.BENCH_RATE);
+  const s = await slice(driver, off, 'off', LOAD_S, undefined);
+  const rate =
+    Math.round(
+      Math.min((TOTAL_CORE_SHARE * 1e6) / VARIANTS.length / s.cpuPerReqUs, 0.6 * s.rps) / 10,
+    ) * 10;
+  console.log(
+    `capacity (closed loop, off): ${s.rps.toFixed(0)} req/s at ${(s.coreShare * 100).toFixed(0)} % of a core, ${s.cpuPerReqUs.toFixed(0)} µs/req → fixed rate ${rate} req/s per target, ${VARIANTS.length} targets at once`,
+  );
+  return rate;
 }
 
 /** Stops recorders first (each must exit 0: a clean detach), then the servers. */
@@ -90,50 +100,10 @@ async function stopTargets(targets) {
   return codes;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-/** Linear-interpolated quantile, q in 0..1. */
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
-const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-
-function summarizeRounds(rows) {
-  const out = {};
-  for (const v of VARIANTS) {
-    const cpuRatios = rows[v].map((r, i) => r.cpuPerReqUs / rows.off[i].cpuPerReqUs);
-    const rpsRatios = rows[v].map((r, i) => r.rps / rows.off[i].rps);
-    out[v] = {
-      rpsMedian: median(rows[v].map((r) => r.rps)),
-      cpuPerReqUsMedian: median(rows[v].map((r) => r.cpuPerReqUs)),
-      recorderCpuPerReqUsMedian: median(rows[v].map((r) => r.recorderCpuPerReqUs)),
-      cpuRatio: {
-        median: median(cpuRatios),
-        min: Math.min(...cpuRatios),
-        max: Math.max(...cpuRatios),
-        q1: quantile(cpuRatios, 0.25),
-        q3: quantile(cpuRatios, 0.75),
-      },
-      rpsRatio: {
-        median: median(rpsRatios),
-        min: Math.min(...rpsRatios),
-        max: Math.max(...rpsRatios),
-      },
-    };
-  }
-  return out;
-}
-
 /** Profile mode: time from the end of a known 200 ms stall to the CLI printing it. */
 async function stallLatency() {
   const server = await startServer('off');
-  const recorder = await startRecorder(server.ws, 'profile');
+  const recorder = await startRecorder(server.ws, VARIANT_SPECS.profile);
   const lines = [];
   recorder.stdout.on('data', (d) => {
     for (const l of String(d)
@@ -195,46 +165,83 @@ async function blockedAtNaming() {
   };
 }
 
-async function main() {
-  if (!existsSync(join(root, 'dist/cli.js')))
-    spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
-  const t0 = Date.now();
-  const loadAvgStart = loadavg()[0];
+/** Per variant: medians, per-round ratios vs `off` with their spread, recorder's own CPU. */
+function printTable(summary, rate) {
   console.log(
-    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')} side by side; ${LOAD_S} s of load per slice (autocannon -c 10), ${WARM_S} s warm-up each`,
-  );
-  const driver = await startDriver();
-  const targets = await startTargets();
-  let rows;
-  let recorderExit;
-  try {
-    rows = await overheadRounds(driver, targets);
-  } finally {
-    recorderExit = await stopTargets(targets);
-    driver.child.kill();
-  }
-  console.log(
-    `recorders detached: ${Object.entries(recorderExit)
-      .map(([v, c]) => `${v} exit ${c}`)
-      .join(', ')}`,
-  );
-  const summary = summarizeRounds(rows);
-  console.log(
-    '\nvariant      req/s (median)  CPU µs/req (median)  CPU/req vs off: median [min..max]   throughput vs off: median [min..max]   recorder CPU µs/req',
+    '\nvariant            req/s (median)  CPU µs/req (median)  CPU/req vs off: median [min..max]   throughput vs off: median [min..max]   recorder CPU µs/req  server % of a core  extra % of a core',
   );
   for (const v of VARIANTS) {
     const s = summary[v];
     console.log(
-      `${v.padEnd(12)} ${s.rpsMedian.toFixed(0).padStart(14)} ${s.cpuPerReqUsMedian.toFixed(0).padStart(20)}  ` +
+      `${v.padEnd(18)} ${s.rpsMedian.toFixed(0).padStart(14)} ${s.cpuPerReqUsMedian.toFixed(0).padStart(20)}  ` +
         `${pct(s.cpuRatio.median).padStart(8)} [${pct(s.cpuRatio.min)}..${pct(s.cpuRatio.max)}]`.padEnd(
           38,
         ) +
         `${pct(s.rpsRatio.median).padStart(8)} [${pct(s.rpsRatio.min)}..${pct(s.rpsRatio.max)}]`.padEnd(
           38,
         ) +
-        `${s.recorderCpuPerReqUsMedian.toFixed(0).padStart(6)}`,
+        `${s.recorderCpuPerReqUsMedian.toFixed(0).padStart(6)}`.padEnd(21) +
+        `${(s.coreShareMedian * 100).toFixed(0).padStart(6)}`.padEnd(20) +
+        `${(s.extraCoreShareMedian * 100).toFixed(1).padStart(6)}`,
     );
   }
+  // At a fixed rate a variant that served clearly fewer requests could not keep up: its CPU per
+  // request is then a saturated figure, not comparable with the others.
+  const behind = rate ? VARIANTS.filter((v) => summary[v].rpsMedian < 0.95 * rate) : [];
+  if (behind.length) {
+    console.log(`NOTE: below the fixed rate of ${rate} req/s (saturated): ${behind.join(', ')}`);
+  }
+}
+
+async function main() {
+  if (!existsSync(join(root, 'dist/cli.js')))
+    spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  const t0 = Date.now();
+  const loadAvgStart = loadavg()[0];
+  console.log(
+    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')} side by side; ${LOAD_S} s of load per slice (autocannon -c 10, ${CLOSED_LOOP ? 'closed loop' : 'fixed rate'}), ${WARM_S} s warm-up each; load average ${loadAvgStart.toFixed(1)}`,
+  );
+  const drivers = [await startDriver(), await startDriver()];
+  const targets = await startTargets();
+  let rows;
+  let recorderExit;
+  let rate;
+  let idle;
+  try {
+    idle = await idleCost(targets, VARIANTS, IDLE_S);
+    console.log(
+      `idle targets, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): ${VARIANTS.map((v) => `${v} ${idle[v].toFixed(1)}`).join(', ')}`,
+    );
+    rate = await chooseRate(drivers[0], targets.off);
+    rows = await overheadRounds(drivers, targets, VARIANTS, {
+      rounds: ROUNDS,
+      seconds: LOAD_S,
+      warmSeconds: WARM_S,
+      rate,
+    });
+  } finally {
+    recorderExit = await stopTargets(targets);
+    for (const d of drivers) d.child.kill();
+  }
+  console.log(
+    `recorders detached: ${Object.entries(recorderExit)
+      .map(([v, c]) => `${v} exit ${c}`)
+      .join(', ')}`,
+  );
+  const { used, held } = roundsHoldingRate(rows, VARIANTS, rate);
+  if (rate) {
+    const why =
+      used.length < ROUNDS
+        ? '; in the others the machine was saturated and the drivers fell behind'
+        : held < ROUNDS
+          ? `; only ${held} held it, too few: all are used, ratios include saturated rounds`
+          : '';
+    console.log(
+      `rounds in the summary: ${used.length}/${ROUNDS} (those where every target got ≥ 95 % of ${rate} req/s${why})`,
+    );
+  }
+  const summary = summarizeRounds(pickRounds(rows, used), VARIANTS);
+  printTable(summary, rate);
   const latency = VARIANTS.includes('profile')
     ? await stallLatency()
     : { latenciesMs: [], detected: 0, of: 0, namedLine: 0 };
@@ -254,7 +261,7 @@ async function main() {
   // The verdict names the median of the per-round ratios; when the interquartile range is wider
   // than the target itself the machine's noise cannot tell MET from MISSED, and we say so.
   const overhead = (s, limit) => {
-    if (!s) return 'MISSED';
+    if (!s) return 'not measured';
     const verdict = s.cpuRatio.median <= limit ? 'MET' : 'MISSED';
     const iqr = `median ${pct(s.cpuRatio.median)}, IQR ${pct(s.cpuRatio.q1)}..${pct(s.cpuRatio.q3)}`;
     const noisy = s.cpuRatio.q3 - s.cpuRatio.q1 > 2 * (limit - 1);
@@ -282,7 +289,11 @@ async function main() {
   const result = {
     rounds: ROUNDS,
     loadSeconds: LOAD_S,
+    load: CLOSED_LOOP ? 'closed loop, 10 connections' : `fixed rate ${rate} req/s`,
+    rate,
     rows,
+    roundsUsed: used,
+    idleCpuMsPerS: idle,
     summary,
     latency,
     loadAverage: { start: loadAvgStart, end: loadavg()[0] },
