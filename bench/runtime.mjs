@@ -15,9 +15,10 @@
 // another). Then: stall → report latency in profile mode and whether each tool names the
 // blocking line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { blockedAtNaming, blockingLoc, stallLatency } from './fixtures/checks.mjs';
 import { startDriver, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
 import { idleCost, overheadRounds, slice } from './fixtures/rounds.mjs';
 import {
@@ -30,7 +31,6 @@ import {
 } from './fixtures/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const fixture = join(root, 'bench/fixtures/server.mjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
 const WARM_S = 2;
@@ -50,11 +50,6 @@ if (unknown.length) {
   console.error(`unknown variant(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANT_SPECS)}`);
   process.exit(2);
 }
-const blockingLine =
-  readFileSync(fixture, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes('); // BLOCKING LINE')) + 1;
-const blockingLoc = `bench/fixtures/server.mjs:${blockingLine}`;
 
 /** Every variant's target up, each with its recorder (if any) attached. */
 async function startTargets() {
@@ -100,71 +95,6 @@ async function stopTargets(targets) {
   return codes;
 }
 
-/** Profile mode: time from the end of a known 200 ms stall to the CLI printing it. */
-async function stallLatency() {
-  const server = await startServer('off');
-  const recorder = await startRecorder(server.ws, VARIANT_SPECS.profile);
-  const lines = [];
-  recorder.stdout.on('data', (d) => {
-    for (const l of String(d)
-      .split('\n')
-      .filter((x) => /\bms\b/.test(x) && /^\s*\+/.test(x)))
-      lines.push({ at: Date.now(), text: l });
-  });
-  const latencies = [];
-  let named = 0;
-  try {
-    for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 700));
-      const before = lines.length;
-      const res = await fetch(`http://127.0.0.1:${server.port}/stall?ms=200`);
-      const { endedAt } = await res.json();
-      const deadline = Date.now() + 5000;
-      while (lines.length === before && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 5));
-      const got = lines.slice(before).find((l) => /\d+ ms/.test(l.text));
-      if (!got) continue;
-      latencies.push(got.at - endedAt);
-      if (got.text.includes(blockingLoc)) named++;
-    }
-  } finally {
-    await stopChild(recorder);
-    await stopChild(server.child, 'SIGTERM');
-  }
-  return {
-    latenciesMs: latencies,
-    detected: latencies.length,
-    of: 5,
-    namedLine: named,
-    sample: lines[0]?.text.trim(),
-  };
-}
-
-/** blocked-at on the same stall: does any of its reports name the blocking line? */
-async function blockedAtNaming() {
-  const server = await startServer('blocked-at');
-  try {
-    for (let i = 0; i < 3; i++)
-      await (await fetch(`http://127.0.0.1:${server.port}/stall?ms=200`)).text();
-    await new Promise((r) => setTimeout(r, 300));
-  } finally {
-    await stopChild(server.child, 'SIGTERM');
-  }
-  const reports = server.stderr.text.split('BLOCKED ').slice(1);
-  const naming = reports.filter((r) => r.includes(`server.mjs:${blockingLine}:`));
-  // Show the longest report: the 200 ms stalls, not a start-up report (module loading).
-  const longest = [...reports].sort((a, b) => parseInt(b, 10) - parseInt(a, 10))[0];
-  const frames = longest?.split('\n').filter((l) => /^\s*at /.test(l)) ?? [];
-  const userFrame = frames.find((l) => l.includes('server.mjs'))?.trim();
-  const topFrame = frames.find((l) => !/blocked-at|async_hooks/.test(l))?.trim();
-  return {
-    reports: reports.length,
-    namesLine: naming.length,
-    userFrame: userFrame ?? '(none)',
-    topFrame: topFrame ?? '(none)',
-  };
-}
-
 /** Per variant: medians, per-round ratios vs `off` with their spread, recorder's own CPU. */
 function printTable(summary, rate) {
   console.log(
@@ -191,6 +121,22 @@ function printTable(summary, rate) {
   if (behind.length) {
     console.log(`NOTE: below the fixed rate of ${rate} req/s (saturated): ${behind.join(', ')}`);
   }
+}
+
+/** The same check for each other profile-mode variant measured, at 200 ms and near threshold. */
+async function otherProfileLatencies() {
+  const out = {};
+  for (const v of VARIANTS.filter((x) => x !== 'profile' && VARIANT_SPECS[x].mode === 'profile')) {
+    for (const ms of [200, 70]) {
+      const l = await stallLatency(VARIANT_SPECS[v], ms);
+      out[`${v} ${ms} ms`] = l;
+      const m = l.latenciesMs.length ? `${median(l.latenciesMs).toFixed(0)} ms` : 'n/a';
+      console.log(
+        `  ${v}, ${ms} ms stall: detected ${l.detected}/${l.of}, named ${l.namedLine}, latency median ${m}`,
+      );
+    }
+  }
+  return out;
 }
 
 async function main() {
@@ -253,6 +199,7 @@ async function main() {
   console.log(
     `Loop Lens names ${blockingLoc}: ${latency.namedLine}/${latency.detected} stalls (e.g. "${latency.sample ?? ''}")`,
   );
+  const variantLatency = await otherProfileLatencies();
   console.log(
     `blocked-at names ${blockingLoc}: ${ba.namesLine}/${ba.reports} reports; its frame in the fixture: ${ba.userFrame}; its top frame: ${ba.topFrame}`,
   );
@@ -296,6 +243,7 @@ async function main() {
     idleCpuMsPerS: idle,
     summary,
     latency,
+    variantLatency,
     loadAverage: { start: loadAvgStart, end: loadavg()[0] },
     blockedAt: ba,
     blockingLoc,
