@@ -7,6 +7,7 @@
  * the profile shows a run of non-idle samples ≥ threshold inside that gap: back-to-back short
  * tasks leave no idle sample but keep the heartbeat ticking, so they are not stalls.
  */
+import type { Blame } from '../shared/protocol/runtime';
 import type { AgentMessage } from './agent';
 import type { Attribution, RawFrame } from './attribution';
 import { kindOfFrames } from './attribution';
@@ -167,12 +168,21 @@ export class ProfileMode implements IModeDriver {
       if (!(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
     }
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
-    if (!a.blame && frames) {
+    const probed = frames && (await this.fromSnapshot(frames));
+    if (probed && !a.blame) {
       // No frame of the user's code in the profile: V8 recorded the sample covering a long
       // syscall after the call had returned, or without a stack. The probe's stack has it.
       this.ctx.logger.trace('runtime.stall', 'profile has no user frame; using the probe stack');
-      a = await this.fromSnapshot(frames);
+      a = probed;
       if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
+    } else if (probed && a.blame && lostInnerFrames(a.blame, probed)) {
+      // The profile blames a call line whose callee the probe saw running: V8 ran code the
+      // profiler does not know (compiled before it started, or with a coverage tool on).
+      this.ctx.logger.trace(
+        'runtime.stall',
+        'profile lost the inner frames; using the probe stack',
+      );
+      a = probed;
     }
     this.ctx.emitStall({
       startMs: usToMs(w.startUs - this.t0Us),
@@ -233,6 +243,19 @@ export class ProfileMode implements IModeDriver {
   cpuProfile(): unknown | undefined {
     return this.store.toCpuProfile();
   }
+}
+
+/**
+ * Whether the profile's blame is a frame the probe saw calling deeper user code at that very
+ * line: then the profile lost those frames (the probe's stack walk sees all of them).
+ */
+export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
+  if (!probed.blame) return false;
+  const deepest = probed.stack.indexOf(probed.blame);
+  const at = probed.stack.findIndex(
+    (f) => f.file === blame.file && f.functionName === blame.functionName && f.line === blame.line,
+  );
+  return deepest >= 0 && at > deepest;
 }
 
 /**

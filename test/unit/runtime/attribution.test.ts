@@ -8,6 +8,7 @@ import { Attributor } from '../../../src/runtime/attribution';
 import { findBlockingLine, findCallLine } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
+import { lostInnerFrames } from '../../../src/runtime/profileMode';
 import { framesOfSnapshot } from '../../../src/runtime/stackProbe';
 import { parseAgentMessage } from '../../../src/runtime/agent';
 import type { Stall } from '../../../src/shared/protocol/runtime';
@@ -160,5 +161,28 @@ describe('hotspots', () => {
         ['(gc)', 0, 70, 1, 70],
       ],
     );
+  });
+});
+
+describe('profile against the probe', () => {
+  const f = (functionName: string, line: number) => ({
+    functionName,
+    file: '/a.js',
+    line,
+    column: 1,
+  });
+  const probed = (stack: ReturnType<typeof f>[]) => ({ stack, blame: stack[0] });
+
+  test('the profile blames a call line the probe saw calling deeper user code: frames were lost', () => {
+    const probe = probed([f('spinCpu', 16), f('cpu', 52), f('', 73)]);
+    assert.equal(lostInnerFrames(f('cpu', 52), probe), true);
+  });
+
+  test('the same function at another line, another function, or the same deepest frame: not lost', () => {
+    const probe = probed([f('spinCpu', 16), f('cpu', 52), f('', 73)]);
+    assert.equal(lostInnerFrames(f('cpu', 53), probe), false);
+    assert.equal(lostInnerFrames(f('parse', 40), probe), false);
+    assert.equal(lostInnerFrames(f('spinCpu', 16), probe), false);
+    assert.equal(lostInnerFrames(f('cpu', 52), { stack: probe.stack }), false);
   });
 });
