@@ -12,21 +12,8 @@ import type { Recording, Stall } from '../../src/shared/protocol/runtime';
 const root = join(__dirname, '..', '..');
 const adapter = join(root, 'dist', 'adapter.js');
 const blocker = join(root, 'test', 'fixtures', 'blocking', 'blocker.js');
-/** Keeps V8 from inlining spinFor() into tick(), which would move the blame (see blocker.js). */
-const noInline = '--max-inlined-bytecode-size=0';
 
-/** 1-based line of the `// BLOCK:<kind>` marker in the fixture. */
-/**
- * Lines a stall of `kind` may be blamed on: the marked line, or its call in tick() once V8 has
- * optimized tick() (the engine's attribution, checked in detail by test/runtime). The adapter must
- * report whichever line the engine blamed, with that source location.
- */
-function blameLines(kind: 'cpu' | 'io'): number[] {
-  const call = kind === 'cpu' ? "  if (mode === 'cpu'" : "  if (mode === 'io'";
-  const lines = readFileSync(blocker, 'utf8').split('\n');
-  return [markerLine(kind), lines.findIndex((l) => l.startsWith(call)) + 1];
-}
-
+/** 1-based line of the `// BLOCK:<kind>` marker in the fixture: the line a stall must blame. */
 function markerLine(kind: 'cpu' | 'io'): number {
   const lines = readFileSync(blocker, 'utf8').split('\n');
   const i = lines.findIndex((l) => l.includes(`// BLOCK:${kind}`));
@@ -61,32 +48,75 @@ async function client(): Promise<DebugClient> {
   return dc;
 }
 
-/** Resolves with the first output event whose source location is one of `lines` of the fixture. */
-function stallOutput(
-  dc: DebugClient,
-  lines: number[],
-  timeoutMs = 60_000,
-): Promise<DebugProtocol.OutputEvent> {
-  const seen: string[] = [];
+/** Kind, duration, blame and innermost frames of a stall, for assertion messages. */
+function describeStall(s: Stall): string {
+  const at = (f: { functionName: string; file: string; line: number }) =>
+    `${f.functionName || '(anonymous)'} ${f.file}:${f.line}`;
+  const stack = s.stack.slice(0, 6).map(at).join(' < ');
+  return `${s.kind} ${s.durationMs} ms, blame ${s.blame ? at(s.blame) : 'none'}, stack ${stack}`;
+}
+
+/** The first stall blamed in the fixture, with the Debug Console line the adapter wrote for it. */
+interface FixtureStall {
+  stall: Stall;
+  output: DebugProtocol.OutputEvent;
+  /** Every stall before it (blamed elsewhere or not at all), described. */
+  before: string[];
+}
+
+/**
+ * Resolves with the first stall the adapter reports with a blame in the fixture, whatever its line,
+ * so a test can assert the line rather than skip past a wrong one. The adapter sends the output
+ * event of a stall just before its `loopLens.stall` event.
+ */
+function firstFixtureStall(dc: DebugClient, timeoutMs = 60_000): Promise<FixtureStall> {
+  const before: string[] = [];
+  let output: DebugProtocol.OutputEvent | undefined;
   return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      dc.removeListener('output', onOutput);
+      dc.removeListener('loopLens.stall', onStall);
+    };
     const timer = setTimeout(() => {
-      dc.removeListener('output', on);
+      done();
       reject(
-        new Error(
-          `no stall on blocker.js:${lines} within ${timeoutMs} ms; output was:\n${seen.join('')}`,
-        ),
+        new Error(`no stall in blocker.js within ${timeoutMs} ms; seen: ${before.join('; ')}`),
       );
     }, timeoutMs);
-    const on = (e: DebugProtocol.OutputEvent) => {
-      seen.push(e.body.output);
-      if (e.body.source?.path === blocker && lines.includes(e.body.line ?? -1)) {
-        clearTimeout(timer);
-        dc.removeListener('output', on);
-        resolve(e);
-      }
+    const onOutput = (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category === 'console' && / stall \d+ ms /.test(e.body.output)) output = e;
     };
-    dc.on('output', on);
+    const onStall = (e: DebugProtocol.Event) => {
+      const stall = (e.body as { stall: Stall }).stall;
+      if (stall.blame?.file !== blocker || !output) return void before.push(describeStall(stall));
+      done();
+      resolve({ stall, output, before });
+    };
+    dc.on('output', onOutput);
+    dc.on('loopLens.stall', onStall);
   });
+}
+
+/**
+ * Asserts the stall is of `kind`, blamed on `fn` at the fixture's `marker` line, and that its Debug
+ * Console line says so and links that line.
+ */
+function assertBlamedOnMarker(
+  got: FixtureStall,
+  marker: 'cpu' | 'io',
+  kind: Stall['kind'],
+  fn: string,
+): void {
+  const line = markerLine(marker);
+  const why = `${describeStall(got.stall)}; stalls before it: [${got.before.join('; ')}]`;
+  assert.equal(got.stall.blame?.line, line, `blamed on blocker.js:${line} (${fn}): ${why}`);
+  assert.equal(got.stall.blame?.functionName, fn, why);
+  assert.equal(got.stall.kind, kind, why);
+  assert.equal(got.output.body.source?.path, blocker, 'the Debug Console line links the fixture');
+  assert.equal(got.output.body.line, line, 'the Debug Console line links the blamed line');
+  const text = new RegExp(`stall \\d+ ms\\s+${kind}\\s+${fn}\\s+blocker\\.js:${line}\\b`);
+  assert.match(got.output.body.output, text);
 }
 
 /** Resolves with the text of `category` output events once it matches `re` (chunks joined). */
@@ -119,7 +149,7 @@ function startBlocker(
   nodeArgs: string[],
   args: string[],
 ): Promise<{ child: ChildProcess; port?: number; out: string[] }> {
-  const child = spawn(process.execPath, [noInline, ...nodeArgs, blocker, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, blocker, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -168,10 +198,8 @@ function nextTick(out: string[]): Promise<void> {
 describe('loop-lens debug adapter (DAP, real processes)', () => {
   test('launch records CPU stalls and writes each to the Debug Console at the blamed line', async () => {
     const dc = await client();
-    const lines = blameLines('cpu');
     const started = dc.waitForEvent('loopLens.started');
-    const stall = stallOutput(dc, lines);
-    const custom = dc.waitForEvent('loopLens.stall');
+    const stall = firstFixtureStall(dc);
     await dc.launchRequest({
       program: blocker,
       args: ['cpu', '300'],
@@ -180,15 +208,17 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
     const rec = (await started).body as { recording: Recording };
     const pid = rec.recording.target.pid;
     assert.ok(pid, 'the launched target has a pid');
-    const out = await stall;
-    assert.match(out.body.output, /stall \d+ ms\s+cpu\s+(spinFor|tick)\s+blocker\.js:\d+/);
-    const s = ((await custom).body as { stall: Stall }).stall;
-    assert.equal(s.kind, 'cpu');
+    const got = await stall;
+    assertBlamedOnMarker(got, 'cpu', 'cpu', 'spinFor');
+    const s = got.stall;
     assert.ok(s.durationMs >= 50, `stall of ${s.durationMs} ms is over the threshold`);
     const stopped = dc.waitForEvent('loopLens.stopped');
     await dc.disconnectRequest({ terminateDebuggee: true });
     const final = ((await stopped).body as { recording: Recording }).recording;
-    assert.ok(final.stalls.some((x) => x.blame?.file === blocker && lines.includes(x.blame.line)));
+    // Every stall the recording blames in the fixture is on the spin loop: no stray line to heat.
+    const inFixture = final.stalls.filter((x) => x.blame?.file === blocker);
+    assert.ok(inFixture.length > 0, 'the final recording holds the stalls');
+    for (const x of inFixture) assert.equal(x.blame?.line, markerLine('cpu'), describeStall(x));
     await waitUntil(() => !alive(pid), 'the launched target to end on terminateDebuggee');
   });
 
@@ -216,13 +246,14 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
       ['--inspect=127.0.0.1:0'],
       ['io', '300', '--verbose'],
     );
+    // A user attaches to a process that has run a while: let it block a few times first.
+    await nextTick(out);
+    await nextTick(out);
     const dc = await client();
-    const stall = stallOutput(dc, blameLines('io'));
-    const custom = dc.waitForEvent('loopLens.stall');
+    const stall = firstFixtureStall(dc);
     await dc.attachRequest({ port, address: '127.0.0.1' } as DebugProtocol.AttachRequestArguments);
-    const out1 = await stall;
-    assert.match(out1.body.output, /sync-io\s+(readBig|tick)\s+blocker\.js/);
-    assert.equal(((await custom).body as { stall: Stall }).stall.kind, 'sync-io');
+    const got = await stall;
+    assertBlamedOnMarker(got, 'io', 'sync-io', 'readBig');
     await dc.disconnectRequest({});
     await dc.stop();
     clients.splice(clients.indexOf(dc), 1);
@@ -235,10 +266,13 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
   test('attach by processId opens the inspector of a process started without --inspect', async () => {
     // --inspect-port=0: SIGUSR1 then opens a free port instead of 9229, which may be taken here.
     const { child, out } = await startBlocker(['--inspect-port=0'], ['cpu', '300', '--verbose']);
+    // Attach once V8 has compiled the spin loop (it runs 150 ms a turn): the line must still be it.
+    await nextTick(out);
+    await nextTick(out);
     const dc = await client();
-    const stall = stallOutput(dc, blameLines('cpu'));
+    const stall = firstFixtureStall(dc);
     await dc.attachRequest({ processId: child.pid } as DebugProtocol.AttachRequestArguments);
-    await stall;
+    assertBlamedOnMarker(await stall, 'cpu', 'cpu', 'spinFor');
     await dc.disconnectRequest({});
     await nextTick(out);
     assert.ok(alive(child.pid!), 'still running after detach');
