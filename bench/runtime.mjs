@@ -155,8 +155,9 @@ async function main() {
   let idle;
   try {
     idle = await idleCost(targets, VARIANTS, IDLE_S);
+    const fmt = (m) => VARIANTS.map((v) => `${v} ${m[v].toFixed(1)}`).join(', ');
     console.log(
-      `idle targets, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): ${VARIANTS.map((v) => `${v} ${idle[v].toFixed(1)}`).join(', ')}`,
+      `idle, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): targets ${fmt(idle.target)}; recorders ${fmt(idle.recorder)}`,
     );
     rate = await chooseRate(drivers[0], targets.off);
     rows = await overheadRounds(drivers, targets, VARIANTS, {
