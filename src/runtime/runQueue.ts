@@ -15,7 +15,7 @@ const KEEP_US = 60_000_000;
 
 export class RunQueueMonitor {
   /** [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, 1 = asleep in epoll (idle loop)] */
-  private samples: Array<[number, number, number, number]> = [];
+  private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly file: string;
   private readonly wchanFile: string;
@@ -65,17 +65,13 @@ export class RunQueueMonitor {
 
   /** Run-queue wait (µs) of the main thread within [sUs, eUs]; 0 when unknown. */
   waitDuring(sUs: number, eUs: number): number {
-    const before = findLastAtOrBefore(this.samples, sUs);
-    const after = this.samples.find((x) => x[0] >= eUs);
-    if (!before || !after) return 0;
-    return Math.max(0, Math.min(eUs - sUs, after[1] - before[1]));
+    const w = counterDuring(this.samples, 1, sUs, eUs);
+    return w === undefined ? 0 : Math.max(0, Math.min(eUs - sUs, w));
   }
 
-  /** On-CPU time (µs) of the main thread between the samples around [sUs, eUs]. */
+  /** On-CPU time (µs) of the main thread within [sUs, eUs]; undefined when unknown. */
   cpuDuring(sUs: number, eUs: number): number | undefined {
-    const before = findLastAtOrBefore(this.samples, sUs);
-    const after = this.samples.find((x) => x[0] >= eUs);
-    return before && after ? after[2] - before[2] : undefined;
+    return counterDuring(this.samples, 2, sUs, eUs);
   }
 
   /**
@@ -93,9 +89,32 @@ export class RunQueueMonitor {
   }
 }
 
-function findLastAtOrBefore<T extends number[]>(samples: T[], t: number): T | undefined {
-  for (let i = samples.length - 1; i >= 0; i--) if (samples[i][0] <= t) return samples[i];
-  return undefined;
+type Sample = [number, number, number, number];
+
+/**
+ * Growth of cumulative counter `k` over [sUs, eUs], read off the samples around each edge by
+ * linear interpolation: taking the bracketing samples whole counted up to two sampling periods
+ * (20 ms) of what happened outside the gap, and dropped real stalls as "waiting for a CPU".
+ */
+export function counterDuring(
+  samples: Sample[],
+  k: 1 | 2,
+  sUs: number,
+  eUs: number,
+): number | undefined {
+  const s = valueAt(samples, k, sUs);
+  const e = valueAt(samples, k, eUs);
+  return s === undefined || e === undefined ? undefined : Math.max(0, e - s);
+}
+
+function valueAt(samples: Sample[], k: 1 | 2, t: number): number | undefined {
+  let i = samples.length - 1;
+  while (i >= 0 && samples[i][0] > t) i--;
+  const a = samples[i];
+  const b = samples[i + 1];
+  if (!a) return undefined;
+  if (a[0] === t || !b) return a[0] === t ? a[k] : undefined;
+  return a[k] + ((b[k] - a[k]) * (t - a[0])) / (b[0] - a[0]);
 }
 
 function readOr(file: string, fallback: string): string {
