@@ -26,7 +26,7 @@ export interface RecordOptions {
   target: TargetSpec;
   /** A stall is a blocked loop longer than this (default 50). */
   thresholdMs?: number;
-  /** Profiler sampling interval in microseconds (default 5000: see DEFAULT_SAMPLING_US). */
+  /** Profiler sampling interval in microseconds (default 10000: see DEFAULT_SAMPLING_US). */
   samplingIntervalUs?: number;
   /** `profile` (default): continuous sampling; `watch`: loop delay + one snapshot per stall. */
   mode?: 'profile' | 'watch';

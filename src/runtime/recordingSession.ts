@@ -35,14 +35,17 @@ import { WatchMode } from './watchMode';
  * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
  * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
  * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
+ * (LOOP_LENS_HEARTBEAT_MS is for benchmarks; a beat must stay well under the threshold, or
+ * every beat reads as a gap.)
  */
 const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
 /**
- * Profiler sampling period. Measured on an HTTP target (7 interleaved rounds, CPU per request vs
- * no recorder): 1 ms +31 %, 5 ms +12 %, 10 ms +11 %. Stalls are found by the heartbeat, not by
- * the sampling rate, so 5 ms keeps ≥ 10 samples in a 50 ms stall at a third of the cost.
+ * Profiler sampling period. Its cost is per second, not per request: measured at idle, 11.7 ms
+ * of the target's CPU per second at 5 ms sampling and 6.3 at 10 ms (about 55 µs a sample), of
+ * profile mode's 18 ms/s in all (npm run bench). Stalls are found by the heartbeat, not by the
+ * sampling rate, and 10 ms still named the line of every 70 ms and 200 ms stall in the bench.
  */
-export const DEFAULT_SAMPLING_US = 5000;
+export const DEFAULT_SAMPLING_US = 10_000;
 /** The agent removes itself after ~15 s without a metrics poll (a recorder that died). */
 const LEASE_TICKS = 1500;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
@@ -90,7 +93,7 @@ export class RecordingSession implements IRecordingSession {
       key: `__loopLens_${id}`,
       binding: `__loopLensBinding_${id}`,
       thresholdMs: this.thresholdMs,
-      tickMs: HEARTBEAT_MS,
+      tickMs: Math.min(HEARTBEAT_MS, this.thresholdMs / 2),
       // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
       tickEveryMs: TICK_EVERY_MS,
       leaseTicks: LEASE_TICKS,

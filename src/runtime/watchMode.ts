@@ -1,6 +1,6 @@
 /**
  * Watch mode: no profiler, no debugger. The agent's heartbeat gives loop lag and sends a tick
- * with every 20 ms heartbeat; when the recorder hears nothing for longer, the loop is blocked right now, and
+ * every 40 ms; when the recorder hears nothing for longer, the loop is blocked right now, and
  * the {@link StackProbe} takes the JavaScript stack it is blocked in (one evaluate per stall).
  */
 import type { AgentMessage } from './agent';

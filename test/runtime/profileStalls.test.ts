@@ -19,7 +19,7 @@ describe('profile mode: stalls in a real process', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loop-lens-rt-'));
-    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(128 * 1024 * 1024, 7));
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(256 * 1024 * 1024, 7));
     target = await startTarget(BLOCKER);
     await target.run('makejson 400000');
     rec = await record({ target: { kind: 'port', port: target.port! } });

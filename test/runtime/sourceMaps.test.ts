@@ -48,7 +48,7 @@ describe('source maps: a TypeScript program', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'loop-lens-ts-'));
     big = join(dir, 'big.bin');
-    writeFileSync(big, Buffer.alloc(128 * 1024 * 1024, 3));
+    writeFileSync(big, Buffer.alloc(256 * 1024 * 1024, 3));
   });
   after(async () => {
     for (const { t, r } of running) {
