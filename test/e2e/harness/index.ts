@@ -9,5 +9,6 @@
  */
 export * from './codeServer';
 export * from './extension';
+export * from './fileDialog';
 export * from './paths';
 export * from './workbench';

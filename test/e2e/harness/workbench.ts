@@ -176,39 +176,6 @@ export async function pickMenuEntry(menu: Locator, text: RegExp): Promise<void> 
 }
 
 /** The content frame of the active webview (sidebar views, panels). */
-/**
- * Answers VS Code's simple file dialog (a quick input that takes a path) with `file`. The dialog
- * fills in its start folder asynchronously and a path typed before that is overwritten, so wait
- * for it, type, wait until the input holds exactly our path, accept, and accept again while the
- * dialog is still open (it may first only navigate).
- */
-export async function pickFileInDialog(page: Page, file: string, timeout = 60_000): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout });
-  await waitFor(
-    async () => (await input.inputValue()).endsWith('/'),
-    timeout,
-    'the file dialog to show its start folder',
-  );
-  await input.fill(file);
-  await waitFor(
-    async () => (await input.inputValue()) === file,
-    timeout,
-    `the dialog to hold ${file}`,
-  );
-  await page.keyboard.press('Enter');
-  let polls = 0;
-  await waitFor(
-    async () => {
-      if (!(await input.isVisible())) return true;
-      if (++polls % 8 === 0) await page.keyboard.press('Enter');
-      return false;
-    },
-    timeout,
-    'the file dialog to close',
-  );
-}
-
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
