@@ -29,7 +29,7 @@ import { isAgentFrame } from './stallAnalysis';
  * raised profile mode's idle cost from ~18 to ~23.5 ms per second in the bench, so 40 ms.
  */
 export const TICK_EVERY_MS = 40;
-const WATCHDOG_MS = 5;
+const WATCHDOG_MS = 10;
 
 /**
  * Captures the stack it runs on top of, with the target's monotonic clock (µs, the clock of
