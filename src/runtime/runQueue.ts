@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-const SAMPLE_MS = 10;
+const SAMPLE_MS = 20;
 const KEEP_US = 60_000_000;
 
 export class RunQueueMonitor {
