@@ -89,11 +89,12 @@ export class RecordingSession implements IRecordingSession {
     this.warnings = [...resolved.warnings];
     this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
     const id = randomBytes(4).toString('hex');
+    const beatMs = Math.min(HEARTBEAT_MS, this.thresholdMs / 2);
     this.agent = {
       key: `__loopLens_${id}`,
       binding: `__loopLensBinding_${id}`,
       thresholdMs: this.thresholdMs,
-      tickMs: Math.min(HEARTBEAT_MS, this.thresholdMs / 2),
+      tickMs: beatMs,
       // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
       tickEveryMs: TICK_EVERY_MS,
       leaseTicks: LEASE_TICKS,
@@ -107,7 +108,7 @@ export class RecordingSession implements IRecordingSession {
       }),
       thresholdMs: this.thresholdMs,
       id,
-      heartbeatMs: HEARTBEAT_MS,
+      heartbeatMs: beatMs,
       sameClock: false,
       emitStall: (s: Stall) => this.onStall(s),
       mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
