@@ -84,8 +84,6 @@ export class StackProbe {
   private inflight: Promise<void> | undefined;
   private snapshots: Snapshot[] = [];
   private watchdog: NodeJS.Timeout | undefined;
-  /** Snapshots taken / used for a stall / discarded as taken while the loop was free. */
-  readonly stats = { taken: 0, kept: 0, discarded: 0 };
 
   constructor(private readonly ctx: ModeContext) {}
 
@@ -106,7 +104,6 @@ export class StackProbe {
     const silentMs = performance.now() - this.lastHeard;
     if (silentMs < armAfter) return;
     this.probed = true;
-    this.stats.taken++;
     this.ctx.logger.trace(
       'runtime.probe',
       `silent for ${Math.round(silentMs)} ms: taking the stack`,
@@ -131,7 +128,6 @@ export class StackProbe {
     }
     if (!snap) {
       // Nothing but our own frames: the loop was free when it ran, so it is alive.
-      this.stats.discarded++;
       this.lastHeard = performance.now();
       this.probed = false;
       this.ctx.logger.trace('runtime.probe', 'the loop was free when the stack was taken');
@@ -159,9 +155,7 @@ export class StackProbe {
       this.ctx.logger.trace('runtime.probe', 'no stack was taken inside this gap');
       return undefined;
     }
-    const [snap] = this.snapshots.splice(i, 1);
-    this.stats.kept++;
-    return snap.frames;
+    return this.snapshots.splice(i, 1)[0].frames;
   }
 
   dispose(): void {

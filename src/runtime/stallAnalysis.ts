@@ -58,17 +58,12 @@ export function findBlockedRun(
     const a = Math.max(best.a, k > 0 ? ts[k - 1] : best.a);
     const b = Math.min(best.b, ts[k]);
     let id = store.samples[k];
+    const inScript = hasScriptFrame(store, id);
     // The sampler was held off for many periods (a long syscall) and the sample that ends the
     // wait shows no script at all ((program), a timer re-arm after the call returned): the
     // time belongs to the code the previous sample of this run was in, which made the call.
-    if (
-      b - a >= stuckUs &&
-      lastCode !== undefined &&
-      !hasScriptFrame(store, id) &&
-      !isGc(store, id)
-    ) {
-      id = lastCode;
-    } else if (hasScriptFrame(store, id)) lastCode = id;
+    if (inScript) lastCode = id;
+    else if (b - a >= stuckUs && lastCode !== undefined && !isGc(store, id)) id = lastCode;
     if (b > a) weights.set(id, (weights.get(id) ?? 0) + (b - a));
   }
   return { startUs: best.a, endUs: best.b, weights };

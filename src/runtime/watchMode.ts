@@ -18,11 +18,6 @@ export class WatchMode implements IModeDriver {
     this.probe = new StackProbe(ctx);
   }
 
-  /** Snapshots taken / kept / discarded as stale. */
-  get stats(): StackProbe['stats'] {
-    return this.probe.stats;
-  }
-
   async start(): Promise<void> {}
 
   begin(t0Us: number): void {
