@@ -1,21 +1,21 @@
 // `npm run bench -- runtime`: what Loop Lens costs a busy HTTP target, and how fast it reports.
 // Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from a second
-// process (autocannon in bench/fixtures/loadDriver.mjs). First each target's CPU while idle
-// (a tool's fixed cost per second, and its recorder's). Four targets run side by side, all
-// started with --inspect=127.0.0.1:0 so only the attached tool differs: off, `record --mode
-// profile`, `record --mode watch`, blocked-at (in-process preload, threshold 50 ms); more
-// variants that split profile mode's cost are in fixtures/stats.mjs (BENCH_VARIANTS). The load
-// is a FIXED request rate, the same for every variant, and each round loads ALL variants at the
-// same time for a few seconds (two load drivers): whatever else runs on the shared machine then
+// process (autocannon in bench/fixtures/loadDriver.mjs). All targets are started with
+// --inspect=127.0.0.1:0 so only the attached tool differs: off, `record --mode profile`,
+// `record --mode watch`, blocked-at (in-process preload, threshold 50 ms); more variants that
+// split profile mode's cost are in fixtures/stats.mjs (BENCH_VARIANTS). The run is a few passes
+// (PASSES below); in each, first every target's CPU while idle (a tool's fixed cost per second,
+// and its recorder's), then rounds in which ALL the pass's targets are loaded at the same time
+// at the same FIXED request rate (two load drivers): whatever else runs on the shared machine
 // hits all alike (facts.md "Noise"), and each round's ratio is against the `off` target of the
-// same seconds. The rate is chosen once at start from the `off` target's closed-loop CPU per
-// request so that all targets together keep ~80 % of one core busy (≤ 60 % of capacity each).
-// A fixed cost per second (sampling, timers) weighs more per request at a lower rate, so the
-// table also gives each tool's extra CPU as a share of a core. BENCH_RATE=N fixes the rate;
-// BENCH_LOAD=closed runs the older closed-loop load (10 connections, variants one after
-// another). Rounds in which the drivers fell behind the rate (a saturated machine) are left
-// out of the summary. Then: stall → report latency in profile mode and whether each tool names
-// the blocking line. LOOP_LENS_CLI=path measures another build of the CLI.
+// same seconds. A pass's rate is chosen from the `off` target's closed-loop CPU per request so
+// that its targets together keep a set share of one core busy (≤ 60 % of capacity each). CPU
+// is read from schedstat (ns). A fixed cost per second (sampling, timers) weighs more per
+// request at a lower rate, so the table also gives each tool's extra CPU as a share of a core.
+// BENCH_RATE=N fixes the rate; BENCH_LOAD=closed runs the older closed-loop load (10
+// connections, variants one after another). Rounds in which the drivers fell behind the rate (a
+// saturated machine) are left out of the summary. Then: stall → report latency in profile mode
+// and whether each tool names the blocking line. LOOP_LENS_CLI=path measures another build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -140,36 +140,85 @@ async function otherProfileLatencies() {
   return out;
 }
 
-/** Profile and watch again, with the targets at about a third of a core each (a busy server). */
-const BUSY_VARIANTS = ['off', 'profile', 'watch'];
-const BUSY_CORE_SHARE = 1.05;
-const BUSY_ROUNDS = Number(process.env.BENCH_BUSY_ROUNDS ?? 8);
-
 /**
- * The ratio is a fixed cost per second over how busy the target is, so one operating point says
- * little: this pass repeats off / profile / watch at ~35 % of a core each (blocked-at, at three
- * times the CPU, would saturate the machine there). Skipped when the run is narrowed.
+ * The passes. The ratio is a fixed cost per second over how busy the target is, so one operating
+ * point says little: off / profile / watch at ~27 % of a core each (main) and at ~15 % (light).
+ * blocked-at has a pass of its own: at three times the CPU of the others it used to push the
+ * machine past its two cores (load average 2.9 in a run), so every target in that pass measured
+ * contention as much as its tool. A narrowed run (BENCH_VARIANTS, BENCH_RATE, BENCH_LOAD) is
+ * one pass of the variants asked for.
  */
-async function busyPass(drivers) {
-  const targets = await startTargets(BUSY_VARIANTS);
+const NARROWED = Boolean(process.env.BENCH_VARIANTS || process.env.BENCH_RATE || CLOSED_LOOP);
+const PASSES = NARROWED
+  ? [{ name: 'narrowed', variants: VARIANTS, coreShare: TOTAL_CORE_SHARE, rounds: ROUNDS }]
+  : [
+      { name: 'main', variants: ['off', 'profile', 'watch'], coreShare: 0.8, rounds: ROUNDS },
+      {
+        name: 'light',
+        variants: ['off', 'profile', 'watch'],
+        coreShare: 0.45,
+        rounds: Number(process.env.BENCH_LIGHT_ROUNDS ?? 8),
+      },
+      {
+        name: 'blocked-at',
+        variants: ['off', 'blocked-at'],
+        coreShare: 0.5,
+        rounds: Number(process.env.BENCH_BA_ROUNDS ?? 6),
+      },
+    ];
+
+/** One pass: its targets' idle cost, then rounds at the pass's fixed rate; summary printed. */
+async function overheadPass(drivers, pass) {
+  const { name, variants, coreShare, rounds } = pass;
+  const targets = await startTargets(variants);
   let rows;
   let rate;
+  let idle;
+  let recorderExit;
   try {
-    rate = await chooseRate(drivers[0], targets.off, BUSY_VARIANTS, BUSY_CORE_SHARE);
-    rows = await overheadRounds(drivers, targets, BUSY_VARIANTS, {
-      rounds: BUSY_ROUNDS,
+    idle = await idleCost(targets, variants, IDLE_S);
+    const fmt = (m) => variants.map((v) => `${v} ${m[v].toFixed(1)}`).join(', ');
+    console.log(
+      `\n[${name}] idle, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): targets ${fmt(idle.target)}; recorders ${fmt(idle.recorder)}`,
+    );
+    rate = await chooseRate(drivers[0], targets.off, variants, coreShare);
+    rows = await overheadRounds(drivers, targets, variants, {
+      rounds,
       seconds: LOAD_S,
       warmSeconds: WARM_S,
       rate,
     });
   } finally {
-    await stopTargets(targets, BUSY_VARIANTS);
+    recorderExit = await stopTargets(targets, variants);
   }
-  const { used } = roundsHoldingRate(rows, BUSY_VARIANTS, rate);
-  console.log(`busy pass: ${used.length}/${BUSY_ROUNDS} rounds held ${rate} req/s per target`);
-  const summary = summarizeRounds(pickRounds(rows, used), BUSY_VARIANTS);
-  printTable(summary, rate, BUSY_VARIANTS);
-  return { rate, rows, roundsUsed: used, summary };
+  const exits = Object.entries(recorderExit);
+  if (exits.length) {
+    console.log(`recorders detached: ${exits.map(([v, c]) => `${v} exit ${c}`).join(', ')}`);
+  }
+  const { used, held } = roundsHoldingRate(rows, variants, rate);
+  if (rate) {
+    const why =
+      used.length < rounds
+        ? '; in the others the machine was saturated and the drivers fell behind'
+        : held < rounds
+          ? `; only ${held} held it, too few: all are used, ratios include saturated rounds`
+          : '';
+    console.log(
+      `[${name}] rounds in the summary: ${used.length}/${rounds} (those where every target got ≥ 95 % of ${rate} req/s${why})`,
+    );
+  }
+  const summary = summarizeRounds(pickRounds(rows, used), variants);
+  printTable(summary, rate, variants);
+  return {
+    name,
+    variants,
+    rate,
+    rows,
+    roundsUsed: used,
+    idleCpuMsPerS: idle,
+    summary,
+    recorderExit,
+  };
 }
 
 async function main() {
@@ -178,53 +227,12 @@ async function main() {
   const t0 = Date.now();
   const loadAvgStart = loadavg()[0];
   console.log(
-    `runtime bench: ${ROUNDS} rounds × ${VARIANTS.join(', ')} side by side; ${LOAD_S} s of load per slice (autocannon -c 10, ${CLOSED_LOOP ? 'closed loop' : 'fixed rate'}), ${WARM_S} s warm-up each; load average ${loadAvgStart.toFixed(1)}`,
+    `runtime bench: passes ${PASSES.map((p) => `${p.name} (${p.variants.join(', ')}; ${p.rounds} rounds)`).join(', ')}, targets of a pass side by side; ${LOAD_S} s of load per slice (autocannon -c 10, ${CLOSED_LOOP ? 'closed loop' : 'fixed rate'}), ${WARM_S} s warm-up each; load average ${loadAvgStart.toFixed(1)}`,
   );
   const drivers = [await startDriver(), await startDriver()];
-  const targets = await startTargets();
-  let rows;
-  let recorderExit;
-  let rate;
-  let idle;
+  const passes = {};
   try {
-    idle = await idleCost(targets, VARIANTS, IDLE_S);
-    const fmt = (m) => VARIANTS.map((v) => `${v} ${m[v].toFixed(1)}`).join(', ');
-    console.log(
-      `idle, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): targets ${fmt(idle.target)}; recorders ${fmt(idle.recorder)}`,
-    );
-    rate = await chooseRate(drivers[0], targets.off);
-    rows = await overheadRounds(drivers, targets, VARIANTS, {
-      rounds: ROUNDS,
-      seconds: LOAD_S,
-      warmSeconds: WARM_S,
-      rate,
-    });
-  } finally {
-    recorderExit = await stopTargets(targets);
-  }
-  console.log(
-    `recorders detached: ${Object.entries(recorderExit)
-      .map(([v, c]) => `${v} exit ${c}`)
-      .join(', ')}`,
-  );
-  const { used, held } = roundsHoldingRate(rows, VARIANTS, rate);
-  if (rate) {
-    const why =
-      used.length < ROUNDS
-        ? '; in the others the machine was saturated and the drivers fell behind'
-        : held < ROUNDS
-          ? `; only ${held} held it, too few: all are used, ratios include saturated rounds`
-          : '';
-    console.log(
-      `rounds in the summary: ${used.length}/${ROUNDS} (those where every target got ≥ 95 % of ${rate} req/s${why})`,
-    );
-  }
-  const summary = summarizeRounds(pickRounds(rows, used), VARIANTS);
-  printTable(summary, rate);
-  const narrowed = process.env.BENCH_VARIANTS || process.env.BENCH_RATE || CLOSED_LOOP;
-  let busy;
-  try {
-    if (!narrowed) busy = await busyPass(drivers);
+    for (const p of PASSES) passes[p.name] = await overheadPass(drivers, p);
   } finally {
     for (const d of drivers) d.child.kill();
   }
@@ -247,7 +255,7 @@ async function main() {
   // same cores) is far larger than the 2-8 % being judged: say so instead of MET/MISSED.
   // The verdict names the median of the per-round ratios; when the interquartile range is wider
   // than the target itself the machine's noise cannot tell MET from MISSED, and we say so.
-  const overhead = (s, limit, base = summary) => {
+  const overhead = (s, limit, base) => {
     if (!s) return 'not measured';
     const verdict = s.cpuRatio.median <= limit ? 'MET' : 'MISSED';
     const iqr = `median ${pct(s.cpuRatio.median)}, IQR ${pct(s.cpuRatio.q1)}..${pct(s.cpuRatio.q3)}`;
@@ -257,26 +265,23 @@ async function main() {
     const at = `with the target at ${(base.off.coreShareMedian * 100).toFixed(0)} % of a core; extra ${(s.extraCoreShareMedian * 100).toFixed(1)} % of a core`;
     return `${verdict}${noisy ? ' (NOISY)' : ''} ${iqr} ${at}`;
   };
-  const verdicts = [
-    ['watch CPU overhead ≤ 2 %', overhead(summary.watch, 1.02)],
-    ['profile CPU overhead ≤ 8 %', overhead(summary.profile, 1.08)],
-    ...(busy
-      ? [
-          [
-            'watch CPU overhead ≤ 2 %, busy target',
-            overhead(busy.summary.watch, 1.02, busy.summary),
-          ],
-          [
-            'profile CPU overhead ≤ 8 %, busy target',
-            overhead(busy.summary.profile, 1.08, busy.summary),
-          ],
-        ]
-      : []),
-    [
-      'stall reported ≤ 250 ms after it ends',
-      lat.length > 0 && median(lat) <= 250 ? 'MET' : 'MISSED',
-    ],
-  ];
+  const verdicts = [];
+  for (const p of Object.values(passes)) {
+    const tag = p.name === 'main' || p.name === 'narrowed' ? '' : `, ${p.name} load`;
+    if (p.summary.watch) {
+      verdicts.push([`watch CPU overhead ≤ 2 %${tag}`, overhead(p.summary.watch, 1.02, p.summary)]);
+    }
+    if (p.summary.profile) {
+      verdicts.push([
+        `profile CPU overhead ≤ 8 %${tag}`,
+        overhead(p.summary.profile, 1.08, p.summary),
+      ]);
+    }
+  }
+  verdicts.push([
+    'stall reported ≤ 250 ms after it ends',
+    lat.length > 0 && median(lat) <= 250 ? 'MET' : 'MISSED',
+  ]);
   for (const [name, verdict] of verdicts) console.log(`${name}: ${verdict}`);
   const load = [loadAvgStart, loadavg()[0]];
   console.log(
@@ -289,19 +294,13 @@ async function main() {
   }
   mkdirSync(join(root, 'out'), { recursive: true });
   const result = {
-    rounds: ROUNDS,
     loadSeconds: LOAD_S,
-    load: CLOSED_LOOP ? 'closed loop, 10 connections' : `fixed rate ${rate} req/s`,
-    rate,
-    rows,
-    roundsUsed: used,
-    idleCpuMsPerS: idle,
-    summary,
+    load: CLOSED_LOOP ? 'closed loop, 10 connections' : 'fixed rate per pass',
+    passes,
     latency,
     variantLatency,
     loadAverage: { start: loadAvgStart, end: loadavg()[0] },
     blockedAt: ba,
-    busy,
     blockingLoc,
     seconds: (Date.now() - t0) / 1000,
   };

@@ -5,10 +5,11 @@
  * wake-up and every binding message costs the target CPU, so there is one timer and messages
  * only when something happened.
  *
- * It talks only when something happened (a heartbeat gap longer than the threshold), plus, in
- * watch mode, a "tick" every ~threshold/2 so the recorder notices a loop that is blocked right
- * now. It removes itself on `dispose()` and also when nobody polled it for `leaseTicks` loop
- * turns, so a recorder that died without cleaning up leaves nothing running for long.
+ * It talks only when something happened (a heartbeat gap longer than the threshold), plus a
+ * "tick" every `tickEveryMs` so a remote recorder notices a loop that is blocked right now (a
+ * local one watches the main thread in /proc instead and `tune`s the ticks off). It removes
+ * itself on `dispose()` and also when nobody polled it for `leaseMs`, so a recorder that died
+ * without cleaning up leaves nothing running for long.
  */
 
 export interface AgentConfig {
@@ -19,11 +20,16 @@ export interface AgentConfig {
   thresholdMs: number;
   /** Heartbeat period. */
   tickMs: number;
-  /** Watch mode: send a tick at least this often (0 = never). */
+  /** Send a tick at least this often (0 = never). */
   tickEveryMs: number;
-  /** Self-removal after this many heartbeats without a `metrics()` poll. */
-  leaseTicks: number;
+  /** Each gap carries the process's CPU time within it (one getrusage per beat). */
+  cpu: boolean;
+  /** Self-removal after this long without a `metrics()` poll. */
+  leaseMs: number;
 }
+
+/** What `tune` may change once the recorder knows more about the target. */
+export type AgentTuning = Pick<AgentConfig, 'tickMs' | 'tickEveryMs' | 'cpu'>;
 
 /** What the binding carries; times are the target's monotonic clock in microseconds. */
 export type AgentMessage =
@@ -68,27 +74,29 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   const lags = new Float64Array(1024);
   let nLags = 0, maxLag = 0;
   let elu = performance.eventLoopUtilization();
-  let last = now(), lastSent = last, unpolled = 0;
+  let last = now(), lastSent = last;
   // getrusage per beat (~1 µs): tells a loop that was busy from one that slept through a late beat.
-  const cpuNow = () => { const c = process.cpuUsage(); return c.user + c.system; };
-  let lastCpu = cpuNow();
-  const thresholdUs = cfg.thresholdMs * 1000, tickEveryUs = cfg.tickEveryMs * 1000;
-  const timer = setInterval(function loopLensHeartbeat() {
+  const cpuNow = () => { if (!cfg.cpu) return 0; const c = process.cpuUsage(); return c.user + c.system; };
+  let lastCpu = cpuNow(), lastPoll = last;
+  const thresholdUs = cfg.thresholdMs * 1000;
+  let tickEveryUs = cfg.tickEveryMs * 1000;
+  function loopLensHeartbeat() {
     const t = now(), cpu = cpuNow();
     const lag = Math.max(0, t - last - cfg.tickMs * 1000);
     lags[nLags++ & 1023] = lag;
     if (lag > maxLag) maxLag = lag;
-    if (t - last >= thresholdUs) { send(JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu })); lastSent = t; }
+    if (t - last >= thresholdUs) { send(cfg.cpu ? JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu }) : '{"type":"gap","s":' + last + ',"e":' + t + '}'); lastSent = t; }
     // (2 ms early: timers fire on whole milliseconds, so a beat may come 19.9 ms after the last.)
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs - 2000) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
     lastCpu = cpu;
-    if (++unpolled > cfg.leaseTicks) api.dispose();
-  }, cfg.tickMs);
+    if (t - lastPoll > cfg.leaseMs * 1000) api.dispose();
+  }
+  let timer = setInterval(loopLensHeartbeat, cfg.tickMs);
   timer.unref();
   const api = {
     metrics() {
-      unpolled = 0;
+      lastPoll = now();
       const u = performance.eventLoopUtilization(elu);
       elu = performance.eventLoopUtilization();
       const res = {};
@@ -99,6 +107,16 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       nLags = 0;
       maxLag = 0;
       return JSON.stringify(m);
+    },
+    tune(t) {
+      Object.assign(cfg, t);
+      tickEveryUs = cfg.tickEveryMs * 1000;
+      clearInterval(timer);
+      timer = setInterval(loopLensHeartbeat, cfg.tickMs);
+      timer.unref();
+      last = now();
+      lastCpu = cpuNow();
+      return true;
     },
     dispose() {
       clearInterval(timer);
@@ -117,6 +135,12 @@ export function agentDisposeExpression(cfg: Pick<AgentConfig, 'key' | 'binding'>
   const k = JSON.stringify(cfg.key);
   const b = JSON.stringify(cfg.binding);
   return `(function () { const g = globalThis; if (g[${k}]) g[${k}].dispose(); delete g[${b}]; return true; })()`;
+}
+
+/** Changes the heartbeat of an installed agent (false when it is gone). */
+export function agentTuneExpression(cfg: Pick<AgentConfig, 'key'>, t: AgentTuning): string {
+  const k = JSON.stringify(cfg.key);
+  return `globalThis[${k}] ? globalThis[${k}].tune(${JSON.stringify(t)}) : false`;
 }
 
 export function agentMetricsExpression(cfg: Pick<AgentConfig, 'key'>): string {

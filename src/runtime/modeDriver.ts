@@ -12,6 +12,20 @@ export interface ModeContext {
   /** Unique per recorder: names the console.profile bridge, so two recorders do not collide. */
   id: string;
   heartbeatMs: number;
+  /** How often the agent sends a tick (0: never; a local target's liveness comes from /proc). */
+  tickEveryMs: number;
+  /**
+   * Local target: when its main thread was last seen idle in the loop's epoll wait (our
+   * monotonic clock, µs, which is the target's); undefined for a remote target.
+   */
+  loopIdleAt?: () => number;
+  /**
+   * When a stall that ended at `eUs`, after the beat at `sUs`, began: narrowed by the local
+   * /proc samples, else `fallbackUs`.
+   */
+  stallStart(sUs: number, eUs: number, fallbackUs: number): number;
+  /** Local target: the last time within (sUs, eUs) its loop was seen idle, if it was. */
+  lastIdleWithin(sUs: number, eUs: number): number | undefined;
   /** The target runs on this machine: its monotonic clock is ours (set once attached). */
   sameClock: boolean;
   emitStall(stall: Stall): void;

@@ -78,6 +78,16 @@ export class ProfileMode implements IModeDriver {
   onAgentMessage(m: AgentMessage): void {
     const snapshot = this.probe.onAgentMessage(m);
     if (m.type !== 'gap') return;
+    // A local target's loop seen idle inside the gap leaves too little of it for a stall: a beat
+    // a little late (the gap is judged without rotating, which costs the target a profile chunk).
+    const idleAt = this.ctx.lastIdleWithin(m.s, m.e);
+    if (idleAt !== undefined && m.e - idleAt < this.ctx.thresholdMs * 1000) {
+      this.ctx.logger.trace(
+        'runtime.stall',
+        `gap of ${usToMs(m.e - m.s)} ms: loop seen idle inside`,
+      );
+      return;
+    }
     this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, since: performance.now(), snapshot });
     this.requestRotation();
   }
@@ -167,7 +177,8 @@ export class ProfileMode implements IModeDriver {
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     if (kind !== 'sync-io' && snapshotKind !== 'sync-io') {
-      if (!(await this.ownedByCode(w.startUs, w.endUs, g.cpu))) return;
+      const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
+      if (!(await this.ownedByCode(w.startUs, w.endUs, cpuUs))) return;
     }
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     const probed = frames && (await this.fromSnapshot(frames));

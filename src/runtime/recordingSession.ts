@@ -17,7 +17,13 @@ import type {
   TargetInfo,
 } from '../shared/protocol/runtime';
 import type { AgentConfig, AgentHello } from './agent';
-import { agentDisposeExpression, agentInstallExpression, parseAgentMessage } from './agent';
+import type { AgentTuning } from './agent';
+import {
+  agentDisposeExpression,
+  agentInstallExpression,
+  agentTuneExpression,
+  parseAgentMessage,
+} from './agent';
 import { Attributor } from './attribution';
 import { summarizeHotspots } from './hotspots';
 import type { IInspectorSession } from './inspectorSession';
@@ -40,14 +46,28 @@ import { WatchMode } from './watchMode';
  */
 const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
 /**
+ * A local Linux target needs no ticks: the recorder sees in /proc when its main thread sleeps in
+ * the loop's epoll wait (runQueue.ts), so the agent only beats, every 40 ms, and sends nothing
+ * unless a beat is late. Measured at idle (CPU of the target per second, schedstat): a 20 ms
+ * JavaScript timer 7.6 ms, a 40 ms one 4.4 ms; ticks every 40 ms cost ~2.5 ms more. The beat
+ * still catches every stall ≥ threshold (a stall at least one period long covers a due beat);
+ * the /proc samples narrow its start to ±10 ms, as the 20 ms beat did.
+ */
+const LOCAL_HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 40;
+/**
+ * Local target whose loop's epoll fd we cannot read (ptrace restrictions): a wait inside
+ * execSync looks idle in /proc, so a slow tick still notices it (stacks for those over ~225 ms).
+ */
+const LOCAL_SLOW_TICK_MS = 200;
+/**
  * Profiler sampling period. Its cost is per second, not per request: measured at idle, 11.7 ms
  * of the target's CPU per second at 5 ms sampling and 6.3 at 10 ms (about 55 µs a sample), of
  * profile mode's 18 ms/s in all (npm run bench). Stalls are found by the heartbeat, not by the
  * sampling rate, and 10 ms still named the line of every 70 ms and 200 ms stall in the bench.
  */
 export const DEFAULT_SAMPLING_US = 10_000;
-/** The agent removes itself after ~15 s without a metrics poll (a recorder that died). */
-const LEASE_TICKS = 1500;
+/** The agent removes itself after 15 s without a metrics poll (a recorder that died). */
+const LEASE_MS = 15_000;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
 const CLEANUP_TIMEOUT_MS = 3000;
 
@@ -97,7 +117,8 @@ export class RecordingSession implements IRecordingSession {
       tickMs: beatMs,
       // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
       tickEveryMs: TICK_EVERY_MS,
-      leaseTicks: LEASE_TICKS,
+      cpu: true,
+      leaseMs: LEASE_MS,
     };
     const resolver = new SourceMapResolver((w) => this.warn(w));
     const ctx: ModeContext = {
@@ -109,6 +130,10 @@ export class RecordingSession implements IRecordingSession {
       thresholdMs: this.thresholdMs,
       id,
       heartbeatMs: beatMs,
+      tickEveryMs: TICK_EVERY_MS,
+      stallStart: (a: number, b: number, fallback: number) =>
+        this.runQueue?.startAfter(a, b, fallback) ?? fallback,
+      lastIdleWithin: (a: number, b: number) => this.runQueue?.lastIdleWithin(a, b),
       sameClock: false,
       emitStall: (s: Stall) => this.onStall(s),
       mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
@@ -168,10 +193,38 @@ export class RecordingSession implements IRecordingSession {
     if (localPid !== undefined) {
       this.runQueue = new RunQueueMonitor(localPid);
       this.runQueue.start();
+      // LOOP_LENS_LIVENESS=ticks keeps the remote scheme (tests of it; a diagnostic switch).
+      if (process.env.LOOP_LENS_LIVENESS !== 'ticks') await this.useLocalLiveness(this.runQueue);
     }
     this.mode.begin(hello.t);
     this.poller = new MetricsPoller(s, this.agent.key, localPid, (m) => this.onMetrics(m));
     this.poller.start(hello.t);
+  }
+
+  /**
+   * Local target with a readable /proc: the loop's liveness comes from there, so the agent
+   * beats slower and sends no ticks (or slow ones, see LOCAL_SLOW_TICK_MS). Kept as installed
+   * when /proc gives no samples.
+   */
+  private async useLocalLiveness(rq: RunQueueMonitor): Promise<void> {
+    if (!rq.sampling) return;
+    const tuning: AgentTuning = {
+      tickMs: Math.min(LOCAL_HEARTBEAT_MS, this.thresholdMs * 0.8),
+      tickEveryMs: rq.tellsSyncWaits ? 0 : LOCAL_SLOW_TICK_MS,
+      cpu: false,
+    };
+    const r = await this.session.send('Runtime.evaluate', {
+      expression: agentTuneExpression(this.agent, tuning),
+      returnByValue: true,
+    });
+    if (r?.result?.value !== true) return;
+    this.ctx.heartbeatMs = tuning.tickMs;
+    this.ctx.tickEveryMs = tuning.tickEveryMs;
+    this.ctx.loopIdleAt = () => rq.lastIdleUs();
+    this.logger.trace(
+      'runtime',
+      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll fd' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms`,
+    );
   }
 
   /** Evaluates the agent; retries while the target is still bootstrapping (launch). */

@@ -7,10 +7,20 @@
  * Subtracting run-queue time from a stall tells the two apart: what remains is what the code
  * itself blocked. Sync I/O waits in D/S state, not in the run queue, so it is not subtracted.
  * Both clocks are CLOCK_MONOTONIC on one machine, so target times compare with ours directly.
+ *
+ * Each sample also says whether the main thread sat in the event loop's own epoll wait: the
+ * loop was idle then, so not blocked. This is the liveness signal of a local target (the agent
+ * sends no ticks to a local recorder, which saves the target a message every 40 ms). From
+ * /proc/<pid>/task/<pid>/syscall the epoll file descriptor tells the loop's wait from the one
+ * inside execSync/spawnSync (a loop of its own); where that file is not readable (it needs
+ * ptrace access, e.g. Yama's ptrace_scope 1 for a process we did not start), wchan only says
+ * "some epoll wait", and `tellsSyncWaits` is false.
  */
 import { readFileSync } from 'node:fs';
 
 const SAMPLE_MS = 20;
+/** Longest epoll timeout of the loop while the agent beats (a beat is at most 40 ms). */
+const LOOP_WAIT_MAX_MS = 60;
 const KEEP_US = 60_000_000;
 
 export class RunQueueMonitor {
@@ -19,10 +29,31 @@ export class RunQueueMonitor {
   private timer: NodeJS.Timeout | undefined;
   private readonly file: string;
   private readonly wchanFile: string;
+  private readonly syscallFile: string;
+  /** Samples seen in an epoll wait, per epoll fd: the loop's own is the one it idles in most. */
+  private readonly epollFds = new Map<number, number>();
+  private syscallReadable: boolean | undefined;
+  private lastIdle = 0;
 
   constructor(pid: number) {
     this.file = `/proc/${pid}/task/${pid}/schedstat`;
     this.wchanFile = `/proc/${pid}/task/${pid}/wchan`;
+    this.syscallFile = `/proc/${pid}/task/${pid}/syscall`;
+  }
+
+  /** Whether a wait inside execSync/spawnSync is told from the loop's idle wait (see above). */
+  get tellsSyncWaits(): boolean {
+    return this.syscallReadable === true;
+  }
+
+  /** Samples are being taken, with the idle flag. */
+  get sampling(): boolean {
+    return this.timer !== undefined && this.samples.length > 0;
+  }
+
+  /** When (our monotonic clock, µs) the main thread was last seen idle in the loop's wait. */
+  lastIdleUs(): number {
+    return this.lastIdle;
   }
 
   start(): void {
@@ -40,11 +71,12 @@ export class RunQueueMonitor {
     try {
       // loop-lens-ignore-next-line sync-fs -- procfs, answered from memory
       const text = readFileSync(this.file, 'utf8');
-      const wchan = readOr(this.wchanFile, '');
+      const idle = this.loopIdle();
       const [runNs, waitNs] = text.split(' ').map(Number);
       const now = Number(process.hrtime.bigint() / 1000n);
       if (Number.isFinite(waitNs)) {
-        this.samples.push([now, waitNs / 1000, runNs / 1000, /epoll|ep_poll/.test(wchan) ? 1 : 0]);
+        this.samples.push([now, waitNs / 1000, runNs / 1000, idle ? 1 : 0]);
+        if (idle) this.lastIdle = now;
       }
       if (this.samples.length > 64 && this.samples[0][0] < now - KEEP_US) {
         this.samples = this.samples.filter((s) => s[0] >= now - KEEP_US);
@@ -52,6 +84,36 @@ export class RunQueueMonitor {
     } catch {
       this.dispose(); // the process is gone or /proc has no schedstat
     }
+  }
+
+  /** The main thread is asleep in the event loop's own epoll wait right now. */
+  private loopIdle(): boolean {
+    if (this.syscallReadable !== false) {
+      const text = readOr(this.syscallFile, '');
+      const w = epollWaitOf(text, process.arch);
+      if (text) this.syscallReadable = true;
+      else this.syscallReadable ??= false;
+      if (text) {
+        if (w === undefined) return false;
+        // The agent's heartbeat is a timer of the loop, so the loop's own wait never lasts
+        // longer than a beat; execSync's loop waits for its child without a timeout (or the
+        // caller's). Without a timeout to read, the fd the thread idles in most.
+        if (w.timeoutMs !== undefined) return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS;
+        this.epollFds.set(w.fd, (this.epollFds.get(w.fd) ?? 0) + 1);
+        return w.fd === mostSeen(this.epollFds);
+      }
+    }
+    return /epoll|ep_poll/.test(readOr(this.wchanFile, ''));
+  }
+
+  /** The last sample within (sUs, eUs) that saw the loop idle. */
+  lastIdleWithin(sUs: number, eUs: number): number | undefined {
+    return lastIdleIn(this.samples, sUs, eUs);
+  }
+
+  /** See {@link stallStartFrom}. */
+  startAfter(sUs: number, eUs: number, fallbackUs: number): number {
+    return stallStartFrom(this.samples, sUs, eUs, fallbackUs);
   }
 
   /** Run-queue wait (µs) within [sUs, eUs], after making sure a sample at or after `eUs` exists. */
@@ -91,6 +153,39 @@ export class RunQueueMonitor {
 
 type Sample = [number, number, number, number];
 
+/** The last sample within (sUs, eUs) that saw the loop idle. */
+export function lastIdleIn(samples: Sample[], sUs: number, eUs: number): number | undefined {
+  for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs; i--) {
+    if (samples[i][0] < eUs && samples[i][3] === 1) return samples[i][0];
+  }
+  return undefined;
+}
+
+/**
+ * Narrows the start of a stall that ended at `eUs` and began after `sUs` (the last beat): the
+ * loop was idle at the last idle sample inside, so the stall began after that sample and before
+ * the next one (their midpoint). Never seen idle inside: between the beat and the first sample
+ * after it, if that is earlier than `fallbackUs` (half a beat).
+ */
+export function stallStartFrom(
+  samples: Sample[],
+  sUs: number,
+  eUs: number,
+  fallbackUs: number,
+): number {
+  let i = samples.length - 1;
+  while (i >= 0 && samples[i][0] >= eUs) i--;
+  let firstInside: number | undefined;
+  for (; i >= 0 && samples[i][0] > sUs; i--) {
+    if (samples[i][3] === 1) {
+      const next = samples[i + 1]?.[0] ?? eUs;
+      return (samples[i][0] + Math.min(next, eUs)) / 2;
+    }
+    firstInside = samples[i][0];
+  }
+  return firstInside === undefined ? fallbackUs : Math.min(fallbackUs, (sUs + firstInside) / 2);
+}
+
 /**
  * Growth of cumulative counter `k` over [sUs, eUs], read off the samples around each edge by
  * linear interpolation: taking the bracketing samples whole counted up to two sampling periods
@@ -115,6 +210,37 @@ function valueAt(samples: Sample[], k: 1 | 2, t: number): number | undefined {
   if (!a) return undefined;
   if (a[0] === t || !b) return a[0] === t ? a[k] : undefined;
   return a[k] + ((b[k] - a[k]) * (t - a[0])) / (b[0] - a[0]);
+}
+
+/** epoll_wait and epoll_pwait (x64; arm64 has only pwait), and epoll_pwait2 (timeout by pointer). */
+const EPOLL_WAITS: Record<string, number[]> = { x64: [232, 281], arm64: [22] };
+const EPOLL_PWAIT2 = 441;
+
+/**
+ * The epoll wait a thread is in, from /proc/<pid>/task/<tid>/syscall ("281 0xe 0x7ffc… 0x400
+ * 0x1f4 …": fd 14, timeout 500 ms), or `undefined` when it is running or in any other syscall.
+ * The timeout is unknown (`undefined`) for epoll_pwait2, whose timeout is a pointer.
+ */
+export function epollWaitOf(
+  syscallText: string,
+  arch: string,
+): { fd: number; timeoutMs: number | undefined } | undefined {
+  const [nr, fd, , , timeout] = syscallText.trim().split(' ');
+  const waits = EPOLL_WAITS[arch] ?? EPOLL_WAITS.x64;
+  const n = Number(nr);
+  if ((!waits.includes(n) && n !== EPOLL_PWAIT2) || fd === undefined) return undefined;
+  const f = Number.parseInt(fd, 16);
+  if (!Number.isFinite(f)) return undefined;
+  // An int argument in a 64-bit register: -1 (wait forever) reads 0xffffffff.
+  const t = n === EPOLL_PWAIT2 || timeout === undefined ? NaN : Number.parseInt(timeout, 16) | 0;
+  return { fd: f, timeoutMs: Number.isFinite(t) ? t : undefined };
+}
+
+function mostSeen(counts: Map<number, number>): number | undefined {
+  let best: number | undefined;
+  let n = -1;
+  for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
+  return best;
 }
 
 function readOr(file: string, fallback: string): string {

@@ -1,7 +1,10 @@
 /**
- * One JavaScript stack taken while the loop is blocked, for each stall: the agent sends a tick
- * every {@link TICK_EVERY_MS}; when the recorder hears nothing for longer, the loop is blocked
- * right now, so it sends ONE `Runtime.evaluate` that captures the current JavaScript stack.
+ * One JavaScript stack taken while the loop is blocked, for each stall: when the recorder has
+ * had no sign of life from the loop for a while, the loop is blocked right now, so it sends ONE
+ * `Runtime.evaluate` that captures the current JavaScript stack. Signs of life: any message of
+ * the agent (a remote target's agent sends a tick every {@link TICK_EVERY_MS}), and for a local
+ * target the main thread seen asleep in the loop's epoll wait (/proc, see runQueue.ts), which
+ * costs the target nothing.
  *
  * Why an evaluate and not `Debugger.pause`: Node dispatches inspector messages from a V8
  * interrupt, so an evaluate runs on top of the blocked JavaScript just like a pause would, and
@@ -30,6 +33,10 @@ import { isAgentFrame } from './stallAnalysis';
  */
 export const TICK_EVERY_MS = 40;
 const WATCHDOG_MS = 10;
+/** Local target: no idle sample (one every 20 ms) for this long at least means blocked. */
+const IDLE_SILENCE_MS = 40;
+
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /**
  * Captures the stack it runs on top of, with the target's monotonic clock (µs, the clock of
@@ -78,9 +85,10 @@ const KEEP_US = 10_000_000;
 const REPLY_WAIT_MS = 100;
 
 export class StackProbe {
-  private lastHeard = performance.now();
-  /** Probed since the last message from the agent: one stack per silence. */
-  private probed = false;
+  /** Last message of the agent, or idle reply of a probe (our monotonic clock, µs). */
+  private lastHeard = nowUs();
+  /** When the last probe was sent: one stack per silence, until the loop is heard again. */
+  private probedAt: number | undefined;
   private inflight: Promise<void> | undefined;
   private snapshots: Snapshot[] = [];
   private watchdog: NodeJS.Timeout | undefined;
@@ -88,25 +96,33 @@ export class StackProbe {
   constructor(private readonly ctx: ModeContext) {}
 
   begin(): void {
-    this.lastHeard = performance.now();
+    this.lastHeard = nowUs();
     this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
   }
 
   private check(): void {
-    if (this.probed || this.inflight) return;
-    // Silence longer than a tick period and half a beat: the loop is blocked right now (a stall
-    // started up to one tick after the last message we heard). With a high threshold, armed a
-    // little before it, so that the evaluate reaches a stall just over it in time.
-    const armAfter = Math.max(
-      TICK_EVERY_MS + this.ctx.heartbeatMs / 2 + 5,
-      this.ctx.thresholdMs - TICK_EVERY_MS / 2,
-    );
-    const silentMs = performance.now() - this.lastHeard;
-    if (silentMs < armAfter) return;
-    this.probed = true;
+    if (this.inflight) return;
+    const now = nowUs();
+    const idleAt = this.ctx.loopIdleAt?.() ?? 0;
+    const heard = Math.max(this.lastHeard, idleAt);
+    if (this.probedAt !== undefined && heard <= this.probedAt) return;
+    const { tickEveryMs, thresholdMs } = this.ctx;
+    // Ticks: silence longer than a tick period and half a beat means blocked right now (a stall
+    // started up to one tick after the last message). With a high threshold, armed a little
+    // before it, so that the evaluate reaches a stall just over it in time.
+    const tickSilent =
+      tickEveryMs > 0 &&
+      now - this.lastHeard >=
+        1000 * Math.max(tickEveryMs + this.ctx.heartbeatMs / 2 + 5, thresholdMs - tickEveryMs / 2);
+    // Local: not seen idle in two samples running, and nothing heard from the agent either.
+    const idleSilent =
+      this.ctx.loopIdleAt !== undefined &&
+      now - heard >= 1000 * Math.max(IDLE_SILENCE_MS, thresholdMs - 10);
+    if (!tickSilent && !idleSilent) return;
+    this.probedAt = now;
     this.ctx.logger.trace(
       'runtime.probe',
-      `silent for ${Math.round(silentMs)} ms: taking the stack`,
+      `silent for ${Math.round((now - heard) / 1000)} ms: taking the stack`,
     );
     this.inflight = this.ctx.session
       .send('Runtime.evaluate', { expression: STACK_EXPRESSION, returnByValue: true })
@@ -128,8 +144,7 @@ export class StackProbe {
     }
     if (!snap) {
       // Nothing but our own frames: the loop was free when it ran, so it is alive.
-      this.lastHeard = performance.now();
-      this.probed = false;
+      this.lastHeard = nowUs();
       this.ctx.logger.trace('runtime.probe', 'the loop was free when the stack was taken');
       return;
     }
@@ -142,8 +157,7 @@ export class StackProbe {
    * with the stack taken inside it, if one was; a reply still on its way gets a short wait.
    */
   async onAgentMessage(m: AgentMessage): Promise<RawFrame[] | undefined> {
-    this.lastHeard = performance.now();
-    this.probed = false;
+    this.lastHeard = nowUs();
     if (m.type !== 'gap') return undefined;
     if (this.inflight) {
       let t: NodeJS.Timeout | undefined;

@@ -36,8 +36,9 @@ export class WatchMode implements IModeDriver {
     cpuUs: number | undefined,
     frames: RawFrame[] | undefined,
   ): Promise<void> {
-    // The stall began somewhere within one heartbeat period after the last beat.
-    const startUs = s + (this.ctx.heartbeatMs * 1000) / 2;
+    // The stall began somewhere within one heartbeat period after the last beat (narrowed by
+    // the /proc samples of a local target: after the last one that saw the loop idle).
+    const startUs = this.ctx.stallStart(s, e, s + (this.ctx.heartbeatMs * 1000) / 2);
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (e - startUs < thresholdUs) return;
     const starvedUs = await this.ctx.runQueueWaitUs(startUs, e);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nullLogger } from '../../src/common/logger';
 import {
   BLOCKER,
   HEALTHY,
@@ -48,7 +49,16 @@ describe('watch mode', () => {
   test('a CPU stall gets one snapshot that names the line; a sync read is sync-io at its call', async () => {
     const t = await startTarget(BLOCKER);
     try {
-      const r = await record({ target: { kind: 'port', port: t.port! }, mode: 'watch' });
+      const traces: string[] = [];
+      const r = await record({
+        target: { kind: 'port', port: t.port! },
+        mode: 'watch',
+        logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
+      });
+      assert.ok(
+        traces.some((x) => /liveness from \/proc \(epoll fd\)/.test(x)),
+        `a local target's liveness comes from /proc: ${traces.filter((x) => x.startsWith('runtime ')).join('; ')}`,
+      );
       assert.equal(r.rec.cpuProfile(), undefined, 'no profiler in watch mode');
       const cpu = await stallFor(t, r, 'cpu 400');
       assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
@@ -95,6 +105,34 @@ describe('watch mode', () => {
       assert.equal((await t.run('globals')).result, '[]');
       assert.equal((await t.run('ping')).result, 'pong');
     } finally {
+      t.kill();
+    }
+  });
+});
+
+describe('watch mode, liveness from ticks (the scheme of a remote target)', () => {
+  test('a CPU stall and an execSync are named from the probe the missing ticks trigger', async () => {
+    const t = await startTarget(BLOCKER);
+    process.env.LOOP_LENS_LIVENESS = 'ticks';
+    const traces: string[] = [];
+    try {
+      const r = await record({
+        target: { kind: 'port', port: t.port! },
+        mode: 'watch',
+        logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
+      });
+      assert.ok(!traces.some((x) => /liveness from \/proc/.test(x)), 'ticks, not /proc');
+      const cpu = await stallFor(t, r, 'cpu 300');
+      assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
+      assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
+      assert.ok(cpu.stall.durationMs >= 200, describeStall(cpu.stall));
+      const exec = await stallFor(t, r, 'exec');
+      assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
+      assert.equal(exec.stall?.blame?.line, blockLine(BLOCKER, 'exec'), describeStall(exec.stall));
+      await r.rec.stop();
+      assert.equal((await t.run('globals')).result, '[]');
+    } finally {
+      delete process.env.LOOP_LENS_LIVENESS;
       t.kill();
     }
   });

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ILogger } from '../../src/common/logger';
 import type { IRecordingSession, RecordOptions } from '../../src/runtime/api';
 import { startRecording } from '../../src/runtime';
 import type { RuntimeEvent, Stall } from '../../src/shared/protocol/runtime';
@@ -112,8 +113,27 @@ export interface Recorder {
   ): Promise<{ e: RuntimeEvent; at: number }>;
 }
 
+/**
+ * LOOP_LENS_TEST_TRACE=1 prints the engine's trace (why each gap was or was not a stall, each
+ * probe) to stderr, without the CDP and metrics chatter.
+ */
+const traceLogger: ILogger | undefined = process.env.LOOP_LENS_TEST_TRACE
+  ? {
+      trace: (tag, message) => {
+        if (!/^cdp|metrics/.test(tag)) console.error(`[${tag}] ${message}`);
+      },
+      info: () => {},
+      warn: (tag, message) => console.error(`[warn ${tag}] ${message}`),
+      error: (tag, message) => console.error(`[error ${tag}] ${message}`),
+    }
+  : undefined;
+
 export async function record(opts: RecordOptions): Promise<Recorder> {
-  const rec = await startRecording({ thresholdMs: 50, ...opts });
+  const rec = await startRecording({
+    thresholdMs: 50,
+    ...(traceLogger ? { logger: traceLogger } : {}),
+    ...opts,
+  });
   const events: Recorder['events'] = [];
   const waiters = new Set<() => void>();
   rec.onEvent((e) => {

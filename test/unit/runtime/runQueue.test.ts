@@ -1,7 +1,12 @@
 /** Run-queue accounting at the edges of a gap (pure: synthetic /proc samples). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counterDuring } from '../../../src/runtime/runQueue';
+import {
+  counterDuring,
+  epollWaitOf,
+  lastIdleIn,
+  stallStartFrom,
+} from '../../../src/runtime/runQueue';
 
 // [time µs, cumulative wait µs, cumulative on-CPU µs, idle flag], one sample every 10 ms.
 const samples: Array<[number, number, number, number]> = [
@@ -23,4 +28,52 @@ test('exact sample times, and a gap outside the samples, are handled', () => {
   assert.equal(counterDuring(samples, 1, 10_000, 30_000), 20_000);
   assert.equal(counterDuring(samples, 1, 35_000, 50_000), undefined, 'no sample after the gap yet');
   assert.equal(counterDuring(samples, 1, -5_000, 10_000), undefined, 'no sample before the gap');
+});
+
+test("the loop's own epoll wait is read from /proc/…/syscall; any other syscall or running is not", () => {
+  // Captured on this machine (x64): idle loop, then inside execSync (its own loop's epoll fd).
+  assert.deepEqual(epollWaitOf('281 0xe 0x7ffcce0a58b0 0x400 0x1f4 0x0 0x8 0x7ffc 0x7fc6', 'x64'), {
+    fd: 14,
+    timeoutMs: 500,
+  });
+  assert.deepEqual(
+    epollWaitOf('281 0x12 0x7ffcce0a4bd0 0x400 0xffffffff 0x0 0x8 0x7ff 0x7fc', 'x64'),
+    { fd: 18, timeoutMs: -1 },
+    'execSync waits without a timeout',
+  );
+  assert.deepEqual(epollWaitOf('232 0x3 0x1 0x2 0x28 0x0 0x0 0x0 0x0', 'x64'), {
+    fd: 3,
+    timeoutMs: 40,
+  });
+  assert.deepEqual(epollWaitOf('22 0x5 0x1 0x2 0x0 0x0 0x0 0x0 0x0', 'arm64'), {
+    fd: 5,
+    timeoutMs: 0,
+  });
+  assert.deepEqual(epollWaitOf('441 0x5 0x1 0x2 0x7ff 0x0 0x0 0x0 0x0', 'x64'), {
+    fd: 5,
+    timeoutMs: undefined,
+  });
+  assert.equal(epollWaitOf('0 0x15 0x7f00 0x100000 0x0 0x0 0x0 0x0 0x0', 'x64'), undefined, 'read');
+  assert.equal(epollWaitOf('running', 'x64'), undefined);
+  assert.equal(epollWaitOf('', 'x64'), undefined);
+});
+
+test('a stall starts after the last sample that saw the loop idle inside the gap', () => {
+  // Samples every 20 ms; the loop idle at 0, 20 and 40 ms, busy from 60 ms; the beat at 10 ms.
+  const s: Array<[number, number, number, number]> = [
+    [0, 0, 0, 1],
+    [20_000, 0, 0, 1],
+    [40_000, 0, 0, 1],
+    [60_000, 0, 10_000, 0],
+    [80_000, 0, 30_000, 0],
+    [100_000, 0, 50_000, 0],
+  ];
+  // Gap from the beat at 10 ms to 110 ms: idle at 40, busy at 60 → began at about 50 ms.
+  assert.equal(stallStartFrom(s, 10_000, 110_000, 30_000), 50_000);
+  assert.equal(lastIdleIn(s, 10_000, 110_000), 40_000);
+  // Gap from a beat at 45 ms: no idle sample inside, the first one after it at 60 ms is busy.
+  assert.equal(stallStartFrom(s, 45_000, 110_000, 65_000), 52_500);
+  assert.equal(lastIdleIn(s, 45_000, 110_000), undefined);
+  // No sample inside the gap at all: the fallback (half a beat after it).
+  assert.equal(stallStartFrom(s, 101_000, 119_000, 111_000), 111_000);
 });

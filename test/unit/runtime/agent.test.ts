@@ -1,0 +1,75 @@
+/**
+ * The agent's heartbeat, run in this process exactly as the target evaluates it: what it sends
+ * before and after `tune` (the binding is a plain function here instead of Runtime.addBinding).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { AgentConfig, AgentMessage } from '../../../src/runtime/agent';
+import {
+  agentDisposeExpression,
+  agentInstallExpression,
+  agentTuneExpression,
+  parseAgentMessage,
+} from '../../../src/runtime/agent';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const spin = (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+};
+
+test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false }) only gaps, without CPU', async () => {
+  const cfg: AgentConfig = {
+    key: '__loopLensTestAgent',
+    binding: '__loopLensTestBinding',
+    thresholdMs: 50,
+    tickMs: 20,
+    tickEveryMs: 40,
+    cpu: true,
+    leaseMs: 15_000,
+  };
+  const got: AgentMessage[] = [];
+  const g = globalThis as Record<string, unknown>;
+  g[cfg.binding] = (p: string) => {
+    const m = parseAgentMessage(p);
+    if (m) got.push(m);
+  };
+  // The inspector's evaluate has the command-line API's `require`.
+  g.require = createRequire(__filename);
+  try {
+    const hello = JSON.parse(String((0, eval)(agentInstallExpression(cfg)))) as { pid: number };
+    assert.equal(hello.pid, process.pid);
+    await sleep(200);
+    spin(120);
+    await sleep(60);
+    assert.ok(got.filter((m) => m.type === 'tick').length >= 2, 'ticks every ~40 ms');
+    const gap = got.find((m) => m.type === 'gap');
+    assert.ok(gap && gap.type === 'gap' && typeof gap.cpu === 'number', 'a gap with its CPU');
+    assert.ok(gap.e - gap.s >= 120_000, `the gap covers the 120 ms block (${gap.e - gap.s} µs)`);
+
+    const tuning = { tickMs: 40, tickEveryMs: 0, cpu: false };
+    assert.equal((0, eval)(agentTuneExpression(cfg, tuning)), true);
+    got.length = 0;
+    await sleep(250);
+    assert.equal(
+      got.length,
+      0,
+      `an idle loop sends nothing once ticks are off: ${JSON.stringify(got)}`,
+    );
+    spin(120);
+    await sleep(60);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const g2 = got[0];
+    assert.ok(g2.type === 'gap' && g2.cpu === undefined && g2.e - g2.s >= 120_000);
+  } finally {
+    (0, eval)(agentDisposeExpression(cfg));
+    delete g.require;
+  }
+  assert.equal(g[cfg.key], undefined, 'dispose removes the agent');
+  assert.equal(g[cfg.binding], undefined, 'and the binding');
+  assert.equal(
+    (0, eval)(agentTuneExpression(cfg, { tickMs: 40, tickEveryMs: 0, cpu: false })),
+    false,
+  );
+});
