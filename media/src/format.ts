@@ -63,3 +63,15 @@ export function shortDir(file: string): string {
   if (parts.length <= 2) return parts.join('/');
   return `…/${parts.slice(-2).join('/')}`;
 }
+
+/**
+ * `2026-11-26 14:05`: an ISO time in the viewer's local time zone, unambiguous in any locale. A
+ * no-break space joins date and time so a narrow sidebar never wraps between them. Undefined for a missing or unparsable time, and for the epoch a file without `startedAt` gets.
+ */
+export function formatDateTime(iso: string | undefined): string | undefined {
+  const d = iso ? new Date(iso) : undefined;
+  if (!d || !(d.getTime() > 0)) return undefined;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  return `${day}\u00a0${two(d.getHours())}:${two(d.getMinutes())}`;
+}

@@ -5,13 +5,19 @@
  */
 import type { Metrics, Recording, Stall, TargetInfo } from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
-import type { ToWebviewMessage } from '../../src/shared/protocol/webview';
+import type { HydrateMessage, ToWebviewMessage } from '../../src/shared/protocol/webview';
 
-export type Status = 'empty' | 'live' | 'ended' | 'opened';
+/**
+ * What the view shows: nothing; a session recording live; a session's recording after Stop
+ * (`stopped`) or after its target exited (`ended`); a recording opened from a file (`opened`).
+ */
+export type Status = 'empty' | 'live' | 'stopped' | 'ended' | 'opened';
 
 export interface ViewState {
   status: Status;
   target: TargetInfo | undefined;
+  /** Base name of the file an `opened` recording was read from. */
+  fileName: string | undefined;
   startedAt: string | undefined;
   thresholdMs: number;
   /** Known length of the recording: its duration, extended by live stalls and metrics. */
@@ -31,6 +37,7 @@ export interface ViewState {
 export const initialState: ViewState = {
   status: 'empty',
   target: undefined,
+  fileName: undefined,
   startedAt: undefined,
   thresholdMs: 50,
   durationMs: 0,
@@ -45,7 +52,7 @@ export const initialState: ViewState = {
 export function reduce(state: ViewState, msg: ToWebviewMessage): ViewState {
   switch (msg.type) {
     case MessageType.Hydrate:
-      return hydrate(state, msg.recording, msg.live);
+      return hydrate(state, msg);
     case MessageType.Stall:
       if (state.status === 'empty' || !isStall(msg.stall)) return state;
       return {
@@ -74,8 +81,9 @@ function unreachable(msg: never): ViewState {
   throw new Error(`Unknown message ${JSON.stringify(msg)}`);
 }
 
-function hydrate(state: ViewState, rec: Recording | undefined, live: boolean): ViewState {
+function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
   const generation = state.generation + 1;
+  const rec = msg.recording;
   if (!rec) return { ...initialState, generation };
   const stalls = (Array.isArray(rec.stalls) ? rec.stalls.filter(isStall) : []).sort(
     (a, b) => a.startMs - b.startMs,
@@ -85,18 +93,27 @@ function hydrate(state: ViewState, rec: Recording | undefined, live: boolean): V
   );
   const lastStall = stalls.reduce((m, s) => Math.max(m, s.startMs + s.durationMs), 0);
   const lastMetric = metrics.length ? metrics[metrics.length - 1]!.atMs : 0;
+  const file = msg.origin?.kind === 'file' ? msg.origin.fileName : undefined;
   return {
-    status: live ? 'live' : 'opened',
+    status: statusOf(msg),
     target: rec.target,
+    fileName: file,
     startedAt: rec.startedAt,
     thresholdMs: finite(rec.thresholdMs) ? rec.thresholdMs : 50,
     durationMs: Math.max(finite(rec.durationMs) ? rec.durationMs : 0, lastStall, lastMetric),
     stalls,
     metrics,
     fileHotspots: Array.isArray(rec.hotspots) ? rec.hotspots : [],
-    notice: undefined,
+    notice: msg.live ? undefined : msg.endReason,
     generation,
   };
+}
+
+/** The host's store says where the recording came from; the status follows from that alone. */
+function statusOf(msg: HydrateMessage): Status {
+  if (msg.live) return 'live';
+  if (msg.origin?.kind === 'file') return 'opened';
+  return msg.endReason ? 'ended' : 'stopped';
 }
 
 function finite(n: unknown): n is number {

@@ -36,7 +36,7 @@ export function registerRuntimeCommands(
   reg('loopLens.saveRecording', (target?: vscode.Uri) => saveRecording(s.store, target));
   reg('loopLens.openRecording', (source?: vscode.Uri) => openRecording(s.store, source));
   reg('loopLens.showHeatmap', () => showHeatmap(s));
-  reg('loopLens.clearRecording', () => s.store.reset(undefined, false));
+  reg('loopLens.clearRecording', () => s.store.clear());
 }
 
 async function attachProcess(s: CommandServices, pid?: number | string): Promise<boolean> {
@@ -94,7 +94,7 @@ async function openRecording(store: RecordingStore, source?: vscode.Uri): Promis
     const rec = parseRecording(
       Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
     );
-    store.reset(rec, false);
+    store.openFile(rec, path.basename(uri.path));
   } catch (e) {
     void vscode.window.showErrorMessage(
       `Loop Lens: cannot open ${path.basename(uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`,

@@ -54,7 +54,7 @@ export class RecordingSessions extends Disposable {
     if (e.session.type !== debugType) return;
     if (e.event === LoopLensEvent.Started) {
       this.active = e.session;
-      this.store.reset((e.body as StartedBody).recording, true);
+      this.store.startLive((e.body as StartedBody).recording);
       this.started.fire(e.session);
       return;
     }
@@ -69,7 +69,7 @@ export class RecordingSessions extends Disposable {
         return this.store.append({ type: 'exit', code: b.code, reason: b.reason });
       }
       case LoopLensEvent.Stopped:
-        return this.store.reset((e.body as StoppedBody).recording, false);
+        return this.store.finishLive((e.body as StoppedBody).recording);
     }
   }
 

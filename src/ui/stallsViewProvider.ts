@@ -107,6 +107,8 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
       type: MessageType.Hydrate,
       recording: forWebview(this.store.current),
       live: this.store.live,
+      origin: this.store.origin,
+      endReason: this.store.endReason,
     });
   }
 

@@ -50,7 +50,9 @@ export class RecordingStatusBar extends Disposable {
           : undefined;
     } else {
       this.item.text = `$(circle-large-outline) Loop Lens  $(flame) ${stalls}`;
-      this.item.tooltip = `Recording of ${rec.target.command ?? rec.target.url} (not live): ${stalls} stalls. Click to open the Loop Lens sidebar.`;
+      const o = this.store.origin;
+      const what = `${rec.target.command ?? rec.target.url} (not live): ${stalls} stalls`;
+      this.item.tooltip = `${o?.kind === 'file' ? `Opened ${o.fileName}, recording of` : 'Stopped recording of'} ${what}. Click to open the Loop Lens sidebar.`;
       this.item.backgroundColor = undefined;
     }
     this.item.accessibilityInformation = { label: this.item.tooltip as string };

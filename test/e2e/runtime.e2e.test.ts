@@ -149,6 +149,8 @@ describe('recording a live process in the VS Code UI', () => {
       .first()
       .waitFor({ state: 'attached', timeout: 60_000 });
     assert.ok(alive(pid), 'the attached process still runs after Stop Recording');
+    // The sidebar no longer says Live: it says the recording was stopped.
+    await view.locator('.summary .badge', { hasText: 'Stopped' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'runtime-4-stopped');
   }
 });

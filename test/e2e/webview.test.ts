@@ -41,7 +41,12 @@ describe('sidebar webview in Chromium', () => {
   test('empty state says what to do, and its button asks the host to attach', async () => {
     const page = await openWebview(web.browser, web.origin, dark);
     try {
-      await hydrateAndWait(page, { type: MessageType.Hydrate, recording: undefined, live: false });
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: undefined,
+        live: false,
+        origin: undefined,
+      });
       const empty = page.locator('.empty');
       await empty.waitFor();
       assert.match(await empty.innerText(), /Run 'Loop Lens: Attach to Node Process…'/);
@@ -61,7 +66,12 @@ describe('sidebar webview in Chromium', () => {
 
     before(async () => {
       page = await openWebview(web.browser, web.origin, dark);
-      await hydrateAndWait(page, { type: MessageType.Hydrate, recording: rec, live: false });
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: rec,
+        live: false,
+        origin: { kind: 'file', fileName: 'demo-service.json' },
+      });
     });
     after(async () => page?.close());
 
@@ -97,9 +107,15 @@ describe('sidebar webview in Chromium', () => {
       );
       assert.equal(await metric('elu'), `${Math.round(last.elu * 100)} %`);
       assert.match(await metric('heap'), /^\d+ MB$/);
+      // Opened from a file: the file, when it was recorded and how long; the process on hover.
+      const head = page.locator('.summary-head');
       assert.match(
-        await page.locator('.summary-head').innerText(),
-        /Recording\s*1 min 30 s · pid 4242 · node dist\/server\.js/,
+        await head.innerText(),
+        /^Opened\s*demo-service\.json · recorded \d{4}-\d\d-\d\d\u00a0\d\d:\d\d · 1 min 30 s$/,
+      );
+      assert.match(
+        String(await head.locator('.target').getAttribute('title')),
+        /node dist\/server\.js/,
       );
     });
 
@@ -225,7 +241,12 @@ describe('sidebar webview in Chromium', () => {
     ) as Recording;
     const page = await openWebview(web.browser, web.origin, light);
     try {
-      await hydrateAndWait(page, { type: MessageType.Hydrate, recording: rec, live: false });
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: rec,
+        live: false,
+        origin: { kind: 'file', fileName: 'blocker-real.json' },
+      });
       const top = rec.hotspots[0]!;
       const row = page.locator('button.hotspot').first();
       assert.equal(await row.getAttribute('data-file'), top.file);
@@ -264,7 +285,12 @@ describe('sidebar webview in Chromium', () => {
     };
     const page = await openWebview(web.browser, web.origin, dark);
     try {
-      await hydrateAndWait(page, { type: MessageType.Hydrate, recording: live, live: true });
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: live,
+        live: true,
+        origin: { kind: 'session' },
+      });
       assert.match(await page.locator('.badge').innerText(), /Live/);
       assert.equal(await page.locator('[data-metric="stalls"]').innerText(), String(half));
       assert.equal(

@@ -56,7 +56,12 @@ test('10,000 stalls render with a bounded number of DOM nodes', async () => {
   };
   const page = await openWebview(web.browser, web.origin, dark);
   try {
-    const ms = await postTimed(page, { type: MessageType.Hydrate, recording: rec, live: false });
+    const ms = await postTimed(page, {
+      type: MessageType.Hydrate,
+      recording: rec,
+      live: false,
+      origin: { kind: 'file', fileName: 'stalls-10k.json' },
+    });
     const nodes = Number(await page.evaluate('document.querySelectorAll("*").length'));
     assert.ok(nodes < 1000, `${nodes} DOM nodes`);
     assert.equal(await page.locator('[data-metric="stalls"]').innerText(), '10,000');

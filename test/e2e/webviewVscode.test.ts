@@ -48,6 +48,22 @@ test('sidebar webview in VS Code: an opened recording shows, a hotspot click ope
     assert.match(await firstRow.innerText(), /hashPassword[\s\S]*passwords\.ts:12/);
     assert.match(await frame.locator('[data-metric="stalls"]').innerText(), /^\d+$/);
     assert.ok((await frame.locator('.timeline canvas').boundingBox())!.width > 100);
+    // The header says the recording was opened from this file, when it was recorded and how
+    // long it is; nothing in it suggests a process is attached and being recorded.
+    const badge = (await frame.locator('.summary .badge').innerText()).trim();
+    const head = await frame.locator('.summary-head').innerText();
+    assert.equal(badge, 'Opened');
+    assert.match(
+      head,
+      /demo-recording\.json · recorded \d{4}-\d\d-\d\d\u00a0\d\d:\d\d · [\d.]+ (ms|s|min)/,
+    );
+    assert.doesNotMatch(head, /Recording\b|Live|●/);
+    // The Stalls view's toolbar offers Attach, not Stop: nothing is attached.
+    const stallsBar = page.locator('.pane-header', { hasText: 'Stalls' }).locator('.actions');
+    await stallsBar
+      .locator('[aria-label^="Attach to Node Process"]')
+      .waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(await stallsBar.locator('[aria-label^="Stop Recording"]').count(), 0);
     await screenshot(page, 'vscode-sidebar-recording');
 
     await frame.locator('button.hotspot', { hasText: 'handleReport' }).click();

@@ -1,11 +1,13 @@
 /**
- * The header: recording state and target, then the numbers a developer checks first — current
- * loop delay p99, event-loop utilization, heap, and the stall totals.
+ * The header: whether anything is live and where the recording came from (statusLine.ts), then
+ * the numbers a developer checks first — current loop delay p99, event-loop utilization, heap,
+ * and the stall totals.
  */
 import type { Aggregation } from '../aggregate';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../format';
 import type { ViewState } from '../state';
 import { latestMetrics } from '../state';
+import { statusLine } from '../statusLine';
 import { h } from './dom';
 
 interface Tile {
@@ -45,22 +47,11 @@ export class SummaryView {
   }
 
   update(state: ViewState, agg: Aggregation): void {
-    const badge = { live: '● Live', ended: 'Ended', opened: 'Recording', empty: '' }[state.status];
-    this.badge.textContent = badge;
+    const line = statusLine(state);
+    this.badge.textContent = line.badge;
     this.badge.className = `badge badge-${state.status}`;
-    const t = state.target;
-    const who = [t?.pid !== undefined ? `pid ${t.pid}` : t?.url, t?.command]
-      .filter(Boolean)
-      .join(' · ');
-    this.target.textContent = `${formatMs(state.durationMs)} · ${who || 'unknown target'}`;
-    this.target.title = [
-      t?.command,
-      t?.url,
-      t?.nodeVersion && `Node ${t.nodeVersion}`,
-      state.startedAt,
-    ]
-      .filter(Boolean)
-      .join('\n');
+    this.target.textContent = line.text;
+    this.target.title = line.title;
     const m = latestMetrics(state);
     this.set(
       'delay',

@@ -51,12 +51,22 @@ export interface RunCommandMessage {
   command: WebviewCommand;
 }
 
+/**
+ * Where the shown recording came from, as the host's RecordingStore knows it: recorded by a
+ * session in this window (live, or stopped/ended since), or opened from a saved file.
+ */
+export type RecordingOrigin = { kind: 'session' } | { kind: 'file'; fileName: string };
+
 /** A full snapshot: sent after `Ready`, on every store reset and whenever the view is re-shown. */
 export interface HydrateMessage {
   type: MessageType.Hydrate;
   recording: Recording | undefined;
   /** True while a session is still recording into it. */
   live: boolean;
+  /** Where `recording` came from (undefined with no recording). */
+  origin: RecordingOrigin | undefined;
+  /** Why a session's live recording ended by itself (the target exited), if it did. */
+  endReason?: string;
 }
 
 export interface StallMessage {

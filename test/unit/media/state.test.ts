@@ -2,14 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialState, latestMetrics, reduce } from '../../../media/src/state';
 import { MessageType } from '../../../src/shared/protocol/webview';
-import type { ToWebviewMessage } from '../../../src/shared/protocol/webview';
+import type { RecordingOrigin, ToWebviewMessage } from '../../../src/shared/protocol/webview';
 import { metrics, recording, stall } from './helpers';
 
-const hydrate = (rec = recording([stall(500, 80, 'cpu')]), live = false): ToWebviewMessage => ({
-  type: MessageType.Hydrate,
-  recording: rec,
-  live,
-});
+const fromFile: RecordingOrigin = { kind: 'file', fileName: 'rec.json' };
+const hydrate = (
+  rec = recording([stall(500, 80, 'cpu')]),
+  live = false,
+  origin: RecordingOrigin = live ? { kind: 'session' } : fromFile,
+  endReason?: string,
+): ToWebviewMessage => ({ type: MessageType.Hydrate, recording: rec, live, origin, endReason });
 
 test('starts empty, and a delta before any recording changes nothing', () => {
   assert.equal(initialState.status, 'empty');
@@ -37,6 +39,7 @@ test('hydrate replaces everything, sorts stalls and metrics, and bumps the gener
   assert.equal(s.generation, 1);
   const opened = reduce(s, hydrate(recording([]), false));
   assert.equal(opened.status, 'opened');
+  assert.equal(opened.fileName, 'rec.json');
   assert.equal(opened.stalls.length, 0);
   assert.equal(opened.generation, 2);
 });
@@ -46,6 +49,7 @@ test('hydrate with no recording goes back to the empty state', () => {
     type: MessageType.Hydrate,
     recording: undefined,
     live: false,
+    origin: undefined,
   });
   assert.equal(s.status, 'empty');
   assert.equal(s.stalls.length, 0);
@@ -86,6 +90,21 @@ test('ended marks a live recording ended with the reason; errors are kept as a n
   // Ended on a recording opened from a file is meaningless and ignored.
   const opened = reduce(initialState, hydrate());
   assert.equal(reduce(opened, { type: MessageType.Ended, reason: 'x' }), opened);
+});
+
+test('a session recording after Stop is stopped, after its target exited ended with the reason', () => {
+  const session: RecordingOrigin = { kind: 'session' };
+  const live = reduce(initialState, hydrate(recording([]), true));
+  const stopped = reduce(live, hydrate(recording([]), false, session));
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.fileName, undefined);
+  assert.equal(stopped.notice, undefined);
+  // The final snapshot after an exit keeps the reason the host's store remembered.
+  const ended = reduce(live, hydrate(recording([]), false, session, 'target exited with code 0'));
+  assert.equal(ended.status, 'ended');
+  assert.equal(ended.notice, 'target exited with code 0');
+  // Only a live recording can end; an Ended after Stop changes nothing.
+  assert.equal(reduce(stopped, { type: MessageType.Ended, reason: 'x' }), stopped);
 });
 
 test('malformed stalls and metrics are dropped, not shown as NaN', () => {

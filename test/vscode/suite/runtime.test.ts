@@ -171,6 +171,9 @@ describe('runtime UI', () => {
     await vscode.commands.executeCommand('loopLens.stopRecording');
     await waitFor(() => !api.runtime.store.live, 'the recording to stop');
     assert.ok(api.runtime.store.current!.stalls.length > 0);
+    // The sidebar reads "Stopped": a session's recording, not ended by the target.
+    assert.deepEqual(api.runtime.store.origin, { kind: 'session' });
+    assert.equal(api.runtime.store.endReason, undefined);
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(alive(child!.pid!), 'the attached process still runs');
     assert.match(api.runtime.statusText(), /Loop Lens/);
@@ -193,6 +196,9 @@ describe('runtime UI', () => {
     await waitFor(() => api.runtime.paintedLines(blocker).length === 0, 'heat to clear');
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', file), true);
     assert.equal(api.runtime.store.current!.stalls.length, before);
+    // The sidebar and status bar say "opened from rec.json", not that a process is recording.
+    assert.deepEqual(api.runtime.store.origin, { kind: 'file', fileName: 'rec.json' });
+    assert.equal(api.runtime.store.live, false);
     await waitFor(
       () =>
         api.runtime.paintedLines(blocker).length > 0 &&
