@@ -33,7 +33,7 @@ import {
 } from './fixtures/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
 const WARM_S = 2;
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
@@ -157,7 +157,7 @@ const PASSES = NARROWED
         name: 'light',
         variants: ['off', 'profile', 'watch'],
         coreShare: 0.45,
-        rounds: Number(process.env.BENCH_LIGHT_ROUNDS ?? 8),
+        rounds: Number(process.env.BENCH_LIGHT_ROUNDS ?? 12),
       },
       {
         name: 'blocked-at',

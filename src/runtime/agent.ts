@@ -108,6 +108,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       maxLag = 0;
       return JSON.stringify(m);
     },
+    beatAt() {
+      return last;
+    },
     tune(t) {
       Object.assign(cfg, t);
       tickEveryUs = cfg.tickEveryMs * 1000;

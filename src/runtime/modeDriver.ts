@@ -11,6 +11,8 @@ export interface ModeContext {
   thresholdMs: number;
   /** Unique per recorder: names the console.profile bridge, so two recorders do not collide. */
   id: string;
+  /** Global name of the agent in the target (the stack probe reads its last beat). */
+  agentKey: string;
   heartbeatMs: number;
   /** How often the agent sends a tick (0: never; a local target's liveness comes from /proc). */
   tickEveryMs: number;

@@ -17,7 +17,6 @@ import type {
   TargetInfo,
 } from '../shared/protocol/runtime';
 import type { AgentConfig, AgentHello } from './agent';
-import type { AgentTuning } from './agent';
 import {
   agentDisposeExpression,
   agentInstallExpression,
@@ -31,6 +30,7 @@ import { MetricsPoller } from './metricsPoller';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { ProfileMode } from './profileMode';
 import { commandLineOf } from './processDiscovery';
+import { localTuning } from './localLiveness';
 import { RunQueueMonitor } from './runQueue';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
@@ -45,20 +45,6 @@ import { WatchMode } from './watchMode';
  * every beat reads as a gap.)
  */
 const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
-/**
- * A local Linux target needs no ticks: the recorder sees in /proc when its main thread sleeps in
- * the loop's epoll wait (runQueue.ts), so the agent only beats, every 40 ms, and sends nothing
- * unless a beat is late. Measured at idle (CPU of the target per second, schedstat): a 20 ms
- * JavaScript timer 7.6 ms, a 40 ms one 4.4 ms; ticks every 40 ms cost ~2.5 ms more. The beat
- * still catches every stall ≥ threshold (a stall at least one period long covers a due beat);
- * the /proc samples narrow its start to ±10 ms, as the 20 ms beat did.
- */
-const LOCAL_HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 40;
-/**
- * Local target whose loop's epoll fd we cannot read (ptrace restrictions): a wait inside
- * execSync looks idle in /proc, so a slow tick still notices it (stacks for those over ~225 ms).
- */
-const LOCAL_SLOW_TICK_MS = 200;
 /**
  * Profiler sampling period. Its cost is per second, not per request: measured at idle, 11.7 ms
  * of the target's CPU per second at 5 ms sampling and 6.3 at 10 ms (about 55 µs a sample), of
@@ -129,6 +115,7 @@ export class RecordingSession implements IRecordingSession {
       }),
       thresholdMs: this.thresholdMs,
       id,
+      agentKey: this.agent.key,
       heartbeatMs: beatMs,
       tickEveryMs: TICK_EVERY_MS,
       stallStart: (a: number, b: number, fallback: number) =>
@@ -203,16 +190,12 @@ export class RecordingSession implements IRecordingSession {
 
   /**
    * Local target with a readable /proc: the loop's liveness comes from there, so the agent
-   * beats slower and sends no ticks (or slow ones, see LOCAL_SLOW_TICK_MS). Kept as installed
-   * when /proc gives no samples.
+   * beats slower and sends no ticks (localLiveness.ts). Kept as installed when /proc gives no
+   * samples.
    */
   private async useLocalLiveness(rq: RunQueueMonitor): Promise<void> {
-    if (!rq.sampling) return;
-    const tuning: AgentTuning = {
-      tickMs: Math.min(LOCAL_HEARTBEAT_MS, this.thresholdMs * 0.8),
-      tickEveryMs: rq.tellsSyncWaits ? 0 : LOCAL_SLOW_TICK_MS,
-      cpu: false,
-    };
+    const tuning = localTuning(rq, this.thresholdMs);
+    if (!tuning) return;
     const r = await this.session.send('Runtime.evaluate', {
       expression: agentTuneExpression(this.agent, tuning),
       returnByValue: true,
