@@ -24,7 +24,7 @@ export interface AgentConfig {
   tickEveryMs: number;
   /** Each gap carries the process's CPU time within it (one getrusage per beat). */
   cpu: boolean;
-  /** Self-removal after this long without a `metrics()` poll. */
+  /** Self-removal after this many ms of beats without a `metrics()` poll (stalls not counted). */
   leaseMs: number;
 }
 
@@ -77,7 +77,8 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   let last = now(), lastSent = last;
   // getrusage per beat (~1 µs): tells a loop that was busy from one that slept through a late beat.
   const cpuNow = () => { if (!cfg.cpu) return 0; const c = process.cpuUsage(); return c.user + c.system; };
-  let lastCpu = cpuNow(), lastPoll = last;
+  // Beats since the last metrics poll: a count, not a clock, so a long stall never ends the lease.
+  let lastCpu = cpuNow(), unpolled = 0;
   const thresholdUs = cfg.thresholdMs * 1000;
   let tickEveryUs = cfg.tickEveryMs * 1000;
   function loopLensHeartbeat() {
@@ -90,13 +91,13 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs - 2000) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
     lastCpu = cpu;
-    if (t - lastPoll > cfg.leaseMs * 1000) api.dispose();
+    if (++unpolled * cfg.tickMs > cfg.leaseMs) api.dispose();
   }
   let timer = setInterval(loopLensHeartbeat, cfg.tickMs);
   timer.unref();
   const api = {
     metrics() {
-      lastPoll = now();
+      unpolled = 0;
       const u = performance.eventLoopUtilization(elu);
       elu = performance.eventLoopUtilization();
       const res = {};

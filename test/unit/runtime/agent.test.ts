@@ -9,6 +9,7 @@ import type { AgentConfig, AgentMessage } from '../../../src/runtime/agent';
 import {
   agentDisposeExpression,
   agentInstallExpression,
+  agentMetricsExpression,
   agentTuneExpression,
   parseAgentMessage,
 } from '../../../src/runtime/agent';
@@ -72,4 +73,32 @@ test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false
     (0, eval)(agentTuneExpression(cfg, { tickMs: 40, tickEveryMs: 0, cpu: false })),
     false,
   );
+});
+
+test('the lease counts beats, not time: a long stall does not end it, beats without a poll do', async () => {
+  const cfg: AgentConfig = {
+    key: '__loopLensLeaseAgent',
+    binding: '__loopLensLeaseBinding',
+    thresholdMs: 50,
+    tickMs: 20,
+    tickEveryMs: 0,
+    cpu: false,
+    leaseMs: 150,
+  };
+  const g = globalThis as Record<string, unknown>;
+  g[cfg.binding] = () => {};
+  g.require = createRequire(__filename);
+  try {
+    (0, eval)(agentInstallExpression(cfg));
+    (0, eval)(agentMetricsExpression(cfg));
+    spin(400); // longer than the lease, but no beat runs during it
+    await sleep(50);
+    assert.ok(g[cfg.key], 'still installed after a 400 ms stall');
+    await sleep(300); // ~15 beats without a poll: past the 150 ms lease
+    assert.equal(g[cfg.key], undefined, 'removed itself');
+    assert.equal(g[cfg.binding], undefined);
+  } finally {
+    (0, eval)(agentDisposeExpression(cfg));
+    delete g.require;
+  }
 });
