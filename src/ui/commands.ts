@@ -37,6 +37,17 @@ export function registerRuntimeCommands(
   reg('loopLens.openRecording', (source?: vscode.Uri) => openRecording(s.store, source));
   reg('loopLens.showHeatmap', () => showHeatmap(s));
   reg('loopLens.clearRecording', () => s.store.clear());
+  reg('loopLens.showSessionRecording', () => showSessionRecording(s.store));
+}
+
+/** Shows the session's recording again after a file was opened over it (live if it runs). */
+async function showSessionRecording(store: RecordingStore): Promise<boolean> {
+  if (!store.showSession()) {
+    void vscode.window.showInformationMessage('Loop Lens: no recording session to show.');
+    return false;
+  }
+  await vscode.commands.executeCommand('workbench.view.extension.loopLens');
+  return true;
 }
 
 async function attachProcess(s: CommandServices, pid?: number | string): Promise<boolean> {

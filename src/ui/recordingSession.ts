@@ -1,7 +1,9 @@
 /**
  * Follows `loop-lens` debug sessions and feeds their custom events into the RecordingStore; also
  * remembers the JavaScript debug sessions that "Record the Active JavaScript Debug Session" can
- * pick. Sets the context keys `loopLens.recording` and `loopLens.hasRecording` for menus.
+ * pick. Sets the context keys for menus: `loopLens.recording` (a session is attached and
+ * recording, whatever the sidebar shows: Stop is offered), `loopLens.hasRecording` (a recording is
+ * shown) and `loopLens.sessionInBackground` (a session's recording is kept behind another one).
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
@@ -21,6 +23,7 @@ const jsDebugTypes = new Set([
 export class RecordingSessions extends Disposable {
   private active: vscode.DebugSession | undefined;
   private readonly jsSessions = new Map<string, vscode.DebugSession>();
+  private readonly keys = new Map<string, boolean>();
   private readonly started = this._register(new vscode.EventEmitter<vscode.DebugSession>());
   /** Fires when a loop-lens session began recording (its `started` event arrived). */
   readonly onDidStartRecording = this.started.event;
@@ -35,12 +38,18 @@ export class RecordingSessions extends Disposable {
     );
     this._register(vscode.debug.onDidTerminateDebugSession((s) => this.onTerminated(s)));
     this._register(store.onDidChange(() => this.updateContext()));
+    this._register(store.onDidChangeSession(() => this.updateContext()));
     this.updateContext();
   }
 
   /** The loop-lens session that feeds the store, if it is still running. */
   get activeSession(): vscode.DebugSession | undefined {
     return this.active;
+  }
+
+  /** The context key values last set, for tests (VS Code has no API to read them back). */
+  get contextKeys(): Readonly<Record<string, boolean>> {
+    return Object.fromEntries(this.keys);
   }
 
   /** Running JavaScript debug sessions (vscode-js-debug), children (real targets) first. */
@@ -77,16 +86,19 @@ export class RecordingSessions extends Disposable {
     this.jsSessions.delete(s.id);
     if (s.id !== this.active?.id) return;
     this.active = undefined;
-    if (this.store.live) this.store.append({ type: 'exit', reason: 'recording ended' });
+    if (this.store.running) this.store.append({ type: 'exit', reason: 'recording ended' });
     this.updateContext();
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', 'loopLens.recording', this.store.live);
-    void vscode.commands.executeCommand(
-      'setContext',
-      'loopLens.hasRecording',
-      !!this.store.current,
-    );
+    this.setKey('loopLens.recording', this.store.running);
+    this.setKey('loopLens.hasRecording', !!this.store.current);
+    this.setKey('loopLens.sessionInBackground', this.store.sessionInBackground);
+  }
+
+  private setKey(key: string, value: boolean): void {
+    if (this.keys.get(key) === value) return;
+    this.keys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 }

@@ -23,6 +23,8 @@ export interface RuntimeUiApi {
   stallTree: StallTreeProvider;
   /** The status bar text. */
   statusText(): string;
+  /** The `loopLens.*` context key values last set (menus and `when` clauses read them). */
+  contextKeys(): Readonly<Record<string, boolean>>;
 }
 
 /** Registers the runtime UI: commands, debug adapter, stall tree, decorations and status bar. */
@@ -63,5 +65,6 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
     paintedLines: (file) => decorations.paintedLines(file),
     stallTree: tree,
     statusText: () => status.text,
+    contextKeys: () => sessions.contextKeys,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Status bar item: whether Loop Lens is recording, the live event-loop delay p99 and the stall
- * count. A click focuses the Loop Lens sidebar.
+ * count. A click focuses the Loop Lens sidebar; while a session records behind a recording opened
+ * from a file (or behind nothing), the item says so and a click shows the live recording again.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
@@ -24,6 +25,7 @@ export class RecordingStatusBar extends Disposable {
         this.render();
       }),
     );
+    this._register(store.onDidChangeSession(() => this.render()));
     this.render();
   }
 
@@ -34,6 +36,14 @@ export class RecordingStatusBar extends Disposable {
 
   private render(): void {
     const rec = this.store.current;
+    const background = this.store.running && !this.store.live && this.store.sessionRecording;
+    this.item.command = background
+      ? 'loopLens.showSessionRecording'
+      : 'workbench.view.extension.loopLens';
+    if (background) {
+      this.renderBackground(background.target.command ?? background.target.url);
+      return;
+    }
     if (!rec) {
       this.item.hide();
       return;
@@ -56,6 +66,17 @@ export class RecordingStatusBar extends Disposable {
       this.item.backgroundColor = undefined;
     }
     this.item.accessibilityInformation = { label: this.item.tooltip as string };
+    this.item.show();
+  }
+
+  /** A session records while the sidebar shows a file or nothing: Stop is still there. */
+  private renderBackground(target: string): void {
+    const o = this.store.origin;
+    const shows = o?.kind === 'file' ? `the sidebar shows ${o.fileName}` : 'nothing is shown';
+    this.item.text = `$(record) Loop Lens (in background)`;
+    this.item.tooltip = `Recording ${target} in the background; ${shows}. Click to show the live recording.`;
+    this.item.backgroundColor = undefined;
+    this.item.accessibilityInformation = { label: this.item.tooltip };
     this.item.show();
   }
 }
