@@ -130,8 +130,15 @@ export class ProfileMode implements IModeDriver {
       void s.send('Profiler.start');
       void s.send('Runtime.evaluate', { expression: `console.profileEnd(${title})` });
     }
+    const t0 = performance.now();
     const r = await stopping;
-    if (r?.profile) this.store.append(r.profile);
+    if (r?.profile) {
+      this.ctx.logger.trace(
+        'runtime.profile',
+        `chunk: ${r.profile.samples?.length ?? 0} samples, ${r.profile.nodes.length} nodes, ${Math.round(performance.now() - t0)} ms to stop`,
+      );
+      this.store.append(r.profile);
+    }
     await this.processGaps(!restart);
   }
 
