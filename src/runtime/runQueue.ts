@@ -32,8 +32,12 @@ export class RunQueueMonitor {
   private readonly syscallFile: string;
   /** Samples seen in an epoll wait, per epoll fd: the loop's own is the one it idles in most. */
   private readonly epollFds = new Map<number, number>();
-  private syscallReadable: boolean | undefined;
+  /** LOOP_LENS_LIVENESS=wchan: as if `syscall` were not readable (tests of that fallback). */
+  private syscallReadable: boolean | undefined =
+    process.env.LOOP_LENS_LIVENESS === 'wchan' ? false : undefined;
   private lastIdle = 0;
+  /** Seen waits whose timeout cannot be read (epoll_pwait2): idle is then a guess. */
+  private noTimeouts = false;
 
   constructor(pid: number) {
     this.file = `/proc/${pid}/task/${pid}/schedstat`;
@@ -43,7 +47,7 @@ export class RunQueueMonitor {
 
   /** Whether a wait inside execSync/spawnSync is told from the loop's idle wait (see above). */
   get tellsSyncWaits(): boolean {
-    return this.syscallReadable === true;
+    return this.syscallReadable === true && !this.noTimeouts;
   }
 
   /** Samples are being taken, with the idle flag. */
@@ -75,8 +79,9 @@ export class RunQueueMonitor {
       const [runNs, waitNs] = text.split(' ').map(Number);
       const now = Number(process.hrtime.bigint() / 1000n);
       if (Number.isFinite(waitNs)) {
-        this.samples.push([now, waitNs / 1000, runNs / 1000, idle ? 1 : 0]);
-        if (idle) this.lastIdle = now;
+        // Only a sure idle narrows or drops a gap; "some epoll wait" may be execSync's.
+        this.samples.push([now, waitNs / 1000, runNs / 1000, idle === 'idle' ? 1 : 0]);
+        if (idle !== 'busy') this.lastIdle = now;
       }
       if (this.samples.length > 64 && this.samples[0][0] < now - KEEP_US) {
         this.samples = this.samples.filter((s) => s[0] >= now - KEEP_US);
@@ -86,24 +91,31 @@ export class RunQueueMonitor {
     }
   }
 
-  /** The main thread is asleep in the event loop's own epoll wait right now. */
-  private loopIdle(): boolean {
+  /**
+   * Whether the main thread is asleep in the event loop's own epoll wait right now: `idle`
+   * (sure), `maybe` (in an epoll wait that may be execSync's: a sign of life for the probe,
+   * not proof enough to shorten a stall), or `busy`.
+   */
+  private loopIdle(): 'idle' | 'maybe' | 'busy' {
     if (this.syscallReadable !== false) {
       const text = readOr(this.syscallFile, '');
       const w = epollWaitOf(text, process.arch);
       if (text) this.syscallReadable = true;
       else this.syscallReadable ??= false;
       if (text) {
-        if (w === undefined) return false;
+        if (w === undefined) return 'busy';
         // The agent's heartbeat is a timer of the loop, so the loop's own wait never lasts
         // longer than a beat; execSync's loop waits for its child without a timeout (or the
-        // caller's). Without a timeout to read, the fd the thread idles in most.
-        if (w.timeoutMs !== undefined) return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS;
+        // caller's). Without a timeout to read (epoll_pwait2), the fd it idles in most.
+        if (w.timeoutMs !== undefined) {
+          return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS ? 'idle' : 'busy';
+        }
+        this.noTimeouts = true;
         this.epollFds.set(w.fd, (this.epollFds.get(w.fd) ?? 0) + 1);
-        return w.fd === mostSeen(this.epollFds);
+        return w.fd === mostSeen(this.epollFds) ? 'maybe' : 'busy';
       }
     }
-    return /epoll|ep_poll/.test(readOr(this.wchanFile, ''));
+    return /epoll|ep_poll/.test(readOr(this.wchanFile, '')) ? 'maybe' : 'busy';
   }
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */
