@@ -110,60 +110,52 @@ describe('watch mode', () => {
   });
 });
 
-describe('watch mode, liveness from ticks (the scheme of a remote target)', () => {
-  test('a CPU stall and an execSync are named from the probe the missing ticks trigger', async () => {
-    const t = await startTarget(BLOCKER);
-    process.env.LOOP_LENS_LIVENESS = 'ticks';
-    const traces: string[] = [];
-    try {
-      const r = await record({
-        target: { kind: 'port', port: t.port! },
-        mode: 'watch',
-        logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
-      });
-      assert.ok(!traces.some((x) => /liveness from \/proc/.test(x)), 'ticks, not /proc');
-      const cpu = await stallFor(t, r, 'cpu 300');
-      assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
-      assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
-      assert.ok(cpu.stall.durationMs >= 200, describeStall(cpu.stall));
-      const exec = await stallFor(t, r, 'exec');
-      assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
-      assert.equal(exec.stall?.blame?.line, blockLine(BLOCKER, 'exec'), describeStall(exec.stall));
-      await r.rec.stop();
-      assert.equal((await t.run('globals')).result, '[]');
-    } finally {
-      delete process.env.LOOP_LENS_LIVENESS;
-      t.kill();
-    }
+/**
+ * The other liveness schemes, forced with LOOP_LENS_LIVENESS on a local target: ticks (what a
+ * remote target uses) and wchan only (a local target whose /proc/…/syscall is not readable:
+ * execSync then looks idle, and the 200 ms slow tick gets its stack: `sleep 0.25` is longer).
+ */
+const schemes = [
+  {
+    liveness: 'ticks',
+    scheme: (traces: string[]) => !traces.some((x) => /liveness from \/proc/.test(x)),
+  },
+  {
+    liveness: 'wchan',
+    scheme: (traces: string[]) =>
+      traces.some((x) => /liveness from \/proc \(wchan only, slow ticks\)/.test(x)),
+  },
+];
+for (const { liveness, scheme } of schemes) {
+  describe(`watch mode, liveness from ${liveness}`, () => {
+    test('a CPU stall and an execSync are named from the probe', async () => {
+      const t = await startTarget(BLOCKER);
+      process.env.LOOP_LENS_LIVENESS = liveness;
+      const traces: string[] = [];
+      try {
+        const r = await record({
+          target: { kind: 'port', port: t.port! },
+          mode: 'watch',
+          logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
+        });
+        assert.ok(scheme(traces), traces.filter((x) => x.startsWith('runtime ')).join('; '));
+        const cpu = await stallFor(t, r, 'cpu 300');
+        assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
+        assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
+        assert.ok(cpu.stall.durationMs >= 200, describeStall(cpu.stall));
+        const exec = await stallFor(t, r, 'exec');
+        assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
+        assert.equal(
+          exec.stall?.blame?.line,
+          blockLine(BLOCKER, 'exec'),
+          describeStall(exec.stall),
+        );
+        await r.rec.stop();
+        assert.equal((await t.run('globals')).result, '[]');
+      } finally {
+        delete process.env.LOOP_LENS_LIVENESS;
+        t.kill();
+      }
+    });
   });
-});
-
-describe('watch mode, liveness from wchan only (no readable /proc/…/syscall)', () => {
-  test('execSync looks idle in wchan: the 200 ms slow tick still gets its stack; a CPU stall is named', async () => {
-    const t = await startTarget(BLOCKER);
-    process.env.LOOP_LENS_LIVENESS = 'wchan';
-    const traces: string[] = [];
-    try {
-      const r = await record({
-        target: { kind: 'port', port: t.port! },
-        mode: 'watch',
-        logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
-      });
-      assert.ok(
-        traces.some((x) => /liveness from \/proc \(wchan only, slow ticks\)/.test(x)),
-        traces.filter((x) => x.startsWith('runtime ')).join('; '),
-      );
-      const cpu = await stallFor(t, r, 'cpu 300');
-      assert.equal(cpu.stall?.blame?.line, blockLine(BLOCKER, 'cpu'), describeStall(cpu.stall));
-      // `sleep 0.25`: over the slow tick's 225 ms silence, so the probe reaches it in time.
-      const exec = await stallFor(t, r, 'exec');
-      assert.equal(exec.stall?.kind, 'sync-io', describeStall(exec.stall));
-      assert.equal(exec.stall?.blame?.line, blockLine(BLOCKER, 'exec'), describeStall(exec.stall));
-      await r.rec.stop();
-      assert.equal((await t.run('globals')).result, '[]');
-    } finally {
-      delete process.env.LOOP_LENS_LIVENESS;
-      t.kill();
-    }
-  });
-});
+}
