@@ -15,7 +15,7 @@ import type { RunQueueMonitor } from './runQueue';
  */
 const LOCAL_HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 40;
 /**
- * Local target whose loop's epoll fd we cannot read (ptrace restrictions): a wait inside
+ * Local target whose loop's epoll wait we cannot read (ptrace restrictions): a wait inside
  * execSync looks idle in /proc, so a slow tick still notices it (stacks for those over ~225 ms).
  */
 const LOCAL_SLOW_TICK_MS = 200;

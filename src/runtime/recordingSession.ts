@@ -206,7 +206,7 @@ export class RecordingSession implements IRecordingSession {
     this.ctx.loopIdleAt = () => rq.lastIdleUs();
     this.logger.trace(
       'runtime',
-      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll fd' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms`,
+      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms`,
     );
   }
 

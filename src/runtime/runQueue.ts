@@ -11,10 +11,10 @@
  * Each sample also says whether the main thread sat in the event loop's own epoll wait: the
  * loop was idle then, so not blocked. This is the liveness signal of a local target (the agent
  * sends no ticks to a local recorder, which saves the target a message every 40 ms). From
- * /proc/<pid>/task/<pid>/syscall the epoll file descriptor tells the loop's wait from the one
- * inside execSync/spawnSync (a loop of its own); where that file is not readable (it needs
- * ptrace access, e.g. Yama's ptrace_scope 1 for a process we did not start), wchan only says
- * "some epoll wait", and `tellsSyncWaits` is false.
+ * /proc/<pid>/task/<pid>/syscall the wait's timeout tells the loop's wait from the one inside
+ * execSync/spawnSync (a loop of its own, waiting for its child without a timeout); where that
+ * file is not readable (it needs ptrace access, e.g. Yama's ptrace_scope 1 for a process we did
+ * not start), wchan only says "some epoll wait", and `tellsSyncWaits` is false.
  */
 import { readFileSync } from 'node:fs';
 
@@ -30,8 +30,6 @@ export class RunQueueMonitor {
   private readonly file: string;
   private readonly wchanFile: string;
   private readonly syscallFile: string;
-  /** Samples seen in an epoll wait, per epoll fd: the loop's own is the one it idles in most. */
-  private readonly epollFds = new Map<number, number>();
   /** LOOP_LENS_LIVENESS=wchan: as if `syscall` were not readable (tests of that fallback). */
   private syscallReadable: boolean | undefined =
     process.env.LOOP_LENS_LIVENESS === 'wchan' ? false : undefined;
@@ -106,13 +104,12 @@ export class RunQueueMonitor {
         if (w === undefined) return 'busy';
         // The agent's heartbeat is a timer of the loop, so the loop's own wait never lasts
         // longer than a beat; execSync's loop waits for its child without a timeout (or the
-        // caller's). Without a timeout to read (epoll_pwait2), the fd it idles in most.
+        // caller's). Without a timeout to read (epoll_pwait2), any epoll wait, as with wchan.
         if (w.timeoutMs !== undefined) {
           return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS ? 'idle' : 'busy';
         }
         this.noTimeouts = true;
-        this.epollFds.set(w.fd, (this.epollFds.get(w.fd) ?? 0) + 1);
-        return w.fd === mostSeen(this.epollFds) ? 'maybe' : 'busy';
+        return 'maybe';
       }
     }
     return /epoll|ep_poll/.test(readOr(this.wchanFile, '')) ? 'maybe' : 'busy';
@@ -246,13 +243,6 @@ export function epollWaitOf(
   // An int argument in a 64-bit register: -1 (wait forever) reads 0xffffffff.
   const t = n === EPOLL_PWAIT2 || timeout === undefined ? NaN : Number.parseInt(timeout, 16) | 0;
   return { fd: f, timeoutMs: Number.isFinite(t) ? t : undefined };
-}
-
-function mostSeen(counts: Map<number, number>): number | undefined {
-  let best: number | undefined;
-  let n = -1;
-  for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
-  return best;
 }
 
 function readOr(file: string, fallback: string): string {

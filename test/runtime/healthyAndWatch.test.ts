@@ -56,7 +56,7 @@ describe('watch mode', () => {
         logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
       });
       assert.ok(
-        traces.some((x) => /liveness from \/proc \(epoll fd\)/.test(x)),
+        traces.some((x) => /liveness from \/proc \(epoll timeout\)/.test(x)),
         `a local target's liveness comes from /proc: ${traces.filter((x) => x.startsWith('runtime ')).join('; ')}`,
       );
       assert.equal(r.rec.cpuProfile(), undefined, 'no profiler in watch mode');
