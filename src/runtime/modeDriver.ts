@@ -38,8 +38,6 @@ export interface ModeContext {
   runQueueWaitUs(sUs: number, eUs: number): Promise<number>;
   /** On-CPU time (µs) of the target's main thread within about [sUs, eUs]; undefined if unknown. */
   mainThreadCpuUs(sUs: number, eUs: number): number | undefined;
-  /** Main thread seen outside the idle epoll wait within [sUs, eUs]; undefined if unknown. */
-  sawBusyDuring(sUs: number, eUs: number): boolean | undefined;
   logger: ILogger;
 }
 

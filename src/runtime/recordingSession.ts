@@ -124,7 +124,6 @@ export class RecordingSession implements IRecordingSession {
       sameClock: false,
       emitStall: (s: Stall) => this.onStall(s),
       mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
-      sawBusyDuring: (a: number, b: number) => this.runQueue?.sawBusyDuring(a, b),
       runQueueWaitUs: (a: number, b: number) =>
         this.runQueue?.waitDuringSettled(a, b) ?? Promise.resolve(0),
       logger: this.logger,

@@ -145,15 +145,6 @@ export class RunQueueMonitor {
     return counterDuring(this.samples, 2, sUs, eUs);
   }
 
-  /**
-   * Whether the main thread was seen outside the loop's epoll wait during [sUs, eUs] (busy or
-   * asleep in a syscall such as a sync read or waitpid); `undefined` without a sample inside.
-   */
-  sawBusyDuring(sUs: number, eUs: number): boolean | undefined {
-    const inside = this.samples.filter((x) => x[0] > sUs && x[0] < eUs);
-    return inside.length ? inside.some((x) => x[3] === 0) : undefined;
-  }
-
   dispose(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -227,22 +218,21 @@ const EPOLL_PWAIT2 = 441;
 
 /**
  * The epoll wait a thread is in, from /proc/<pid>/task/<tid>/syscall ("281 0xe 0x7ffc… 0x400
- * 0x1f4 …": fd 14, timeout 500 ms), or `undefined` when it is running or in any other syscall.
- * The timeout is unknown (`undefined`) for epoll_pwait2, whose timeout is a pointer.
+ * 0x1f4 …": timeout 500 ms), or `undefined` when it is running or in any other syscall. The
+ * timeout is unknown (`undefined`) for epoll_pwait2, whose timeout is a pointer.
  */
 export function epollWaitOf(
   syscallText: string,
   arch: string,
-): { fd: number; timeoutMs: number | undefined } | undefined {
-  const [nr, fd, , , timeout] = syscallText.trim().split(' ');
+): { timeoutMs: number | undefined } | undefined {
+  const [nr, , , , timeout] = syscallText.trim().split(' ');
   const waits = EPOLL_WAITS[arch] ?? EPOLL_WAITS.x64;
   const n = Number(nr);
-  if ((!waits.includes(n) && n !== EPOLL_PWAIT2) || fd === undefined) return undefined;
-  const f = Number.parseInt(fd, 16);
-  if (!Number.isFinite(f)) return undefined;
+  if (!waits.includes(n) && n !== EPOLL_PWAIT2) return undefined;
+  if (n === EPOLL_PWAIT2 || timeout === undefined) return { timeoutMs: undefined };
   // An int argument in a 64-bit register: -1 (wait forever) reads 0xffffffff.
-  const t = n === EPOLL_PWAIT2 || timeout === undefined ? NaN : Number.parseInt(timeout, 16) | 0;
-  return { fd: f, timeoutMs: Number.isFinite(t) ? t : undefined };
+  const t = Number.parseInt(timeout, 16) | 0;
+  return { timeoutMs: Number.isFinite(t) ? t : undefined };
 }
 
 function readOr(file: string, fallback: string): string {

@@ -98,7 +98,7 @@ const REPLY_WAIT_MS = 100;
 export class StackProbe {
   /** Last message of the agent, or idle reply of a probe (our monotonic clock, µs). */
   private lastHeard = nowUs();
-  /** When the last probe was sent: one stack per silence, until the loop is heard again. */
+  /** When the last probe was sent (a new silence starts when the loop is heard after it). */
   private probedAt: number | undefined;
   /** A probe of this silence ran with the beat overdue: the loop is blocked, we have its stack. */
   private blockedSeen = false;

@@ -15,6 +15,26 @@ import {
 } from '../../../src/runtime/agent';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const g = globalThis as Record<string, unknown>;
+const base = { thresholdMs: 50, tickMs: 20 };
+
+/**
+ * Installs the agent in this process as the target's evaluate would (with the command-line
+ * API's `require`); its binding collects what it sends. Returns the install result.
+ */
+function install(cfg: AgentConfig, got: AgentMessage[] = []): string {
+  g[cfg.binding] = (p: string) => {
+    const m = parseAgentMessage(p);
+    if (m) got.push(m);
+  };
+  g.require = createRequire(__filename);
+  return String((0, eval)(agentInstallExpression(cfg)));
+}
+
+function uninstall(cfg: AgentConfig): void {
+  (0, eval)(agentDisposeExpression(cfg));
+  delete g.require;
+}
 const spin = (ms: number) => {
   const end = Date.now() + ms;
   while (Date.now() < end);
@@ -22,24 +42,16 @@ const spin = (ms: number) => {
 
 test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false }) only gaps, without CPU', async () => {
   const cfg: AgentConfig = {
+    ...base,
     key: '__loopLensTestAgent',
     binding: '__loopLensTestBinding',
-    thresholdMs: 50,
-    tickMs: 20,
     tickEveryMs: 40,
     cpu: true,
     leaseMs: 15_000,
   };
   const got: AgentMessage[] = [];
-  const g = globalThis as Record<string, unknown>;
-  g[cfg.binding] = (p: string) => {
-    const m = parseAgentMessage(p);
-    if (m) got.push(m);
-  };
-  // The inspector's evaluate has the command-line API's `require`.
-  g.require = createRequire(__filename);
   try {
-    const hello = JSON.parse(String((0, eval)(agentInstallExpression(cfg)))) as { pid: number };
+    const hello = JSON.parse(install(cfg, got)) as { pid: number };
     assert.equal(hello.pid, process.pid);
     await sleep(200);
     spin(120);
@@ -64,8 +76,7 @@ test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false
     const g2 = got[0];
     assert.ok(g2.type === 'gap' && g2.cpu === undefined && g2.e - g2.s >= 120_000);
   } finally {
-    (0, eval)(agentDisposeExpression(cfg));
-    delete g.require;
+    uninstall(cfg);
   }
   assert.equal(g[cfg.key], undefined, 'dispose removes the agent');
   assert.equal(g[cfg.binding], undefined, 'and the binding');
@@ -77,19 +88,15 @@ test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false
 
 test('the lease counts beats, not time: a long stall does not end it, beats without a poll do', async () => {
   const cfg: AgentConfig = {
+    ...base,
     key: '__loopLensLeaseAgent',
     binding: '__loopLensLeaseBinding',
-    thresholdMs: 50,
-    tickMs: 20,
     tickEveryMs: 0,
     cpu: false,
     leaseMs: 150,
   };
-  const g = globalThis as Record<string, unknown>;
-  g[cfg.binding] = () => {};
-  g.require = createRequire(__filename);
   try {
-    (0, eval)(agentInstallExpression(cfg));
+    install(cfg);
     (0, eval)(agentMetricsExpression(cfg));
     spin(400); // longer than the lease, but no beat runs during it
     await sleep(50);
@@ -98,7 +105,6 @@ test('the lease counts beats, not time: a long stall does not end it, beats with
     assert.equal(g[cfg.key], undefined, 'removed itself');
     assert.equal(g[cfg.binding], undefined);
   } finally {
-    (0, eval)(agentDisposeExpression(cfg));
-    delete g.require;
+    uninstall(cfg);
   }
 });
