@@ -1,49 +1,80 @@
 // `npm run bench -- runtime`: what Loop Lens costs a busy HTTP target, and how fast it reports.
-// Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from a second
-// process (autocannon in bench/fixtures/loadDriver.mjs). All targets are started with
-// --inspect=127.0.0.1:0 so only the attached tool differs: off, `record --mode profile`,
-// `record --mode watch`, blocked-at (in-process preload, threshold 50 ms); more variants that
-// split profile mode's cost are in fixtures/stats.mjs (BENCH_VARIANTS). The run is a few passes
-// (PASSES below); in each, first every target's CPU while idle (a tool's fixed cost per second,
-// and its recorder's), then rounds in which ALL the pass's targets are loaded at the same time
-// at the same FIXED request rate (two load drivers): whatever else runs on the shared machine
-// hits all alike (facts.md "Noise"), and each round's ratio is against the `off` target of the
-// same seconds. A pass's rate is chosen from the `off` target's closed-loop CPU per request so
-// that its targets together keep a set share of one core busy (≤ 60 % of capacity each). CPU
-// is read from schedstat (ns). A fixed cost per second (sampling, timers) weighs more per
-// request at a lower rate, so the table also gives each tool's extra CPU as a share of a core.
-// BENCH_RATE=N fixes the rate; BENCH_LOAD=closed runs the older closed-loop load (10
-// connections, variants one after another). Rounds in which the drivers fell behind the rate (a
-// saturated machine) are left out of the summary. Then: stall → report latency in profile mode
-// and whether each tool names the blocking line. LOOP_LENS_CLI=path measures another build.
+// Target: bench/fixtures/server.mjs (200 JSON items per request) on 127.0.0.1, load from two
+// other processes (autocannon in bench/fixtures/loadDriver.mjs). Variants: off (nothing
+// attached), off-b (a second bare server: the A/A control, its ratio is the method's own bias),
+// `record --mode profile`, `record --mode watch`, blocked-at (in-process preload, threshold
+// 50 ms); more variants that split a mode's cost are in fixtures/stats.mjs (BENCH_VARIANTS).
+//
+// Method. The run is a few passes (PASSES below). A pass with n variants starts n identical
+// servers (--inspect=127.0.0.1:0, no preload) and ROTATES the tools over them (a Latin square,
+// fixtures/rotation.mjs): in round r variant j runs on server (j + r) mod n. Before each round
+// that round's recorders attach (in parallel, each waits for "Recording"); then all servers are
+// loaded AT THE SAME TIME at the same FIXED request rate, first WARM_S s unmeasured (attaching
+// profile mode costs the target extra CPU for ~4 s), then LOAD_S s measured; then the recorders
+// detach (SIGINT; each must exit 0, any other exit is reported). Loading all at once makes
+// whatever else runs on the shared machine hit all alike (facts.md "Noise"); rotating cancels
+// each server process's own persistent bias (JIT, heap layout, placement: with a fixed tool per
+// server an A/A control read +4.7 %). Rounds are a multiple of n, so every variant runs on
+// every server equally often. Estimators, per variant, from the CPU per request (schedstat, ns)
+// divided by that of `off` in the same round, whichever server ran it: the GEOMETRIC MEAN of
+// these ratios over complete cycles of n rounds (the server effects cancel exactly there; the
+// verdicts use it) and their median with its IQR (NOISY when the IQR is wider than twice the
+// margin judged). Rounds in which the drivers fell behind the rate (a saturated machine) are
+// left out, and so is any cycle missing one. Carry-over: on its server, variant j always
+// follows variant j + 1 (mod n). With the order off, off-b, profile, watch: off follows off-b
+// and watch follows off (both clean), profile follows watch, and off-b follows profile, so a
+// residue of profile's detach would show in the A/A control's "method bias" line.
+// Before the rounds, the idle cost (target and recorder CPU per second with no load) is measured
+// once per assignment (attach, 4 s to settle, IDLE_S / n s, detach; and no next attach until
+// the GC that follows an attach has passed) and averaged over the assignments.
+// The blocked-at pass cannot rotate (its tool is a -r preload of its server): fixed assignment,
+// so its ratio still holds the two processes' own difference.
+// A pass's rate is chosen from the closed-loop CPU per request of a bare server so that its
+// targets together keep a set share of one core busy (≤ 60 % of capacity each). A fixed cost per
+// second weighs more per request at a lower rate, so the table also gives each tool's extra CPU
+// as a share of a core. Then: stall → report latency in profile mode and whether each tool names
+// the blocking line.
+//
+// Env: BENCH_ROUNDS, BENCH_LIGHT_ROUNDS, BENCH_BA_ROUNDS, BENCH_LOAD_S, BENCH_IDLE_S;
+// BENCH_VARIANTS=off-b,watch narrows the run to one pass (`off` is always in it); BENCH_RATE=N
+// fixes the rate; BENCH_LOAD=closed runs closed-loop load (10 connections, variants one after
+// another). LOOP_LENS_CLI=path measures another build (a private copy: dist/ may be rebuilt
+// meanwhile). Two builds side by side: BENCH_CLI_B=/path/to/other/cli.js adds the variants
+// profile-b and watch-b run by that bundle (profile and watch run LOOP_LENS_CLI or
+// bin/loop-lens.js), e.g. BENCH_CLI_B=/tmp/old/cli.js BENCH_VARIANTS=profile,profile-b,watch,watch-b
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { blockedAtNaming, blockingLoc, stallLatency } from './fixtures/checks.mjs';
-import { startDriver, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
-import { idleCost, overheadRounds, slice } from './fixtures/rounds.mjs';
+import { startDriver, startServer, stopChild } from './fixtures/procs.mjs';
 import {
-  VARIANT_SPECS,
-  median,
-  pct,
-  pickRounds,
-  roundsHoldingRate,
-  summarizeRounds,
-} from './fixtures/stats.mjs';
+  overheadVerdicts,
+  printExits,
+  printIdle,
+  printServerBias,
+  printTable,
+  unclean,
+  usableRounds,
+} from './fixtures/report.mjs';
+import { rotatedIdle, rotatedRounds } from './fixtures/rotation.mjs';
+import { slice, warmUp } from './fixtures/rounds.mjs';
+import { VARIANT_SPECS, median, serverBias, summarizeRounds } from './fixtures/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
-const WARM_S = 2;
+/** Unmeasured load before each measured slice: after an attach (see rotatedRounds), without. */
+const WARM_S = 5;
+const BARE_WARM_S = 2;
+/** Before a pass's first round, all its servers warm alike (nothing attached). */
+const PREWARM_S = 6;
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
 const CLOSED_LOOP = process.env.BENCH_LOAD === 'closed';
-/** All targets together at the fixed rate keep this share of one core busy (without tools). */
-const TOTAL_CORE_SHARE = 0.8;
 // BENCH_VARIANTS=off,blocked-at narrows a run (e.g. while debugging); `off` is always measured.
 const VARIANTS = [
   'off',
-  ...(process.env.BENCH_VARIANTS ?? 'profile,watch,blocked-at')
+  ...(process.env.BENCH_VARIANTS ?? 'off-b,profile,watch,blocked-at')
     .split(',')
     .filter((v) => v && v !== 'off'),
 ];
@@ -52,76 +83,27 @@ if (unknown.length) {
   console.error(`unknown variant(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANT_SPECS)}`);
   process.exit(2);
 }
-
-/** Every variant's target up, each with its recorder (if any) attached. */
-async function startTargets(variants = VARIANTS) {
-  const targets = {};
-  for (const v of variants) {
-    const spec = VARIANT_SPECS[v];
-    const server = await startServer(spec.preload ? 'blocked-at' : 'off');
-    const recorder = spec.mode || spec.sampler ? await startRecorder(server.ws, spec) : undefined;
-    targets[v] = { server, recorder };
-  }
-  return targets;
+if (process.env.BENCH_CLI_B && !existsSync(process.env.BENCH_CLI_B)) {
+  console.error(`BENCH_CLI_B=${process.env.BENCH_CLI_B}: no such file`);
+  process.exit(2);
 }
 
 /**
- * The fixed rate: closed-loop capacity of the `off` target and its CPU per request there, then
- * the rate per target that keeps all of them together at TOTAL_CORE_SHARE of a core (at most
- * 60 % of one target's capacity).
+ * The fixed rate: closed-loop capacity of a bare server and its CPU per request there, then the
+ * rate per target that keeps all of them together at `coreShare` of a core (at most 60 % of one
+ * target's capacity).
  */
-async function chooseRate(driver, off, variants = VARIANTS, coreShare = TOTAL_CORE_SHARE) {
+async function chooseRate(driver, server, variants, coreShare) {
   if (CLOSED_LOOP) return undefined;
   if (process.env.BENCH_RATE) return Number(process.env.BENCH_RATE);
-  const s = await slice(driver, off, 'off', LOAD_S, undefined);
+  const s = await slice(driver, { server }, 'off', LOAD_S, undefined);
   const rate =
     Math.round(Math.min((coreShare * 1e6) / variants.length / s.cpuPerReqUs, 0.6 * s.rps) / 10) *
     10;
   console.log(
-    `capacity (closed loop, off): ${s.rps.toFixed(0)} req/s at ${(s.coreShare * 100).toFixed(0)} % of a core, ${s.cpuPerReqUs.toFixed(0)} µs/req → fixed rate ${rate} req/s per target, ${variants.length} targets at once`,
+    `capacity (closed loop, bare server): ${s.rps.toFixed(0)} req/s at ${(s.coreShare * 100).toFixed(0)} % of a core, ${s.cpuPerReqUs.toFixed(0)} µs/req → fixed rate ${rate} req/s per target, ${variants.length} targets at once`,
   );
   return rate;
-}
-
-/** Stops recorders first (each must exit 0: a clean detach), then the servers. */
-async function stopTargets(targets, variants = VARIANTS) {
-  const codes = {};
-  for (const v of variants) {
-    const rec = targets[v].recorder;
-    if (!rec) continue;
-    await stopChild(rec);
-    codes[v] = rec.exitCode;
-  }
-  for (const v of variants) await stopChild(targets[v].server.child, 'SIGTERM');
-  return codes;
-}
-
-/** Per variant: medians, per-round ratios vs `off` with their spread, recorder's own CPU. */
-function printTable(summary, rate, variants = VARIANTS) {
-  console.log(
-    '\nvariant            req/s (median)  CPU µs/req (median)  CPU/req vs off: median [min..max]   throughput vs off: median [min..max]   recorder CPU µs/req  server % of a core  extra % of a core',
-  );
-  for (const v of variants) {
-    const s = summary[v];
-    console.log(
-      `${v.padEnd(18)} ${s.rpsMedian.toFixed(0).padStart(14)} ${s.cpuPerReqUsMedian.toFixed(0).padStart(20)}  ` +
-        `${pct(s.cpuRatio.median).padStart(8)} [${pct(s.cpuRatio.min)}..${pct(s.cpuRatio.max)}]`.padEnd(
-          38,
-        ) +
-        `${pct(s.rpsRatio.median).padStart(8)} [${pct(s.rpsRatio.min)}..${pct(s.rpsRatio.max)}]`.padEnd(
-          38,
-        ) +
-        `${s.recorderCpuPerReqUsMedian.toFixed(0).padStart(6)}`.padEnd(21) +
-        `${(s.coreShareMedian * 100).toFixed(0).padStart(6)}`.padEnd(20) +
-        `${(s.extraCoreShareMedian * 100).toFixed(1).padStart(6)}`,
-    );
-  }
-  // At a fixed rate a variant that served clearly fewer requests could not keep up: its CPU per
-  // request is then a saturated figure, not comparable with the others.
-  const behind = rate ? variants.filter((v) => summary[v].rpsMedian < 0.95 * rate) : [];
-  if (behind.length) {
-    console.log(`NOTE: below the fixed rate of ${rate} req/s (saturated): ${behind.join(', ')}`);
-  }
 }
 
 /** The same check for each other profile-mode variant measured, at 200 ms and near threshold. */
@@ -142,82 +124,115 @@ async function otherProfileLatencies() {
 
 /**
  * The passes. The ratio is a fixed cost per second over how busy the target is, so one operating
- * point says little: off / profile / watch at ~27 % of a core each (main) and at ~15 % (light).
- * blocked-at has a pass of its own: at three times the CPU of the others it used to push the
- * machine past its two cores (load average 2.9 in a run), so every target in that pass measured
- * contention as much as its tool. A narrowed run (BENCH_VARIANTS, BENCH_RATE, BENCH_LOAD) is
- * one pass of the variants asked for.
+ * point says little: off / off-b / profile / watch at ~25 % of a core each (main) and at ~15 %
+ * (light). blocked-at has a pass of its own, not rotated: at three times the CPU of the others it
+ * used to push the machine past its two cores (load average 2.9 in a run), so every target in
+ * that pass measured contention as much as its tool. Rotated passes round their rounds up to a
+ * multiple of their variant count (complete cycles). Each round attaches, warms up for WARM_S
+ * and detaches (~10 s a round), so the defaults are 12 rounds (3 cycles) in the main pass and 8
+ * (2 cycles) in the light one, to keep the whole runtime bench near 6 minutes. A narrowed run
+ * (BENCH_VARIANTS, BENCH_RATE, BENCH_LOAD) is one pass of the variants asked for, each at ~25 %
+ * of a core (at most one core in all); it cannot rotate when one of them is a preload.
  */
 const NARROWED = Boolean(process.env.BENCH_VARIANTS || process.env.BENCH_RATE || CLOSED_LOOP);
+const QUAD = ['off', 'off-b', 'profile', 'watch'];
 const PASSES = NARROWED
-  ? [{ name: 'narrowed', variants: VARIANTS, coreShare: TOTAL_CORE_SHARE, rounds: ROUNDS }]
+  ? [
+      {
+        name: 'narrowed',
+        variants: VARIANTS,
+        coreShare: Math.min(1, 0.25 * VARIANTS.length),
+        rounds: ROUNDS,
+        rotate: !VARIANTS.some((v) => VARIANT_SPECS[v].preload),
+      },
+    ]
   : [
-      { name: 'main', variants: ['off', 'profile', 'watch'], coreShare: 0.8, rounds: ROUNDS },
+      { name: 'main', variants: QUAD, coreShare: 1.0, rounds: ROUNDS, rotate: true },
       {
         name: 'light',
-        variants: ['off', 'profile', 'watch'],
-        coreShare: 0.45,
-        rounds: Number(process.env.BENCH_LIGHT_ROUNDS ?? 12),
+        variants: QUAD,
+        coreShare: 0.6,
+        rounds: Number(process.env.BENCH_LIGHT_ROUNDS ?? 8),
+        rotate: true,
       },
       {
         name: 'blocked-at',
         variants: ['off', 'blocked-at'],
         coreShare: 0.5,
         rounds: Number(process.env.BENCH_BA_ROUNDS ?? 6),
+        rotate: false,
       },
     ];
+// Complete cycles only: a rotated pass's rounds round up to a multiple of its variant count.
+for (const p of PASSES) {
+  if (p.rotate) p.rounds = Math.ceil(p.rounds / p.variants.length) * p.variants.length;
+}
 
-/** One pass: its targets' idle cost, then rounds at the pass's fixed rate; summary printed. */
-async function overheadPass(drivers, pass) {
-  const { name, variants, coreShare, rounds } = pass;
-  const targets = await startTargets(variants);
-  let rows;
-  let rate;
-  let idle;
-  let recorderExit;
+/** A pass's servers: all alike when it rotates, else each with its variant's preload (if any). */
+async function startServers(variants, rotate) {
+  const servers = [];
   try {
-    idle = await idleCost(targets, variants, IDLE_S);
-    const fmt = (m) => variants.map((v) => `${v} ${m[v].toFixed(1)}`).join(', ');
-    console.log(
-      `\n[${name}] idle, CPU ms per s over the same ${IDLE_S} s (a tool's fixed cost): targets ${fmt(idle.target)}; recorders ${fmt(idle.recorder)}`,
-    );
-    rate = await chooseRate(drivers[0], targets.off, variants, coreShare);
-    rows = await overheadRounds(drivers, targets, variants, {
+    for (const v of variants) {
+      servers.push(await startServer(!rotate && VARIANT_SPECS[v].preload ? 'blocked-at' : 'off'));
+    }
+  } catch (err) {
+    for (const s of servers) await stopChild(s.child, 'SIGTERM');
+    throw err;
+  }
+  return servers;
+}
+
+/** targets[variant] = { server } with nothing attached, the j-th variant on the j-th server. */
+const bare = (servers, variants) =>
+  Object.fromEntries(variants.map((v, j) => [v, { server: servers[j] }]));
+
+/** One pass: idle cost per assignment, then rotated rounds at the pass's fixed rate; printed. */
+async function overheadPass(drivers, pass) {
+  const { name, variants, coreShare, rounds, rotate } = pass;
+  const servers = await startServers(variants, rotate);
+  let idle;
+  let rate;
+  let res;
+  try {
+    idle = await rotatedIdle(servers, variants, IDLE_S, rotate);
+    printIdle(name, idle, variants);
+    rate = await chooseRate(drivers[0], servers[0], variants, coreShare);
+    // Only servers[0] ran the closed-loop slice: warm them all alike (nothing attached) before
+    // the rounds, or the first cycle measures the others' JIT warming up (+30 % in a test run).
+    await warmUp(drivers, bare(servers, variants), variants, 0, PREWARM_S, rate);
+    res = await rotatedRounds(drivers, servers, variants, {
       rounds,
       seconds: LOAD_S,
       warmSeconds: WARM_S,
+      bareWarmSeconds: BARE_WARM_S,
       rate,
+      rotate,
     });
   } finally {
-    recorderExit = await stopTargets(targets, variants);
+    for (const s of servers) await stopChild(s.child, 'SIGTERM');
   }
-  const exits = Object.entries(recorderExit);
-  if (exits.length) {
-    console.log(`recorders detached: ${exits.map(([v, c]) => `${v} exit ${c}`).join(', ')}`);
-  }
-  const { used, held } = roundsHoldingRate(rows, variants, rate);
-  if (rate) {
-    const why =
-      used.length < rounds
-        ? '; in the others the machine was saturated and the drivers fell behind'
-        : held < rounds
-          ? `; only ${held} held it, too few: all are used, ratios include saturated rounds`
-          : '';
-    console.log(
-      `[${name}] rounds in the summary: ${used.length}/${rounds} (those where every target got ≥ 95 % of ${rate} req/s${why})`,
-    );
-  }
-  const summary = summarizeRounds(pickRounds(rows, used), variants);
+  const { rows, exits } = res;
+  const bad = unclean(idle, exits);
+  printExits(name, idle, exits, bad);
+  const { used, cycles } = usableRounds(name, rows, pass, rate);
+  const bias = rotate ? serverBias(rows, variants, cycles, servers.length) : [];
+  printServerBias(name, bias, cycles.length);
+  const summary = summarizeRounds(rows, variants, used, cycles);
   printTable(summary, rate, variants);
   return {
     name,
     variants,
+    rotate,
     rate,
+    rounds,
     rows,
     roundsUsed: used,
+    cycleRounds: cycles,
+    serverBias: bias,
     idleCpuMsPerS: idle,
     summary,
-    recorderExit,
+    recorderExits: exits,
+    recorderNotClean: bad,
   };
 }
 
@@ -227,7 +242,7 @@ async function main() {
   const t0 = Date.now();
   const loadAvgStart = loadavg()[0];
   console.log(
-    `runtime bench: passes ${PASSES.map((p) => `${p.name} (${p.variants.join(', ')}; ${p.rounds} rounds)`).join(', ')}, targets of a pass side by side; ${LOAD_S} s of load per slice (autocannon -c 10, ${CLOSED_LOOP ? 'closed loop' : 'fixed rate'}), ${WARM_S} s warm-up each; load average ${loadAvgStart.toFixed(1)}`,
+    `runtime bench: passes ${PASSES.map((p) => `${p.name} (${p.variants.join(', ')}; ${p.rounds} rounds${p.rotate ? ', rotated' : ', fixed servers'})`).join(', ')}, targets of a pass side by side; ${LOAD_S} s of load per slice (autocannon -c 10, ${CLOSED_LOOP ? 'closed loop' : 'fixed rate'}), ${WARM_S} s warm-up after an attach (${BARE_WARM_S} s without); load average ${loadAvgStart.toFixed(1)}`,
   );
   const drivers = [await startDriver(), await startDriver()];
   const passes = {};
@@ -251,33 +266,7 @@ async function main() {
   console.log(
     `blocked-at names ${blockingLoc}: ${ba.namesLine}/${ba.reports} reports; its frame in the fixture: ${ba.userFrame}; its top frame: ${ba.topFrame}`,
   );
-  // A per-round ratio spread wider than ±15 % means the machine's noise (other processes on the
-  // same cores) is far larger than the 2-8 % being judged: say so instead of MET/MISSED.
-  // The verdict names the median of the per-round ratios; when the interquartile range is wider
-  // than the target itself the machine's noise cannot tell MET from MISSED, and we say so.
-  const overhead = (s, limit, base) => {
-    if (!s) return 'not measured';
-    const verdict = s.cpuRatio.median <= limit ? 'MET' : 'MISSED';
-    const iqr = `median ${pct(s.cpuRatio.median)}, IQR ${pct(s.cpuRatio.q1)}..${pct(s.cpuRatio.q3)}`;
-    const noisy = s.cpuRatio.q3 - s.cpuRatio.q1 > 2 * (limit - 1);
-    // The ratio depends on how busy the target is (a fixed cost per second over less work):
-    // say at what load, and the rate-independent extra CPU.
-    const at = `with the target at ${(base.off.coreShareMedian * 100).toFixed(0)} % of a core; extra ${(s.extraCoreShareMedian * 100).toFixed(1)} % of a core`;
-    return `${verdict}${noisy ? ' (NOISY)' : ''} ${iqr} ${at}`;
-  };
-  const verdicts = [];
-  for (const p of Object.values(passes)) {
-    const tag = p.name === 'main' || p.name === 'narrowed' ? '' : `, ${p.name} load`;
-    if (p.summary.watch) {
-      verdicts.push([`watch CPU overhead ≤ 2 %${tag}`, overhead(p.summary.watch, 1.02, p.summary)]);
-    }
-    if (p.summary.profile) {
-      verdicts.push([
-        `profile CPU overhead ≤ 8 %${tag}`,
-        overhead(p.summary.profile, 1.08, p.summary),
-      ]);
-    }
-  }
+  const verdicts = overheadVerdicts(passes);
   verdicts.push([
     'stall reported ≤ 250 ms after it ends',
     lat.length > 0 && median(lat) <= 250 ? 'MET' : 'MISSED',
@@ -295,7 +284,11 @@ async function main() {
   mkdirSync(join(root, 'out'), { recursive: true });
   const result = {
     loadSeconds: LOAD_S,
+    warmSeconds: WARM_S,
+    idleSeconds: IDLE_S,
     load: CLOSED_LOOP ? 'closed loop, 10 connections' : 'fixed rate per pass',
+    method:
+      'servers rotated per round (Latin square); ratios vs off of the same round; geomean over complete cycles, median + IQR over rounds holding the rate',
     passes,
     latency,
     variantLatency,
