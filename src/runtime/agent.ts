@@ -10,6 +10,16 @@
  * local one watches the main thread in /proc instead and `tune`s the ticks off). It removes
  * itself on `dispose()` and also when nobody polled it for `leaseMs`, so a recorder that died
  * without cleaning up leaves nothing running for long.
+ *
+ * `lazy` (a local target whose loop the recorder sees idle in /proc): the JavaScript beat rests
+ * while the loop is quiet, since every beat of an idle loop is a wake-up (measured here: 160 µs
+ * of CPU for a JavaScript timer, 80 µs for a native one). A native `monitorEventLoopDelay`
+ * timer of the same period keeps running: it bounds the loop's epoll wait (how /proc tells the
+ * loop's idle wait from execSync's) and records every interval between its firings. When the
+ * recorder sees the loop busy for a while it probes, and the probe wakes the beat
+ * (`probed`): a timer due at once fires as soon as the loop is free again, reads the longest
+ * native interval, and reports it as a gap when it is a stall; then the beat runs until the loop
+ * is quiet again. See docs/runtime.md.
  */
 
 export interface AgentConfig {
@@ -26,15 +36,21 @@ export interface AgentConfig {
   cpu: boolean;
   /** Self-removal after this many ms of beats without a `metrics()` poll (stalls not counted). */
   leaseMs: number;
+  /** The beat rests while the loop is quiet; a native timer keeps watch (see above). */
+  lazy?: boolean;
 }
 
 /** What `tune` may change once the recorder knows more about the target. */
-export type AgentTuning = Pick<AgentConfig, 'tickMs' | 'tickEveryMs' | 'cpu'>;
+export type AgentTuning = Pick<AgentConfig, 'tickMs' | 'tickEveryMs' | 'cpu' | 'lazy'>;
 
 /** What the binding carries; times are the target's monotonic clock in microseconds. */
 export type AgentMessage =
-  /** A heartbeat gap [s, e]; `cpu` = process CPU time (µs, all threads) spent within it. */
-  { type: 'gap'; s: number; e: number; cpu?: number } | { type: 'tick'; t: number };
+  /**
+   * A heartbeat gap [s, e]; `cpu` = process CPU time (µs, all threads) spent within it; `w`:
+   * found by a woken lazy beat (s is the native timer's last firing before the stall); `l`: that
+   * stall had ended before the probe came, so [s, e] is late by the time in between.
+   */
+  { type: 'gap'; s: number; e: number; cpu?: number; w?: 1; l?: 1 } | { type: 'tick'; t: number };
 
 /** The answer of the install expression. */
 export interface AgentHello {
@@ -65,7 +81,8 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   const cfg = ${JSON.stringify(cfg)};
   const g = globalThis;
   const req = typeof require === 'function' ? require : g.process.mainModule && g.process.mainModule.require.bind(g.process.mainModule);
-  const { performance } = req('perf_hooks');
+  const perfHooks = req('perf_hooks');
+  const { performance } = perfHooks;
   const send = g[cfg.binding];
   const now = () => Number(process.hrtime.bigint() / 1000n);
   const hello = () => JSON.stringify({ t: now(), pid: process.pid, version: process.version, argv: process.argv, execArgv: process.execArgv, platform: process.platform });
@@ -86,15 +103,78 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     const lag = Math.max(0, t - last - cfg.tickMs * 1000);
     lags[nLags++ & 1023] = lag;
     if (lag > maxLag) maxLag = lag;
-    if (t - last >= thresholdUs) { send(cfg.cpu ? JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu }) : '{"type":"gap","s":' + last + ',"e":' + t + '}'); lastSent = t; }
+    const gap = t - last >= thresholdUs;
+    if (gap) { send(cfg.cpu ? JSON.stringify({ type: 'gap', s: last, e: t, cpu: cpu - lastCpu }) : '{"type":"gap","s":' + last + ',"e":' + t + '}'); lastSent = t; }
     // (2 ms early: timers fire on whole milliseconds, so a beat may come 19.9 ms after the last.)
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs - 2000) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
     lastCpu = cpu;
-    if (++unpolled * cfg.tickMs > cfg.leaseMs) api.dispose();
+    if (++unpolled * cfg.tickMs > cfg.leaseMs) return api.dispose();
+    if (lazy) lazy.step(gap);
   }
   let timer = setInterval(loopLensHeartbeat, cfg.tickMs);
   timer.unref();
+  const beatEvery = (fn, ms) => { clearInterval(timer); timer = setInterval(fn, ms); timer.unref(); };
+  // The lazy beat (see the file's comment). The native timer's histogram is reset only before
+  // the beat rests, and the beat rests only once that timer has fired twice since (a reset
+  // forgets when it last fired, so the interval across a reset is never recorded).
+  function lazyBeat() {
+    const h = perfHooks.monitorEventLoopDelay({ resolution: cfg.tickMs });
+    h.enable();
+    let resting = false, fresh = false, mark = performance.eventLoopUtilization();
+    const self = {
+      h,
+      get resting() { return resting; },
+      // After each beat; \`gapNow\`: this beat just reported a gap (the histogram holds it).
+      step(gapNow) {
+        const u = performance.eventLoopUtilization(mark).utilization;
+        mark = performance.eventLoopUtilization();
+        if (gapNow || u >= 0.5) { fresh = fresh && !gapNow; return; }
+        if (!fresh) { h.reset(); fresh = true; return; }
+        if (h.count < 1) return;
+        resting = true;
+        // Rest: one beat a second keeps the lease (and nothing else).
+        beatEvery(() => { unpolled += 1000 / cfg.tickMs; if (unpolled * cfg.tickMs > cfg.leaseMs) api.dispose(); }, 1000);
+      },
+      // The recorder's probe: the loop has looked busy for a while. \`busy\`: the probe ran on top
+      // of other JavaScript (a stall may go on); else in a free loop (a stall may just have ended).
+      // The histogram has no times: only an interval that ends right after a busy probe (a new
+      // maximum) is placed exactly; one that ended before a free probe is placed at the probe.
+      wake(busy) {
+        if (!resting) return;
+        resting = false;
+        const p = now(), m0 = h.max;
+        const report = (m, e, late) => {
+          send('{"type":"gap","s":' + (e - m) + ',"e":' + e + ',"w":1' + (late ? ',"l":1}' : '}'));
+          lastSent = e;
+          const lag = m - cfg.tickMs * 1000;
+          lags[nLags++ & 1023] = lag;
+          if (lag > maxLag) maxLag = lag;
+        };
+        clearInterval(timer);
+        let again = true;
+        const check = () => {
+          const t = now(), m = h.max;
+          // A timer due now ran before the native one overdue since the stall: look once more.
+          if (m <= m0 && again) { again = false; return void setImmediate(check); }
+          if (m >= thresholdUs * 1000) {
+            if (m > m0) report(Math.round(m / 1000), t); // the interval ended just now
+            else if (!busy) report(Math.round(m0 / 1000), p, true); // it ended before the probe
+          }
+          fresh = false;
+          mark = performance.eventLoopUtilization();
+          last = t;
+          beatEvery(loopLensHeartbeat, cfg.tickMs);
+        };
+        last = p;
+        timer = setTimeout(check, 1);
+        timer.unref();
+      },
+      dispose() { h.disable(); },
+    };
+    return self;
+  }
+  let lazy = null;
   const api = {
     metrics() {
       unpolled = 0;
@@ -112,18 +192,27 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     beatAt() {
       return last;
     },
+    // Called by the recorder's probe: the last beat (0 while the beat rested; this wakes it).
+    probed(busy) {
+      if (!lazy || !lazy.resting) return last;
+      lazy.wake(busy);
+      return 0;
+    },
     tune(t) {
       Object.assign(cfg, t);
       tickEveryUs = cfg.tickEveryMs * 1000;
-      clearInterval(timer);
-      timer = setInterval(loopLensHeartbeat, cfg.tickMs);
-      timer.unref();
+      if (lazy) lazy.dispose();
+      // Needs the histogram's count (Node ≥ 17.4); without it the beat never rests.
+      lazy = cfg.lazy && typeof perfHooks.createHistogram === 'function' && 'count' in perfHooks.createHistogram() ? lazyBeat() : null;
+      beatEvery(loopLensHeartbeat, cfg.tickMs);
       last = now();
       lastCpu = cpuNow();
       return true;
     },
     dispose() {
       clearInterval(timer);
+      if (lazy) lazy.dispose();
+      lazy = null;
       delete g[cfg.key];
       delete g[cfg.binding];
     },

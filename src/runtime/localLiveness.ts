@@ -27,5 +27,8 @@ export function localTuning(rq: RunQueueMonitor, thresholdMs: number): AgentTuni
     tickMs: Math.min(LOCAL_HEARTBEAT_MS, thresholdMs * 0.8),
     tickEveryMs: rq.tellsSyncWaits ? 0 : LOCAL_SLOW_TICK_MS,
     cpu: false,
+    // The beat rests while the loop is quiet (agent.ts): only where /proc tells the loop's idle
+    // wait from execSync's, since a resting beat leaves execSync to the probe alone.
+    lazy: rq.tellsSyncWaits && process.env.LOOP_LENS_LIVENESS !== 'eager',
   };
 }

@@ -80,7 +80,12 @@ export class ProfileMode implements IModeDriver {
     if (m.type !== 'gap') return;
     // A local target's loop seen idle inside the gap leaves too little of it for a stall: a beat
     // a little late (the gap is judged without rotating, which costs the target a profile chunk).
-    const idleAt = this.ctx.lastIdleWithin(m.s, m.e);
+    // A gap placed late (agent.ts: the stall had ended before the probe woke the beat) has idle
+    // samples after the stall's real end; it is widened by two beats instead (the profile's
+    // own samples place the stall exactly).
+    const late = m.l === 1;
+    const s = late ? m.s - 2 * this.ctx.heartbeatMs * 1000 : m.s;
+    const idleAt = late ? undefined : this.ctx.lastIdleWithin(m.s, m.e);
     if (idleAt !== undefined && m.e - idleAt < this.ctx.thresholdMs * 1000) {
       this.ctx.logger.trace(
         'runtime.stall',
@@ -88,7 +93,7 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
-    this.gaps.push({ s: m.s, e: m.e, cpu: m.cpu, since: performance.now(), snapshot });
+    this.gaps.push({ s, e: m.e, cpu: m.cpu, since: performance.now(), snapshot });
     this.requestRotation();
   }
 

@@ -205,7 +205,7 @@ export class RecordingSession implements IRecordingSession {
     this.ctx.loopIdleAt = () => rq.lastIdleUs();
     this.logger.trace(
       'runtime',
-      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms`,
+      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms${tuning.lazy ? ', resting while the loop is quiet' : ''}`,
     );
   }
 

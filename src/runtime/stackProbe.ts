@@ -48,7 +48,8 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /**
  * Captures the stack it runs on top of, with the target's monotonic clock (µs, the clock of
- * the agent's gap reports) and the agent's last beat; restores the user's Error settings.
+ * the agent's gap reports) and the agent's last beat (0 when a lazy beat was resting: this
+ * wakes it, see agent.ts); restores the user's Error settings.
  */
 function stackExpression(agentKey: string): string {
   return `(() => {
@@ -56,7 +57,12 @@ function stackExpression(agentKey: string): string {
   const a = globalThis[${JSON.stringify(agentKey)}];
   Error.stackTraceLimit = 64;
   Error.prepareStackTrace = (_, cs) => cs.map((c) => [c.getFunctionName() || '', c.getFileName() || c.getScriptNameOrSourceURL() || '', c.getLineNumber() || 0, c.getColumnNumber() || 0]);
-  try { return JSON.stringify({ t: Number(process.hrtime.bigint() / 1000n), b: a ? a.beatAt() : 0, stack: new Error().stack }); } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
+  try {
+    const t = Number(process.hrtime.bigint() / 1000n), stack = new Error().stack;
+    // On top of other JavaScript: the loop is busy (or blocked). This wakes a resting lazy beat.
+    const busy = stack.some((f) => f[1] !== ${JSON.stringify(AGENT_SOURCE_URL)});
+    return JSON.stringify({ t, b: a ? (a.probed ? a.probed(busy) : a.beatAt()) : 0, stack });
+  } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
 })()
 //# sourceURL=${AGENT_SOURCE_URL}`;
 }
@@ -202,18 +208,25 @@ export class StackProbe {
     }
     // The latest stack inside the gap that cannot be from a loop still turning: taken with the
     // beat already due (no beat fired after `s`), or after the loop was seen idle inside the gap
-    // (the stall began after that). An earlier stack of a busy loop is not the stall's.
+    // (the stall began after that). An earlier stack of a busy loop is not the stall's. A gap
+    // found by a woken beat (agent.ts) began before the probe that woke it, and the beat's
+    // check proved the loop blocked from that probe on: its stacks are the stall's.
     const dueUs = m.s + (this.ctx.heartbeatMs - 5) * 1000;
+    const woken = m.w === 1 && m.l !== 1;
     const inGap = this.snapshots.filter(
       (x) =>
         x.t <= m.e &&
         x.t >= m.s &&
-        (x.t >= dueUs || this.ctx.lastIdleWithin(m.s, x.t) !== undefined),
+        (woken || x.t >= dueUs || this.ctx.lastIdleWithin(m.s, x.t) !== undefined),
     );
+    const near = this.snapshots.map((x) => Math.round((x.t - m.s) / 1000));
     this.snapshots = this.snapshots.filter((x) => x.t > m.e);
     const snap = inGap.at(-1);
     if (!snap) {
-      this.ctx.logger.trace('runtime.probe', 'no stack was taken inside this gap');
+      this.ctx.logger.trace(
+        'runtime.probe',
+        `no stack was taken inside this gap (${Math.round((m.e - m.s) / 1000)} ms; stacks at ${near.join(', ') || 'none'} ms from its start)`,
+      );
       return undefined;
     }
     return snap.frames;

@@ -27,18 +27,22 @@ export class WatchMode implements IModeDriver {
 
   onAgentMessage(m: AgentMessage): void {
     const snapshot = this.probe.onAgentMessage(m);
-    if (m.type === 'gap') void snapshot.then((frames) => this.report(m.s, m.e, m.cpu, frames));
+    if (m.type === 'gap') {
+      void snapshot.then((frames) => this.report(m, frames));
+    }
   }
 
   private async report(
-    s: number,
-    e: number,
-    cpuUs: number | undefined,
+    gap: AgentMessage & { type: 'gap' },
     frames: RawFrame[] | undefined,
   ): Promise<void> {
+    const { s, e, cpu: cpuUs } = gap;
     // The stall began somewhere within one heartbeat period after the last beat (narrowed by
-    // the /proc samples of a local target: after the last one that saw the loop idle).
-    const startUs = this.ctx.stallStart(s, e, s + (this.ctx.heartbeatMs * 1000) / 2);
+    // the /proc samples of a local target: after the last one that saw the loop idle). A gap
+    // placed late (the stall had ended before the probe) is not narrowed: the idle samples
+    // after its real end would cut it short.
+    const fallbackUs = s + (this.ctx.heartbeatMs * 1000) / 2;
+    const startUs = gap.l ? fallbackUs : this.ctx.stallStart(s, e, fallbackUs);
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (e - startUs < thresholdUs) return;
     const starvedUs = await this.ctx.runQueueWaitUs(startUs, e);
@@ -48,7 +52,7 @@ export class WatchMode implements IModeDriver {
     const busyUs = cpuUs ?? this.ctx.mainThreadCpuUs(startUs, e);
     this.ctx.logger.trace(
       'runtime.stall',
-      `watch gap ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,
+      `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,
     );
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     if (kind !== 'sync-io') {

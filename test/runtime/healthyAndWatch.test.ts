@@ -60,6 +60,8 @@ describe('watch mode', () => {
         `a local target's liveness comes from /proc: ${traces.filter((x) => x.startsWith('runtime ')).join('; ')}`,
       );
       assert.equal(r.rec.cpuProfile(), undefined, 'no profiler in watch mode');
+      // A quiet loop: the agent's beat rests until the probe wakes it (asserted below).
+      await new Promise((res) => setTimeout(res, 600));
       const cpu = await stallFor(t, r, 'cpu 400');
       assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.functionName, 'spinCpu', describeStall(cpu.stall));
@@ -102,6 +104,11 @@ describe('watch mode', () => {
       );
       const rec = await r.rec.stop();
       assert.equal(rec.mode, 'watch');
+      // The target idled before the first stall, so the beat rested and the probe woke it.
+      assert.ok(
+        traces.some((x) => x.includes('watch gap (woken beat)')),
+        `no stall was found by a woken beat: ${traces.filter((x) => x.includes('watch gap')).join('; ')}`,
+      );
       assert.equal((await t.run('globals')).result, '[]');
       assert.equal((await t.run('ping')).result, 'pong');
     } finally {

@@ -108,3 +108,64 @@ test('the lease counts beats, not time: a long stall does not end it, beats with
     uninstall(cfg);
   }
 });
+
+/** The agent object as the probe sees it. */
+interface ProbedAgent {
+  probed(busy: boolean): number;
+}
+
+test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the stall from the native timer', async () => {
+  const cfg: AgentConfig = {
+    ...base,
+    key: '__loopLensLazyAgent',
+    binding: '__loopLensLazyBinding',
+    tickEveryMs: 0,
+    cpu: false,
+    leaseMs: 15_000,
+  };
+  const got: AgentMessage[] = [];
+  try {
+    install(cfg, got);
+    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
+    const agent = () => g[cfg.key] as ProbedAgent;
+    await sleep(250);
+    // Resting: the probe's answer says so (0) and wakes it.
+    const stallEnd = () => {
+      spin(120); // a stall nobody reports while the beat rests
+      return Number(process.hrtime.bigint() / 1000n);
+    };
+    const ended = stallEnd();
+    assert.equal(agent().probed(false), 0, 'the beat rested while the loop was quiet');
+    await sleep(30);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const m = got[0];
+    assert.ok(m.type === 'gap' && m.w === 1, JSON.stringify(m));
+    assert.ok(
+      m.e - m.s >= 120_000,
+      `the native timer's interval covers the stall (${m.e - m.s} µs)`,
+    );
+    assert.ok(m.e >= ended && m.e - ended < 20_000, 'a stall that had ended: placed at the probe');
+    // Awake: beats again, and its own gaps are reported as before.
+    assert.ok(agent().probed(false) > 0, 'the probe right after finds the beat running');
+    got.length = 0;
+    spin(120);
+    await sleep(30);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.ok(got[0].type === 'gap' && !got[0].w, 'reported by the beat itself');
+
+    // Rests again, then a probe that lands in the middle of a stall (busy).
+    await sleep(300);
+    got.length = 0;
+    spin(60);
+    assert.equal(agent().probed(true), 0, 'rested again');
+    const end = stallEnd();
+    await sleep(30);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const w = got[0];
+    assert.ok(w.type === 'gap' && w.w === 1 && w.e - w.s >= 180_000, JSON.stringify(w));
+    assert.ok(w.e >= end && w.e - end < 20_000, 'ends when the loop came free');
+  } finally {
+    uninstall(cfg);
+  }
+  assert.equal(g[cfg.key], undefined);
+});

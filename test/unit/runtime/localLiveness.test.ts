@@ -7,11 +7,12 @@ import type { RunQueueMonitor } from '../../../src/runtime/runQueue';
 const monitor = (sampling: boolean, tellsSyncWaits: boolean) =>
   ({ sampling, tellsSyncWaits }) as unknown as RunQueueMonitor;
 
-test('epoll fd readable: a 40 ms beat, no ticks, no CPU per gap', () => {
+test('epoll timeout readable: a 40 ms lazy beat, no ticks, no CPU per gap', () => {
   assert.deepEqual(localTuning(monitor(true, true), 50), {
     tickMs: 40,
     tickEveryMs: 0,
     cpu: false,
+    lazy: true,
   });
 });
 
@@ -20,6 +21,7 @@ test('only wchan: slow ticks still catch a stall inside execSync', () => {
     tickMs: 40,
     tickEveryMs: 200,
     cpu: false,
+    lazy: false,
   });
 });
 
