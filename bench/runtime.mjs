@@ -216,7 +216,7 @@ async function overheadPass(drivers, pass) {
   printExits(name, idle, exits, bad);
   const { used, cycles } = usableRounds(name, rows, pass, rate);
   const bias = rotate ? serverBias(rows, variants, cycles, servers.length) : [];
-  printServerBias(name, bias, cycles.length);
+  if (rotate) printServerBias(name, bias, cycles.length);
   const summary = summarizeRounds(rows, variants, used, cycles);
   printTable(summary, rate, variants);
   return {
