@@ -133,8 +133,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         if (!fresh) { h.reset(); fresh = true; return; }
         if (h.count < 1) return;
         resting = true;
-        // Rest: one beat a second keeps the lease (and nothing else).
-        beatEvery(() => { unpolled += 1000 / cfg.tickMs; if (unpolled * cfg.tickMs > cfg.leaseMs) api.dispose(); }, 1000);
+        // Rest: a beat every few seconds keeps the lease (and does nothing else).
+        const restMs = Math.min(5000, Math.max(100, cfg.leaseMs / 3));
+        beatEvery(() => { unpolled += restMs / cfg.tickMs; if (unpolled * cfg.tickMs > cfg.leaseMs) api.dispose(); }, restMs);
       },
       // The recorder's probe: the loop has looked busy for a while. \`busy\`: the probe ran on top
       // of other JavaScript (a stall may go on); else in a free loop (a stall may just have ended).

@@ -81,10 +81,10 @@ export class ProfileMode implements IModeDriver {
     // A local target's loop seen idle inside the gap leaves too little of it for a stall: a beat
     // a little late (the gap is judged without rotating, which costs the target a profile chunk).
     // A gap placed late (agent.ts: the stall had ended before the probe woke the beat) has idle
-    // samples after the stall's real end; it is widened by two beats instead (the profile's
-    // own samples place the stall exactly).
+    // samples after the stall's real end; it is widened by its own length instead (the
+    // profile's own samples place the stall exactly).
     const late = m.l === 1;
-    const s = late ? m.s - 2 * this.ctx.heartbeatMs * 1000 : m.s;
+    const s = late ? m.s - Math.max(m.e - m.s, 2 * this.ctx.heartbeatMs * 1000) : m.s;
     const idleAt = late ? undefined : this.ctx.lastIdleWithin(m.s, m.e);
     if (idleAt !== undefined && m.e - idleAt < this.ctx.thresholdMs * 1000) {
       this.ctx.logger.trace(

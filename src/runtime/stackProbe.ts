@@ -33,6 +33,7 @@ import { isAgentFrame } from './stallAnalysis';
  */
 export const TICK_EVERY_MS = 40;
 const WATCHDOG_MS = 10;
+const STARVED_US = 60_000;
 /** Local target: no idle sample (one every 20 ms) for this long at least means blocked. */
 const IDLE_SILENCE_MS = 40;
 /**
@@ -116,6 +117,7 @@ export class StackProbe {
   private inflight: Promise<void> | undefined;
   private snapshots: Snapshot[] = [];
   private watchdog: NodeJS.Timeout | undefined;
+  private lastCheckAt = nowUs();
 
   constructor(private readonly ctx: ModeContext) {
     this.expression = stackExpression(ctx.agentKey);
@@ -123,12 +125,17 @@ export class StackProbe {
 
   begin(): void {
     this.lastHeard = nowUs();
+    this.lastCheckAt = this.lastHeard;
     this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
   }
 
   private check(): void {
     if (this.inflight) return;
     const now = nowUs();
+    // This recorder was starved of CPU (no check for 60 ms): a stall of a local target may have
+    // come and gone unseen, and a resting beat (agent.ts) only reports one when probed.
+    const starved = this.ctx.loopIdleAt !== undefined && now - this.lastCheckAt > STARVED_US;
+    this.lastCheckAt = now;
     const idleAt = this.ctx.loopIdleAt?.() ?? 0;
     const heard = Math.max(this.lastHeard, idleAt);
     const probedAt = this.probedAt ?? 0;
@@ -153,11 +160,13 @@ export class StackProbe {
       this.ctx.loopIdleAt !== undefined &&
       fresh &&
       now - heard >= 1000 * Math.max(IDLE_SILENCE_MS, thresholdMs - 10);
-    if (!tickSilent && !idleSilent) return;
+    // (A starved recorder probes once more only where the rules above would probe again later.)
+    const starvedProbe = starved && !this.blockedSeen && now >= this.reprobeAt;
+    if (!tickSilent && !idleSilent && !starvedProbe) return;
     this.probedAt = now;
     this.ctx.logger.trace(
       'runtime.probe',
-      `silent for ${Math.round((now - heard) / 1000)} ms: taking the stack`,
+      `${starvedProbe ? 'recorder starved; ' : ''}silent for ${Math.round((now - heard) / 1000)} ms: taking the stack`,
     );
     this.inflight = this.ctx.session
       .send('Runtime.evaluate', { expression: this.expression, returnByValue: true })

@@ -169,3 +169,28 @@ test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the st
   }
   assert.equal(g[cfg.key], undefined);
 });
+
+test('a resting lazy beat still ends its lease when nobody polls', async () => {
+  const cfg: AgentConfig = {
+    ...base,
+    key: '__loopLensLazyLeaseAgent',
+    binding: '__loopLensLazyLeaseBinding',
+    tickEveryMs: 0,
+    cpu: false,
+    leaseMs: 600,
+  };
+  try {
+    install(cfg);
+    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
+    (0, eval)(agentMetricsExpression(cfg));
+    await sleep(300);
+    assert.equal((g[cfg.key] as ProbedAgent).probed(false), 0, 'resting');
+    (0, eval)(agentMetricsExpression(cfg)); // a poll renews the lease
+    await sleep(300);
+    assert.ok(g[cfg.key], 'renewed by the poll');
+    await sleep(1200);
+    assert.equal(g[cfg.key], undefined, 'removed itself without polls');
+  } finally {
+    uninstall(cfg);
+  }
+});

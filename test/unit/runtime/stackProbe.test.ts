@@ -67,3 +67,26 @@ test('a stack taken before the beat was due is not given to the gap', async () =
   const frames = await probe.onAgentMessage({ type: 'gap', s: t - 25_000, e: t + 60_000 });
   assert.equal(frames, undefined);
 });
+
+test('a gap found by a woken beat takes the stack of the probe that woke it, even early in the gap', async () => {
+  const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
+  // b = 0: the agent's beat was resting and this probe woke it (agent.ts).
+  const { probe } = probeWith(() => ({ b: 0, stack: stuck }));
+  probe.begin();
+  await sleep(60);
+  probe.dispose();
+  const t = nowUs();
+  // The native timer last fired 25 ms before the probe: a beat was not yet due then, but the
+  // woken beat's check proved the loop blocked from the probe on.
+  const gap = { type: 'gap', s: t - 25_000, e: t + 60_000 } as const;
+  assert.equal((await probe.onAgentMessage({ ...gap, w: 1 }))?.[0]?.functionName, 'spin');
+});
+
+test('a resting beat (b = 0) is probed again 200 ms later, not counted as blocked', async () => {
+  const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
+  const { probe, probes } = probeWith(() => ({ b: 0, stack: stuck }));
+  probe.begin();
+  await sleep(300);
+  probe.dispose();
+  assert.equal(probes(), 2, 'one at 40 ms of silence, one 200 ms later');
+});
