@@ -155,6 +155,7 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         clearInterval(timer);
         let again = true;
         const check = () => {
+          if (gone) return; // disposed while waiting (the setImmediate below)
           const t = now(), m = h.max;
           // A timer due now ran before the native one overdue since the stall: look once more.
           if (m <= m0 && again) { again = false; return void setImmediate(check); }
@@ -171,8 +172,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         timer = setTimeout(check, 1);
         timer.unref();
       },
-      dispose() { h.disable(); },
+      dispose() { gone = true; h.disable(); },
     };
+    let gone = false;
     return self;
   }
   let lazy = null;
