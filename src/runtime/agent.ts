@@ -144,7 +144,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       wake(busy) {
         if (!resting) return;
         resting = false;
-        const p = now(), m0 = h.max;
+        // The sum of the recorded intervals (mean × count: the histogram sums them exactly, by
+        // bucket) tells the one interval recorded since the probe, however long the older ones.
+        const p = now(), m0 = h.max, c0 = h.count, sum0 = c0 ? h.mean * c0 : 0;
         const report = (m, e, late) => {
           send('{"type":"gap","s":' + (e - m) + ',"e":' + e + ',"w":1' + (late ? ',"l":1}' : '}'));
           lastSent = e;
@@ -156,13 +158,13 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         let again = true;
         const check = () => {
           if (gone) return; // disposed while waiting (the setImmediate below)
-          const t = now(), m = h.max;
+          const t = now(), c = h.count;
           // A timer due now ran before the native one overdue since the stall: look once more.
-          if (m <= m0 && again) { again = false; return void setImmediate(check); }
-          if (m >= thresholdUs * 1000) {
-            if (m > m0) report(Math.round(m / 1000), t); // the interval ended just now
-            else if (!busy) report(Math.round(m0 / 1000), p, true); // it ended before the probe
-          }
+          if (c === c0 && again) { again = false; return void setImmediate(check); }
+          // The interval that ended just now (one firing since the probe), else a new maximum.
+          const m = c === c0 + 1 ? Math.round(h.mean * c - sum0) : h.max > m0 ? h.max : 0;
+          if (m >= thresholdUs * 1000) report(Math.round(m / 1000), t);
+          else if (!busy && m0 >= thresholdUs * 1000) report(Math.round(m0 / 1000), p, true); // it ended before the probe
           fresh = false;
           mark = performance.eventLoopUtilization();
           last = t;

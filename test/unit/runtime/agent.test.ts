@@ -170,6 +170,40 @@ test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the st
   assert.equal(g[cfg.key], undefined);
 });
 
+test('lazy beat: a busy probe finds its stall even after a longer one nobody probed', async () => {
+  const cfg: AgentConfig = {
+    ...base,
+    key: '__loopLensLazyMaskAgent',
+    binding: '__loopLensLazyMaskBinding',
+    tickEveryMs: 0,
+    cpu: false,
+    leaseMs: 15_000,
+  };
+  const got: AgentMessage[] = [];
+  try {
+    install(cfg, got);
+    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
+    await sleep(250);
+    spin(200); // the histogram's maximum from now on: nobody probes this one
+    await sleep(60);
+    assert.equal(got.length, 0, 'a resting beat reports nothing by itself');
+    spin(30);
+    assert.equal((g[cfg.key] as ProbedAgent).probed(true), 0, 'still resting');
+    spin(90);
+    await sleep(30);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const m = got[0];
+    assert.ok(m.type === 'gap' && m.w === 1 && !m.l, JSON.stringify(m));
+    const us = m.e - m.s;
+    assert.ok(
+      us >= 120_000 && us < 200_000,
+      `the newer, shorter interval (${us} µs), not the old maximum`,
+    );
+  } finally {
+    uninstall(cfg);
+  }
+});
+
 test('a resting lazy beat still ends its lease when nobody polls', async () => {
   const cfg: AgentConfig = {
     ...base,
