@@ -139,14 +139,17 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       },
       // The recorder's probe: the loop has looked busy for a while. \`busy\`: the probe ran on top
       // of other JavaScript (a stall may go on); else in a free loop (a stall may just have ended).
-      // The histogram has no times: only an interval that ends right after a busy probe (a new
-      // maximum) is placed exactly; one that ended before a free probe is placed at the probe.
+      // The histogram has no times: an interval recorded after the probe ended at the check, and
+      // is placed there; one that ended before a free probe is placed at the probe (late).
       wake(busy) {
         if (!resting) return;
         resting = false;
-        // The sum of the recorded intervals (mean × count: the histogram sums them exactly, by
-        // bucket) tells the one interval recorded since the probe, however long the older ones.
-        const p = now(), m0 = h.max, c0 = h.count, sum0 = c0 ? h.mean * c0 : 0;
+        // The one interval recorded since the probe is the new maximum, unless an older one was
+        // longer: then the sum of the intervals tells it (mean × count: the histogram sums them
+        // exactly, by bucket; ~0.1 ms a call, so only then).
+        const thresholdNs = thresholdUs * 1000;
+        const p = now(), m0 = h.max, c0 = h.count;
+        const sum0 = c0 && m0 >= thresholdNs ? h.mean * c0 : 0;
         const report = (m, e, late) => {
           send('{"type":"gap","s":' + (e - m) + ',"e":' + e + ',"w":1' + (late ? ',"l":1}' : '}'));
           lastSent = e;
@@ -161,10 +164,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
           const t = now(), c = h.count;
           // A timer due now ran before the native one overdue since the stall: look once more.
           if (c === c0 && again) { again = false; return void setImmediate(check); }
-          // The interval that ended just now (one firing since the probe), else a new maximum.
-          const m = c === c0 + 1 ? Math.round(h.mean * c - sum0) : h.max > m0 ? h.max : 0;
-          if (m >= thresholdUs * 1000) report(Math.round(m / 1000), t);
-          else if (!busy && m0 >= thresholdUs * 1000) report(Math.round(m0 / 1000), p, true); // it ended before the probe
+          const m = h.max > m0 ? h.max : c === c0 + 1 && sum0 ? Math.round(h.mean * c - sum0) : 0;
+          if (m >= thresholdNs) report(Math.round(m / 1000), t);
+          else if (!busy && m0 >= thresholdNs) report(Math.round(m0 / 1000), p, true); // it ended before the probe
           fresh = false;
           mark = performance.eventLoopUtilization();
           last = t;
