@@ -180,6 +180,40 @@ describe('runtime UI', () => {
     assert.doesNotMatch(api.runtime.statusText(), /\$\(record\)/);
   });
 
+  it('a target killed mid-recording ends the session with its reason; the stalls stay', async () => {
+    const victim = spawn(
+      process.execPath,
+      ['--inspect-port=0', blocker, 'cpu', '300', '--verbose'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    try {
+      let out = '';
+      victim.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      await waitFor(() => out.includes('tick 2'), 'the fixture to block twice', 30_000);
+      const ok = await vscode.commands.executeCommand<boolean>(
+        'loopLens.attachProcess',
+        victim.pid,
+      );
+      assert.equal(ok, true, 'attached');
+      await waitFor(
+        () => api.runtime.store.live && (api.runtime.store.current?.stalls.length ?? 0) > 0,
+        'a stall of the new session',
+        30_000,
+      );
+      victim.kill('SIGKILL');
+      await waitFor(() => !api.runtime.store.live, 'the session to end by itself', 30_000);
+      // The sidebar's badge reads "Ended" with this reason (stallsViewHtml), not "Stopped".
+      assert.deepEqual(api.runtime.store.origin, { kind: 'session' });
+      assert.match(api.runtime.store.endReason ?? '', /exit|killed|signal|gone|closed/i);
+      assert.ok(api.runtime.store.current!.stalls.length > 0, 'what was recorded is kept');
+      assert.doesNotMatch(api.runtime.statusText(), /\$\(record\)/);
+    } finally {
+      victim.kill('SIGKILL');
+    }
+  });
+
   it('saves the recording and opens it again with the same stalls; a bad file is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loop-lens-rec-'));
     const file = vscode.Uri.file(join(dir, 'rec.json'));
