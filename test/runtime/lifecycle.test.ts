@@ -4,10 +4,24 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listNodeProcesses, startRecording } from '../../src/runtime';
 import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
+
+/** How often the main thread of `pid` went to sleep and woke up within `ms` (voluntary switches). */
+async function wakeUpsIn(pid: number, ms: number): Promise<number> {
+  const read = () =>
+    Number(
+      /^voluntary_ctxt_switches:\s+(\d+)/m.exec(
+        readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'),
+      )?.[1],
+    );
+  const before = read();
+  await new Promise((r) => setTimeout(r, ms));
+  return read() - before;
+}
 
 describe('attach and detach', () => {
   test('by pid: a process started without --inspect is attached via SIGUSR1; detach leaves nothing behind', async () => {
@@ -28,6 +42,10 @@ describe('attach and detach', () => {
       assert.equal((await t.run('ping')).result, 'pong');
       assert.equal((await t.run('globals')).result, '[]');
       assert.equal((await t.run('resources')).result, resourcesBefore);
+      // Nor anything that still wakes it: no timer of ours, native or JavaScript (a 40 ms one
+      // is 25 wake-ups a second). Counted in the kernel, not timed.
+      const wakeUps = await wakeUpsIn(t.pid, 1000);
+      assert.ok(wakeUps <= 3, `the idle target's main thread woke ${wakeUps} times in 1 s`);
       // A second attach works and finds a clean process (the inspector port stays open).
       const again = await record({ target: { kind: 'pid', pid: t.pid } });
       const second = await stallFor(t, again, 'cpu 200');
