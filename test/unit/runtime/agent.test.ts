@@ -114,20 +114,25 @@ interface ProbedAgent {
   probed(busy: boolean): number;
 }
 
-test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the stall from the native timer', async () => {
+/** Installs an agent tuned to a lazy 20 ms beat; what it sends lands in `got`. */
+function installLazy(name: string, leaseMs = 15_000) {
   const cfg: AgentConfig = {
     ...base,
-    key: '__loopLensLazyAgent',
-    binding: '__loopLensLazyBinding',
+    key: `__loopLens${name}Agent`,
+    binding: `__loopLens${name}Binding`,
     tickEveryMs: 0,
     cpu: false,
-    leaseMs: 15_000,
+    leaseMs,
   };
   const got: AgentMessage[] = [];
+  install(cfg, got);
+  (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
+  return { cfg, got, agent: () => g[cfg.key] as ProbedAgent };
+}
+
+test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the stall from the native timer', async () => {
+  const { cfg, got, agent } = installLazy('Lazy');
   try {
-    install(cfg, got);
-    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
-    const agent = () => g[cfg.key] as ProbedAgent;
     await sleep(250);
     // Resting: the probe's answer says so (0) and wakes it.
     const stallEnd = () => {
@@ -171,24 +176,14 @@ test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the st
 });
 
 test('lazy beat: a busy probe finds its stall even after a longer one nobody probed', async () => {
-  const cfg: AgentConfig = {
-    ...base,
-    key: '__loopLensLazyMaskAgent',
-    binding: '__loopLensLazyMaskBinding',
-    tickEveryMs: 0,
-    cpu: false,
-    leaseMs: 15_000,
-  };
-  const got: AgentMessage[] = [];
+  const { cfg, got, agent } = installLazy('LazyMask');
   try {
-    install(cfg, got);
-    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
     await sleep(250);
     spin(200); // the histogram's maximum from now on: nobody probes this one
     await sleep(60);
     assert.equal(got.length, 0, 'a resting beat reports nothing by itself');
     spin(30);
-    assert.equal((g[cfg.key] as ProbedAgent).probed(true), 0, 'still resting');
+    assert.equal(agent().probed(true), 0, 'still resting');
     spin(90);
     await sleep(30);
     assert.equal(got.length, 1, JSON.stringify(got));
@@ -205,20 +200,11 @@ test('lazy beat: a busy probe finds its stall even after a longer one nobody pro
 });
 
 test('a resting lazy beat still ends its lease when nobody polls', async () => {
-  const cfg: AgentConfig = {
-    ...base,
-    key: '__loopLensLazyLeaseAgent',
-    binding: '__loopLensLazyLeaseBinding',
-    tickEveryMs: 0,
-    cpu: false,
-    leaseMs: 600,
-  };
+  const { cfg, agent } = installLazy('LazyLease', 600);
   try {
-    install(cfg);
-    (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
     (0, eval)(agentMetricsExpression(cfg));
     await sleep(300);
-    assert.equal((g[cfg.key] as ProbedAgent).probed(false), 0, 'resting');
+    assert.equal(agent().probed(false), 0, 'resting');
     (0, eval)(agentMetricsExpression(cfg)); // a poll renews the lease
     await sleep(300);
     assert.ok(g[cfg.key], 'renewed by the poll');
