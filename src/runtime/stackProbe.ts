@@ -228,10 +228,11 @@ export class StackProbe {
         x.t >= m.s &&
         (woken || x.t >= dueUs || this.ctx.lastIdleWithin(m.s, x.t) !== undefined),
     );
-    const near = this.snapshots.map((x) => Math.round((x.t - m.s) / 1000));
+    const taken = this.snapshots;
     this.snapshots = this.snapshots.filter((x) => x.t > m.e);
     const snap = inGap.at(-1);
     if (!snap) {
+      const near = taken.map((x) => Math.round((x.t - m.s) / 1000));
       this.ctx.logger.trace(
         'runtime.probe',
         `no stack was taken inside this gap (${Math.round((m.e - m.s) / 1000)} ms; stacks at ${near.join(', ') || 'none'} ms from its start)`,
