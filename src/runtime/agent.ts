@@ -125,11 +125,13 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     const self = {
       h,
       get resting() { return resting; },
-      // After each beat; \`gapNow\`: this beat just reported a gap (the histogram holds it).
+      // After each beat; \`gapNow\`: this beat just reported a gap.
       step(gapNow) {
         const u = performance.eventLoopUtilization(mark).utilization;
         mark = performance.eventLoopUtilization();
-        if (gapNow || u >= 0.5) { fresh = fresh && !gapNow; return; }
+        // Busy (or a gap): the histogram is reset again before resting, so what it holds at a
+        // wake is the quiet spell's alone.
+        if (gapNow || u >= 0.5) { fresh = false; return; }
         if (!fresh) { h.reset(); fresh = true; return; }
         if (h.count < 1) return;
         resting = true;
