@@ -17,9 +17,9 @@
  * timer of the same period keeps running: it bounds the loop's epoll wait (how /proc tells the
  * loop's idle wait from execSync's) and records every interval between its firings. When the
  * recorder sees the loop busy for a while it probes, and the probe wakes the beat
- * (`probed`): a timer due at once fires as soon as the loop is free again, reads the longest
- * native interval, and reports it as a gap when it is a stall; then the beat runs until the loop
- * is quiet again. See docs/runtime.md.
+ * (`probed`): a timer due at once fires as soon as the loop is free again, reads the interval
+ * the native timer recorded since the probe, and reports it as a gap when it is a stall; then
+ * the beat runs until the loop is quiet again. See docs/runtime.md.
  */
 
 export interface AgentConfig {
@@ -96,6 +96,7 @@ export function agentInstallExpression(cfg: AgentConfig): string {
   const cpuNow = () => { if (!cfg.cpu) return 0; const c = process.cpuUsage(); return c.user + c.system; };
   // Beats since the last metrics poll: a count, not a clock, so a long stall never ends the lease.
   let lastCpu = cpuNow(), unpolled = 0;
+  const leaseSpent = (beats) => (unpolled += beats) * cfg.tickMs > cfg.leaseMs;
   const thresholdUs = cfg.thresholdMs * 1000;
   let tickEveryUs = cfg.tickEveryMs * 1000;
   function loopLensHeartbeat() {
@@ -109,21 +110,21 @@ export function agentInstallExpression(cfg: AgentConfig): string {
     else if (tickEveryUs > 0 && t - lastSent >= tickEveryUs - 2000) { send('{"type":"tick","t":' + t + '}'); lastSent = t; }
     last = t;
     lastCpu = cpu;
-    if (++unpolled * cfg.tickMs > cfg.leaseMs) return api.dispose();
+    if (leaseSpent(1)) return api.dispose();
     if (lazy) lazy.step(gap);
   }
-  let timer = setInterval(loopLensHeartbeat, cfg.tickMs);
-  timer.unref();
+  let timer;
   const beatEvery = (fn, ms) => { clearInterval(timer); timer = setInterval(fn, ms); timer.unref(); };
+  beatEvery(loopLensHeartbeat, cfg.tickMs);
   // The lazy beat (see the file's comment). The native timer's histogram is reset only before
   // the beat rests, and the beat rests only once that timer has fired twice since (a reset
   // forgets when it last fired, so the interval across a reset is never recorded).
   function lazyBeat() {
     const h = perfHooks.monitorEventLoopDelay({ resolution: cfg.tickMs });
     h.enable();
+    const thresholdNs = thresholdUs * 1000;
     let resting = false, fresh = false, mark = performance.eventLoopUtilization();
     const self = {
-      h,
       get resting() { return resting; },
       // After each beat; \`gapNow\`: this beat just reported a gap.
       step(gapNow) {
@@ -137,7 +138,7 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         resting = true;
         // Rest: a beat every few seconds keeps the lease (and does nothing else).
         const restMs = Math.min(5000, Math.max(100, cfg.leaseMs / 3));
-        beatEvery(() => { unpolled += restMs / cfg.tickMs; if (unpolled * cfg.tickMs > cfg.leaseMs) api.dispose(); }, restMs);
+        beatEvery(() => { if (leaseSpent(restMs / cfg.tickMs)) api.dispose(); }, restMs);
       },
       // The recorder's probe: the loop has looked busy for a while. \`busy\`: the probe ran on top
       // of other JavaScript (a stall may go on); else in a free loop (a stall may just have ended).
@@ -149,7 +150,6 @@ export function agentInstallExpression(cfg: AgentConfig): string {
         // The one interval recorded since the probe is the new maximum, unless an older one was
         // longer: then the sum of the intervals tells it (mean × count: the histogram sums them
         // exactly, by bucket; ~0.1 ms a call, so only then).
-        const thresholdNs = thresholdUs * 1000;
         const p = now(), m0 = h.max, c0 = h.count;
         const sum0 = c0 && m0 >= thresholdNs ? h.mean * c0 : 0;
         const report = (m, e, late) => {
@@ -197,9 +197,6 @@ export function agentInstallExpression(cfg: AgentConfig): string {
       nLags = 0;
       maxLag = 0;
       return JSON.stringify(m);
-    },
-    beatAt() {
-      return last;
     },
     // Called by the recorder's probe: the last beat (0 while the beat rested; this wakes it).
     probed(busy) {

@@ -62,7 +62,7 @@ function stackExpression(agentKey: string): string {
     const t = Number(process.hrtime.bigint() / 1000n), stack = new Error().stack;
     // On top of other JavaScript: the loop is busy (or blocked). This wakes a resting lazy beat.
     const busy = stack.some((f) => f[1] !== ${JSON.stringify(AGENT_SOURCE_URL)});
-    return JSON.stringify({ t, b: a ? (a.probed ? a.probed(busy) : a.beatAt()) : 0, stack });
+    return JSON.stringify({ t, b: a ? a.probed(busy) : 0, stack });
   } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
 })()
 //# sourceURL=${AGENT_SOURCE_URL}`;

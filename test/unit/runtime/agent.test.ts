@@ -16,7 +16,19 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const g = globalThis as Record<string, unknown>;
-const base = { thresholdMs: 50, tickMs: 20 };
+/** A config with its own global names (`__loopLens<name>Agent`) so tests never collide. */
+function configFor(name: string, over: Partial<AgentConfig> = {}): AgentConfig {
+  return {
+    thresholdMs: 50,
+    tickMs: 20,
+    key: `__loopLens${name}Agent`,
+    binding: `__loopLens${name}Binding`,
+    tickEveryMs: 0,
+    cpu: false,
+    leaseMs: 15_000,
+    ...over,
+  };
+}
 
 /**
  * Installs the agent in this process as the target's evaluate would (with the command-line
@@ -41,14 +53,7 @@ const spin = (ms: number) => {
 };
 
 test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false }) only gaps, without CPU', async () => {
-  const cfg: AgentConfig = {
-    ...base,
-    key: '__loopLensTestAgent',
-    binding: '__loopLensTestBinding',
-    tickEveryMs: 40,
-    cpu: true,
-    leaseMs: 15_000,
-  };
+  const cfg = configFor('Test', { tickEveryMs: 40, cpu: true });
   const got: AgentMessage[] = [];
   try {
     const hello = JSON.parse(install(cfg, got)) as { pid: number };
@@ -87,14 +92,7 @@ test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false
 });
 
 test('the lease counts beats, not time: a long stall does not end it, beats without a poll do', async () => {
-  const cfg: AgentConfig = {
-    ...base,
-    key: '__loopLensLeaseAgent',
-    binding: '__loopLensLeaseBinding',
-    tickEveryMs: 0,
-    cpu: false,
-    leaseMs: 150,
-  };
+  const cfg = configFor('Lease', { leaseMs: 150 });
   try {
     install(cfg);
     (0, eval)(agentMetricsExpression(cfg));
@@ -116,14 +114,7 @@ interface ProbedAgent {
 
 /** Installs an agent tuned to a lazy 20 ms beat; what it sends lands in `got`. */
 function installLazy(name: string, leaseMs = 15_000) {
-  const cfg: AgentConfig = {
-    ...base,
-    key: `__loopLens${name}Agent`,
-    binding: `__loopLens${name}Binding`,
-    tickEveryMs: 0,
-    cpu: false,
-    leaseMs,
-  };
+  const cfg = configFor(name, { leaseMs });
   const got: AgentMessage[] = [];
   install(cfg, got);
   (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
