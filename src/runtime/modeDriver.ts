@@ -22,6 +22,12 @@ export interface ModeContext {
    */
   loopIdleAt?: () => number;
   /**
+   * Local target: how long (µs) its main thread may have been blocking the loop since `sUs`
+   * (on a CPU, or asleep outside the loop's wait), sampled now (RunQueueMonitor.activeSince);
+   * undefined when unknown.
+   */
+  loopActiveSince?: (sUs: number) => number | undefined;
+  /**
    * When a stall that ended at `eUs`, after the beat at `sUs`, began: narrowed by the local
    * /proc samples, else `fallbackUs`.
    */

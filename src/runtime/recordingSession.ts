@@ -203,6 +203,7 @@ export class RecordingSession implements IRecordingSession {
     this.ctx.heartbeatMs = tuning.tickMs;
     this.ctx.tickEveryMs = tuning.tickEveryMs;
     this.ctx.loopIdleAt = () => rq.lastIdleUs();
+    this.ctx.loopActiveSince = (sUs: number) => rq.activeSince(sUs);
     this.logger.trace(
       'runtime',
       `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms${tuning.lazy ? ', resting while the loop is quiet' : ''}`,

@@ -24,7 +24,11 @@ const LOOP_WAIT_MAX_MS = 60;
 const KEEP_US = 60_000_000;
 
 export class RunQueueMonitor {
-  /** [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, 1 = asleep in epoll (idle loop)] */
+  /**
+   * [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state]: state 1 = asleep in
+   * the loop's epoll wait (idle loop), 2 = asleep elsewhere (or maybe: an epoll wait whose
+   * timeout cannot be read), 0 = running or waiting for a CPU.
+   */
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly file: string;
@@ -78,8 +82,8 @@ export class RunQueueMonitor {
       const now = Number(process.hrtime.bigint() / 1000n);
       if (Number.isFinite(waitNs)) {
         // Only a sure idle narrows or drops a gap; "some epoll wait" may be execSync's.
-        this.samples.push([now, waitNs / 1000, runNs / 1000, idle === 'idle' ? 1 : 0]);
-        if (idle !== 'busy') this.lastIdle = now;
+        this.samples.push([now, waitNs / 1000, runNs / 1000, STATE[idle]]);
+        if (idle === 'idle' || idle === 'maybe') this.lastIdle = now;
       }
       if (this.samples.length > 64 && this.samples[0][0] < now - KEEP_US) {
         this.samples = this.samples.filter((s) => s[0] >= now - KEEP_US);
@@ -92,27 +96,43 @@ export class RunQueueMonitor {
   /**
    * Whether the main thread is asleep in the event loop's own epoll wait right now: `idle`
    * (sure), `maybe` (in an epoll wait that may be execSync's: a sign of life for the probe,
-   * not proof enough to shorten a stall), or `busy`.
+   * not proof enough to shorten a stall), `asleep` elsewhere (a sync syscall, a page fault,
+   * execSync's wait), or `busy` (running, or waiting for a CPU).
    */
-  private loopIdle(): 'idle' | 'maybe' | 'busy' {
+  private loopIdle(): LoopState {
     if (this.syscallReadable !== false) {
       const text = readOr(this.syscallFile, '');
       const w = epollWaitOf(text, process.arch);
       if (text) this.syscallReadable = true;
       else this.syscallReadable ??= false;
       if (text) {
-        if (w === undefined) return 'busy';
+        // "running" unless blocked: then the syscall's number (-1: blocked outside one).
+        if (w === undefined) return text.startsWith('running') ? 'busy' : 'asleep';
         // The agent's heartbeat is a timer of the loop, so the loop's own wait never lasts
         // longer than a beat; execSync's loop waits for its child without a timeout (or the
         // caller's). Without a timeout to read (epoll_pwait2), any epoll wait, as with wchan.
         if (w.timeoutMs !== undefined) {
-          return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS ? 'idle' : 'busy';
+          return w.timeoutMs >= 0 && w.timeoutMs <= LOOP_WAIT_MAX_MS ? 'idle' : 'asleep';
         }
         this.noTimeouts = true;
         return 'maybe';
       }
     }
-    return /epoll|ep_poll/.test(readOr(this.wchanFile, '')) ? 'maybe' : 'busy';
+    // wchan: where the thread sleeps, "0" when it runs.
+    const wchan = readOr(this.wchanFile, '').trim();
+    return /epoll|ep_poll/.test(wchan) ? 'maybe' : wchan && wchan !== '0' ? 'asleep' : 'busy';
+  }
+
+  /**
+   * How long (µs) the main thread may have been blocking its loop since `sUs`, with a sample
+   * taken now (see {@link activeIn}). A loaded server on a busy machine is seldom seen idle,
+   * not because its loop is blocked but because it waits in the run queue and sleeps between
+   * samples (measured: silences of 40–100 ms of which the thread ran 10–25 ms and waited for a
+   * CPU for most of the rest); a blocked loop runs, or sleeps in a syscall, all along.
+   */
+  activeSince(sUs: number): number | undefined {
+    this.sample();
+    return activeIn(this.samples, sUs);
   }
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */
@@ -152,6 +172,28 @@ export class RunQueueMonitor {
 }
 
 type Sample = [number, number, number, number];
+type LoopState = 'idle' | 'maybe' | 'asleep' | 'busy';
+const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2 };
+
+/**
+ * How long (µs) the main thread may have been blocking its loop from `sUs` to the last sample:
+ * its on-CPU time, plus the time it slept if any sample since saw it asleep outside the loop's
+ * epoll wait (a sync syscall, execSync's wait). Sleep no sample saw outside the loop's wait was
+ * the loop's own idle wait between two samples (a loaded server sleeps a few ms per turn), and
+ * time in the run queue is no block at all. `undefined` when no sample is as old as `sUs`.
+ */
+export function activeIn(samples: Sample[], sUs: number): number | undefined {
+  const last = samples.at(-1);
+  if (!last || last[0] <= sUs) return undefined;
+  const rq = counterDuring(samples, 1, sUs, last[0]);
+  const cpu = counterDuring(samples, 2, sUs, last[0]);
+  if (rq === undefined || cpu === undefined) return undefined;
+  let slept = false;
+  for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs && !slept; i--) {
+    slept = samples[i][3] === 2;
+  }
+  return slept ? Math.max(cpu, last[0] - sUs - rq) : cpu;
+}
 
 /** The last sample within (sUs, eUs) that saw the loop idle. */
 export function lastIdleIn(samples: Sample[], sUs: number, eUs: number): number | undefined {

@@ -118,6 +118,8 @@ export class StackProbe {
   private snapshots: Snapshot[] = [];
   private watchdog: NodeJS.Timeout | undefined;
   private lastCheckAt = nowUs();
+  /** Checks since the last probe that held one back: the silence was mostly no block. */
+  private heldBack = 0;
 
   constructor(private readonly ctx: ModeContext) {
     this.expression = stackExpression(ctx.agentKey);
@@ -156,17 +158,31 @@ export class StackProbe {
     // server): then probe again later (REPROBE_BUSY_MS), unless a probe already found the beat
     // overdue (blocked: that stack is the stall's).
     const fresh = heard > probedAt || (!this.blockedSeen && now >= this.reprobeAt);
-    const idleSilent =
-      this.ctx.loopIdleAt !== undefined &&
-      fresh &&
-      now - heard >= 1000 * Math.max(IDLE_SILENCE_MS, thresholdMs - 10);
+    const silenceUs = 1000 * Math.max(IDLE_SILENCE_MS, thresholdMs - 10);
+    let idleSilent = this.ctx.loopIdleAt !== undefined && fresh && now - heard >= silenceUs;
     // (A starved recorder probes once more only where the rules above would probe again later.)
     const starvedProbe = starved && !this.blockedSeen && now >= this.reprobeAt;
+    let active: number | undefined;
+    if (idleSilent && !starvedProbe && this.ctx.loopActiveSince) {
+      // Silent that long on the clock, but could the loop have been blocked that long? Not while
+      // the thread waited for a CPU or slept in the loop's own wait (see loopActiveSince).
+      // Counted from the silence's start, or from the last probe, which found the loop turning.
+      active = this.ctx.loopActiveSince(heard > probedAt ? heard : probedAt);
+      // (That took a sample: it may have seen the loop idle just now.)
+      const seenIdle = (this.ctx.loopIdleAt?.() ?? 0) > heard;
+      if (seenIdle || (active !== undefined && active < silenceUs)) {
+        if (!seenIdle) this.heldBack++;
+        idleSilent = false;
+      }
+    }
     if (!tickSilent && !idleSilent && !starvedProbe) return;
     this.probedAt = now;
+    const why = starvedProbe ? 'recorder starved; ' : '';
+    const held = this.heldBack ? `; held back ${this.heldBack}× before` : '';
+    this.heldBack = 0;
     this.ctx.logger.trace(
       'runtime.probe',
-      `${starvedProbe ? 'recorder starved; ' : ''}silent for ${Math.round((now - heard) / 1000)} ms: taking the stack`,
+      `${why}silent for ${Math.round((now - heard) / 1000)} ms${active === undefined ? '' : ` (${Math.round(active / 1000)} ms of it running or asleep outside the loop${held})`}: taking the stack`,
     );
     this.inflight = this.ctx.session
       .send('Runtime.evaluate', { expression: this.expression, returnByValue: true })
@@ -186,6 +202,12 @@ export class StackProbe {
       if (frames && typeof v.t === 'number') snap = { t: v.t, frames };
       if (snap && v.b > 0 && v.t - v.b > (this.ctx.heartbeatMs + 5) * 1000) this.blockedSeen = true;
       else if (snap) {
+        this.ctx.logger.trace(
+          'runtime.probe',
+          v.b > 0
+            ? `the loop was turning (its last beat ${Math.round((v.t - v.b) / 1000)} ms before)`
+            : 'the loop was busy; the resting beat woke',
+        );
         const overdueAt = v.b + (this.ctx.heartbeatMs + 10) * 1000;
         this.reprobeAt =
           this.turning++ === 0 && v.b > 0 ? overdueAt : nowUs() + REPROBE_BUSY_MS * 1000;

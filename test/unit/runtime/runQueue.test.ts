@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  activeIn,
   counterDuring,
   epollWaitOf,
   lastIdleIn,
@@ -68,4 +69,24 @@ test('a stall starts after the last sample that saw the loop idle inside the gap
   assert.equal(lastIdleIn(s, 45_000, 110_000), undefined);
   // No sample inside the gap at all: the fallback (half a beat after it).
   assert.equal(stallStartFrom(s, 101_000, 119_000, 111_000), 111_000);
+});
+
+test('a silence of a loaded loop counts only its CPU time as a possible block; a sleep seen outside the loop counts whole', () => {
+  // 60 ms without an idle sample: the thread ran 18 ms, waited 30 ms for a CPU, and slept 12 ms
+  // between samples (its loop's own short waits, never caught).
+  const loaded: Array<[number, number, number, number]> = [
+    [0, 0, 0, 1],
+    [20_000, 10_000, 6_000, 0],
+    [40_000, 20_000, 12_000, 0],
+    [60_000, 30_000, 18_000, 0],
+  ];
+  assert.equal(activeIn(loaded, 0), 18_000);
+  assert.equal(activeIn(loaded, 20_000), 12_000, 'counted from a later start');
+  // The same counters with the middle sample asleep in a syscall (execSync's wait, a disk read):
+  // the 12 ms of sleep may be the block, so they count.
+  const asleep = loaded.map((x, i) => (i === 2 ? [x[0], x[1], x[2], 2] : x)) as typeof loaded;
+  assert.equal(activeIn(asleep, 0), 30_000);
+  assert.equal(activeIn(asleep, 45_000), 4_500, 'the sleep was before the start: CPU alone');
+  assert.equal(activeIn(loaded, -1), undefined, 'no sample that old');
+  assert.equal(activeIn(loaded, 60_000), undefined, 'no sample after the start');
 });

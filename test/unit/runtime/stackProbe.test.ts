@@ -15,10 +15,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Frame = [string, string, number, number];
 const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
 
-/** A probe on a local target that never sees the loop idle; `answer` scripts each reply. */
-function probeWith(answer: (n: number) => { b: number; stack: Frame[] }) {
+/**
+ * A probe on a local target that never sees the loop idle; `answer` scripts each reply,
+ * `active` what /proc says the loop may have blocked since a time (µs; none: not asked).
+ */
+function probeWith(
+  answer: (n: number) => { b: number; stack: Frame[] },
+  active?: (sinceUs: number) => number,
+) {
   let n = 0;
   const ctx = {
+    loopActiveSince: active,
     thresholdMs: 50,
     heartbeatMs: 40,
     tickEveryMs: 0,
@@ -89,4 +96,26 @@ test('a resting beat (b = 0) is probed again 200 ms later, not counted as blocke
   await sleep(300);
   probe.dispose();
   assert.equal(probes(), 2, 'one at 40 ms of silence, one 200 ms later');
+});
+
+test('a silence spent waiting for a CPU is not probed; once the loop could have blocked 40 ms, it is', async () => {
+  const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
+  const t0 = nowUs();
+  // The first 200 ms the thread ran a sixth of the time (a loaded server on a busy machine),
+  // then all the time (a CPU stall).
+  const ran = (sinceUs: number) => {
+    const now = nowUs();
+    const busyFrom = t0 + 200_000;
+    const sixth = Math.max(0, Math.min(now, busyFrom) - sinceUs) / 6;
+    return sixth + Math.max(0, now - Math.max(sinceUs, busyFrom));
+  };
+  const { probe, probes } = probeWith(() => ({ b: t0, stack: stuck }), ran);
+  probe.begin();
+  await sleep(150);
+  assert.equal(probes(), 0, 'no probe while the silence was mostly waiting for a CPU');
+  await sleep(150);
+  probe.dispose();
+  assert.equal(probes(), 1, 'one probe once it ran ~40 ms, with the beat overdue: then none');
+  const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
+  assert.equal(frames?.[0]?.functionName, 'spin');
 });
