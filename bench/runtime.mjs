@@ -18,8 +18,8 @@
 // every server equally often. Estimators, per variant, from the CPU per request (schedstat, ns)
 // divided by that of `off` in the same round, whichever server ran it: the GEOMETRIC MEAN of
 // these ratios over complete cycles of n rounds (the server effects cancel exactly there; the
-// verdicts use it) and their median with its IQR (NOISY when the IQR is wider than twice the
-// margin judged). Rounds in which the drivers fell behind the rate (a saturated machine) are
+// verdicts use it), with its standard error over the cycles (NOISY when the target lies within
+// two of them), and their median with its IQR. Rounds in which the drivers fell behind the rate (a saturated machine) are
 // left out, and so is any cycle missing one. Carry-over: on its server, variant j always
 // follows variant j + 1 (mod n). With the order off, off-b, profile, watch: off follows off-b
 // and watch follows off (both clean), profile follows watch, and off-b follows profile, so a
@@ -217,7 +217,7 @@ async function overheadPass(drivers, pass) {
   const { used, cycles } = usableRounds(name, rows, pass, rate);
   const bias = rotate ? serverBias(rows, variants, cycles, servers.length) : [];
   if (rotate) printServerBias(name, bias, cycles.length);
-  const summary = summarizeRounds(rows, variants, used, cycles);
+  const summary = summarizeRounds(rows, variants, used, cycles, rotate ? variants.length : 1);
   printTable(summary, rate, variants);
   return {
     name,
