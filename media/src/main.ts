@@ -8,10 +8,11 @@ import type { Aggregation } from './aggregate';
 import { initialState, reduce } from './state';
 import type { ViewState } from './state';
 import { MessageType } from '../../src/shared/protocol/webview';
-import type { ToWebviewMessage } from '../../src/shared/protocol/webview';
+import type { ToWebviewMessage, WebviewCommand } from '../../src/shared/protocol/webview';
 import type { Stall } from '../../src/shared/protocol/runtime';
 import { vscode } from './vscodeApi';
 import { h } from './view/dom';
+import { BackgroundView } from './view/background';
 import { emptyState } from './view/empty';
 import { HeatmapView } from './view/heatmap';
 import { HotspotsView } from './view/hotspots';
@@ -53,7 +54,10 @@ const heatmap = new HeatmapView(
   api.getState<Saved>().expanded,
 );
 const threads = new ThreadsView();
-const empty = emptyState((command) => api.post({ type: MessageType.RunCommand, command }));
+const runCommand = (command: WebviewCommand): void =>
+  api.post({ type: MessageType.RunCommand, command });
+const empty = emptyState(runCommand);
+const background = new BackgroundView(runCommand);
 const content = h(
   'div',
   { class: 'content' },
@@ -63,7 +67,13 @@ const content = h(
   heatmap.element,
   threads.element,
 );
-const root = h('main', { id: 'root', 'aria-label': 'Loop Lens event loop' }, empty, content);
+const root = h(
+  'main',
+  { id: 'root', 'aria-label': 'Loop Lens event loop' },
+  background.element,
+  empty,
+  content,
+);
 document.body.append(root);
 timeline.onViewport((vp) => {
   if (state.status !== 'empty') threads.update(state, vp);
@@ -76,6 +86,7 @@ function render(): void {
   content.hidden = isEmpty;
   root.dataset.status = state.status;
   root.dataset.rendered = String(state.generation);
+  background.update(state);
   if (isEmpty) return;
   if (aggOf !== state.stalls) {
     aggOf = state.stalls;

@@ -32,6 +32,11 @@ export interface ViewState {
   notice: string | undefined;
   /** Bumped by every hydrate, so views can reset their zoom. */
   generation: number;
+  /**
+   * A session's recording behind the one shown (a file opened, or the view cleared, over it):
+   * whether it still records, and its target.
+   */
+  background: { running: boolean; target: TargetInfo | undefined } | undefined;
 }
 
 export const initialState: ViewState = {
@@ -46,6 +51,7 @@ export const initialState: ViewState = {
   fileHotspots: [],
   notice: undefined,
   generation: 0,
+  background: undefined,
 };
 
 /** Applies one host message. Unknown or malformed messages leave the state as it was. */
@@ -83,8 +89,13 @@ function unreachable(msg: never): ViewState {
 
 function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
   const generation = state.generation + 1;
+  const b = msg.background;
+  const background =
+    b && typeof b === 'object' && typeof b.running === 'boolean'
+      ? { running: b.running, target: b.target }
+      : undefined;
   const rec = msg.recording;
-  if (!rec) return { ...initialState, generation };
+  if (!rec) return { ...initialState, generation, background };
   const stalls = (Array.isArray(rec.stalls) ? rec.stalls.filter(isStall) : []).sort(
     (a, b) => a.startMs - b.startMs,
   );
@@ -106,6 +117,7 @@ function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
     fileHotspots: Array.isArray(rec.hotspots) ? rec.hotspots : [],
     notice: msg.live ? undefined : msg.endReason,
     generation,
+    background,
   };
 }
 

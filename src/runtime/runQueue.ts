@@ -74,22 +74,29 @@ export class RunQueueMonitor {
    * trips per file, 200 times a second.
    */
   sample(): void {
+    const x = this.read();
+    if (!x) return;
+    this.samples.push(x);
+    if (this.samples.length > 64 && this.samples[0][0] < x[0] - KEEP_US) {
+      this.samples = this.samples.filter((s) => s[0] >= x[0] - KEEP_US);
+    }
+  }
+
+  /** One reading of /proc now; a sure idle (or a maybe) also counts as a sign of life. */
+  private read(): Sample | undefined {
     try {
       // loop-lens-ignore-next-line sync-fs -- procfs, answered from memory
       const text = readFileSync(this.file, 'utf8');
       const idle = this.loopIdle();
       const [runNs, waitNs] = text.split(' ').map(Number);
       const now = Number(process.hrtime.bigint() / 1000n);
-      if (Number.isFinite(waitNs)) {
-        // Only a sure idle narrows or drops a gap; "some epoll wait" may be execSync's.
-        this.samples.push([now, waitNs / 1000, runNs / 1000, STATE[idle]]);
-        if (idle === 'idle' || idle === 'maybe') this.lastIdle = now;
-      }
-      if (this.samples.length > 64 && this.samples[0][0] < now - KEEP_US) {
-        this.samples = this.samples.filter((s) => s[0] >= now - KEEP_US);
-      }
+      if (!Number.isFinite(waitNs)) return undefined;
+      if (idle === 'idle' || idle === 'maybe') this.lastIdle = now;
+      // Only a sure idle narrows or drops a gap; "some epoll wait" may be execSync's.
+      return [now, waitNs / 1000, runNs / 1000, STATE[idle]];
     } catch {
       this.dispose(); // the process is gone or /proc has no schedstat
+      return undefined;
     }
   }
 
@@ -131,8 +138,13 @@ export class RunQueueMonitor {
    * CPU for most of the rest); a blocked loop runs, or sleeps in a syscall, all along.
    */
   activeSince(sUs: number): number | undefined {
-    this.sample();
-    return activeIn(this.samples, sUs);
+    // A reading outside the series: extra samples would change where gaps are placed
+    // (stallStartFrom), which must not depend on how often the probe looked.
+    const now = this.read();
+    if (!now) return undefined;
+    let i = this.samples.length - 1;
+    while (i > 0 && this.samples[i][0] > sUs) i--;
+    return activeIn([...this.samples.slice(i), now], sUs);
   }
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */

@@ -9,6 +9,7 @@ import type { Recording, RuntimeEvent, Stall } from '../shared/protocol/runtime'
 import { MessageType, WEBVIEW_STACK_DEPTH } from '../shared/protocol/webview';
 import type {
   FromWebviewMessage,
+  HydrateMessage,
   OpenLocationMessage,
   ToWebviewMessage,
   WebviewCommand,
@@ -21,6 +22,7 @@ const COMMANDS: Record<WebviewCommand, string> = {
   attach: 'loopLens.attachProcess',
   launch: 'loopLens.launchAndRecord',
   openRecording: 'loopLens.openRecording',
+  showSession: 'loopLens.showSessionRecording',
 };
 
 /** Registers the webview view provider for `loopLens.stalls`, fed by the recording store. */
@@ -36,13 +38,21 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
   private view: vscode.WebviewView | undefined;
   /** The page's script answered `ready`: posts before that would be lost. */
   private ready = false;
+  /** What the last snapshot said of a background session (see backgroundKey). */
+  private postedBackground = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: RecordingStore,
   ) {
-    this.disposables.push(store.onDidChange((c) => this.onStoreChange(c)));
+    this.disposables.push(
+      store.onDidChange((c) => this.onStoreChange(c)),
+      // A session going on behind an opened file, or stopping there: the view says so.
+      store.onDidChangeSession(() => {
+        if (backgroundKey(this.background()) !== this.postedBackground) this.hydrate();
+      }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -103,13 +113,23 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   private hydrate(): void {
+    const background = this.background();
+    this.postedBackground = backgroundKey(background);
     this.post({
       type: MessageType.Hydrate,
       recording: forWebview(this.store.current),
       live: this.store.live,
       origin: this.store.origin,
       endReason: this.store.endReason,
+      ...(background ? { background } : {}),
     });
+  }
+
+  /** The session's recording when it is not the one shown. */
+  private background(): HydrateMessage['background'] {
+    const s = this.store;
+    if (!s.sessionInBackground) return undefined;
+    return { running: s.running, target: s.sessionRecording?.target };
   }
 
   private post(msg: ToWebviewMessage): void {
@@ -121,6 +141,11 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
   dispose(): void {
     this.disposables.splice(0).forEach((d) => d.dispose());
   }
+}
+
+/** Identifies what a snapshot says of a background session: none, recording, or stopped. */
+function backgroundKey(b: HydrateMessage['background']): string {
+  return b ? (b.running ? 'running' : 'stopped') : '';
 }
 
 function assertNever(m: never): void {

@@ -6,11 +6,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  pickFileInDialog,
   repoRoot,
   runCommand,
   screenshot,
@@ -141,6 +142,28 @@ describe('recording a live process in the VS Code UI', () => {
       'a heat decoration',
     );
     await screenshot(page, 'runtime-3-hotspot-opened');
+
+    // A saved recording opened while the session records: the view shows the file, and says
+    // that the process is still being recorded behind it, with a button to go back to it.
+    const saved = join(s!.workspace, 'yesterday.json');
+    writeFileSync(
+      saved,
+      readFileSync(join(repoRoot, 'test/fixtures/recordings/demo-service.json')),
+    );
+    await runCommand(page, 'Loop Lens: Open Recording');
+    await pickFileInDialog(page, saved);
+    await view.locator('.summary .badge', { hasText: 'Opened' }).waitFor({ timeout: 30_000 });
+    const behind = view.locator('section.background');
+    await behind.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(
+      await behind.innerText(),
+      new RegExp(`Still recording pid ${pid} · blocker\\.js cpu 300\\s*Show live`),
+    );
+    await screenshot(page, 'runtime-3b-file-over-live');
+    await behind.getByRole('button', { name: 'Show live' }).click();
+    await view.locator('.summary .badge', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await behind.waitFor({ state: 'hidden', timeout: 30_000 });
+    await view.locator('button.hotspot[data-file$="blocker.js"]').first().waitFor();
 
     await runCommand(page, 'Loop Lens: Stop Recording');
     // The status bar item says the recording is no longer live once the adapter detached.

@@ -60,6 +60,62 @@ describe('sidebar webview in Chromium', () => {
     }
   });
 
+  test('a file opened over a live session says the session still records, and its button shows it', async () => {
+    const page = await openWebview(web.browser, web.origin, dark);
+    try {
+      const target = { pid: 4242, url: 'ws://127.0.0.1:9229/x', command: 'node server.js' };
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: fixture(),
+        live: false,
+        origin: { kind: 'file', fileName: 'demo-service.json' },
+        background: { running: true, target },
+      });
+      const behind = page.locator('section.background');
+      await behind.waitFor();
+      assert.equal((await page.locator('.summary .badge').innerText()).trim(), 'Opened');
+      assert.match(
+        await behind.innerText(),
+        /● Still recording pid 4242 · server\.js\s*Show live/,
+      );
+      // It sits above the summary, inside the sidebar's width.
+      const [b, head] = [await behind.boundingBox(), await page.locator('.summary').boundingBox()];
+      assert.ok(b && head && b.y + b.height <= head.y + 1, 'the line is above the summary');
+      assert.ok(
+        b.x >= 0 && b.x + b.width <= 381,
+        `inside the 380 px sidebar: ${JSON.stringify(b)}`,
+      );
+      await screenshot(page, 'webview-file-over-live');
+      await behind.getByRole('button', { name: 'Show live' }).click();
+      await waitForPosted(
+        page,
+        (m) => m.type === MessageType.RunCommand && m.command === 'showSession',
+      );
+      // The session stopped since: the line says so; with no session behind, it is gone.
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: fixture(),
+        live: false,
+        origin: { kind: 'file', fileName: 'demo-service.json' },
+        background: { running: false, target },
+      });
+      assert.match(
+        await behind.innerText(),
+        /The session's recording of pid 4242 · server\.js is not shown\s*Show it/,
+      );
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: fixture(),
+        live: false,
+        origin: { kind: 'file', fileName: 'demo-service.json' },
+      });
+      assert.equal(await behind.isHidden(), true);
+      assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   describe('with the demo-service recording', () => {
     let page: Page;
     const rec = fixture();

@@ -7,7 +7,7 @@
  * snapshot), then streams deltas (`Stall`, `Metrics`, `Ended`, `Error`) while the view is visible.
  * When the view is shown again the host hydrates again, so deltas missed while hidden never matter.
  */
-import type { Metrics, Recording, Stall } from './runtime';
+import type { Metrics, Recording, Stall, TargetInfo } from './runtime';
 
 /** Every message type; host→webview types are prefixed `webview/`. */
 export const enum MessageType {
@@ -30,7 +30,7 @@ export const enum MessageType {
 }
 
 /** Commands the webview may ask for (the host maps them to real command ids). */
-export type WebviewCommand = 'attach' | 'launch' | 'openRecording';
+export type WebviewCommand = 'attach' | 'launch' | 'openRecording' | 'showSession';
 
 export interface ReadyMessage {
   type: MessageType.Ready;
@@ -67,6 +67,11 @@ export interface HydrateMessage {
   origin: RecordingOrigin | undefined;
   /** Why a session's live recording ended by itself (the target exited), if it did. */
   endReason?: string;
+  /**
+   * A session's recording that is NOT the one shown (a file was opened, or the view cleared,
+   * over it): whether that session still records, and its target. Absent when there is none.
+   */
+  background?: { running: boolean; target: TargetInfo | undefined };
 }
 
 export interface StallMessage {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialState, reduce } from '../../../media/src/state';
-import { statusLine } from '../../../media/src/statusLine';
+import { backgroundLine, shortCommand, statusLine } from '../../../media/src/statusLine';
 import { formatDateTime } from '../../../media/src/format';
 import { MessageType } from '../../../src/shared/protocol/webview';
 import type { RecordingOrigin } from '../../../src/shared/protocol/webview';
@@ -57,4 +57,70 @@ test('formatDateTime prints local time as YYYY-MM-DD HH:MM, and nothing for a ba
   );
   assert.equal(formatDateTime('not a date'), undefined);
   assert.equal(formatDateTime(undefined), undefined);
+});
+
+test('a session behind an opened file is named above it: still recording, or stopped', () => {
+  const opened = (background: { running: boolean; target: typeof target } | undefined) =>
+    reduce(initialState, {
+      type: MessageType.Hydrate,
+      recording: rec,
+      live: false,
+      origin: { kind: 'file', fileName: 'yesterday.json' },
+      ...(background ? { background } : {}),
+    });
+  assert.equal(backgroundLine(opened(undefined)), undefined, 'no session behind it: no line');
+  const running = backgroundLine(opened({ running: true, target }))!;
+  assert.equal(running.text, '● Still recording pid 4242 · server.js');
+  assert.equal(running.button, 'Show live');
+  const stopped = backgroundLine(opened({ running: false, target }))!;
+  assert.equal(stopped.text, "The session's recording of pid 4242 · server.js is not shown");
+  assert.equal(stopped.button, 'Show it');
+  // The view cleared while the session records: empty, and the line still says so.
+  const cleared = reduce(initialState, {
+    type: MessageType.Hydrate,
+    recording: undefined,
+    live: false,
+    origin: undefined,
+    background: { running: true, target },
+  });
+  assert.equal(cleared.status, 'empty');
+  assert.match(backgroundLine(cleared)!.text, /Still recording pid 4242/);
+  // A malformed field from another version is ignored.
+  const bad = reduce(initialState, {
+    type: MessageType.Hydrate,
+    recording: rec,
+    live: false,
+    origin: { kind: 'file', fileName: 'x.json' },
+    background: { running: 'yes' } as never,
+  });
+  assert.equal(backgroundLine(bad), undefined);
+});
+
+test('the background line shortens a command line to the script and its arguments', () => {
+  assert.equal(
+    shortCommand('/usr/bin/node --inspect-port=0 /tmp/w/blocker.js cpu 300'),
+    'blocker.js cpu 300',
+  );
+  assert.equal(shortCommand('node server.js'), 'server.js');
+  assert.equal(shortCommand('node.exe C:\\app\\main.js --port 80'), 'main.js --port 80');
+  assert.equal(shortCommand('npm run dev'), 'npm run dev');
+  assert.equal(shortCommand('/usr/bin/node --inspect'), '/usr/bin/node --inspect');
+  const line = backgroundLine(
+    reduce(initialState, {
+      type: MessageType.Hydrate,
+      recording: undefined,
+      live: false,
+      origin: undefined,
+      background: {
+        running: true,
+        target: {
+          pid: 7,
+          url: 'ws://x',
+          command: '/usr/bin/node --inspect /srv/app/server.js --port 80',
+        },
+      },
+    }),
+  )!;
+  assert.equal(line.text, '● Still recording pid 7 · server.js --port 80');
+  assert.match(line.title, /pid 7 · \/usr\/bin\/node --inspect \/srv\/app\/server\.js --port 80/);
 });
