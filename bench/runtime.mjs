@@ -62,8 +62,8 @@ import { slice, warmUp } from './fixtures/rounds.mjs';
 import { VARIANT_SPECS, median, serverBias, summarizeRounds } from './fixtures/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
-const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 4);
 /** Unmeasured load before each measured slice: after an attach (see rotatedRounds), without. */
 const WARM_S = 5;
 const BARE_WARM_S = 2;
@@ -129,10 +129,12 @@ async function otherProfileLatencies() {
  * used to push the machine past its two cores (load average 2.9 in a run), so every target in
  * that pass measured contention as much as its tool. Rotated passes round their rounds up to a
  * multiple of their variant count (complete cycles). Each round attaches, warms up for WARM_S
- * and detaches (~10 s a round), so the defaults are 12 rounds (3 cycles) in the main pass and 8
- * (2 cycles) in the light one, to keep the whole runtime bench near 6 minutes. A narrowed run
- * (BENCH_VARIANTS, BENCH_RATE, BENCH_LOAD) is one pass of the variants asked for, each at ~25 %
- * of a core (at most one core in all); it cannot rotate when one of them is a preload.
+ * and detaches (~11 s a round). The main pass, whose verdicts are the targets, has 24 rounds (6
+ * cycles): with 12, one run's standard error was 1.5–2 % on a noisy day, as large as the 2 %
+ * judged. The light pass has 8 (2 cycles). The whole runtime bench takes about 8 minutes. A
+ * narrowed run (BENCH_VARIANTS, BENCH_RATE, BENCH_LOAD) is one pass of the variants asked for,
+ * each at ~25 % of a core (at most one core in all); it cannot rotate when one of them is a
+ * preload.
  */
 const NARROWED = Boolean(process.env.BENCH_VARIANTS || process.env.BENCH_RATE || CLOSED_LOOP);
 const QUAD = ['off', 'off-b', 'profile', 'watch'];
