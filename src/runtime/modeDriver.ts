@@ -23,7 +23,7 @@ export interface ModeContext {
   loopIdleAt?: () => number;
   /**
    * Local target: how long (µs) its main thread may have been blocking the loop since `sUs`
-   * (on a CPU, or asleep outside the loop's wait), sampled now (RunQueueMonitor.activeSince);
+   * (on a CPU, or asleep outside the loop's wait), read now (RunQueueMonitor.activeSince);
    * undefined when unknown.
    */
   loopActiveSince?: (sUs: number) => number | undefined;

@@ -131,8 +131,8 @@ export class RunQueueMonitor {
   }
 
   /**
-   * How long (µs) the main thread may have been blocking its loop since `sUs`, with a sample
-   * taken now (see {@link activeIn}). A loaded server on a busy machine is seldom seen idle,
+   * How long (µs) the main thread may have been blocking its loop since `sUs`, up to a reading
+   * of /proc taken now (see {@link activeIn}). A loaded server on a busy machine is seldom seen idle,
    * not because its loop is blocked but because it waits in the run queue and sleeps between
    * samples (measured: silences of 40–100 ms of which the thread ran 10–25 ms and waited for a
    * CPU for most of the rest); a blocked loop runs, or sleeps in a syscall, all along.

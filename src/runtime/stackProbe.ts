@@ -168,7 +168,7 @@ export class StackProbe {
       // the thread waited for a CPU or slept in the loop's own wait (see loopActiveSince).
       // Counted from the silence's start, or from the last probe, which found the loop turning.
       active = this.ctx.loopActiveSince(heard > probedAt ? heard : probedAt);
-      // (That took a sample: it may have seen the loop idle just now.)
+      // (That read /proc: it may have seen the loop idle just now.)
       const seenIdle = (this.ctx.loopIdleAt?.() ?? 0) > heard;
       if (seenIdle || (active !== undefined && active < silenceUs)) {
         if (!seenIdle) this.heldBack++;
