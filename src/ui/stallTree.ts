@@ -30,11 +30,21 @@ export class StallTreeProvider extends Disposable implements vscode.TreeDataProv
   ) {
     super();
     this._register(heat.onDidChange(() => this.schedule()));
+    // Another recording shown (opened, cleared, back to the session): at once, never a second
+    // of the previous one's stalls under the new one's name.
+    this._register(store.onDidChange((c) => c.type === 'reset' && this.refreshNow()));
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
   }
 
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRefresh = 0;
+
+  private refreshNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastRefresh = Date.now();
+    this.changed.fire(undefined);
+  }
 
   /** Refreshes at most once a second while stalls stream in: a tree re-render is not cheap. */
   private schedule(): void {

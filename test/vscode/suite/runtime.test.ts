@@ -225,10 +225,17 @@ describe('runtime UI', () => {
     };
     assert.equal(saved.version, 1);
     assert.ok(saved.hotspots.some((h) => h.file === blocker));
+    // The Stalls tree is told of each switch at once (its refreshes while stalls stream in are
+    // throttled to one a second, which must not delay a switch of recording).
+    let treeChanges = 0;
+    const sub = api.runtime.stallTree.onDidChangeTreeData(() => treeChanges++);
     await vscode.commands.executeCommand('loopLens.clearRecording');
     assert.equal(api.runtime.store.current, undefined);
+    assert.ok(treeChanges >= 1, 'the tree was refreshed when the view was cleared');
     await waitFor(() => api.runtime.paintedLines(blocker).length === 0, 'heat to clear');
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', file), true);
+    assert.ok(treeChanges >= 2, `the tree was refreshed when the file opened (${treeChanges})`);
+    sub.dispose();
     assert.equal(api.runtime.store.current!.stalls.length, before);
     // The sidebar and status bar say "opened from rec.json", not that a process is recording.
     assert.deepEqual(api.runtime.store.origin, { kind: 'file', fileName: 'rec.json' });
