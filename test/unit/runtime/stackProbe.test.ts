@@ -20,7 +20,7 @@ const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
  * `active` what /proc says the loop may have blocked since a time (µs; none: not asked).
  */
 function probeWith(
-  answer: (n: number) => { b: number; stack: Frame[] },
+  answer: (n: number) => { b: number; stack: Frame[]; t?: number },
   active?: (sinceUs: number) => number,
 ) {
   let n = 0;
@@ -78,11 +78,12 @@ test('a stack taken before the beat was due is not given to the gap', async () =
 test('a gap found by a woken beat takes the stack of the probe that woke it, even early in the gap', async () => {
   const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
   // b = 0: the agent's beat was resting and this probe woke it (agent.ts).
-  const { probe } = probeWith(() => ({ b: 0, stack: stuck }));
+  let t = 0;
+  const { probe, probes } = probeWith(() => ({ b: 0, stack: stuck, t: (t = nowUs()) }));
   probe.begin();
-  await sleep(60);
+  while (!probes()) await sleep(10);
+  await sleep(10);
   probe.dispose();
-  const t = nowUs();
   // The native timer last fired 25 ms before the probe: a beat was not yet due then, but the
   // woken beat's check proved the loop blocked from the probe on.
   const gap = { type: 'gap', s: t - 25_000, e: t + 60_000 } as const;
@@ -91,31 +92,36 @@ test('a gap found by a woken beat takes the stack of the probe that woke it, eve
 
 test('a resting beat (b = 0) is probed again 200 ms later, not counted as blocked', async () => {
   const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
-  const { probe, probes } = probeWith(() => ({ b: 0, stack: stuck }));
+  const at: number[] = [];
+  const { probe, probes } = probeWith(() => (at.push(nowUs()), { b: 0, stack: stuck }));
   probe.begin();
-  await sleep(300);
+  for (let i = 0; i < 300 && probes() < 2; i++) await sleep(10);
   probe.dispose();
-  assert.equal(probes(), 2, 'one at 40 ms of silence, one 200 ms later');
+  assert.equal(probes(), 2, 'one at 40 ms of silence, one later');
+  assert.ok(at[1]! - at[0]! >= 199_000, `the second 200 ms after the first: ${at[1]! - at[0]!} µs`);
 });
 
 test('a silence spent waiting for a CPU is not probed; once the loop could have blocked 40 ms, it is', async () => {
   const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
   const t0 = nowUs();
-  // The first 200 ms the thread ran a sixth of the time (a loaded server on a busy machine),
-  // then all the time (a CPU stall).
+  // While `waiting`, the thread ran a sixth of the silence at most 30 ms (a loaded server on a
+  // busy machine); then it runs all the time (a CPU stall) from `busyFrom` on.
+  let busyFrom = Infinity;
   const ran = (sinceUs: number) => {
     const now = nowUs();
-    const busyFrom = t0 + 200_000;
-    const sixth = Math.max(0, Math.min(now, busyFrom) - sinceUs) / 6;
+    const sixth = Math.min(30_000, Math.max(0, Math.min(now, busyFrom) - sinceUs) / 6);
     return sixth + Math.max(0, now - Math.max(sinceUs, busyFrom));
   };
   const { probe, probes } = probeWith(() => ({ b: t0, stack: stuck }), ran);
   probe.begin();
-  await sleep(150);
+  await sleep(200);
   assert.equal(probes(), 0, 'no probe while the silence was mostly waiting for a CPU');
-  await sleep(150);
+  busyFrom = nowUs();
+  for (let i = 0; i < 200 && !probes(); i++) await sleep(10);
+  assert.equal(probes(), 1, 'a probe once the loop could have blocked 40 ms');
+  await sleep(100);
   probe.dispose();
-  assert.equal(probes(), 1, 'one probe once it ran ~40 ms, with the beat overdue: then none');
+  assert.equal(probes(), 1, 'the beat was overdue: that stack is the stall’s, no more probes');
   const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
   assert.equal(frames?.[0]?.functionName, 'spin');
 });
