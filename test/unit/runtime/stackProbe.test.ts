@@ -4,7 +4,7 @@
  * comes first and must not be taken for the stall's. The session is a fake that answers each
  * probe with a scripted stack (pure logic; real targets are in test/runtime).
  */
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nullLogger } from '../../../src/common/logger';
 import type { ModeContext } from '../../../src/runtime/modeDriver';
@@ -14,6 +14,10 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Frame = [string, string, number, number];
 const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
+
+/** Every probe made here; a failed assertion must not leave its watchdog keeping the run alive. */
+const made: StackProbe[] = [];
+afterEach(() => made.splice(0).forEach((p) => p.dispose()));
 
 /**
  * A probe on a local target that never sees the loop idle; `answer` scripts each reply,
@@ -41,6 +45,7 @@ function probeWith(
     },
   } as unknown as ModeContext;
   const probe = new StackProbe(ctx);
+  made.push(probe);
   return { probe, probes: () => n };
 }
 
