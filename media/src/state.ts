@@ -5,7 +5,11 @@
  */
 import type { Metrics, Recording, Stall, TargetInfo } from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
-import type { HydrateMessage, ToWebviewMessage } from '../../src/shared/protocol/webview';
+import type {
+  BackgroundSession,
+  HydrateMessage,
+  ToWebviewMessage,
+} from '../../src/shared/protocol/webview';
 
 /**
  * What the view shows: nothing; a session recording live; a session's recording after Stop
@@ -32,11 +36,8 @@ export interface ViewState {
   notice: string | undefined;
   /** Bumped by every hydrate, so views can reset their zoom. */
   generation: number;
-  /**
-   * A session's recording behind the one shown (a file opened, or the view cleared, over it):
-   * whether it still records, and its target.
-   */
-  background: { running: boolean; target: TargetInfo | undefined } | undefined;
+  /** A session's recording behind the one shown. */
+  background: BackgroundSession | undefined;
 }
 
 export const initialState: ViewState = {

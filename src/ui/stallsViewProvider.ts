@@ -8,8 +8,8 @@ import type { RecordingChange, RecordingStore } from '../common/recordingStore';
 import type { Recording, RuntimeEvent, Stall } from '../shared/protocol/runtime';
 import { MessageType, WEBVIEW_STACK_DEPTH } from '../shared/protocol/webview';
 import type {
+  BackgroundSession,
   FromWebviewMessage,
-  HydrateMessage,
   OpenLocationMessage,
   ToWebviewMessage,
   WebviewCommand,
@@ -126,7 +126,7 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   /** The session's recording when it is not the one shown. */
-  private background(): HydrateMessage['background'] {
+  private background(): BackgroundSession | undefined {
     const s = this.store;
     if (!s.sessionInBackground) return undefined;
     return { running: s.running, target: s.sessionRecording?.target };
@@ -144,7 +144,7 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
 }
 
 /** Identifies what a snapshot says of a background session: none, recording, or stopped. */
-function backgroundKey(b: HydrateMessage['background']): string {
+function backgroundKey(b: BackgroundSession | undefined): string {
   return b ? (b.running ? 'running' : 'stopped') : '';
 }
 

@@ -64,20 +64,20 @@ describe('sidebar webview in Chromium', () => {
     const page = await openWebview(web.browser, web.origin, dark);
     try {
       const target = { pid: 4242, url: 'ws://127.0.0.1:9229/x', command: 'node server.js' };
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: fixture(),
-        live: false,
-        origin: { kind: 'file', fileName: 'demo-service.json' },
-        background: { running: true, target },
-      });
+      // The demo recording opened from its file, with `background` behind it.
+      const opened = (background?: { running: boolean }) =>
+        hydrateAndWait(page, {
+          type: MessageType.Hydrate,
+          recording: fixture(),
+          live: false,
+          origin: { kind: 'file', fileName: 'demo-service.json' },
+          ...(background ? { background: { ...background, target } } : {}),
+        });
+      await opened({ running: true });
       const behind = page.locator('section.background');
       await behind.waitFor();
       assert.equal((await page.locator('.summary .badge').innerText()).trim(), 'Opened');
-      assert.match(
-        await behind.innerText(),
-        /● Still recording pid 4242 · server\.js\s*Show live/,
-      );
+      assert.match(await behind.innerText(), /● Still recording pid 4242 · server\.js\s*Show live/);
       // It sits above the summary, inside the sidebar's width.
       const [b, head] = [await behind.boundingBox(), await page.locator('.summary').boundingBox()];
       assert.ok(b && head && b.y + b.height <= head.y + 1, 'the line is above the summary');
@@ -92,23 +92,12 @@ describe('sidebar webview in Chromium', () => {
         (m) => m.type === MessageType.RunCommand && m.command === 'showSession',
       );
       // The session stopped since: the line says so; with no session behind, it is gone.
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: fixture(),
-        live: false,
-        origin: { kind: 'file', fileName: 'demo-service.json' },
-        background: { running: false, target },
-      });
+      await opened({ running: false });
       assert.match(
         await behind.innerText(),
         /The session's recording of pid 4242 · server\.js is not shown\s*Show it/,
       );
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: fixture(),
-        live: false,
-        origin: { kind: 'file', fileName: 'demo-service.json' },
-      });
+      await opened();
       assert.equal(await behind.isHidden(), true);
       assert.deepEqual(await cspViolations(page), []);
     } finally {

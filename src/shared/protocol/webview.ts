@@ -67,11 +67,17 @@ export interface HydrateMessage {
   origin: RecordingOrigin | undefined;
   /** Why a session's live recording ended by itself (the target exited), if it did. */
   endReason?: string;
-  /**
-   * A session's recording that is NOT the one shown (a file was opened, or the view cleared,
-   * over it): whether that session still records, and its target. Absent when there is none.
-   */
-  background?: { running: boolean; target: TargetInfo | undefined };
+  /** A session's recording that is NOT the one shown; absent when there is none. */
+  background?: BackgroundSession;
+}
+
+/**
+ * A session whose recording is behind the one shown (a file was opened, or the view cleared,
+ * over it): whether it still records, and its target.
+ */
+export interface BackgroundSession {
+  running: boolean;
+  target: TargetInfo | undefined;
 }
 
 export interface StallMessage {
