@@ -4,7 +4,7 @@
  * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
  */
 import type { Blame, StackFrame, StallKind } from '../shared/protocol/runtime';
-import { findBlockingLine } from './callSite';
+import { findBlockingLine, functionEdgeLines } from './callSite';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile, urlToPath } from './sourceMaps';
@@ -97,8 +97,12 @@ export class Attributor {
     if (!best) return { stack: [] };
     const nodes = store.stackOf(best.leaf);
     const raw = nodes.map((n) => nodeFrame(n));
-    const leafLine = hottestLine(store.lineTicks(best.leaf, startUs, endUs));
-    return this.map(raw, leafLine);
+    const ticks = store.lineTicks(best.leaf, startUs, endUs);
+    const leaf = raw[0];
+    const text =
+      ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
+    const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
+    return this.map(raw, hottestLine(ticks, edges));
   }
 
   /** Watch mode: frames of a `Debugger.paused` event, positions already exact. */
@@ -162,13 +166,23 @@ function nodeFrame(n: StoreNode): RawFrame {
   };
 }
 
-function hottestLine(ticks: Map<number, number>): number | undefined {
+/**
+ * The line with the most ticks. Ticks on the function's edges (`functionEdgeLines`: where V8
+ * books its entry, its resumptions and its exit) count half, so that at 10 ms sampling a few
+ * ticks of `await` machinery on a `return` do not outvote the loop that ran; a heavy call on an
+ * edge line (`return JSON.parse(s)`) still wins by its own weight. Ties go to the earlier line.
+ */
+export function hottestLine(
+  ticks: Map<number, number>,
+  edges: ReadonlySet<number> = new Set(),
+): number | undefined {
   let best: number | undefined;
-  let bestT = -1;
+  let bestW = -1;
   for (const [line, t] of ticks) {
-    if (t > bestT) {
+    const w = edges.has(line) ? t / 2 : t;
+    if (w > bestW || (w === bestW && best !== undefined && line < best)) {
       best = line;
-      bestT = t;
+      bestW = w;
     }
   }
   return best;

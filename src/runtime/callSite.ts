@@ -71,28 +71,67 @@ export function findCallLine(
   fnStartLine1: number,
   callees: string[],
 ): { line: number; byName: boolean } | undefined {
-  const lines = sourceText.split('\n');
   const names = callees.filter((n) => /^[\w$]+$/.test(n));
   const byName = names.length
     ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
     : undefined;
+  let firstKnown: number | undefined;
+  for (const { line1, code } of bodyLines(sourceText, fnStartLine1, 2000)) {
+    if (byName?.test(code)) return { line: line1, byName: true };
+    if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = line1;
+  }
+  return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
+}
+
+/**
+ * Lines where V8 books the entry and the exit of the function that starts on `fnStartLine1`
+ * (1-based): its first line (the prologue, and every resumption of an async function or
+ * generator), and its last statement when that is a `return`, else its closing brace (the
+ * implicit return, where an async function also books part of each `await`). Measured on
+ * Node 20 at 1 ms sampling: an async function looping over `await` books 5-15 % of its ticks on
+ * its last `return` and ~6 % on its first line, none on the straight-line statements between.
+ * A single-line function yields just that line.
+ */
+export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
+  const edges = new Set<number>([fnStartLine1]);
+  const lines = sourceText.split('\n');
+  let lastCode: number | undefined;
+  for (const { line1, code, closes } of bodyLines(sourceText, fnStartLine1, 5000)) {
+    if (closes) {
+      // `}` alone: the last statement before it, when a `return`, is where V8 books the exit.
+      const braceAlone = /^}\s*[;),]*$/.test(code.trim());
+      const last = lastCode === undefined ? '' : stripCommentsAndStrings(lines[lastCode - 1]);
+      edges.add(braceAlone && lastCode && /^\s*return\b/.test(last) ? lastCode : line1);
+    } else if (line1 > fnStartLine1 && code.trim()) lastCode = line1;
+  }
+  return edges;
+}
+
+/**
+ * The lines of the function that starts on `fnStartLine1` (1-based), comments and strings
+ * blanked, up to `maxLines`: a light scanner that follows braces to the end of the body (an
+ * arrow function with an expression body ends at the end of its statement). `closes` marks the
+ * line whose brace ends the body.
+ */
+function* bodyLines(
+  sourceText: string,
+  fnStartLine1: number,
+  maxLines: number,
+): Generator<{ line1: number; code: string; closes: boolean }> {
+  const lines = sourceText.split('\n');
   let depth = 0;
   let opened = false;
-  let firstKnown: number | undefined;
-  const end = Math.min(lines.length, fnStartLine1 - 1 + 2000);
+  const end = Math.min(lines.length, fnStartLine1 - 1 + maxLines);
   for (let i = Math.max(0, fnStartLine1 - 1); i < end; i++) {
     const code = stripCommentsAndStrings(lines[i]);
-    if (byName?.test(code)) return { line: i + 1, byName: true };
-    if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = i + 1;
     for (const ch of code) {
       if (ch === '{') {
         depth++;
         opened = true;
       } else if (ch === '}') depth--;
     }
-    if (opened && depth <= 0) break;
-    // An arrow function with an expression body ends at the end of its statement.
-    if (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1) break;
+    const closes = opened && depth <= 0;
+    yield { line1: i + 1, code, closes };
+    if (closes || (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1)) return;
   }
-  return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
 }

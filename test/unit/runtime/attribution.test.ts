@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attributor } from '../../../src/runtime/attribution';
-import { findBlockingLine, findCallLine } from '../../../src/runtime/callSite';
+import { Attributor, hottestLine } from '../../../src/runtime/attribution';
+import { findBlockingLine, findCallLine, functionEdgeLines } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
 import { lostInnerFrames } from '../../../src/runtime/profileMode';
@@ -61,6 +61,65 @@ describe('call sites', () => {
     const aliased =
       "const { readFileSync: rfs } = require('fs');\nfunction load(f) {\n  const x = 1;\n  return rfs(f);\n}\n";
     assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', 'readFileSync'), 4);
+  });
+});
+
+describe('the line a profile blames inside its leaf function', () => {
+  const asyncLoop = [
+    'async function awaitChain(n) {', // 1
+    '  let sum = 0;', // 2
+    '  for (let i = 0; i < n; i++) sum += await Promise.resolve(i);', // 3
+    '  return sum;', // 4
+    '}', // 5
+    'function next() {}', // 6
+  ].join('\n');
+  test('edges: the first line and the last return, or the closing brace without one', () => {
+    assert.deepEqual([...functionEdgeLines(asyncLoop, 1)].sort(), [1, 4]);
+    const noReturn = 'async function f(n) {\n  for (;;) await g();\n  x = 1; // }\n}\n';
+    assert.deepEqual([...functionEdgeLines(noReturn, 1)].sort(), [1, 4]);
+    assert.deepEqual([...functionEdgeLines('const f = (s) => JSON.parse(s);\nfoo();', 1)], [1]);
+    assert.deepEqual([...functionEdgeLines('function f(s) { return JSON.parse(s); }', 1)], [1]);
+    // An early return is not the exit V8 books at the end.
+    const early = 'function f(a) {\n  if (!a) return 0;\n  spin();\n  return 1; }\n';
+    assert.deepEqual([...functionEdgeLines(early, 1)].sort(), [1, 4]);
+  });
+  test('await machinery on the return does not outvote the loop (ticks seen in CI at 10 ms)', () => {
+    const edges = functionEdgeLines(asyncLoop, 1);
+    // CI once blamed `return sum` on ticks like these; without edges the return wins.
+    const ticks = new Map([
+      [4, 3],
+      [3, 2],
+      [1, 1],
+    ]);
+    assert.equal(hottestLine(ticks), 4);
+    assert.equal(hottestLine(ticks, edges), 3);
+    assert.equal(
+      hottestLine(
+        new Map([
+          [4, 2],
+          [3, 1],
+        ]),
+        edges,
+      ),
+      3,
+      'a tie goes to the earlier line',
+    );
+  });
+  test('a heavy call on an edge line still wins by its weight; a lone edge line is kept', () => {
+    const src = 'function load(s) {\n  check(s);\n  return JSON.parse(s);\n}\n';
+    const edges = functionEdgeLines(src, 1);
+    assert.equal(
+      hottestLine(
+        new Map([
+          [3, 9],
+          [2, 2],
+        ]),
+        edges,
+      ),
+      3,
+    );
+    assert.equal(hottestLine(new Map([[3, 1]]), edges), 3);
+    assert.equal(hottestLine(new Map()), undefined);
   });
 });
 
