@@ -1,14 +1,15 @@
 /**
  * Heat on the lines that blocked the event loop: a background and gutter mark whose intensity
- * follows the line's total blocked time, a hover with count/total/max and the stacks, and a
- * CodeLens on the function ("blocked 1.2 s in 14 stalls").
+ * follows the line's total blocked time, a note at the end of the line with its numbers
+ * ("blocked 2.6 s in 17 stalls · max 160 ms · CPU"), a hover with the stacks, and a CodeLens on
+ * the function ("blocked 1.2 s in 14 stalls").
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
 import type { StackFrame } from '../shared/protocol/runtime';
 import type { LineHeat, RuntimeHeat } from './lineHeat';
-import { fileKey, formatMs, functionHeat, heatLevel } from './lineHeat';
+import { fileKey, formatMs, functionHeat, heatLevel, lineNote } from './lineHeat';
 
 const levels = [1, 2, 3, 4] as const;
 const gutterColours = {
@@ -26,7 +27,7 @@ function gutterIcon(colour: string, level: number): vscode.Uri {
 /** Paints heat into every visible editor and remembers what it painted (for tests and the API). */
 export class HeatDecorations extends Disposable {
   private readonly types: vscode.TextEditorDecorationType[];
-  private readonly painted = new Map<string, number[]>();
+  private readonly painted = new Map<string, Array<{ line: number; note: string }>>();
 
   constructor(private readonly heat: RuntimeHeat) {
     super();
@@ -37,6 +38,12 @@ export class HeatDecorations extends Disposable {
           backgroundColor: new vscode.ThemeColor(`loopLens.heat${n}`),
           overviewRulerColor: new vscode.ThemeColor(`loopLens.heat${n}`),
           overviewRulerLane: vscode.OverviewRulerLane.Right,
+          // The line's note, in the colour of CodeLens text, clear of the code.
+          after: {
+            color: new vscode.ThemeColor('editorCodeLens.foreground'),
+            margin: '0 0 0 3em',
+            fontStyle: 'italic',
+          },
           dark: { gutterIconPath: gutterIcon(gutterColours.dark[n - 1]!, n) },
           light: { gutterIconPath: gutterIcon(gutterColours.light[n - 1]!, n) },
         }),
@@ -49,7 +56,12 @@ export class HeatDecorations extends Disposable {
 
   /** 1-based lines painted in the editor of `file`, for tests and the extension API. */
   paintedLines(file: string): number[] {
-    return this.painted.get(fileKey(file)) ?? [];
+    return (this.painted.get(fileKey(file)) ?? []).map((p) => p.line);
+  }
+
+  /** The note painted at the end of each heated line of `file`, by 1-based line. */
+  paintedNotes(file: string): Record<number, string> {
+    return Object.fromEntries((this.painted.get(fileKey(file)) ?? []).map((p) => [p.line, p.note]));
   }
 
   private paintAll(): void {
@@ -66,15 +78,19 @@ export class HeatDecorations extends Disposable {
         list.push({
           range: new vscode.Range(l.line - 1, 0, l.line - 1, 0),
           hoverMessage: hover(l),
+          renderOptions: { after: { contentText: lineNote(l) } },
         });
         byLevel.set(lvl, list);
       }
       levels.forEach((n, i) => editor.setDecorations(this.types[i]!, byLevel.get(n) ?? []));
-      const done = [...byLevel.values()].flat().map((d) => d.range.start.line + 1);
+      const done = [...byLevel.values()].flat().map((d) => ({
+        line: d.range.start.line + 1,
+        note: d.renderOptions?.after?.contentText ?? '',
+      }));
       if (done.length) {
         this.painted.set(
           fileKey(editor.document.uri.fsPath),
-          done.sort((a, b) => a - b),
+          done.sort((a, b) => a.line - b.line),
         );
       }
     }

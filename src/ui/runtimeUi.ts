@@ -19,6 +19,8 @@ export interface RuntimeUiApi {
   heat: RuntimeHeat;
   /** 1-based lines currently painted with heat in the editor of `file` (absolute path). */
   paintedLines(file: string): number[];
+  /** The note at the end of each heated line of `file` ("blocked 2.6 s in 17 stalls · …"). */
+  paintedNotes(file: string): Record<number, string>;
   /** The stall tree's nodes (undefined = roots), as a screen reader would walk them. */
   stallTree: StallTreeProvider;
   /** The status bar text. */
@@ -63,6 +65,7 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
     store,
     heat,
     paintedLines: (file) => decorations.paintedLines(file),
+    paintedNotes: (file) => decorations.paintedNotes(file),
     stallTree: tree,
     statusText: () => status.text,
     contextKeys: () => sessions.contextKeys,

@@ -41,18 +41,4 @@ export function readPalette(el: Element): Palette {
   };
 }
 
-/** A human label for a stall kind. */
-export function kindLabel(kind: StallKind | string): string {
-  switch (kind) {
-    case 'cpu':
-      return 'CPU';
-    case 'sync-io':
-      return 'sync I/O';
-    case 'gc':
-      return 'GC';
-    case 'native':
-      return 'native';
-    default:
-      return String(kind);
-  }
-}
+export { kindLabel } from '../../../src/shared/stallKinds';

@@ -144,6 +144,19 @@ describe('runtime UI', () => {
       );
     });
     assert.deepEqual(blamedLines(api), [line], `blamed lines; recorded: ${describeStalls(api)}`);
+    // The line's note says what the hover says, without a hover: total, count, max, kind. The
+    // recording is live, so the note may be a refresh behind the store, never ahead of it.
+    const noteRe = /^blocked (\d+(?:\.\d)?) (s|ms) in (\d+) stalls · max (\d+) ms · CPU$/;
+    const noteNow = () => api.runtime.paintedNotes(blocker)[line] ?? '';
+    await waitFor(() => noteRe.test(noteNow()), 'a note on the blamed line').catch((e: Error) => {
+      throw new Error(`${e.message}: "${noteNow()}"`);
+    });
+    const note = noteNow();
+    const m = noteRe.exec(note)!;
+    const onLine = () => api.runtime.store.current!.stalls.filter((s) => s.blame?.line === line);
+    const [count, max] = [Number(m[3]), Number(m[4])];
+    assert.ok(count >= 2 && count <= onLine().length, `${note}; ${onLine().length} stalls stored`);
+    assert.ok(max >= 50 && max <= Math.round(Math.max(...onLine().map((s) => s.durationMs))), note);
     const lenses = await waitFor(async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
         'vscode.executeCodeLensProvider',
