@@ -5,7 +5,7 @@
  */
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
-import { short, unwrap, type Value } from './values';
+import { propertyName, short, unwrap, type Value } from './values';
 
 const timers = new Set([
   'setTimeout',
@@ -168,4 +168,15 @@ function isRouteRegistration(call: ts.CallExpression, name: string, index: numbe
       T.isRegularExpressionLiteral(first) ||
       T.isArrayLiteralExpression(first));
   return pathLike && index >= 1;
+}
+
+/** `fastify.route({ handler: (req, reply) => … })` and `{ handler(req, reply) { … } }`. */
+export function isRouteOption(node: ts.Node): boolean {
+  const prop = T.isMethodDeclaration(node) ? node : node.parent;
+  if (!prop || !(T.isPropertyAssignment(prop) || T.isMethodDeclaration(prop))) return false;
+  const key = propertyName(prop.name);
+  const obj = prop.parent;
+  const call = obj?.parent;
+  if (!key || !routeOptionKeys.has(key) || !obj || !T.isObjectLiteralExpression(obj)) return false;
+  return !!call && T.isCallExpression(call) && calleeName(call) === 'route';
 }

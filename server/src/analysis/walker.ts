@@ -1,23 +1,31 @@
 /**
  * One pass over a file's raw TypeScript AST (no ts-morph wrappers: they cost ~3× the walk).
- * Records functions, scopes and bindings, call expressions, exports and pattern hits; `finalize.ts`
- * resolves them into a FileSummary once every declaration is known.
+ * Records functions, scopes, call expressions and pattern hits, and (through `bindings.ts`)
+ * imports, exports and bindings; `finalize.ts` resolves them into a FileSummary once every
+ * declaration is known.
  */
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
+import { Scope, propertyName, unwrap, short } from './values';
 import {
-  Scope,
-  type Binding,
-  isRelative,
-  moduleValue,
-  propertyName,
-  stringOf,
-  unwrap,
-  short,
-} from './values';
+  type ModuleRecord,
+  type PendingExport,
+  assignment,
+  bindPattern,
+  classProps,
+  exportDecl,
+  importDecl,
+  importEquals,
+  isExported,
+  noteRequire,
+  param,
+  variable,
+} from './bindings';
 import { busyWaitHit, isBusyWait } from './patterns';
-import { calleeName, routeOptionKeys } from './callbacks';
+import { isRouteOption } from './callbacks';
+
+export type { PendingExport } from './bindings';
 
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
@@ -30,16 +38,6 @@ export interface PendingCall {
   worker: boolean;
 }
 
-/** An export waiting for resolution: `name` = `expr` evaluated in `scope`. */
-export interface PendingExport {
-  name: string;
-  expr?: ts.Expression;
-  fn?: number;
-  scope: Scope;
-  /** `export { a } from './x'`: a re-export. */
-  from?: { spec: string; path: string[] };
-}
-
 /** Function node → how it was passed: as argument `index` of `call`, or called in place. */
 export interface CallbackUse {
   call: ts.CallExpression | ts.NewExpression;
@@ -48,7 +46,7 @@ export interface CallbackUse {
 
 type FnNode = ts.SignatureDeclaration & { body?: ts.Node };
 
-export class Walker {
+export class Walker implements ModuleRecord {
   readonly fns: FnSummary[] = [];
   readonly fnNodes: FnNode[] = [];
   readonly fnOf = new Map<ts.Node, number>();
@@ -104,11 +102,11 @@ export class Walker {
   private visit(node: ts.Node, fn: number, scope: Scope, worker: boolean): void {
     switch (node.kind) {
       case SK.ImportDeclaration:
-        return this.importDecl(node as ts.ImportDeclaration, scope);
+        return importDecl(this, node as ts.ImportDeclaration, scope);
       case SK.ImportEqualsDeclaration:
-        return this.importEquals(node as ts.ImportEqualsDeclaration, scope);
+        return importEquals(this, node as ts.ImportEqualsDeclaration, scope);
       case SK.ExportDeclaration:
-        return this.exportDecl(node as ts.ExportDeclaration, scope);
+        return exportDecl(this, node as ts.ExportDeclaration, scope);
       case SK.ExportAssignment: {
         const e = node as ts.ExportAssignment;
         this.exportsPending.push({
@@ -119,7 +117,7 @@ export class Walker {
         break;
       }
       case SK.VariableDeclaration:
-        this.variable(node as ts.VariableDeclaration, scope);
+        variable(this, node as ts.VariableDeclaration, scope);
         break;
       case SK.ClassDeclaration:
       case SK.ClassExpression:
@@ -134,20 +132,20 @@ export class Walker {
         this.func(node as FnNode, fn, scope, worker);
         return;
       case SK.CallExpression:
-        this.noteRequire(node as ts.CallExpression);
+        noteRequire(this, node as ts.CallExpression);
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.BinaryExpression:
-        this.assignment(node as ts.BinaryExpression, scope);
+        assignment(this, node as ts.BinaryExpression, scope);
         break;
       case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, fn, scope, worker);
       case SK.CatchClause: {
         const v = (node as ts.CatchClause).variableDeclaration;
-        if (v) this.bindPattern(v.name, scope, { k: 'opaque' });
+        if (v) bindPattern(v.name, scope, { k: 'opaque' });
         break;
       }
       case SK.WhileStatement:
@@ -160,14 +158,6 @@ export class Walker {
         return;
     }
     T.forEachChild(node, (c) => this.visitChild(c, node, fn, scope, worker));
-  }
-
-  /** `require('./x')` and `import('./x')` are imports too (for dependency tracking). */
-  private noteRequire(call: ts.CallExpression): void {
-    const c = call.expression;
-    const isLoad = c.kind === SK.ImportKeyword || (T.isIdentifier(c) && c.text === 'require');
-    const spec = isLoad ? stringOf(call.arguments[0]) : undefined;
-    if (spec !== undefined && isRelative(spec)) this.imports.add(spec);
   }
 
   private busyWait(node: ts.Node, fn: number, worker: boolean): void {
@@ -183,92 +173,6 @@ export class Walker {
     });
   }
 
-  private importDecl(d: ts.ImportDeclaration, scope: Scope): void {
-    const spec = stringOf(d.moduleSpecifier);
-    const clause = d.importClause;
-    if (spec === undefined) return;
-    if (isRelative(spec)) this.imports.add(spec);
-    if (!clause || clause.isTypeOnly) return;
-    if (clause.name) {
-      scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
-    }
-    const nb = clause.namedBindings;
-    if (nb && T.isNamespaceImport(nb)) {
-      scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
-    } else if (nb) {
-      for (const el of nb.elements) {
-        if (el.isTypeOnly) continue;
-        const imported = (el.propertyName ?? el.name).text;
-        scope.vars.set(el.name.text, { k: 'value', value: moduleValue(spec, [imported]) });
-      }
-    }
-  }
-
-  private importEquals(d: ts.ImportEqualsDeclaration, scope: Scope): void {
-    const ref = d.moduleReference;
-    if (!T.isExternalModuleReference(ref)) return;
-    const spec = stringOf(ref.expression);
-    if (spec === undefined) return;
-    if (isRelative(spec)) this.imports.add(spec);
-    scope.vars.set(d.name.text, { k: 'value', value: moduleValue(spec) });
-  }
-
-  private exportDecl(d: ts.ExportDeclaration, scope: Scope): void {
-    if (d.isTypeOnly) return;
-    const spec = stringOf(d.moduleSpecifier);
-    if (spec !== undefined && isRelative(spec)) this.imports.add(spec);
-    const clause = d.exportClause;
-    if (!clause) {
-      if (spec !== undefined) this.stars.push(spec);
-      return;
-    }
-    if (T.isNamespaceExport(clause)) {
-      if (spec !== undefined) {
-        this.exportsPending.push({ name: clause.name.text, scope, from: { spec, path: [] } });
-      }
-      return;
-    }
-    for (const el of clause.elements) {
-      const local = (el.propertyName ?? el.name).text;
-      const name = el.name.text;
-      if (spec !== undefined) {
-        this.exportsPending.push({ name, scope, from: { spec, path: [local] } });
-      } else this.exportsPending.push({ name, scope, expr: el.propertyName ?? el.name });
-    }
-  }
-
-  private variable(d: ts.VariableDeclaration, scope: Scope): void {
-    if (d.initializer) {
-      this.bindPattern(d.name, scope, { k: 'expr', expr: d.initializer, scope, path: [] });
-    } else {
-      this.bindPattern(d.name, scope, { k: 'opaque' });
-    }
-    if (T.isIdentifier(d.name) && isExported(d.parent?.parent)) {
-      this.exportsPending.push({ name: d.name.text, expr: d.name, scope });
-    }
-  }
-
-  /** Binds every name of a (destructuring) pattern; `{ a: b }` takes property `a` of the value. */
-  bindPattern(name: ts.BindingName, scope: Scope, b: Binding): void {
-    if (T.isIdentifier(name)) {
-      scope.vars.set(name.text, b);
-      return;
-    }
-    for (const el of name.elements) {
-      if (T.isOmittedExpression(el)) continue;
-      let sub: Binding = { k: 'opaque' };
-      if (b.k === 'expr' && T.isObjectBindingPattern(name) && !el.dotDotDotToken) {
-        const key = el.propertyName
-          ? propertyName(el.propertyName)
-          : T.isIdentifier(el.name)
-            ? el.name.text
-            : undefined;
-        if (key !== undefined) sub = { ...b, path: [...b.path, key] };
-      }
-      this.bindPattern(el.name, scope, sub);
-    }
-  }
-
   private classLike(c: ts.ClassLikeDeclaration, fn: number, scope: Scope, worker: boolean): void {
     const cls = c.name?.text ?? 'class';
     if (c.name && T.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
@@ -276,7 +180,7 @@ export class Walker {
     const inner = new Scope(scope);
     inner.classMethods = methods;
     inner.classProps = new Map();
-    this.classProps(c, inner);
+    classProps(c, inner);
     for (const m of c.members) {
       if (T.isPropertyDeclaration(m) && m.initializer) {
         const init = unwrap(m.initializer);
@@ -302,45 +206,6 @@ export class Walker {
     if (c.heritageClauses) {
       for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
     }
-  }
-
-  /** `fs: typeof fs`, `db = new Database()`, `constructor(private fs: typeof import('fs'))`. */
-  private classProps(c: ts.ClassLikeDeclaration, inner: Scope): void {
-    const props = inner.classProps!;
-    const typed = (t: ts.TypeNode | undefined) => (t ? this.typeBinding(t, inner) : undefined);
-    for (const m of c.members) {
-      const key = m.name && propertyName(m.name);
-      if (T.isPropertyDeclaration(m) && key) {
-        const b: Binding | undefined = m.initializer
-          ? { k: 'expr', expr: m.initializer, scope: inner, path: [] }
-          : typed(m.type);
-        if (b) props.set(key, b);
-      }
-      if (T.isConstructorDeclaration(m)) {
-        for (const p of m.parameters) {
-          const b = typed(p.type);
-          const isProp = T.canHaveModifiers(p) && !!T.getModifiers(p)?.length;
-          if (b && isProp && T.isIdentifier(p.name)) props.set(p.name.text, b);
-        }
-      }
-    }
-  }
-
-  /** A binding for a `typeof x` / `typeof import('m')` type annotation. */
-  private typeBinding(t: ts.TypeNode, scope: Scope): Binding | undefined {
-    if (T.isTypeQueryNode(t) && T.isIdentifier(t.exprName)) {
-      return {
-        k: 'expr',
-        expr: t.exprName as ts.Identifier,
-        scope: scope.parent ?? scope,
-        path: [],
-      };
-    }
-    if (T.isImportTypeNode(t) && t.isTypeOf && T.isLiteralTypeNode(t.argument)) {
-      const spec = stringOf(t.argument.literal);
-      if (spec !== undefined) return { k: 'value', value: moduleValue(spec) };
-    }
-    return undefined;
   }
 
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
@@ -372,7 +237,7 @@ export class Walker {
     if (T.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }
-    for (const p of node.parameters) this.param(p, inner);
+    for (const p of node.parameters) param(p, inner);
     if (node.body) this.visitChild(node.body, node, idx, inner, worker);
   }
 
@@ -387,41 +252,6 @@ export class Walker {
     if (!parent || !(T.isCallExpression(parent) || T.isNewExpression(parent))) return;
     const index = parent.arguments ? parent.arguments.indexOf(child as ts.Expression) : -1;
     if (index >= 0 || parent.expression === child) this.callbacks.set(idx, { call: parent, index });
-  }
-
-  /** Parameters shadow outer names, except ones typed or named as an injected `fs`. */
-  private param(p: ts.ParameterDeclaration, scope: Scope): void {
-    const t = p.type;
-    const typed = t && this.typeBinding(t, scope);
-    if (typed) return this.bindPattern(p.name, scope, typed);
-    if (!t && T.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
-      scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
-      return;
-    }
-    this.bindPattern(p.name, scope, { k: 'opaque' });
-  }
-
-  /** `module.exports = x`, `exports.a = x`, `module.exports.a = x`. */
-  private assignment(b: ts.BinaryExpression, scope: Scope): void {
-    if (b.operatorToken.kind !== SK.EqualsToken) return;
-    const left = unwrap(b.left);
-    if (!T.isPropertyAccessExpression(left)) return;
-    const obj = unwrap(left.expression);
-    const name = left.name.text;
-    if (obj.kind === SK.ThisKeyword) {
-      scope.thisProps()?.set(name, { k: 'expr', expr: b.right, scope, path: [] });
-    } else if (T.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
-      this.exportsPending.push({ name: '=', expr: b.right, scope });
-    } else if (T.isIdentifier(obj) && obj.text === 'exports') {
-      this.exportsPending.push({ name, expr: b.right, scope });
-    } else if (
-      T.isPropertyAccessExpression(obj) &&
-      obj.name.text === 'exports' &&
-      T.isIdentifier(obj.expression) &&
-      obj.expression.text === 'module'
-    ) {
-      this.exportsPending.push({ name, expr: b.right, scope });
-    }
   }
 
   /** `if (!isMainThread) { … }` runs in a worker thread: its calls are not event-loop findings. */
@@ -439,17 +269,6 @@ export class Walker {
   }
 }
 
-/** `fastify.route({ handler: (req, reply) => … })` and `{ handler(req, reply) { … } }`. */
-function isRouteOption(node: ts.Node): boolean {
-  const prop = T.isMethodDeclaration(node) ? node : node.parent;
-  if (!prop || !(T.isPropertyAssignment(prop) || T.isMethodDeclaration(prop))) return false;
-  const key = propertyName(prop.name);
-  const obj = prop.parent;
-  const call = obj?.parent;
-  if (!key || !routeOptionKeys.has(key) || !obj || !T.isObjectLiteralExpression(obj)) return false;
-  return !!call && T.isCallExpression(call) && calleeName(call) === 'route';
-}
-
 function setParent(node: ts.Node, parent: ts.Node): void {
   (node as { parent: ts.Node }).parent = parent;
 }
@@ -457,11 +276,6 @@ function setParent(node: ts.Node, parent: ts.Node): void {
 function hasAsync(node: ts.Node): boolean {
   const mods = T.canHaveModifiers(node) ? T.getModifiers(node) : undefined;
   return !!mods?.some((m) => m.kind === SK.AsyncKeyword);
-}
-
-function isExported(node: ts.Node | undefined): boolean {
-  if (!node || !T.canHaveModifiers(node)) return false;
-  return !!T.getModifiers(node)?.some((m) => m.kind === SK.ExportKeyword);
 }
 
 /** A readable name for a function: its own name, the variable or property it is assigned to. */

@@ -1,0 +1,208 @@
+/**
+ * What a file declares and exports, recorded while the walker passes (walker.ts): imports and
+ * re-exports, variable, parameter and class-property bindings (with destructuring and `typeof`
+ * annotations), and CommonJS export assignments. Resolved later by `finalize.ts`.
+ */
+import type { ts } from 'ts-morph';
+import { T } from './tsApi';
+import type { Scope } from './values';
+import { type Binding, isRelative, moduleValue, propertyName, stringOf, unwrap } from './values';
+
+const SK = T.SyntaxKind;
+
+/** An export waiting for resolution: `name` = `expr` evaluated in `scope`. */
+export interface PendingExport {
+  name: string;
+  expr?: ts.Expression;
+  fn?: number;
+  scope: Scope;
+  /** `export { a } from './x'`: a re-export. */
+  from?: { spec: string; path: string[] };
+}
+
+/** Where the walker keeps what a file imports and exports. */
+export interface ModuleRecord {
+  /** Relative module specifiers this file loads (dependency tracking). */
+  readonly imports: Set<string>;
+  /** `export * from './x'` specifiers. */
+  readonly stars: string[];
+  readonly exportsPending: PendingExport[];
+}
+
+/** `import x, { a as b } from 'm'`, `import * as ns from 'm'`. */
+export function importDecl(rec: ModuleRecord, d: ts.ImportDeclaration, scope: Scope): void {
+  const spec = stringOf(d.moduleSpecifier);
+  const clause = d.importClause;
+  if (spec === undefined) return;
+  if (isRelative(spec)) rec.imports.add(spec);
+  if (!clause || clause.isTypeOnly) return;
+  if (clause.name) {
+    scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
+  }
+  const nb = clause.namedBindings;
+  if (nb && T.isNamespaceImport(nb)) {
+    scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
+  } else if (nb) {
+    for (const el of nb.elements) {
+      if (el.isTypeOnly) continue;
+      const imported = (el.propertyName ?? el.name).text;
+      scope.vars.set(el.name.text, { k: 'value', value: moduleValue(spec, [imported]) });
+    }
+  }
+}
+
+/** `import fs = require('fs')`. */
+export function importEquals(rec: ModuleRecord, d: ts.ImportEqualsDeclaration, scope: Scope): void {
+  const ref = d.moduleReference;
+  if (!T.isExternalModuleReference(ref)) return;
+  const spec = stringOf(ref.expression);
+  if (spec === undefined) return;
+  if (isRelative(spec)) rec.imports.add(spec);
+  scope.vars.set(d.name.text, { k: 'value', value: moduleValue(spec) });
+}
+
+/** `export { a, b as c }`, `export { a } from './x'`, `export * from './x'`. */
+export function exportDecl(rec: ModuleRecord, d: ts.ExportDeclaration, scope: Scope): void {
+  if (d.isTypeOnly) return;
+  const spec = stringOf(d.moduleSpecifier);
+  if (spec !== undefined && isRelative(spec)) rec.imports.add(spec);
+  const clause = d.exportClause;
+  if (!clause) {
+    if (spec !== undefined) rec.stars.push(spec);
+    return;
+  }
+  if (T.isNamespaceExport(clause)) {
+    if (spec !== undefined) {
+      rec.exportsPending.push({ name: clause.name.text, scope, from: { spec, path: [] } });
+    }
+    return;
+  }
+  for (const el of clause.elements) {
+    const local = (el.propertyName ?? el.name).text;
+    const name = el.name.text;
+    if (spec !== undefined) {
+      rec.exportsPending.push({ name, scope, from: { spec, path: [local] } });
+    } else rec.exportsPending.push({ name, scope, expr: el.propertyName ?? el.name });
+  }
+}
+
+/** `const x = …` (and `export const x = …`), with destructuring. */
+export function variable(rec: ModuleRecord, d: ts.VariableDeclaration, scope: Scope): void {
+  if (d.initializer) {
+    bindPattern(d.name, scope, { k: 'expr', expr: d.initializer, scope, path: [] });
+  } else {
+    bindPattern(d.name, scope, { k: 'opaque' });
+  }
+  if (T.isIdentifier(d.name) && isExported(d.parent?.parent)) {
+    rec.exportsPending.push({ name: d.name.text, expr: d.name, scope });
+  }
+}
+
+/** Binds every name of a (destructuring) pattern; `{ a: b }` takes property `a` of the value. */
+export function bindPattern(name: ts.BindingName, scope: Scope, b: Binding): void {
+  if (T.isIdentifier(name)) {
+    scope.vars.set(name.text, b);
+    return;
+  }
+  for (const el of name.elements) {
+    if (T.isOmittedExpression(el)) continue;
+    let sub: Binding = { k: 'opaque' };
+    if (b.k === 'expr' && T.isObjectBindingPattern(name) && !el.dotDotDotToken) {
+      const key = el.propertyName
+        ? propertyName(el.propertyName)
+        : T.isIdentifier(el.name)
+          ? el.name.text
+          : undefined;
+      if (key !== undefined) sub = { ...b, path: [...b.path, key] };
+    }
+    bindPattern(el.name, scope, sub);
+  }
+}
+
+/** `fs: typeof fs`, `db = new Database()`, `constructor(private fs: typeof import('fs'))`. */
+export function classProps(c: ts.ClassLikeDeclaration, inner: Scope): void {
+  const props = inner.classProps!;
+  const typed = (t: ts.TypeNode | undefined) => (t ? typeBinding(t, inner) : undefined);
+  for (const m of c.members) {
+    const key = m.name && propertyName(m.name);
+    if (T.isPropertyDeclaration(m) && key) {
+      const b: Binding | undefined = m.initializer
+        ? { k: 'expr', expr: m.initializer, scope: inner, path: [] }
+        : typed(m.type);
+      if (b) props.set(key, b);
+    }
+    if (T.isConstructorDeclaration(m)) {
+      for (const p of m.parameters) {
+        const b = typed(p.type);
+        const isProp = T.canHaveModifiers(p) && !!T.getModifiers(p)?.length;
+        if (b && isProp && T.isIdentifier(p.name)) props.set(p.name.text, b);
+      }
+    }
+  }
+}
+
+/** A binding for a `typeof x` / `typeof import('m')` type annotation. */
+export function typeBinding(t: ts.TypeNode, scope: Scope): Binding | undefined {
+  if (T.isTypeQueryNode(t) && T.isIdentifier(t.exprName)) {
+    return {
+      k: 'expr',
+      expr: t.exprName as ts.Identifier,
+      scope: scope.parent ?? scope,
+      path: [],
+    };
+  }
+  if (T.isImportTypeNode(t) && t.isTypeOf && T.isLiteralTypeNode(t.argument)) {
+    const spec = stringOf(t.argument.literal);
+    if (spec !== undefined) return { k: 'value', value: moduleValue(spec) };
+  }
+  return undefined;
+}
+
+/** Parameters shadow outer names, except ones typed or named as an injected `fs`. */
+export function param(p: ts.ParameterDeclaration, scope: Scope): void {
+  const t = p.type;
+  const typed = t && typeBinding(t, scope);
+  if (typed) return bindPattern(p.name, scope, typed);
+  if (!t && T.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
+    scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
+    return;
+  }
+  bindPattern(p.name, scope, { k: 'opaque' });
+}
+
+/** `module.exports = x`, `exports.a = x`, `module.exports.a = x`. */
+export function assignment(rec: ModuleRecord, b: ts.BinaryExpression, scope: Scope): void {
+  if (b.operatorToken.kind !== SK.EqualsToken) return;
+  const left = unwrap(b.left);
+  if (!T.isPropertyAccessExpression(left)) return;
+  const obj = unwrap(left.expression);
+  const name = left.name.text;
+  if (obj.kind === SK.ThisKeyword) {
+    scope.thisProps()?.set(name, { k: 'expr', expr: b.right, scope, path: [] });
+  } else if (T.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
+    rec.exportsPending.push({ name: '=', expr: b.right, scope });
+  } else if (T.isIdentifier(obj) && obj.text === 'exports') {
+    rec.exportsPending.push({ name, expr: b.right, scope });
+  } else if (
+    T.isPropertyAccessExpression(obj) &&
+    obj.name.text === 'exports' &&
+    T.isIdentifier(obj.expression) &&
+    obj.expression.text === 'module'
+  ) {
+    rec.exportsPending.push({ name, expr: b.right, scope });
+  }
+}
+
+/** Whether a declaration carries `export`. */
+export function isExported(node: ts.Node | undefined): boolean {
+  if (!node || !T.canHaveModifiers(node)) return false;
+  return !!T.getModifiers(node)?.some((m) => m.kind === SK.ExportKeyword);
+}
+
+/** `require('./x')` and `import('./x')` are imports too (for dependency tracking). */
+export function noteRequire(rec: ModuleRecord, call: ts.CallExpression): void {
+  const c = call.expression;
+  const isLoad = c.kind === SK.ImportKeyword || (T.isIdentifier(c) && c.text === 'require');
+  const spec = isLoad ? stringOf(call.arguments[0]) : undefined;
+  if (spec !== undefined && isRelative(spec)) rec.imports.add(spec);
+}
