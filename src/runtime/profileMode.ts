@@ -208,6 +208,8 @@ export class ProfileMode implements IModeDriver {
         'profile lost the inner frames; using the probe stack',
       );
       a = probed;
+      // Those frames were the kind too: a sync read the profile saw only as its caller's line.
+      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
     }
     this.ctx.emitStall({
       startMs: usToMs(w.startUs - this.t0Us),
