@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option('--host <host>', 'host of --port (default 127.0.0.1)')
     .option('--ws <url>', 'attach to an inspector WebSocket URL')
     .option('--pid <pid>', 'attach to a local process, opening its inspector with SIGUSR1')
+    .option('--keep-inspector', 'with --pid: leave the inspector open after stopping')
     .option('--duration <s>', 'stop after S seconds (default: Ctrl-C or target exit)')
     .option('--threshold <ms>', 'a stall is a blocked loop longer than this', '50')
     .option('--sampling-interval <us>', 'profiler sampling interval in microseconds')
@@ -192,6 +193,7 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
   sub.dispose();
   printer.clear();
   process.stderr.write(`Stopped: ${reason}.\n`);
+  if (session.detachNote) process.stderr.write(`${capitalize(session.detachNote)}.\n`);
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
   const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
   for (const p of problems) process.stderr.write(`loop-lens record: ${p}\n`);
@@ -203,4 +205,8 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
   return problems.length > 0 && written.length === 0 && Object.values(plan.files).some(Boolean)
     ? 2
     : 0;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

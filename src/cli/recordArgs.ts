@@ -21,6 +21,7 @@ export interface RawRecordOptions {
   localRoot?: string;
   remoteRoot?: string;
   metrics?: boolean;
+  keepInspector?: boolean;
 }
 
 export interface RecordPlan {
@@ -76,6 +77,9 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
   if (mode !== 'profile' && mode !== 'watch') {
     throw new Error(`--mode must be 'profile' or 'watch', got '${mode}'`);
   }
+  if (raw.keepInspector && raw.pid === undefined) {
+    throw new Error('--keep-inspector goes with --pid (only --pid opens an inspector)');
+  }
   if ((raw.localRoot === undefined) !== (raw.remoteRoot === undefined)) {
     throw new Error('--local-root and --remote-root go together');
   }
@@ -88,6 +92,7 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
     localRoot: raw.localRoot,
     remoteRoot: raw.remoteRoot,
     connectTimeoutMs: 4500,
+    ...(raw.keepInspector ? { keepInspector: true } : {}),
   };
   return {
     options,

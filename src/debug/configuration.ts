@@ -24,6 +24,8 @@ export interface AttachArgs extends CommonArgs {
   websocketUrl?: string;
   /** A pid, or "pid:port" as the process picker returns it. */
   processId?: number | string;
+  /** With `processId`: leave the inspector Loop Lens opened listening after the recording. */
+  keepInspector?: boolean;
 }
 
 export interface LaunchArgs extends CommonArgs {
@@ -94,6 +96,7 @@ export function toRecordOptions(
   if (a.mode) opts.mode = a.mode;
   if (a.localRoot) opts.localRoot = a.localRoot;
   if (a.remoteRoot) opts.remoteRoot = a.remoteRoot;
+  if (request === 'attach' && a.keepInspector === true) opts.keepInspector = true;
   return opts;
 }
 

@@ -195,6 +195,7 @@ export class StallDebugSession extends LoggingDebugSession {
     try {
       const final = await session.stop();
       this.print('console', `Recording stopped: ${final.stalls.length} stalls.\n`);
+      if (session.detachNote) this.print('console', `Loop Lens: ${session.detachNote}.\n`);
       const stalls = final.stalls.map((s) =>
         mapStall(s, this.roots.localRoot, this.roots.remoteRoot),
       );

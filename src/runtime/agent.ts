@@ -229,6 +229,9 @@ export function agentInstallExpression(cfg: AgentConfig): string {
 //# sourceURL=${AGENT_SOURCE_URL}`;
 }
 
+/** Every agent's global is `${AGENT_KEY_PREFIX}<recorder id>` (one per recorder). */
+export const AGENT_KEY_PREFIX = '__loopLens_';
+
 /** Removes the agent and the binding function; safe when they are already gone. */
 export function agentDisposeExpression(cfg: Pick<AgentConfig, 'key' | 'binding'>): string {
   const k = JSON.stringify(cfg.key);

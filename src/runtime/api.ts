@@ -38,6 +38,11 @@ export interface RecordOptions {
    * inspector's own banner lines). Default: this process's stdout/stderr (the CLI).
    */
   onOutput?: OutputSink;
+  /**
+   * `pid` targets whose inspector SIGUSR1 opened: leave it listening after `stop()` (default:
+   * close it again, unless another Loop Lens recording is attached).
+   */
+  keepInspector?: boolean;
   /** Connect timeout (default 5000). */
   connectTimeoutMs?: number;
   logger?: ILogger;
@@ -54,4 +59,6 @@ export interface IRecordingSession {
   cpuProfile(): unknown | undefined;
   /** Stops the profiler, removes what was injected, detaches; resolves with the final recording. */
   stop(): Promise<Recording>;
+  /** After `stop()`: what became of an inspector the recording opened (`--pid`), if it did. */
+  readonly detachNote?: string;
 }

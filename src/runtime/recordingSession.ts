@@ -18,6 +18,7 @@ import type {
 } from '../shared/protocol/runtime';
 import type { AgentConfig, AgentHello } from './agent';
 import {
+  AGENT_KEY_PREFIX,
   agentDisposeExpression,
   agentInstallExpression,
   agentTuneExpression,
@@ -34,6 +35,7 @@ import { localTuning } from './localLiveness';
 import { RunQueueMonitor } from './runQueue';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
+import { leaveInspector } from './targets/closeInspector';
 import { TICK_EVERY_MS } from './stackProbe';
 import { WatchMode } from './watchMode';
 
@@ -82,6 +84,10 @@ export class RecordingSession implements IRecordingSession {
   private readonly ctx: ModeContext;
   private stopping: Promise<Recording> | undefined;
   private exited = false;
+  /** Closing the inspector we opened ends our connection too: that is no target exit. */
+  private closingInspector = false;
+  detachNote: string | undefined;
+  private readonly keepInspector: boolean;
   private childExit: Promise<number | undefined> | undefined;
 
   constructor(
@@ -92,12 +98,13 @@ export class RecordingSession implements IRecordingSession {
     this.logger = opts.logger ?? nullLogger;
     this.thresholdMs = opts.thresholdMs ?? 50;
     this.modeName = opts.mode ?? 'profile';
+    this.keepInspector = opts.keepInspector === true;
     this.warnings = [...resolved.warnings];
     this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
     const id = randomBytes(4).toString('hex');
     const beatMs = Math.min(HEARTBEAT_MS, this.thresholdMs / 2);
     this.agent = {
-      key: `__loopLens_${id}`,
+      key: `${AGENT_KEY_PREFIX}${id}`,
       binding: `__loopLensBinding_${id}`,
       thresholdMs: this.thresholdMs,
       tickMs: beatMs,
@@ -259,7 +266,7 @@ export class RecordingSession implements IRecordingSession {
 
   /** The target went away (or finished and waits for us): keep what we have, say so once. */
   private async onTargetGone(reason: string): Promise<void> {
-    if (this.exited) return;
+    if (this.exited || this.closingInspector) return;
     this.exited = true;
     await this.stop();
     const code = this.childExit ? await within(this.childExit, 2000) : undefined;
@@ -285,6 +292,12 @@ export class RecordingSession implements IRecordingSession {
         ]),
         CLEANUP_TIMEOUT_MS,
       );
+    }
+    if (this.resolved.openedInspector && !s.closed) {
+      this.closingInspector = !this.keepInspector;
+      const r = this.resolved;
+      this.detachNote = await leaveInspector(s, r, this.keepInspector, CLEANUP_TIMEOUT_MS);
+      this.logger.info('runtime.detach', this.detachNote);
     }
     this.mode.dispose();
     // A target we launched is ours to end; one we attached to keeps running.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import type { Recording, Stall } from '../../src/shared/protocol/runtime';
+import { findInspectorPort } from '../../src/runtime/processDiscovery';
 
 const root = join(__dirname, '..', '..');
 const adapter = join(root, 'dist', 'adapter.js');
@@ -273,9 +274,17 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
     const stall = firstFixtureStall(dc);
     await dc.attachRequest({ processId: child.pid } as DebugProtocol.AttachRequestArguments);
     assertBlamedOnMarker(await stall, 'cpu', 'cpu', 'spinFor');
+    const consoleText: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => consoleText.push(e.body.output));
     await dc.disconnectRequest({});
     await nextTick(out);
     assert.ok(alive(child.pid!), 'still running after detach');
+    // The inspector the attach opened is closed again, and the Debug Console says so.
+    assert.match(
+      consoleText.join(''),
+      /Loop Lens: closed the inspector that Loop Lens opened in pid \d+\./,
+    );
+    assert.equal(await findInspectorPort(child.pid!), undefined, 'no inspector left listening');
   });
 
   test('an unreachable port fails the attach with a clear message', async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Recording } from '../../src/shared/protocol/runtime';
+import { findInspectorPort } from '../../src/runtime/processDiscovery';
 import { BLOCKER, CLI, IDLE, cli, freePort, kill, lineOf, run, startInspected } from './cliHelpers';
 
 const SPIN = lineOf(BLOCKER, 'SPIN LINE');
@@ -128,6 +129,9 @@ test('record --pid P --mode watch: attaches to a process started without --inspe
     assert.match(p.err(), /mode watch/);
     assert.match(p.out(), BLOCK_STALL);
     assert.equal(target.child.exitCode, null, 'target still running after detach');
+    // The inspector SIGUSR1 opened is closed again, and the user is told.
+    assert.match(p.err(), /Closed the inspector that Loop Lens opened in pid \d+\./);
+    assert.equal(await findInspectorPort(target.child.pid!), undefined);
   } finally {
     await kill(p);
     await kill(target);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listNodeProcesses, startRecording } from '../../src/runtime';
+import { findInspectorPort } from '../../src/runtime/processDiscovery';
 import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
 
 /** How often the main thread of `pid` went to sleep and woke up within `ms` (voluntary switches). */
@@ -37,7 +38,15 @@ describe('attach and detach', () => {
         '[]',
         'the agent is installed while recording',
       );
+      const port = await findInspectorPort(t.pid);
+      assert.ok(port, 'SIGUSR1 opened an inspector port owned by the target');
       await r.rec.stop();
+      // The inspector SIGUSR1 opened is closed again: no debug port left listening.
+      assert.match(
+        r.rec.detachNote ?? '',
+        /^closed the inspector that Loop Lens opened in pid \d+$/,
+      );
+      assert.equal(await findInspectorPort(t.pid), undefined, `port ${port} still listens`);
       // The target still answers, and carries no global, binding or timer of ours.
       assert.equal((await t.run('ping')).result, 'pong');
       assert.equal((await t.run('globals')).result, '[]');
@@ -46,7 +55,7 @@ describe('attach and detach', () => {
       // is 25 wake-ups a second). Counted in the kernel, not timed.
       const wakeUps = await wakeUpsIn(t.pid, 1000);
       assert.ok(wakeUps <= 3, `the idle target's main thread woke ${wakeUps} times in 1 s`);
-      // A second attach works and finds a clean process (the inspector port stays open).
+      // A second attach opens the inspector again and finds a clean process.
       const again = await record({ target: { kind: 'pid', pid: t.pid } });
       const second = await stallFor(t, again, 'cpu 200');
       // spinCpu ran (and V8 optimized it) between the two recordings, without a profiler.
@@ -57,6 +66,7 @@ describe('attach and detach', () => {
         describeStall(second.stall),
       );
       const rec = await again.rec.stop();
+      assert.equal(await findInspectorPort(t.pid), undefined, 'closed again after the second');
       assert.equal(
         rec.stalls.filter((s) => s.durationMs >= 150).length,
         1,
@@ -65,6 +75,39 @@ describe('attach and detach', () => {
       assert.equal((await t.run('globals')).result, '[]');
     } finally {
       t.kill();
+    }
+  });
+
+  test('by pid: the inspector stays open when asked, or while another recording is attached', async () => {
+    const t = await startTarget(BLOCKER, 'later');
+    const u = await startTarget(BLOCKER, 'later');
+    try {
+      const kept = await record({ target: { kind: 'pid', pid: t.pid }, keepInspector: true });
+      await kept.rec.stop();
+      assert.match(
+        kept.rec.detachNote ?? '',
+        /^left the inspector of pid \d+ listening on 127\.0\.0\.1:\d+ as asked: anyone on this machine can connect/,
+      );
+      assert.ok(await findInspectorPort(t.pid), 'still listening');
+      assert.equal((await t.run('globals')).result, '[]');
+      // A opens the inspector by pid, B attaches to that port; A stops first and leaves it to B.
+      const a = await record({ target: { kind: 'pid', pid: u.pid }, mode: 'watch' });
+      const b = await record({ target: { kind: 'port', port: (await findInspectorPort(u.pid))! } });
+      await a.rec.stop();
+      assert.match(a.rec.detachNote ?? '', /another Loop Lens recording is attached/);
+      const { stall } = await stallFor(u, b, 'cpu 200');
+      assert.equal(
+        stall?.blame?.line,
+        blockLine(BLOCKER, 'cpu'),
+        `B records: ${describeStall(stall)}`,
+      );
+      await b.rec.stop();
+      assert.equal(b.rec.detachNote, undefined, 'B did not open it, so B says nothing of it');
+      assert.equal((await u.run('ping')).result, 'pong');
+      assert.equal((await u.run('globals')).result, '[]');
+    } finally {
+      t.kill();
+      u.kill();
     }
   });
 

@@ -16,6 +16,8 @@ export interface ResolvedTarget {
   /** `launch`: the target waits for `Runtime.runIfWaitingForDebugger`. */
   waitingForDebugger: boolean;
   onWaitingForDisconnect?: (listener: () => void) => void;
+  /** `pid`: the inspector was closed and SIGUSR1 opened it for us (closeInspector.ts). */
+  openedInspector?: boolean;
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,6 +32,7 @@ function nonLoopbackWarning(host: string): string {
 async function resolvePid(pid: number, timeoutMs: number): Promise<ResolvedTarget> {
   const deadline = Date.now() + timeoutMs;
   let port = await findInspectorPort(pid);
+  const openedInspector = port === undefined;
   if (port === undefined) {
     try {
       // SIGUSR1 opens the inspector of a running Node process (Windows: process._debugProcess).
@@ -52,7 +55,7 @@ async function resolvePid(pid: number, timeoutMs: number): Promise<ResolvedTarge
     );
   }
   const wsUrl = await wsUrlForPort('127.0.0.1', port, Math.max(500, deadline - Date.now()));
-  return { wsUrl, pid, local: true, warnings: [], waitingForDebugger: false };
+  return { wsUrl, pid, local: true, warnings: [], waitingForDebugger: false, openedInspector };
 }
 
 /** Resolves the target within `timeoutMs` or rejects with a message that says what failed. */

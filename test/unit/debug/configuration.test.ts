@@ -164,3 +164,15 @@ describe('remote address input', () => {
     assert.match(String(parseRemote('http://box')), /host:port/);
   });
 });
+
+test('keepInspector is passed on for attach only', () => {
+  assert.equal(
+    toRecordOptions('attach', { processId: 7, keepInspector: true }).keepInspector,
+    true,
+  );
+  assert.equal(toRecordOptions('attach', { processId: 7 }).keepInspector, undefined);
+  assert.equal(
+    toRecordOptions('launch', { program: 'a.js', keepInspector: true }).keepInspector,
+    undefined,
+  );
+});

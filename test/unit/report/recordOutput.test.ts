@@ -90,6 +90,9 @@ test('record options: one target, validated numbers, defaults', () => {
   assert.throws(() => planRecording({ ws: 'http://x' }, []), /ws:\/\//);
   assert.throws(() => planRecording({ pid: '3', localRoot: '/a' }, []), /go together/);
   assert.throws(() => planRecording({ host: 'h', pid: '3' }, []), /--host needs --port/);
+  assert.throws(() => planRecording({ port: '9', keepInspector: true }, []), /goes with --pid/);
+  assert.equal(planRecording({ pid: '3', keepInspector: true }, []).options.keepInspector, true);
+  assert.equal(planRecording({ pid: '3' }, []).options.keepInspector, undefined);
 });
 
 test('ps table: pid, inspector port or -, command; cut to the terminal width', () => {
