@@ -142,6 +142,19 @@ describe('recording a live process in the VS Code UI', () => {
       'a heat decoration',
     );
     await screenshot(page, 'runtime-3-hotspot-opened');
+    // While stalls stream in, spinFor's CodeLens keeps counting them (it once stayed behind:
+    // VS Code postponed its refresh at each change event until the stream stopped).
+    const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: /blocked/ });
+    const lensCount = async () =>
+      Number(/in (\d+) stalls?/.exec(await lens.first().innerText())?.[1] ?? 0);
+    const first = await lensCount();
+    await waitFor(
+      async () => (await lensCount()) >= first + 5,
+      20_000,
+      'the live CodeLens to count on',
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${first} → ${await lensCount()}`);
+    });
 
     // A saved recording opened while the session records: the view shows the file, and says
     // that the process is still being recorded behind it, with a button to go back to it.
@@ -174,6 +187,20 @@ describe('recording a live process in the VS Code UI', () => {
     assert.ok(alive(pid), 'the attached process still runs after Stop Recording');
     // The sidebar no longer says Live: it says the recording was stopped.
     await view.locator('.summary .badge', { hasText: 'Stopped' }).waitFor({ timeout: 30_000 });
+    // spinFor's CodeLens ends up with the count of its hotspot in the sidebar (the lens once
+    // lagged, starved of refreshes while stalls streamed in).
+    const hot = view.locator(`button.hotspot[data-file$="blocker.js"][data-line="${line}"]`);
+    const total = Number(
+      /in (\d+) stalls?/.exec((await hot.first().getAttribute('aria-label')) ?? '')?.[1] ?? NaN,
+    );
+    assert.ok(total > 0, 'the sidebar counts the stalls of the blamed line');
+    await waitFor(
+      async () => new RegExp(`in ${total} stalls`).test(await lens.first().innerText()),
+      30_000,
+      `the CodeLens to count ${total} stalls`,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}; it reads "${await lens.first().innerText()}"`);
+    });
     await screenshot(page, 'runtime-4-stopped');
   }
 });
