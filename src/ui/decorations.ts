@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
+import { Throttle } from '../common/throttle';
 import type { StackFrame } from '../shared/protocol/runtime';
 import type { LineHeat, RuntimeHeat } from './lineHeat';
 import { fileKey, formatMs, functionHeat, heatLevel, lineNote } from './lineHeat';
@@ -137,21 +138,10 @@ const LENS_REFRESH_MS = 2000;
 export class HeatCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private timer: NodeJS.Timeout | undefined;
-  private firedAt = 0;
+  private readonly refresh = new Throttle(LENS_REFRESH_MS, () => this.changed.fire());
 
   constructor(private readonly heat: RuntimeHeat) {
-    heat.onDidChange(() => this.schedule());
-  }
-
-  private schedule(): void {
-    if (this.timer) return;
-    const wait = Math.max(0, this.firedAt + LENS_REFRESH_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.firedAt = Date.now();
-      this.changed.fire();
-    }, wait);
+    heat.onDidChange(() => this.refresh.schedule());
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -171,7 +161,7 @@ export class HeatCodeLens implements vscode.CodeLensProvider {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.refresh.dispose();
     this.changed.dispose();
   }
 }

@@ -14,10 +14,12 @@ export function parseRecording(text: string): Recording {
     throw new Error(`not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   const r = data as Partial<Recording> | null;
-  if (!r || typeof r !== 'object')
-    {throw new Error('not a Loop Lens recording (expected an object)');}
-  if (r.version !== 1)
-    {throw new Error(`unsupported recording version ${JSON.stringify(r.version)} (expected 1)`);}
+  if (!r || typeof r !== 'object') {
+    throw new Error('not a Loop Lens recording (expected an object)');
+  }
+  if (r.version !== 1) {
+    throw new Error(`unsupported recording version ${JSON.stringify(r.version)} (expected 1)`);
+  }
   if (!Array.isArray(r.stalls)) throw new Error('"stalls" is missing or not an array');
   r.stalls.forEach((s, i) => {
     if (typeof s?.startMs !== 'number' || typeof s.durationMs !== 'number') {
@@ -42,15 +44,16 @@ export function parseRecording(text: string): Recording {
 export function hotspotsOf(stalls: Recording['stalls']): Hotspot[] {
   const out: Hotspot[] = [];
   for (const lines of computeLineHeat(stalls).values()) {
-    for (const l of lines)
-      {out.push({
+    for (const l of lines) {
+      out.push({
         file: l.file,
         line: l.line,
         functionName: l.functionName,
         totalMs: l.totalMs,
         count: l.count,
         maxMs: l.maxMs,
-      });}
+      });
+    }
   }
   return out.sort((a, b) => b.totalMs - a.totalMs);
 }

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Throttle } from '../common/throttle';
 import { Disposable } from '../common/disposable';
 import type { RecordingStore } from '../common/recordingStore';
 import type { StackFrame, Stall } from '../shared/protocol/runtime';
@@ -18,43 +19,25 @@ export type StallNode =
   | { kind: 'frame'; frame: StackFrame; id: string };
 
 const maxStalls = 1000;
+/** Refreshes at most once a second while stalls stream in: a tree re-render is not cheap. */
 const refreshMs = 1000;
 
 export class StallTreeProvider extends Disposable implements vscode.TreeDataProvider<StallNode> {
   private readonly changed = this._register(new vscode.EventEmitter<StallNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly refresh = this._register(
+    new Throttle(refreshMs, () => this.changed.fire(undefined)),
+  );
 
   constructor(
     private readonly store: RecordingStore,
     private readonly heat: RuntimeHeat,
   ) {
     super();
-    this._register(heat.onDidChange(() => this.schedule()));
+    this._register(heat.onDidChange(() => this.refresh.schedule()));
     // Another recording shown (opened, cleared, back to the session): at once, never a second
     // of the previous one's stalls under the new one's name.
-    this._register(store.onDidChange((c) => c.type === 'reset' && this.refreshNow()));
-    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-  }
-
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastRefresh = 0;
-
-  private refreshNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.lastRefresh = Date.now();
-    this.changed.fire(undefined);
-  }
-
-  /** Refreshes at most once a second while stalls stream in: a tree re-render is not cheap. */
-  private schedule(): void {
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastRefresh + refreshMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.lastRefresh = Date.now();
-      this.changed.fire(undefined);
-    }, wait);
+    this._register(store.onDidChange((c) => c.type === 'reset' && this.refresh.now()));
   }
 
   getChildren(node?: StallNode): StallNode[] {
