@@ -192,3 +192,16 @@ export function hottestLine(
 export function kindOfFrames(frames: RawFrame[]): StallKind {
   return frames.some((f) => isSyncIoFrame(f.functionName, f.url)) ? 'sync-io' : 'cpu';
 }
+
+/**
+ * Whether the profile's blame is a frame the probe saw calling deeper user code at that very
+ * line: then the profile lost those frames (the probe's stack walk sees all of them).
+ */
+export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
+  if (!probed.blame) return false;
+  const deepest = probed.stack.indexOf(probed.blame);
+  const at = probed.stack.findIndex(
+    (f) => f.file === blame.file && f.functionName === blame.functionName && f.line === blame.line,
+  );
+  return deepest >= 0 && at > deepest;
+}
