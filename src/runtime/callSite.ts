@@ -94,15 +94,13 @@ export function findCallLine(
  */
 export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
   const edges = new Set<number>([fnStartLine1]);
-  const lines = sourceText.split('\n');
-  let lastCode: number | undefined;
+  let last: { line1: number; code: string } | undefined;
   for (const { line1, code, closes } of bodyLines(sourceText, fnStartLine1, 5000)) {
     if (closes) {
       // `}` alone: the last statement before it, when a `return`, is where V8 books the exit.
       const braceAlone = /^}\s*[;),]*$/.test(code.trim());
-      const last = lastCode === undefined ? '' : stripCommentsAndStrings(lines[lastCode - 1]);
-      edges.add(braceAlone && lastCode && /^\s*return\b/.test(last) ? lastCode : line1);
-    } else if (line1 > fnStartLine1 && code.trim()) lastCode = line1;
+      edges.add(braceAlone && last && /^\s*return\b/.test(last.code) ? last.line1 : line1);
+    } else if (line1 > fnStartLine1 && code.trim()) last = { line1, code };
   }
   return edges;
 }
