@@ -9,6 +9,7 @@ import type { IRecordingSession, RecordOptions } from './api';
 import { EventEmitter } from '../common/events';
 import type { ILogger } from '../common/logger';
 import { nullLogger } from '../common/logger';
+import { within } from '../common/within';
 import type {
   Metrics,
   Recording,
@@ -58,12 +59,6 @@ export const DEFAULT_SAMPLING_US = 10_000;
 const LEASE_MS = 15_000;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
 const CLEANUP_TIMEOUT_MS = 3000;
-
-function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((r) => (t = setTimeout(() => r(undefined), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-}
 
 export class RecordingSession implements IRecordingSession {
   private readonly emitter = new EventEmitter<RuntimeEvent>();

@@ -6,6 +6,7 @@
  * the user asks (`keepInspector`, `--keep-inspector`). Measured here (Node 20): the close costs
  * the target no loop delay above its 5 ms histogram resolution, and SIGUSR1 opens it again.
  */
+import { within } from '../../common/within';
 import { AGENT_KEY_PREFIX } from '../agent';
 import type { IInspectorSession } from '../inspectorSession';
 import type { ResolvedTarget } from './resolve';
@@ -35,9 +36,10 @@ export async function closeOpenedInspector(
   timeoutMs: number,
 ): Promise<CloseOutcome> {
   const deadline = Date.now() + timeoutMs;
-  const closed = new Promise<void>((r) => {
-    if (session.closed) r();
-    else session.onClose(() => r());
+  let listener: { dispose(): void } | undefined;
+  const closed = new Promise<true>((r) => {
+    if (session.closed) r(true);
+    else listener = session.onClose(() => r(true));
   });
   const r = await session.send('Runtime.evaluate', {
     expression: CLOSE_INSPECTOR_EXPRESSION,
@@ -48,21 +50,14 @@ export async function closeOpenedInspector(
   if (v === 'kept') return 'kept';
   if (v !== 'closing') return 'unable';
   const port = Number(new URL(target.wsUrl).port);
-  if (!(await before(closed, deadline))) return 'unable';
+  const gone = await within(closed, deadline - Date.now());
+  listener?.dispose();
+  if (!gone) return 'unable';
   while (target.pid !== undefined && Date.now() < deadline) {
     if (!(await listeningPorts(target.pid)).includes(port)) return 'closed';
     await new Promise((res) => setTimeout(res, 20));
   }
   return target.pid === undefined ? 'closed' : 'unable';
-}
-
-/** Whether `p` settles before the `deadline` (ms since the epoch). */
-async function before(p: Promise<void>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>(
-    (r) => (timer = setTimeout(() => r(false), deadline - Date.now())),
-  );
-  return Promise.race([p.then(() => true as const), late]).finally(() => clearTimeout(timer));
 }
 
 /**
