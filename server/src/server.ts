@@ -51,14 +51,6 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
           ]) as Promise<[unknown, unknown]>
       : undefined,
   );
-  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown };
-  const envDebounce = Number(process.env.LOOP_LENS_DEBOUNCE_MS);
-  const debounceMs =
-    typeof options.debounceMs === 'number'
-      ? options.debounceMs
-      : Number.isFinite(envDebounce)
-        ? envDebounce
-        : 120;
   service = new AnalysisService({
     connection,
     documents,
@@ -67,7 +59,6 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     publisher: new DiagnosticsPublisher(connection),
     // The bundle is dist/server.js; rule pages ship in docs/rules next to dist/.
     docs: new RuleDocs(join(__dirname, '..')),
-    debounceMs,
   });
   return {
     capabilities: {
@@ -116,7 +107,7 @@ documents.onDidOpen((e) => {
 documents.onDidChangeContent((e) => {
   // TextDocuments fires a change right after each open: the open already scheduled the analysis.
   if (justOpened.delete(e.document.uri)) return;
-  svc().schedule(e.document.uri);
+  svc().changed(e.document.uri);
 });
 documents.onDidClose((e) => {
   const s = svc();

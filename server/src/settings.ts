@@ -8,6 +8,7 @@ import {
   ConfigKey,
   type AnalyzeWorkspaceSetting,
   type LoopLensSettings,
+  type OffloadLibrarySetting,
   type SeveritySetting,
   type TraceSetting,
 } from '../../src/shared/configKeys';
@@ -30,6 +31,8 @@ export const defaultSettings: ResourceSettings = {
   ignore: configDefaults[ConfigKey.Ignore],
   analyzeWorkspace: configDefaults[ConfigKey.AnalyzeWorkspace],
   trace: { server: configDefaults[ConfigKey.TraceServer] },
+  analysisDelayMs: configDefaults[ConfigKey.AnalysisDelayMs],
+  offload: { library: configDefaults[ConfigKey.OffloadLibrary] },
   filesExclude: [],
 };
 
@@ -58,6 +61,8 @@ export function normalizeSettings(loopLens: unknown, files: unknown): ResourceSe
       : d.ignore,
     analyzeWorkspace: analyzeMode(raw.analyzeWorkspace, d.analyzeWorkspace),
     trace: { server: traceMode(record(raw.trace).server, d.trace.server) },
+    analysisDelayMs: delayMs(raw.analysisDelayMs, d.analysisDelayMs),
+    offload: { library: offloadLibrary(record(raw.offload).library, d.offload.library) },
     filesExclude: excludeGlobs(record(files).exclude),
   };
 }
@@ -123,4 +128,13 @@ function traceMode(v: unknown, fallback: TraceSetting): TraceSetting {
 
 function analyzeMode(v: unknown, fallback: AnalyzeWorkspaceSetting): AnalyzeWorkspaceSetting {
   return v === 'all' || v === 'openFiles' ? v : fallback;
+}
+
+/** A delay in ms: a finite number, clamped to 0–5000 (a typo must not stop analysis for hours). */
+function delayMs(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(Math.max(v, 0), 5000) : fallback;
+}
+
+function offloadLibrary(v: unknown, fallback: OffloadLibrarySetting): OffloadLibrarySetting {
+  return v === 'piscina' || v === 'worker_threads' ? v : fallback;
 }

@@ -23,6 +23,10 @@ export const enum ConfigKey {
   AnalyzeWorkspace = 'loopLens.analyzeWorkspace',
   /** Traces the LSP traffic into the "Loop Lens Trace" output channel. */
   TraceServer = 'loopLens.trace.server',
+  /** Wait this long after the last edit before analysing (0: analyse at once, coalescing bursts). */
+  AnalysisDelayMs = 'loopLens.analysisDelayMs',
+  /** What the "Run in a worker thread" quick fix uses: the Piscina pool or plain worker_threads. */
+  OffloadLibrary = 'loopLens.offload.library',
 }
 
 /** The setting section shared by every key (`workspace/configuration` section). */
@@ -37,6 +41,9 @@ export type AnalyzeWorkspaceSetting = 'all' | 'openFiles';
 /** Values of `loopLens.trace.server`. */
 export type TraceSetting = 'off' | 'messages' | 'verbose';
 
+/** Values of `loopLens.offload.library`. */
+export type OffloadLibrarySetting = 'piscina' | 'worker_threads';
+
 /** Type of each setting's value. */
 export interface ConfigTypes {
   [ConfigKey.Enable]: boolean;
@@ -48,6 +55,8 @@ export interface ConfigTypes {
   [ConfigKey.Ignore]: string[];
   [ConfigKey.AnalyzeWorkspace]: AnalyzeWorkspaceSetting;
   [ConfigKey.TraceServer]: TraceSetting;
+  [ConfigKey.AnalysisDelayMs]: number;
+  [ConfigKey.OffloadLibrary]: OffloadLibrarySetting;
 }
 
 /** Defaults, identical to the `default` of each key in package.json. */
@@ -61,6 +70,8 @@ export const configDefaults: { readonly [K in ConfigKey]: ConfigTypes[K] } = {
   [ConfigKey.Ignore]: [],
   [ConfigKey.AnalyzeWorkspace]: 'all',
   [ConfigKey.TraceServer]: 'off',
+  [ConfigKey.AnalysisDelayMs]: 0,
+  [ConfigKey.OffloadLibrary]: 'piscina',
 };
 
 /**
@@ -75,6 +86,8 @@ export interface LoopLensSettings {
   ignore: string[];
   analyzeWorkspace: AnalyzeWorkspaceSetting;
   trace: { server: TraceSetting };
+  analysisDelayMs: number;
+  offload: { library: OffloadLibrarySetting };
 }
 
 /** Keys whose change needs a server restart (all others are re-read by the server live). */

@@ -95,6 +95,8 @@ export class LspClient {
   readonly conn: ProtocolConnection;
   readonly child: ChildProcess;
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every `publishDiagnostics` received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly progress: ProgressEvent[] = [];
   readonly progressTokens: (string | number)[] = [];
   /** `loopLens` / `files` settings answered to `workspace/configuration`, per section. */
@@ -129,6 +131,7 @@ export class LspClient {
     this.events.setMaxListeners(100);
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.published.push(p);
       this.events.emit('diagnostics', p);
     });
     this.conn.onNotification('$/progress', (p: ProgressEvent) => {
@@ -179,14 +182,15 @@ export class LspClient {
     });
   }
 
-  /** A full-text change (as VS Code sends for a replace-all). */
-  async change(uri: string, text: string): Promise<void> {
+  /** A full-text change (as VS Code sends for a replace-all); resolves to its version. */
+  async change(uri: string, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
       contentChanges: [{ text }],
     });
+    return version;
   }
 
   async close(uri: string): Promise<void> {

@@ -1,13 +1,15 @@
 /**
- * Keeps diagnostics in step with the editor: analyses a document on open and (debounced) on
- * change, re-analyses every file whose findings the edit can change, and publishes only what
- * changed. Findings are kept per file for hover and code actions.
+ * Keeps diagnostics in step with the editor: analyses a document on open and, through the
+ * {@link EditQueue}, as soon as the server is idle after a change; re-analyses every file whose
+ * findings the edit can change, and publishes only what changed, never for an outdated version
+ * of an open document. Findings are kept per file for hover and code actions.
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../analysis/types';
 import type { SettingsCache } from '../settings';
 import { toDiagnostics, type RuleDocs } from './diagnostics';
+import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
@@ -25,14 +27,16 @@ export interface ServiceContext {
   settings: SettingsCache;
   publisher: DiagnosticsPublisher;
   docs: RuleDocs;
-  /** Delay between the last keystroke and the analysis. */
-  debounceMs: number;
 }
 
 export class AnalysisService {
   host: EngineHost;
   private readonly findings = new Map<string, Finding[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Open file → the document version whose text the engine has. */
+  private readonly versions = new Map<string, number>();
+  private readonly edits = new EditQueue((uri) =>
+    this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri)),
+  );
   /** Imports of opened documents being loaded (the scan lets these go first). */
   dependencies: Promise<void> = Promise.resolve();
 
@@ -57,7 +61,8 @@ export class AnalysisService {
    */
   reset(): void {
     this.newHost();
-    for (const doc of this.ctx.documents.all()) this.schedule(doc.uri, 0);
+    this.versions.clear();
+    for (const doc of this.ctx.documents.all()) this.edits.changed(doc.uri);
     void this.republishAll().catch((e) => this.logError('reset', e));
   }
 
@@ -71,20 +76,21 @@ export class AnalysisService {
     return [...this.findings.keys()];
   }
 
-  /** A document was opened or edited: analyse it after `delayMs` (restarts on each keystroke). */
-  schedule(uri: string, delayMs = this.ctx.debounceMs): void {
-    clearTimeout(this.timers.get(uri));
-    const timer = setTimeout(() => {
-      this.timers.delete(uri);
-      this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri));
-    }, delayMs);
-    this.timers.set(uri, timer);
+  /**
+   * A document was edited: analyse it at the next idle moment (edits arriving meanwhile fold
+   * into that one analysis), or after `loopLens.analysisDelayMs` when that is set.
+   */
+  changed(uri: string): void {
+    this.edits.touched(uri);
+    void this.ctx.settings
+      .get(uri)
+      .then((s) => this.edits.changed(uri, s.analysisDelayMs))
+      .catch((e) => this.logError(`schedule ${uri}`, e));
   }
 
   /** A document was opened: analyse it now, then load its imports so cross-file chains appear. */
   opened(uri: string): void {
-    clearTimeout(this.timers.get(uri));
-    this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri));
+    this.edits.now(uri);
     const file = uriToPath(uri);
     if (!file) return;
     // One at a time: the workspace scan waits for these before its bulk phase.
@@ -95,10 +101,10 @@ export class AnalysisService {
 
   /** A document was closed: its disk contents count again. */
   async closed(uri: string): Promise<void> {
-    clearTimeout(this.timers.get(uri));
-    this.timers.delete(uri);
+    this.edits.cancel(uri);
     const file = uriToPath(uri);
     if (!file) return this.ctx.publisher.clear(uri);
+    this.versions.delete(file);
     await this.host.loadFromDisk([file]);
     this.reanalyze(file, this.host.depsOf(file));
   }
@@ -110,6 +116,7 @@ export class AnalysisService {
     if (!doc || !file) return;
     const before = this.host.depsOf(file);
     this.host.setText(file, doc.getText());
+    this.versions.set(file, doc.version);
     this.reanalyze(file, before);
   }
 
@@ -138,10 +145,13 @@ export class AnalysisService {
     const doc = documents.get(uri);
     const folder = folders.owner(file);
     const s = await settings.get(doc ? uri : (folder?.uri ?? uri));
+    const now = documents.get(uri);
+    // An open document edited since the engine got its text: its queued analysis publishes.
+    if (now && this.versions.get(file) !== now.version) return;
     const hidden =
       (!doc && s.analyzeWorkspace === 'openFiles') || folders.isIgnored(file, folder, s);
     const list = hidden ? [] : toDiagnostics(this.findings.get(file) ?? [], s, docs);
-    publisher.publish(uri, list, doc?.version);
+    publisher.publish(uri, list, now?.version);
   }
 
   /** Re-publishes every file that has or had diagnostics, and every open document. */
@@ -212,7 +222,6 @@ export class AnalysisService {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.edits.dispose();
   }
 }
