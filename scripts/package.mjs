@@ -29,7 +29,7 @@ function run(cmd, args, cwd = root) {
 
 // --no-build packages the bundles as they are (e.g. right after a test build).
 if (!process.argv.includes('--no-build')) run(process.execPath, ['esbuild.mjs', '--production']);
-for (const bundle of ['dist/extension.js', 'dist/server.js']) {
+for (const bundle of ['dist/extension.js', 'dist/server.js', 'dist/serverCore.js']) {
   // The server bundle appears once server/src/server.ts exists; the extension needs both.
   if (!existsSync(join(root, bundle))) console.warn(`package: warning: ${bundle} is missing`);
 }

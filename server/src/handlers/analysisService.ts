@@ -90,6 +90,9 @@ export class AnalysisService {
 
   /** A document was opened: analyse it now, then load its imports so cross-file chains appear. */
   opened(uri: string): void {
+    // Ask for the settings first: the client answers while the analysis runs, so publishing
+    // the first diagnostics does not wait for that round trip afterwards.
+    void this.ctx.settings.get(uri).catch((e) => this.logError(`settings ${uri}`, e));
     this.edits.now(uri);
     const file = uriToPath(uri);
     if (!file) return;

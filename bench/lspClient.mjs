@@ -1,0 +1,115 @@
+// A small LSP client for the language-server benchmark (bench/lsp.mjs): starts a server over stdio,
+// records diagnostics and progress, measures CPU and memory of its process tree from /proc.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import rpc from 'vscode-languageserver-protocol/node';
+
+/** `settings` answers workspace/configuration for the `loopLens` section. */
+export function startServer(command, args, label, settings = {}) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const conn = rpc.createProtocolConnection(
+    new rpc.StreamMessageReader(child.stdout),
+    new rpc.StreamMessageWriter(child.stdin),
+  );
+  const waiters = new Set();
+  const s = { child, conn, label, progressEnded: false, stderr: () => stderr };
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    s.last = p;
+    for (const w of [...waiters]) w(p);
+  });
+  conn.onNotification('$/progress', (p) => {
+    if (p.value?.kind === 'end') s.progressEnded = true;
+    notify();
+  });
+  conn.onNotification(() => {});
+  conn.onRequest('workspace/configuration', (p) =>
+    p.items.map((i) => (i.section === 'loopLens' ? settings : {})),
+  );
+  conn.onRequest(() => null);
+  conn.listen();
+  s.waitFor = (check, timeoutMs = 120_000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(w);
+        reject(new Error(`${label}: timeout\n${stderr.slice(-1000)}`));
+      }, timeoutMs);
+      const w = (p) => {
+        if (check(p)) {
+          clearTimeout(timer);
+          waiters.delete(w);
+          resolve(p);
+        }
+      };
+      waiters.add(w);
+    });
+  s.initialize = async (folder, initializationOptions = {}) => {
+    const uri = pathToFileURL(folder).toString();
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri,
+      rootPath: folder,
+      workspaceFolders: [{ uri, name: 'bench' }],
+      initializationOptions,
+      capabilities: {
+        window: { workDoneProgress: true },
+        workspace: { configuration: true, workspaceFolders: true },
+        textDocument: { publishDiagnostics: { relatedInformation: true } },
+      },
+    });
+    await conn.sendNotification('initialized', {});
+  };
+  /** CPU ms used so far by the server and every process it started (tsserver), from /proc. */
+  s.cpuMs = () => treeCpuMs(child.pid);
+  s.rssMb = () => {
+    const st = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  };
+  s.stop = async () => {
+    try {
+      await Promise.race([conn.sendRequest('shutdown'), delay(3000)]);
+      await conn.sendNotification('exit');
+    } catch {
+      /* gone */
+    }
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    conn.dispose();
+  };
+  return s;
+}
+
+/** utime + stime (ms) of `pid` and its descendants; load-independent unlike wall time. */
+export function treeCpuMs(pid) {
+  const procs = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const st = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      procs.push({ pid: Number(name), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) && true;
+  }
+  const ticks = procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+export const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+export const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
