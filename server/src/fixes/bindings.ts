@@ -154,7 +154,8 @@ export function usedNames(src: SourceText): Map<string, ts.Identifier[]> {
   return names;
 }
 
-function isMemberName(id: ts.Identifier): boolean {
+/** Whether an identifier names a property or an import's original name, not a local. */
+export function isMemberName(id: ts.Identifier): boolean {
   const p = id.parent;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return true;
   if (ts.isPropertyAssignment(p) && p.name === id) return true;
