@@ -10,6 +10,7 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -20,10 +21,13 @@ import { codeActionsFor } from './handlers/codeActions';
 import { RuleDocs } from './handlers/diagnostics';
 import { Folders, uriToPath } from './handlers/folders';
 import { hoverFor } from './handlers/hover';
+import { offloadAction } from './handlers/offloadAction';
+import { offloadNote } from './handlers/offloadNote';
 import { DiagnosticsPublisher } from './handlers/publisher';
 import { rescanIfScopeChanged, ScanState, startScan } from './handlers/scan';
 import { onWatchedFilesChanged, WATCHED_GLOBS } from './handlers/watchedFiles';
 import { SettingsCache } from './settings';
+import type { Finding } from './analysis/types';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -32,6 +36,8 @@ let service: AnalysisService | undefined;
 let dynamicConfig = false;
 let dynamicWatch = false;
 let folderEvents = false;
+/** The client applies WorkspaceEdits that create files (needed by "Run in a worker thread"). */
+let createFiles = false;
 const justOpened = new Set<string>();
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -39,6 +45,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   dynamicWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   folderEvents = !!caps.workspace?.workspaceFolders;
+  const we = caps.workspace?.workspaceEdit;
+  createFiles = !!we?.documentChanges && !!we.resourceOperations?.includes('create');
   const folders = new Folders(
     params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []),
   );
@@ -135,19 +143,27 @@ connection.onHover((p) => {
   const s = svc();
   try {
     const file = uriToPath(p.textDocument.uri);
-    return file ? hoverFor(s.findingsOf(file), p.position, (r) => s.ctx.docs.href(r)) : null;
+    const doc = documents.get(p.textDocument.uri);
+    if (!file) return null;
+    const note = doc && createFiles ? offloadNote(doc.getText(), file) : undefined;
+    return hoverFor(s.findingsOf(file), p.position, (r) => s.ctx.docs.href(r), note);
   } catch (err) {
     s.logError('hover', err);
     return null;
   }
 });
 
-connection.onCodeAction((p) => {
+connection.onCodeAction(async (p) => {
   const s = svc();
   try {
     const doc = documents.get(p.textDocument.uri);
     const file = uriToPath(p.textDocument.uri);
-    return doc && file ? codeActionsFor(doc, file, p, s.findingsOf(file)) : [];
+    if (!doc || !file) return [];
+    const { library } = (await s.ctx.settings.get(doc.uri)).offload;
+    const offload = createFiles
+      ? (f: Finding, d?: Diagnostic) => offloadAction(doc, file, f, d, library, documents)
+      : undefined;
+    return codeActionsFor(doc, file, p, s.findingsOf(file), offload);
   } catch (err) {
     s.logError('code actions', err);
     return [];

@@ -164,6 +164,7 @@ export class LspClient {
           workspaceFolders: true,
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
         },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },

@@ -1,7 +1,8 @@
 /**
  * Quick fixes (`quickfix` code actions) for Loop Lens diagnostics: the rewrite to the
- * non-blocking API where there is a faithful one, then "ignore this line" and "ignore this rule
- * in this file". The edits come from the pure functions in `fixes/`.
+ * non-blocking API where there is a faithful one, "Run in a worker thread" for self-contained
+ * CPU work (when the client can create files), then "ignore this line" and "ignore this rule in
+ * this file". The edits come from the pure functions in `fixes/`.
  */
 import {
   CodeActionKind,
@@ -15,12 +16,19 @@ import { computeFixes } from '../fixes';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from './diagnostics';
 import { findingAt } from './hover';
 
+/** Builds the "Run in a worker thread" action of a finding (undefined when not offered). */
+export type OffloadActionFor = (
+  finding: Finding,
+  diagnostic?: Diagnostic,
+) => CodeAction | undefined;
+
 /** The code actions for a request on `doc` (whose path is `file`). */
 export function codeActionsFor(
   doc: TextDocument,
   file: string,
   params: CodeActionParams,
   findings: readonly Finding[],
+  offload?: OffloadActionFor,
 ): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
@@ -38,6 +46,8 @@ export function codeActionsFor(
   const text = doc.getText();
   const actions: CodeAction[] = [];
   for (const { finding, diagnostic } of targets) {
+    const moved = offload?.(finding, diagnostic);
+    if (moved) actions.push(moved);
     for (const fix of computeFixes({ text, fileName: file, finding })) {
       actions.push({
         title: fix.title,

@@ -82,10 +82,13 @@ export function hoverFor(
   findings: readonly Finding[],
   pos: Position,
   href: (rule: string) => string,
+  note?: (f: Finding) => string | undefined,
 ): Hover | null {
   const f = findingAt(findings, pos);
   if (!f) return null;
-  const contents: MarkupContent = { kind: 'markdown', value: hoverMarkdown(f, href(f.rule)) };
+  const extra = note?.(f);
+  const value = hoverMarkdown(f, href(f.rule)) + (extra ? `\n\n${extra}` : '');
+  const contents: MarkupContent = { kind: 'markdown', value };
   return {
     contents,
     range: {

@@ -1,0 +1,109 @@
+/**
+ * "Run in a worker thread" over LSP: the hover says why it is offered, the code action comes
+ * with the diagnostic, and its WorkspaceEdit (new worker module, edited caller, package.json)
+ * applied to disk gives a project that tsc compiles and Node runs with the same result while
+ * the event loop stays free.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type {
+  CodeAction,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import {
+  compile,
+  runHandler,
+  transpile,
+  writeProject,
+  type OffloadCase,
+} from '../unit/fixes/offloadHarness';
+import { applyTextEdits, LspClient } from './client';
+
+const text = [
+  "import { pbkdf2Sync } from 'node:crypto';",
+  '',
+  'function hashPassword(password: string, salt: string, rounds: number): string {',
+  "  return pbkdf2Sync(password, salt, rounds, 64, 'sha512').toString('hex');",
+  '}',
+  '',
+  'export async function handler(password: string): Promise<string> {',
+  "  const hash = hashPassword(password, 'pepper', 150000);",
+  '  return hash.slice(0, 16);',
+  '}',
+  '',
+].join('\n');
+
+const project: OffloadCase = {
+  file: 'a.ts',
+  text,
+  type: 'module',
+  tsModule: 'node16',
+  options: { library: 'piscina', moduleKind: 'esm' },
+  callee: 'hashPassword',
+};
+
+/** Applies a WorkspaceEdit to disk as an editor would: create, then edit each document. */
+function applyToDisk(edit: WorkspaceEdit): void {
+  for (const change of edit.documentChanges ?? []) {
+    if ('kind' in change) {
+      assert.equal(change.kind, 'create');
+      const path = fileURLToPath(change.uri);
+      assert.ok(!existsSync(path), `${path} does not exist yet`);
+      writeFileSync(path, '');
+      continue;
+    }
+    const e = change as TextDocumentEdit;
+    const path = fileURLToPath(e.textDocument.uri);
+    const edits = e.edits.filter((x): x is TextEdit => 'newText' in x);
+    writeFileSync(path, applyTextEdits(readFileSync(path, 'utf8'), edits));
+  }
+}
+
+describe('offload quick fix over LSP', () => {
+  let dir = '';
+  let lsp: LspClient;
+  before(async () => {
+    dir = writeProject(project);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'node16', strict: true, outDir: 'out' } }),
+    );
+    lsp = new LspClient();
+    await lsp.initialize([pathToFileURL(dir).toString()]);
+  });
+  after(async () => {
+    await lsp?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('offered with its reason, applied, compiled and run', async () => {
+    const uri = pathToFileURL(join(dir, 'a.ts')).toString();
+    const expected = runHandler(join(transpile(dir, project), 'a.js'), 'secret');
+    await lsp.open(uri, text);
+    const [d] = await lsp.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'sync-crypto'));
+    assert.ok(d);
+    const hover = await lsp.hover(uri, d.range.start.line, d.range.start.character + 1);
+    const md = (hover?.contents as { value: string }).value;
+    assert.match(md, /Run in a worker thread" is offered:\*\* `hashPassword` is self-contained/);
+
+    const actions: CodeAction[] = await lsp.codeActions(uri, d);
+    const offload = actions.find((a) => /worker thread/.test(a.title));
+    assert.ok(offload?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    applyToDisk(offload.edit);
+    assert.ok(existsSync(join(dir, 'hashPassword.worker.ts')));
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    assert.ok(pkg.dependencies?.piscina, 'package.json lists piscina');
+
+    const after = runHandler(join(compile(dir, project), 'a.js'), 'secret');
+    assert.deepEqual(after.result, expected.result);
+    assert.equal(expected.ticks, 0, 'as written, the job holds the event loop');
+    assert.ok(after.ticks >= 2, `another timer fired ${after.ticks} times during the job`);
+  });
+});
