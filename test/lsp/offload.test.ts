@@ -19,24 +19,13 @@ import {
   compile,
   runHandler,
   transpile,
+  tsText,
   writeProject,
   type OffloadCase,
 } from '../unit/fixes/offloadHarness';
 import { applyTextEdits, LspClient } from './client';
 
-const text = [
-  "import { pbkdf2Sync } from 'node:crypto';",
-  '',
-  'function hashPassword(password: string, salt: string, rounds: number): string {',
-  "  return pbkdf2Sync(password, salt, rounds, 64, 'sha512').toString('hex');",
-  '}',
-  '',
-  'export async function handler(password: string): Promise<string> {',
-  "  const hash = hashPassword(password, 'pepper', 150000);",
-  '  return hash.slice(0, 16);',
-  '}',
-  '',
-].join('\n');
+const text = tsText;
 
 const project: OffloadCase = {
   file: 'a.ts',

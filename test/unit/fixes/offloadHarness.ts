@@ -37,6 +37,22 @@ export function ensurePiscina(): string {
   return dir;
 }
 
+/** A TypeScript fixture: an async handler calling a self-contained, CPU-heavy function. */
+export const tsText = [
+  "import { pbkdf2Sync } from 'node:crypto';",
+  '',
+  '/** A slow, salted hash. */',
+  'function hashPassword(password: string, salt: string, rounds: number): string {',
+  "  return pbkdf2Sync(password, salt, rounds, 64, 'sha512').toString('hex');",
+  '}',
+  '',
+  'export async function handler(password: string): Promise<string> {',
+  "  const hash = hashPassword(password, 'pepper', 150000);",
+  '  return hash.slice(0, 16);',
+  '}',
+  '',
+].join('\n');
+
 /** One fixture project. */
 export interface OffloadCase {
   file: string;

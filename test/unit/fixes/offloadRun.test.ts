@@ -13,23 +13,9 @@ import {
   runHandler,
   transpile,
   writeProject,
+  tsText,
   type OffloadCase,
 } from './offloadHarness';
-
-const tsText = [
-  "import { pbkdf2Sync } from 'node:crypto';",
-  '',
-  '/** A slow, salted hash. */',
-  'function hashPassword(password: string, salt: string, rounds: number): string {',
-  "  return pbkdf2Sync(password, salt, rounds, 64, 'sha512').toString('hex');",
-  '}',
-  '',
-  'export async function handler(password: string): Promise<string> {',
-  "  const hash = hashPassword(password, 'pepper', 150000);",
-  '  return hash.slice(0, 16);',
-  '}',
-  '',
-].join('\n');
 
 const cjsText = [
   "const { pbkdf2Sync } = require('node:crypto');",
