@@ -110,6 +110,8 @@ export function compile(dir: string, c: OffloadCase): string {
   const out = join(dir, 'out');
   const options: ts.CompilerOptions = {
     strict: true,
+    // The moved function's imports must not stay behind unused.
+    noUnusedLocals: true,
     target: ts.ScriptTarget.ES2022,
     module: c.tsModule === 'commonjs' ? ts.ModuleKind.CommonJS : ts.ModuleKind.Node16,
     moduleResolution:

@@ -8,6 +8,7 @@ import { ts } from 'ts-morph';
 import type { SourceText } from '../source';
 import type { FixEdit } from '../types';
 import type { OffloadPlan } from './check';
+import { leftImportEdits } from './leftImports';
 
 /** What the rewrite targets. */
 export interface OffloadOptions {
@@ -52,6 +53,7 @@ export function offloadText(src: SourceText, plan: OffloadPlan, o: OffloadOption
     at === fnStart
       ? [src.edit(fnStart, fnEnd, header), call]
       : [src.edit(at, at, header), src.edit(fnStart, fnEnd, ''), call];
+  edits.push(...leftImportEdits(src, plan));
   return {
     workerFile: `${base}${sourceExt}`,
     workerText: workerModule(src, plan, o.library, esm, isTs).join(nl) + nl,

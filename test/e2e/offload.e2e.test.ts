@@ -1,0 +1,102 @@
+/**
+ * "Run in a worker thread" in the VS Code UI (code-server 4.100.3 + chromium, packaged
+ * extension): the hover says why the fix is offered, the light bulb offers it, and applying it
+ * writes the worker module, the awaited pool call and the package.json dependency. Screenshots
+ * go to .artifacts/screenshots/offload-*.png.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  goToLine,
+  openFile,
+  openQuickFixMenu,
+  pickMenuEntry,
+  runCommand,
+  screenshot,
+  squiggles,
+  startWithExtension,
+  waitFor,
+  type ExtensionSession,
+} from './harness';
+
+describe('offload quick fix in the VS Code UI', () => {
+  let s: ExtensionSession | undefined;
+
+  before(async () => {
+    s = await startWithExtension({ fixture: 'offload' });
+  });
+
+  after(async () => {
+    await s?.close();
+  });
+
+  test('hover says why, the light bulb applies it, the files on disk are rewritten', async () => {
+    assert.ok(s);
+    const { page, workspace } = s;
+    await openFile(page, 'src/login.ts');
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) >= 1,
+      90_000,
+      'the sync-crypto squiggle on the hashPassword call',
+    );
+    // Hover on the call (line 8, `hashPassword(`): the reason the fix is offered.
+    await goToLine(page, 8, 17);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    await waitFor(
+      async () =>
+        /is offered/.test(
+          await hover
+            .first()
+            .innerText()
+            .catch(() => ''),
+        ),
+      30_000,
+      'the hover with the offload reason',
+    );
+    // Scroll the hover to its end, where the reason is, for the screenshot.
+    await hover.first().hover();
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 400);
+    await screenshot(page, 'offload-1-hover');
+    await page.keyboard.press('Escape');
+
+    const menu = await openQuickFixMenu(page);
+    await menu
+      .locator('.monaco-list-row', { hasText: /worker thread/ })
+      .first()
+      .waitFor();
+    await screenshot(page, 'offload-2-quickfix-menu');
+    await pickMenuEntry(menu, /worker thread/);
+
+    const login = join(workspace, 'src', 'login.ts');
+    const worker = join(workspace, 'src', 'hashPassword.worker.ts');
+    await waitFor(
+      async () => {
+        await runCommand(page, 'File: Save All Files');
+        return (
+          existsSync(worker) &&
+          readFileSync(worker, 'utf8').includes('export default function run') &&
+          readFileSync(login, 'utf8').includes('await hashPasswordPool.run([')
+        );
+      },
+      60_000,
+      'the rewritten files on disk',
+    );
+    const pkg = readFileSync(join(workspace, 'package.json'), 'utf8');
+    assert.match(pkg, /"piscina": "\^5/);
+    const rewritten = readFileSync(login, 'utf8');
+    assert.ok(!rewritten.includes('function hashPassword'), 'the function moved out');
+    assert.ok(!rewritten.includes("'node:crypto'"), 'its import, now unused here, went with it');
+    await openFile(page, 'src/login.ts');
+    await page.keyboard.press('Control+S');
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) === 0,
+      60_000,
+      'no warning left in login.ts',
+    );
+    await screenshot(page, 'offload-3-applied');
+  });
+});
