@@ -146,17 +146,17 @@ describe('watch mode, recorder starved of CPU', () => {
 });
 
 /**
- * The other liveness schemes, forced with LOOP_LENS_LIVENESS on a local target: ticks (what a
+ * The other liveness schemes, forced with `tuning.liveness` on a local target: ticks (what a
  * remote target uses) and wchan only (a local target whose /proc/…/syscall is not readable:
  * execSync then looks idle, and the 200 ms slow tick gets its stack: `sleep 0.25` is longer).
  */
 const schemes = [
   {
-    liveness: 'ticks',
+    liveness: 'ticks' as const,
     scheme: (traces: string[]) => !traces.some((x) => /liveness from \/proc/.test(x)),
   },
   {
-    liveness: 'wchan',
+    liveness: 'wchan' as const,
     scheme: (traces: string[]) =>
       traces.some((x) => /liveness from \/proc \(wchan only, slow ticks\)/.test(x)),
   },
@@ -165,12 +165,12 @@ for (const { liveness, scheme } of schemes) {
   describe(`watch mode, liveness from ${liveness}`, () => {
     test('a CPU stall and an execSync are named from the probe', async () => {
       const t = await startTarget(BLOCKER);
-      process.env.LOOP_LENS_LIVENESS = liveness;
       const traces: string[] = [];
       try {
         const r = await record({
           target: { kind: 'port', port: t.port! },
           mode: 'watch',
+          tuning: { liveness },
           logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
         });
         assert.ok(scheme(traces), traces.filter((x) => x.startsWith('runtime ')).join('; '));
@@ -188,7 +188,6 @@ for (const { liveness, scheme } of schemes) {
         await r.rec.stop();
         assert.equal((await t.run('globals')).result, '[]');
       } finally {
-        delete process.env.LOOP_LENS_LIVENESS;
         t.kill();
       }
     });

@@ -8,20 +8,14 @@
  */
 import { within } from '../../common/within';
 import { AGENT_KEY_PREFIX } from '../agent';
+import { closeInspector } from '../agent/commands';
+import { remoteCall, TARGET_REQUIRE } from '../agent/remote';
 import type { IInspectorSession } from '../inspectorSession';
 import type { ResolvedTarget } from './resolve';
 import { listeningPorts } from '../processDiscovery';
 
-/** Closes the inspector on the loop's next turn, after the reply that says so has gone out. */
-export const CLOSE_INSPECTOR_EXPRESSION = `(() => {
-  const g = globalThis;
-  if (Object.getOwnPropertyNames(g).some((k) => k.startsWith(${JSON.stringify(AGENT_KEY_PREFIX)}))) return 'kept';
-  const req = typeof require === 'function' ? require : g.process.mainModule && g.process.mainModule.require.bind(g.process.mainModule);
-  const close = req ? () => req('node:inspector').close() : g.process._debugEnd && (() => g.process._debugEnd());
-  if (!close) return 'unable';
-  setImmediate(close);
-  return 'closing';
-})()`;
+/** Closes the inspector on the loop's next turn (agent/commands.ts `closeInspector`). */
+const CLOSE_INSPECTOR_EXPRESSION = remoteCall(closeInspector, AGENT_KEY_PREFIX, TARGET_REQUIRE);
 
 export type CloseOutcome = 'closed' | 'kept' | 'unable';
 
