@@ -16,6 +16,7 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     // A timer (not setImmediate): the loop stays idle between checks, as the code under test
     // expects of a quiet process. The one place a test may wait on a timer (eslint.config.mjs).
+    // eslint-disable-next-line no-restricted-syntax -- the poll interval of a wait on a fact
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -154,10 +154,10 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   /** Enables the mode, installs the agent and lets a launched target run. */
   async init(): Promise<void> {
     const s = this.session;
-    this._register(
-      s.onClose(
-        () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
-      ),
+    // Not a registered part: it must hear the session's own close, which comes last in
+    // dispose() (after a launched target was ended): that is the launched target's `exit`.
+    s.onClose(
+      () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
     );
     this._register(this.agent.listen((m) => this.mode.onAgentMessage(m)));
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
