@@ -42,7 +42,7 @@ export interface RecordPlan {
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
 
 /** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000` (docs/runtime.md "Tuning"). */
-export function parseTuning(value: string | undefined): RecordTuning | undefined {
+function parseTuning(value: string | undefined): RecordTuning | undefined {
   if (value === undefined) return undefined;
   const t: RecordTuning = {};
   for (const part of value.split(',').filter(Boolean)) {

@@ -14,7 +14,7 @@
 export const AGENT_SOURCE_URL = 'loop-lens-agent.js';
 
 /** JavaScript source passed as an argument as is (e.g. `globalThis`), not as JSON. */
-export class RawSource {
+class RawSource {
   constructor(readonly source: string) {}
 }
 

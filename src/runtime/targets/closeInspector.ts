@@ -17,14 +17,14 @@ import { listeningPorts } from '../processDiscovery';
 /** Closes the inspector on the loop's next turn (agent/commands.ts `closeInspector`). */
 const CLOSE_INSPECTOR_EXPRESSION = remoteCall(closeInspector, AGENT_KEY_PREFIX, TARGET_REQUIRE);
 
-export type CloseOutcome = 'closed' | 'kept' | 'unable';
+type CloseOutcome = 'closed' | 'kept' | 'unable';
 
 /**
  * Asks the target to close its inspector (call last: our own connection ends with it), and
  * confirms it: our connection is closed by the target, then the port leaves the pid's listening
  * sockets.
  */
-export async function closeOpenedInspector(
+async function closeOpenedInspector(
   session: IInspectorSession,
   target: Pick<ResolvedTarget, 'wsUrl' | 'pid'>,
   timeoutMs: number,
@@ -69,7 +69,7 @@ export async function leaveInspector(
 }
 
 /** What the user is told after stopping. */
-export function inspectorNote(
+function inspectorNote(
   outcome: CloseOutcome | 'asked-to-keep',
   pid: number | undefined,
   port: string,
