@@ -1,4 +1,4 @@
-// One build script, one bundle per entry point (STYLE.md section 12).
+// One build script, one bundle per entry point.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 

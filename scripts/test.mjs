@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck → lint → build → unit → runtime → lsp → dap → vscode → e2e (STYLE.md §11).
+// `npm test`: typecheck → lint → build → unit → runtime → lsp → dap → vscode → e2e (CONTRIBUTING.md "Tests").
 // `node scripts/test.mjs unit runtime` runs only the named stages (build runs first when a stage
 // needs the bundles). Every stage's counts are summed into one closing line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';

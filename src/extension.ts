@@ -8,7 +8,7 @@ export interface LoopLensApi {
   runtime: RuntimeUiApi;
 }
 
-/** Builds the services and wires each feature; nothing else (STYLE.md section 3). */
+/** Builds the services and wires each feature; nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<LoopLensApi> {
   // The runtime UI first: it is synchronous, and its commands and views must exist even when
   // the language server is slow to start or fails.

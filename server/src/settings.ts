@@ -1,5 +1,5 @@
 /**
- * Per-resource settings of the language server (STYLE.md section 7): pulled with
+ * Per-resource settings of the language server: pulled with
  * `workspace/configuration` for sections `loopLens` and `files`, cached per URI, and cleared on
  * `didChangeConfiguration` and `didClose`. Never kept in globals.
  */

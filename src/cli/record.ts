@@ -16,6 +16,7 @@ import {
   type RawRecordOptions,
   type RecordPlan,
 } from './recordArgs';
+import { openRecordLog, type RecordLog } from './recordLog';
 import {
   formatHotspotSummary,
   formatMetricsLine,
@@ -49,6 +50,9 @@ export function register(program: Command): void {
     .option('--local-root <dir>', 'local folder of the sources (with --remote-root)')
     .option('--remote-root <dir>', 'folder of the sources in the target')
     .option('--metrics', 'print a compact metrics line every second')
+    .option('--verbose', 'print the engine log on stderr, CDP traffic included')
+    .option('--log-file <file>', 'append the engine log (trace level) to this file')
+    .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
     .addHelpText(
       'after',
       [
@@ -167,11 +171,22 @@ async function stopSafely(session: IRecordingSession): Promise<Recording> {
 
 async function runRecord(raw: RawRecordOptions, command: string[]): Promise<number> {
   let plan: RecordPlan;
+  let log: RecordLog;
   try {
     plan = planRecording(raw, command);
+    log = openRecordLog(plan);
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }
+  plan.options.logger = log.logger;
+  try {
+    return await recordWith(plan);
+  } finally {
+    await log.close();
+  }
+}
+
+async function recordWith(plan: RecordPlan): Promise<number> {
   const cwd = process.cwd();
   const what = describeTarget(plan.options.target);
   let session: Session;

@@ -2,7 +2,7 @@
  * Turns the options of `loop-lens record` into the engine's RecordOptions, or a clear message
  * saying what is wrong. Pure, so every bad combination is unit-tested without a process.
  */
-import type { RecordOptions, TargetSpec } from '../runtime/api';
+import type { RecordOptions, RecordTuning, TargetSpec } from '../runtime/api';
 import type { OutputFiles } from './recordOutput';
 
 /** Options as commander hands them over (strings; commander camel-cases the names). */
@@ -22,6 +22,9 @@ export interface RawRecordOptions {
   remoteRoot?: string;
   metrics?: boolean;
   keepInspector?: boolean;
+  tuning?: string;
+  verbose?: boolean;
+  logFile?: string;
 }
 
 export interface RecordPlan {
@@ -30,6 +33,31 @@ export interface RecordPlan {
   durationMs?: number;
   files: OutputFiles;
   showMetrics: boolean;
+  /** `--verbose`: trace lines (CDP traffic included) on stderr. */
+  verbose: boolean;
+  /** `--log-file`: every log line, trace included, to this file. */
+  logFile?: string;
+}
+
+const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
+
+/** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000` (docs/runtime.md "Tuning"). */
+function parseTuning(value: string | undefined): RecordTuning | undefined {
+  if (value === undefined) return undefined;
+  const t: RecordTuning = {};
+  for (const part of value.split(',').filter(Boolean)) {
+    const [k, v = ''] = part.split('=', 2);
+    if (k === 'liveness') {
+      const l = LIVENESS.find((x) => x === v);
+      if (!l) throw new Error(`--tuning liveness must be one of ${LIVENESS.join(', ')}, got '${v}'`);
+      t.liveness = l;
+    } else if (k === 'heartbeatMs' || k === 'rotateMs') {
+      t[k] = positiveNumber(`--tuning ${k}`, v, false);
+    } else {
+      throw new Error(`--tuning takes liveness, heartbeatMs and rotateMs, got '${k}'`);
+    }
+  }
+  return t;
 }
 
 function positiveNumber(
@@ -94,11 +122,15 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
     connectTimeoutMs: 4500,
     ...(raw.keepInspector ? { keepInspector: true } : {}),
   };
+  const tuning = parseTuning(raw.tuning);
+  if (tuning) options.tuning = tuning;
   return {
     options,
     durationMs: duration === undefined ? undefined : duration * 1000,
     files: { out: raw.out, cpuprofile: raw.cpuprofile, html: raw.html },
     showMetrics: raw.metrics === true,
+    verbose: raw.verbose === true,
+    ...(raw.logFile !== undefined ? { logFile: raw.logFile } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export interface CommonArgs {
   /** Local folder that corresponds to `remoteRoot` in the target (containers, remote hosts). */
   localRoot?: string;
   remoteRoot?: string;
+  /** Prints the engine's log into the Debug Console, from trace up (CDP traffic included). */
+  trace?: boolean;
 }
 
 export interface AttachArgs extends CommonArgs {
@@ -37,6 +39,37 @@ export interface LaunchArgs extends CommonArgs {
   runtimeExecutable?: string;
   runtimeArgs?: string[];
 }
+
+/**
+ * Every launch.json attribute, declared once: the type checker holds these lists to the
+ * interfaces above (a missing or extra key fails to compile), and test/unit/manifest.test.ts
+ * holds package.json's `configurationAttributes` to them, both ways.
+ */
+const commonAttributes = {
+  thresholdMs: true,
+  mode: true,
+  samplingIntervalUs: true,
+  localRoot: true,
+  remoteRoot: true,
+  trace: true,
+} as const satisfies Record<keyof CommonArgs, true>;
+export const attachAttributes = {
+  ...commonAttributes,
+  port: true,
+  address: true,
+  websocketUrl: true,
+  processId: true,
+  keepInspector: true,
+} as const satisfies Record<keyof AttachArgs, true>;
+export const launchAttributes = {
+  ...commonAttributes,
+  program: true,
+  args: true,
+  cwd: true,
+  env: true,
+  runtimeExecutable: true,
+  runtimeArgs: true,
+} as const satisfies Record<keyof LaunchArgs, true>;
 
 /** Thrown for a configuration that cannot be recorded; the message is shown to the user. */
 export class ConfigurationError extends Error {}

@@ -2,7 +2,7 @@
  * The `loop-lens` debug adapter: translates DAP launch/attach/disconnect into a recording of the
  * runtime engine. Starting records; stopping detaches and leaves an attached process running.
  * Each stall goes to the Debug Console with a clickable source location, and custom events
- * (`events.ts`) carry the live data to the VS Code UI. No `vscode` import (STYLE.md section 8).
+ * (`events.ts`) carry the live data to the VS Code UI. No `vscode` import (CONTRIBUTING.md, Architecture).
  */
 import {
   Event,
@@ -18,6 +18,8 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import type { IDisposable } from '../common/disposable';
+import type { ILogger } from '../common/logger';
+import { LineLogger, nullLogger, teeLogger } from '../common/logger';
 import type { IRecordingSession, RecordOptions } from '../runtime/api';
 import type { RuntimeEvent, Stall } from '../shared/protocol/runtime';
 import type { AttachArgs, LaunchArgs } from './configuration';
@@ -51,7 +53,14 @@ export class StallDebugSession extends LoggingDebugSession {
   private progressSeq = 0;
   private stopped = false;
 
-  constructor(private readonly startRecording: RecorderFactory) {
+  /**
+   * `hostLogger`: where the engine's log goes besides (VS Code: the "Loop Lens" channel); a
+   * configuration with `trace: true` also gets it in the Debug Console.
+   */
+  constructor(
+    private readonly startRecording: RecorderFactory,
+    private readonly hostLogger: ILogger = nullLogger,
+  ) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -87,6 +96,8 @@ export class StallDebugSession extends LoggingDebugSession {
       // The launched program's output goes to the Debug Console (the adapter may run inline in
       // the extension host, whose own stdout nobody sees).
       opts = { ...toRecordOptions(kind, args), onOutput: (cat, text) => this.print(cat, text) };
+      const console = args.trace ? new LineLogger((l) => this.print('console', `${l}\n`)) : undefined;
+      opts.logger = teeLogger(this.hostLogger, console);
     } catch (e) {
       return this.sendErrorResponse(response, 3001, `Loop Lens ${kind}: ${errorText(e)}`);
     }

@@ -45,7 +45,25 @@ export interface RecordOptions {
   keepInspector?: boolean;
   /** Connect timeout (default 5000). */
   connectTimeoutMs?: number;
+  /** Where the engine's log lines go (tags `runtime.*`, `cdp`, `agent`, `attribution`, `targets`). */
   logger?: ILogger;
+  /** For benchmarks and diagnosis only (docs/runtime.md "Tuning"); users keep the defaults. */
+  tuning?: RecordTuning;
+}
+
+/** Knobs of the recorder's design, for benchmarks and diagnosis (docs/runtime.md "Tuning"). */
+export interface RecordTuning {
+  /**
+   * How the recorder learns that the loop is blocked right now. `auto` (default): /proc for a
+   * local Linux target, ticks otherwise; `ticks`: the remote scheme everywhere; `wchan`: /proc
+   * without reading `syscall` (as under ptrace restrictions); `eager`: /proc, but the agent's
+   * beat never rests.
+   */
+  liveness?: 'auto' | 'ticks' | 'wchan' | 'eager';
+  /** The agent's beat (ms; default 20 remote, 40 local); a beat near the threshold reads as gaps. */
+  heartbeatMs?: number;
+  /** Profile mode: how often the profiler is rotated when no stall does it (ms, default 5000). */
+  rotateMs?: number;
 }
 
 /** A live recording. `stop()` detaches and leaves the target as it was. */

@@ -7,7 +7,7 @@ import CDP from 'chrome-remote-interface';
 import { EventEmitter } from '../common/events';
 import type { IDisposable } from '../common/disposable';
 import type { ILogger } from '../common/logger';
-import { nullLogger } from '../common/logger';
+import { nullLogger, trimForLog } from '../common/logger';
 import type {
   CdpCommand,
   CdpEvent,
@@ -30,6 +30,22 @@ class CriSession implements IInspectorSession {
     private readonly logger: ILogger,
   ) {
     client.on('disconnect', () => this.markClosed());
+    // Trace: every event with its payload trimmed (a profile chunk is megabytes).
+    const onEvent = (m: { method: string; params?: unknown }) => {
+      if (this.logger.tracing?.() ?? true) this.logger.trace('cdp', `⇠ ${m.method} ${trimForLog(m.params)}`);
+    };
+    (client as unknown as { on(e: 'event', f: typeof onEvent): void }).on('event', onEvent);
+  }
+
+  private traceSend(method: string, params: unknown): number | undefined {
+    if (!(this.logger.tracing?.() ?? true)) return undefined;
+    this.logger.trace('cdp', `→ ${method} ${params === undefined ? '' : trimForLog(params)}`);
+    return Date.now();
+  }
+
+  private traceReply(method: string, sentAt: number | undefined, result: unknown): void {
+    if (sentAt === undefined) return;
+    this.logger.trace('cdp', `← ${method} (${Date.now() - sentAt} ms) ${trimForLog(result)}`);
   }
 
   private markClosed(): void {
@@ -45,14 +61,16 @@ class CriSession implements IInspectorSession {
   ): Promise<CdpResult<M>> {
     const callSite = new ProtocolError(method, 'failed');
     if (this.closed) throw new ProtocolError(method, 'the inspector session is closed');
-    this.logger.trace('cdp.send', method);
+    const sentAt = this.traceSend(method, params[0]);
     try {
       const send = this.client.send as unknown as (m: string, p?: object) => Promise<unknown>;
-      return (await send.call(
+      const result = (await send.call(
         this.client,
         method,
         params[0] as object | undefined,
       )) as CdpResult<M>;
+      this.traceReply(method, sentAt, result);
+      return result;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       callSite.message = `${method}: ${msg}`;
@@ -67,19 +85,21 @@ class CriSession implements IInspectorSession {
     try {
       return await this.sendOrThrow(method, ...params);
     } catch (e) {
-      this.logger.trace('cdp.send', `${method} failed: ${(e as Error).message}`);
+      this.logger.trace('cdp', `← ${method} failed: ${(e as Error).message}`);
       return undefined;
     }
   }
 
   async sendUntyped(method: string, params?: object): Promise<unknown> {
     if (this.closed) return undefined;
-    this.logger.trace('cdp.send', method);
+    const sentAt = this.traceSend(method, params);
     try {
       const send = this.client.send as unknown as (m: string, p?: object) => Promise<unknown>;
-      return await send.call(this.client, method, params);
+      const result = await send.call(this.client, method, params);
+      this.traceReply(method, sentAt, result);
+      return result;
     } catch (e) {
-      this.logger.trace('cdp.send', `${method} failed: ${(e as Error).message}`);
+      this.logger.trace('cdp', `← ${method} failed: ${(e as Error).message}`);
       return undefined;
     }
   }

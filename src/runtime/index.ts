@@ -41,7 +41,8 @@ export async function startRecording(
   if (token?.isCancellationRequested) throw cancelled();
   const deadline = Date.now() + timeoutMs;
   const resolved = await resolveTarget(opts.target, timeoutMs, opts.onOutput);
-  for (const w of resolved.warnings) logger.warn('runtime.target', w);
+  for (const w of resolved.warnings) logger.warn('targets', w);
+  logger.info('targets', `${opts.target.kind} target: inspector at ${resolved.wsUrl}`);
   let session;
   try {
     session = await connectCri(resolved.wsUrl, Math.max(1000, deadline - Date.now()), logger);

@@ -1,5 +1,5 @@
 /**
- * The one seam between the runtime engine and the inspector transport (STYLE.md §5). Everything
+ * The one seam between the runtime engine and the inspector transport (CONTRIBUTING.md "A CDP domain"). Everything
  * else in `src/runtime` speaks CDP through this interface, typed with `devtools-protocol`; only
  * `criSession.ts` knows about chrome-remote-interface, and unit tests plug in a fake.
  */

@@ -13,7 +13,7 @@ import type { RunQueueMonitor } from './runQueue';
  * still catches every stall ≥ threshold (a stall at least one period long covers a due beat);
  * the /proc samples narrow its start to ±10 ms, as the 20 ms beat did.
  */
-const LOCAL_HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 40;
+const LOCAL_HEARTBEAT_MS = 40;
 /**
  * Local target whose loop's epoll wait we cannot read (ptrace restrictions): a wait inside
  * execSync looks idle in /proc, so a slow tick still notices it (stacks for those over ~225 ms).
@@ -21,14 +21,18 @@ const LOCAL_HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 40;
 const LOCAL_SLOW_TICK_MS = 200;
 
 /** The agent's beat for a local target, or `undefined` when /proc gives no samples. */
-export function localTuning(rq: RunQueueMonitor, thresholdMs: number): AgentTuning | undefined {
+export function localTuning(
+  rq: Pick<RunQueueMonitor, 'sampling' | 'tellsSyncWaits'>,
+  thresholdMs: number,
+  heartbeatMs = LOCAL_HEARTBEAT_MS,
+): AgentTuning | undefined {
   if (!rq.sampling) return undefined;
   return {
-    tickMs: Math.min(LOCAL_HEARTBEAT_MS, thresholdMs * 0.8),
+    tickMs: Math.min(heartbeatMs, thresholdMs * 0.8),
     tickEveryMs: rq.tellsSyncWaits ? 0 : LOCAL_SLOW_TICK_MS,
     cpu: false,
     // The beat rests while the loop is quiet (agent.ts): only where /proc tells the loop's idle
     // wait from execSync's, since a resting beat leaves execSync to the probe alone.
-    lazy: rq.tellsSyncWaits && process.env.LOOP_LENS_LIVENESS !== 'eager',
+    lazy: rq.tellsSyncWaits,
   };
 }

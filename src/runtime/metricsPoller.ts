@@ -25,6 +25,8 @@ export class MetricsPoller {
     private readonly agentKey: string,
     private readonly localPid: number | undefined,
     private readonly onMetrics: (m: Metrics) => void,
+    /** The agent is gone while the session is open (its lease ran out). */
+    private readonly onAgentGone: () => void = () => undefined,
   ) {}
 
   start(t0Us: number, everyMs = 1000): void {
@@ -46,7 +48,8 @@ export class MetricsPoller {
         this.localPid !== undefined ? readThreads(this.localPid) : Promise.resolve(undefined),
       ]);
       const raw = r?.result?.value;
-      if (typeof raw !== 'string' || !raw || !this.timer) return;
+      if (typeof raw !== 'string' || !this.timer) return;
+      if (!raw) return this.onAgentGone();
       const a = JSON.parse(raw) as AgentMetrics;
       const m: Metrics = {
         atMs: usToMs(a.t - t0Us),

@@ -6,27 +6,34 @@ import type { Attributor } from './attribution';
 import type { IInspectorSession } from './inspectorSession';
 
 export interface ModeContext {
-  session: IInspectorSession;
-  attributor: Attributor;
-  thresholdMs: number;
+  readonly session: IInspectorSession;
+  readonly attributor: Attributor;
+  readonly thresholdMs: number;
   /** Unique per recorder: names the console.profile bridge, so two recorders do not collide. */
-  id: string;
+  readonly id: string;
   /** Global name of the agent in the target (the stack probe reads its last beat). */
-  agentKey: string;
-  heartbeatMs: number;
-  /** How often the agent sends a tick (0: never; a local target's liveness comes from /proc). */
-  tickEveryMs: number;
+  readonly agentKey: string;
+  /** What changes once the recorder knows the target better: ask it when needed. */
+  readonly liveness: ILiveness;
+  emitStall(stall: Stall): void;
+  readonly logger: ILogger;
+}
+
+/**
+ * How the recorder knows the target's loop, asked by the modes and the stack probe at the time
+ * they need it: a local Linux target is watched in /proc once attached, and the agent's beat is
+ * tuned to that (liveness.ts).
+ */
+export interface ILiveness {
+  /** The agent's beat period now (ms). */
+  heartbeatMs(): number;
+  /** How often the agent sends a tick now (0: never; a local target's liveness is /proc). */
+  tickEveryMs(): number;
   /**
-   * Local target: when its main thread was last seen idle in the loop's epoll wait (our
-   * monotonic clock, µs, which is the target's); undefined for a remote target.
+   * The local target's main thread as /proc shows it, once its liveness comes from there;
+   * undefined for a remote target (and before).
    */
-  loopIdleAt?: () => number;
-  /**
-   * Local target: how long (µs) its main thread may have been blocking the loop since `sUs`
-   * (on a CPU, or asleep outside the loop's wait), read now (RunQueueMonitor.activeSince);
-   * undefined when unknown.
-   */
-  loopActiveSince?: (sUs: number) => number | undefined;
+  loop(): LoopWatch | undefined;
   /**
    * When a stall that ended at `eUs`, after the beat at `sUs`, began: narrowed by the local
    * /proc samples, else `fallbackUs`.
@@ -34,9 +41,6 @@ export interface ModeContext {
   stallStart(sUs: number, eUs: number, fallbackUs: number): number;
   /** Local target: the last time within (sUs, eUs) its loop was seen idle, if it was. */
   lastIdleWithin(sUs: number, eUs: number): number | undefined;
-  /** The target runs on this machine: its monotonic clock is ours (set once attached). */
-  sameClock: boolean;
-  emitStall(stall: Stall): void;
   /**
    * How long (µs) the target waited for a CPU within [sUs, eUs] (local Linux targets; 0 when
    * unknown). A stall counts only if what remains after this is still over the threshold.
@@ -44,7 +48,17 @@ export interface ModeContext {
   runQueueWaitUs(sUs: number, eUs: number): Promise<number>;
   /** On-CPU time (µs) of the target's main thread within about [sUs, eUs]; undefined if unknown. */
   mainThreadCpuUs(sUs: number, eUs: number): number | undefined;
-  logger: ILogger;
+}
+
+/** A local target's main thread in /proc (RunQueueMonitor). */
+export interface LoopWatch {
+  /** When it was last seen idle in the loop's epoll wait (our monotonic clock = the target's, µs). */
+  idleAt(): number;
+  /**
+   * How long (µs) it may have been blocking the loop since `sUs` (on a CPU, or asleep outside
+   * the loop's wait), read now (RunQueueMonitor.activeSince); undefined when unknown.
+   */
+  activeSince(sUs: number): number | undefined;
 }
 
 export interface IModeDriver {

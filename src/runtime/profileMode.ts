@@ -23,7 +23,7 @@ import { classify, findBlockedRun } from './stallAnalysis';
  * which under load is most of the rotation's cost: every 5 s instead of every second took profile
  * mode from +9.0 % to +6.4 % CPU per request in the bench (target at 22 % of a core).
  */
-const ROTATE_EVERY_MS = Number(process.env.LOOP_LENS_ROTATE_MS) || 5000;
+const ROTATE_EVERY_MS = 5000;
 /** A gap not covered by the profile after this long is reported without attribution. */
 const MAX_GAP_WAIT_MS = 2000;
 
@@ -57,6 +57,7 @@ export class ProfileMode implements IModeDriver {
     private readonly ctx: ModeContext,
     private readonly samplingIntervalUs: number,
     private readonly codeRanBefore = true,
+    private readonly rotateEveryMs = ROTATE_EVERY_MS,
   ) {
     this.probe = new StackProbe(ctx);
   }
@@ -71,7 +72,7 @@ export class ProfileMode implements IModeDriver {
 
   begin(t0Us: number): void {
     this.t0Us = t0Us;
-    this.timer = setInterval(() => this.requestRotation(), ROTATE_EVERY_MS);
+    this.timer = setInterval(() => this.requestRotation(), this.rotateEveryMs);
     this.probe.begin();
   }
 
@@ -84,8 +85,8 @@ export class ProfileMode implements IModeDriver {
     // samples after the stall's real end; it is widened by its own length instead (the
     // profile's own samples place the stall exactly).
     const late = m.l === 1;
-    const s = late ? m.s - Math.max(m.e - m.s, 2 * this.ctx.heartbeatMs * 1000) : m.s;
-    const idleAt = late ? undefined : this.ctx.lastIdleWithin(m.s, m.e);
+    const s = late ? m.s - Math.max(m.e - m.s, 2 * this.ctx.liveness.heartbeatMs() * 1000) : m.s;
+    const idleAt = late ? undefined : this.ctx.liveness.lastIdleWithin(m.s, m.e);
     if (idleAt !== undefined && m.e - idleAt < this.ctx.thresholdMs * 1000) {
       this.ctx.logger.trace(
         'runtime.stall',
@@ -189,7 +190,7 @@ export class ProfileMode implements IModeDriver {
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     if (kind !== 'sync-io' && snapshotKind !== 'sync-io') {
-      const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
+      const cpuUs = g.cpu ?? this.ctx.liveness.mainThreadCpuUs(w.startUs, w.endUs);
       if (!(await this.ownedByCode(w.startUs, w.endUs, cpuUs))) return;
     }
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
@@ -234,7 +235,7 @@ export class ProfileMode implements IModeDriver {
     cpuUs: number | undefined,
   ): Promise<boolean> {
     const halfUs = (this.ctx.thresholdMs * 1000) / 2;
-    const starvedUs = await this.ctx.runQueueWaitUs(startUs, endUs);
+    const starvedUs = await this.ctx.liveness.runQueueWaitUs(startUs, endUs);
     const owned = endUs - startUs - starvedUs >= halfUs && (cpuUs === undefined || cpuUs >= halfUs);
     if (!owned) {
       const d = `${usToMs(endUs - startUs)} ms: ${usToMs(starvedUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;

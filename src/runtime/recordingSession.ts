@@ -1,39 +1,29 @@
 /**
  * One live recording: attaches, installs the agent, runs the chosen mode, streams events and
  * on `stop()` (or when the target goes away) leaves the target as it was: profiler stopped,
- * debugger disabled, agent timer, histogram, binding and globals removed.
+ * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts
+ * (mode, poller, /proc monitor, listeners, the inspector session): `stop()` ends them all
+ * through `dispose()`.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { IRecordingSession, RecordOptions } from './api';
+import { Disposable, toDisposable } from '../common/disposable';
 import { EventEmitter } from '../common/events';
 import type { ILogger } from '../common/logger';
 import { nullLogger } from '../common/logger';
 import { within } from '../common/within';
-import type {
-  Metrics,
-  Recording,
-  RuntimeEvent,
-  Stall,
-  TargetInfo,
-} from '../shared/protocol/runtime';
-import type { AgentConfig, AgentHello } from './agent';
-import {
-  AGENT_KEY_PREFIX,
-  agentDisposeExpression,
-  agentInstallExpression,
-  agentTuneExpression,
-  parseAgentMessage,
-} from './agent';
+import type { Metrics, Recording, RuntimeEvent, Stall, TargetInfo } from '../shared/protocol/runtime';
+import { AGENT_KEY_PREFIX } from './agent';
+import { AgentLink } from './agentLink';
 import { Attributor } from './attribution';
 import { summarizeHotspots } from './hotspots';
 import type { IInspectorSession } from './inspectorSession';
+import { Liveness } from './liveness';
 import { MetricsPoller } from './metricsPoller';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { ProfileMode } from './profileMode';
 import { commandLineOf } from './processDiscovery';
-import { localTuning } from './localLiveness';
-import { RunQueueMonitor } from './runQueue';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
@@ -44,10 +34,10 @@ import { WatchMode } from './watchMode';
  * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
  * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
  * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
- * (LOOP_LENS_HEARTBEAT_MS is for benchmarks; a beat must stay well under the threshold, or
- * every beat reads as a gap.)
+ * (`tuning.heartbeatMs` changes it for benchmarks; a beat must stay well under the threshold,
+ * or every beat reads as a gap.)
  */
-const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
+const HEARTBEAT_MS = 20;
 /**
  * Profiler sampling period. Its cost is per second, not per request: measured at idle, 11.7 ms
  * of the target's CPU per second at 5 ms sampling and 6.3 at 10 ms (about 55 µs a sample), of
@@ -55,12 +45,16 @@ const HEARTBEAT_MS = Number(process.env.LOOP_LENS_HEARTBEAT_MS) || 20;
  * sampling rate, and 10 ms still named the line of every 70 ms and 200 ms stall in the bench.
  */
 export const DEFAULT_SAMPLING_US = 10_000;
-/** The agent removes itself after 15 s without a metrics poll (a recorder that died). */
-const LEASE_MS = 15_000;
+/**
+ * The agent removes itself 4 s after the last metrics poll (polled every second): a recorder
+ * that died (SIGKILL) leaves nothing in the target for long (agent/loopAgent.ts).
+ */
+const LEASE_MS = 4000;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
 const CLEANUP_TIMEOUT_MS = 3000;
 
-export class RecordingSession implements IRecordingSession {
+export class RecordingSession extends Disposable implements IRecordingSession {
+  /** Not disposed with the rest: the `exit` event comes after `stop()`. */
   private readonly emitter = new EventEmitter<RuntimeEvent>();
   readonly onEvent = this.emitter.event;
   target: TargetInfo;
@@ -69,14 +63,13 @@ export class RecordingSession implements IRecordingSession {
   private readonly metrics: Metrics[] = [];
   private readonly startedAt = new Date();
   private endedAt: number | undefined;
-  private readonly agent: AgentConfig;
+  private readonly agent: AgentLink;
+  private readonly liveness: Liveness;
   private readonly mode: IModeDriver;
   private readonly logger: ILogger;
   private readonly thresholdMs: number;
   private readonly modeName: 'profile' | 'watch';
   private poller: MetricsPoller | undefined;
-  private runQueue: RunQueueMonitor | undefined;
-  private readonly ctx: ModeContext;
   private stopping: Promise<Recording> | undefined;
   private exited = false;
   /** Closing the inspector we opened ends our connection too: that is no target exit. */
@@ -90,6 +83,8 @@ export class RecordingSession implements IRecordingSession {
     private readonly resolved: ResolvedTarget,
     opts: RecordOptions,
   ) {
+    super();
+    this._register(session);
     this.logger = opts.logger ?? nullLogger;
     this.thresholdMs = opts.thresholdMs ?? 50;
     this.modeName = opts.mode ?? 'profile';
@@ -97,17 +92,23 @@ export class RecordingSession implements IRecordingSession {
     this.warnings = [...resolved.warnings];
     this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
     const id = randomBytes(4).toString('hex');
-    const beatMs = Math.min(HEARTBEAT_MS, this.thresholdMs / 2);
-    this.agent = {
-      key: `${AGENT_KEY_PREFIX}${id}`,
-      binding: `__loopLensBinding_${id}`,
-      thresholdMs: this.thresholdMs,
-      tickMs: beatMs,
-      // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
-      tickEveryMs: TICK_EVERY_MS,
-      cpu: true,
-      leaseMs: LEASE_MS,
-    };
+    const beatMs = Math.min(opts.tuning?.heartbeatMs ?? HEARTBEAT_MS, this.thresholdMs / 2);
+    this.agent = new AgentLink(
+      session,
+      {
+        key: `${AGENT_KEY_PREFIX}${id}`,
+        binding: `__loopLensBinding_${id}`,
+        thresholdMs: this.thresholdMs,
+        tickMs: beatMs,
+        // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
+        tickEveryMs: TICK_EVERY_MS,
+        cpu: true,
+        leaseMs: LEASE_MS,
+      },
+      this.logger,
+    );
+    const beat = { heartbeatMs: beatMs, tickEveryMs: TICK_EVERY_MS };
+    this.liveness = this._register(new Liveness(beat, opts.tuning));
     const resolver = new SourceMapResolver((w) => this.warn(w));
     const ctx: ModeContext = {
       session,
@@ -118,29 +119,30 @@ export class RecordingSession implements IRecordingSession {
       thresholdMs: this.thresholdMs,
       id,
       agentKey: this.agent.key,
-      heartbeatMs: beatMs,
-      tickEveryMs: TICK_EVERY_MS,
-      stallStart: (a: number, b: number, fallback: number) =>
-        this.runQueue?.startAfter(a, b, fallback) ?? fallback,
-      lastIdleWithin: (a: number, b: number) => this.runQueue?.lastIdleWithin(a, b),
-      sameClock: false,
+      liveness: this.liveness,
       emitStall: (s: Stall) => this.onStall(s),
-      mainThreadCpuUs: (a: number, b: number) => this.runQueue?.cpuDuring(a, b),
-      runQueueWaitUs: (a: number, b: number) =>
-        this.runQueue?.waitDuringSettled(a, b) ?? Promise.resolve(0),
       logger: this.logger,
     };
-    this.ctx = ctx;
-    this.mode =
+    this.mode = this._register(
       this.modeName === 'watch'
         ? new WatchMode(ctx)
         : new ProfileMode(
             ctx,
             opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
             !resolved.waitingForDebugger,
-          );
+            opts.tuning?.rotateMs,
+          ),
+    );
     const child = resolved.child;
-    if (child) this.childExit = exitCodeOf(child);
+    if (child) {
+      this.childExit = exitCodeOf(child);
+      // A target we launched is ours to end; one we attached to keeps running.
+      this._register(
+        toDisposable(() => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        }),
+      );
+    }
   }
 
   private warn(message: string): void {
@@ -152,85 +154,67 @@ export class RecordingSession implements IRecordingSession {
   /** Enables the mode, installs the agent and lets a launched target run. */
   async init(): Promise<void> {
     const s = this.session;
+    // Not a registered part: it must hear the session's own close, which comes last in
+    // dispose() (after a launched target was ended): that is the launched target's `exit`.
     s.onClose(
       () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
     );
-    s.on('Runtime.bindingCalled', (e) => {
-      if (e.name !== this.agent.binding) return;
-      const m = parseAgentMessage(e.payload);
-      if (m) this.mode.onAgentMessage(m);
-    });
+    this._register(this.agent.listen((m) => this.mode.onAgentMessage(m)));
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
     // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event to a
     // client unless it subscribes with its own `JsDebug.subscribe`: without it the heartbeat's
     // `Runtime.bindingCalled` never arrives and no stall is found. A plain inspector answers
     // "method not found" (ignored). The subscription lives and dies with our socket.
     await s.sendUntyped('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
-    await s.sendOrThrow('Runtime.addBinding', { name: this.agent.binding });
+    await this.agent.addBinding();
     await this.mode.start();
     // A launched target waits before Node's own bootstrap has finished (no `require` yet): let
     // it run first; the profiler already samples from its first line.
     if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
-    const hello = await this.installAgent(this.resolved.waitingForDebugger ? 50 : 1);
+    const hello = await this.agent.install(this.resolved.waitingForDebugger ? 50 : 1);
     const pid = this.resolved.pid ?? hello.pid;
     const localPid =
       this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
     const command = (localPid && (await commandLineOf(localPid))) || hello.argv.join(' ');
     this.target = { pid, url: this.resolved.wsUrl, nodeVersion: hello.version, command };
-    this.ctx.sameClock = localPid !== undefined;
-    if (localPid !== undefined) {
-      this.runQueue = new RunQueueMonitor(localPid);
-      this.runQueue.start();
-      // LOOP_LENS_LIVENESS=ticks keeps the remote scheme (tests of it; a diagnostic switch).
-      if (process.env.LOOP_LENS_LIVENESS !== 'ticks') await this.useLocalLiveness(this.runQueue);
-    }
+    this.logger.info('runtime.attach', `attached to pid ${pid} (Node ${hello.version}): ${command}`);
+    if (localPid !== undefined) await this.useLocalLiveness(localPid);
     this.mode.begin(hello.t);
-    this.poller = new MetricsPoller(s, this.agent.key, localPid, (m) => this.onMetrics(m));
+    this.poller = this._register(
+      new MetricsPoller(
+        s,
+        this.agent.key,
+        localPid,
+        (m) => this.onMetrics(m),
+        () => void this.agent.reinstall(),
+      ),
+    );
     this.poller.start(hello.t);
   }
 
   /**
    * Local target with a readable /proc: the loop's liveness comes from there, so the agent
    * beats slower and sends no ticks (localLiveness.ts). Kept as installed when /proc gives no
-   * samples.
+   * samples (or tuning says `ticks`).
    */
-  private async useLocalLiveness(rq: RunQueueMonitor): Promise<void> {
-    const tuning = localTuning(rq, this.thresholdMs);
-    if (!tuning) return;
-    const r = await this.session.send('Runtime.evaluate', {
-      expression: agentTuneExpression(this.agent, tuning),
-      returnByValue: true,
-    });
-    if (r?.result?.value !== true) return;
-    this.ctx.heartbeatMs = tuning.tickMs;
-    this.ctx.tickEveryMs = tuning.tickEveryMs;
-    this.ctx.loopIdleAt = () => rq.lastIdleUs();
-    this.ctx.loopActiveSince = (sUs: number) => rq.activeSince(sUs);
+  private async useLocalLiveness(pid: number): Promise<void> {
+    const rq = this.liveness.startMonitor(pid);
+    const tuning = this.liveness.localTuning(this.thresholdMs);
+    if (!tuning || !(await this.agent.tune(tuning))) return;
+    this.liveness.useLocal(tuning);
     this.logger.trace(
       'runtime',
       `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms${tuning.lazy ? ', resting while the loop is quiet' : ''}`,
     );
   }
 
-  /** Evaluates the agent; retries while the target is still bootstrapping (launch). */
-  private async installAgent(attempts: number): Promise<AgentHello> {
-    let why = 'no result';
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 100));
-      const r = await this.session.sendOrThrow('Runtime.evaluate', {
-        expression: agentInstallExpression(this.agent),
-        includeCommandLineAPI: true,
-        returnByValue: true,
-      });
-      if (!r.exceptionDetails && typeof r.result.value === 'string') {
-        return JSON.parse(r.result.value) as AgentHello;
-      }
-      why = r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? why;
-    }
-    throw new Error(`cannot install the loop agent: ${why.split('\n')[0]}`);
-  }
-
   private onStall(stall: Stall): void {
+    const b = stall.blame;
+    const where = b ? `${b.functionName || '(anonymous)'} at ${b.file}:${b.line}` : 'no line';
+    this.logger.info(
+      'attribution',
+      `stall at +${stall.startMs} ms, ${stall.durationMs} ms ${stall.kind}: ${where} (${stall.stack.length} frames)`,
+    );
     this.stalls.push(stall);
     this.emitter.fire({ type: 'stall', stall });
   }
@@ -263,6 +247,7 @@ export class RecordingSession implements IRecordingSession {
   private async onTargetGone(reason: string): Promise<void> {
     if (this.exited || this.closingInspector) return;
     this.exited = true;
+    this.logger.info('runtime.detach', `target gone: ${reason}`);
     await this.stop();
     const code = this.childExit ? await within(this.childExit, 2000) : undefined;
     this.emitter.fire({ type: 'exit', reason, ...(code !== undefined ? { code } : {}) });
@@ -273,20 +258,17 @@ export class RecordingSession implements IRecordingSession {
     return this.stopping;
   }
 
+  /**
+   * Nothing new starts (polls, /proc samples), the target is cleaned (each command bounded),
+   * then every part is disposed in one place.
+   */
   private async doStop(): Promise<Recording> {
     this.poller?.dispose();
-    this.runQueue?.dispose();
+    this.liveness.dispose();
     const s = this.session;
     if (!s.closed) {
       await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
-      await within(
-        Promise.all([
-          s.send('Runtime.evaluate', { expression: agentDisposeExpression(this.agent) }),
-          s.send('Runtime.removeBinding', { name: this.agent.binding }),
-          this.mode.teardown(),
-        ]),
-        CLEANUP_TIMEOUT_MS,
-      );
+      await within(Promise.all([this.agent.remove(), this.mode.teardown()]), CLEANUP_TIMEOUT_MS);
     }
     if (this.resolved.openedInspector && !s.closed) {
       this.closingInspector = !this.keepInspector;
@@ -294,13 +276,10 @@ export class RecordingSession implements IRecordingSession {
       this.detachNote = await leaveInspector(s, r, this.keepInspector, CLEANUP_TIMEOUT_MS);
       this.logger.info('runtime.detach', this.detachNote);
     }
-    this.mode.dispose();
-    // A target we launched is ours to end; one we attached to keeps running.
-    const child = this.resolved.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    s.dispose();
     this.endedAt = Date.now();
-    return this.snapshot();
+    const rec = this.snapshot();
+    this.dispose();
+    return rec;
   }
 }
 

@@ -34,14 +34,15 @@ export class RunQueueMonitor {
   private readonly file: string;
   private readonly wchanFile: string;
   private readonly syscallFile: string;
-  /** LOOP_LENS_LIVENESS=wchan: as if `syscall` were not readable (tests of that fallback). */
-  private syscallReadable: boolean | undefined =
-    process.env.LOOP_LENS_LIVENESS === 'wchan' ? false : undefined;
+  /** Unknown until read; false from the start when told not to read it (liveness 'wchan'). */
+  private syscallReadable: boolean | undefined;
   private lastIdle = 0;
   /** Seen waits whose timeout cannot be read (epoll_pwait2): idle is then a guess. */
   private noTimeouts = false;
 
-  constructor(pid: number) {
+  /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`). */
+  constructor(pid: number, readSyscall = true) {
+    if (!readSyscall) this.syscallReadable = false;
     this.file = `/proc/${pid}/task/${pid}/schedstat`;
     this.wchanFile = `/proc/${pid}/task/${pid}/wchan`;
     this.syscallFile = `/proc/${pid}/task/${pid}/syscall`;

@@ -22,6 +22,8 @@
  */
 import type { AgentMessage } from './agent';
 import { AGENT_SOURCE_URL } from './agent';
+import { probeStack } from './agent/commands';
+import { remoteCall } from './agent/remote';
 import type { RawFrame } from './attribution';
 import type { ModeContext } from './modeDriver';
 import { isAgentFrame } from './stallAnalysis';
@@ -47,25 +49,9 @@ const REPROBE_BUSY_MS = 200;
 
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
-/**
- * Captures the stack it runs on top of, with the target's monotonic clock (µs, the clock of
- * the agent's gap reports) and the agent's last beat (0 when a lazy beat was resting: this
- * wakes it, see agent.ts); restores the user's Error settings.
- */
+/** The probe's expression (agent/commands.ts `probeStack`). */
 function stackExpression(agentKey: string): string {
-  return `(() => {
-  const p = Error.prepareStackTrace, l = Error.stackTraceLimit;
-  const a = globalThis[${JSON.stringify(agentKey)}];
-  Error.stackTraceLimit = 64;
-  Error.prepareStackTrace = (_, cs) => cs.map((c) => [c.getFunctionName() || '', c.getFileName() || c.getScriptNameOrSourceURL() || '', c.getLineNumber() || 0, c.getColumnNumber() || 0]);
-  try {
-    const t = Number(process.hrtime.bigint() / 1000n), stack = new Error().stack;
-    // On top of other JavaScript: the loop is busy (or blocked). This wakes a resting lazy beat.
-    const busy = stack.some((f) => f[1] !== ${JSON.stringify(AGENT_SOURCE_URL)});
-    return JSON.stringify({ t, b: a ? a.probed(busy) : 0, stack });
-  } finally { Error.prepareStackTrace = p; Error.stackTraceLimit = l; }
-})()
-//# sourceURL=${AGENT_SOURCE_URL}`;
+  return remoteCall(probeStack, agentKey, AGENT_SOURCE_URL);
 }
 
 /** A file name from a stack trace: a path for CommonJS, a file: URL for ESM. */
@@ -131,21 +117,28 @@ export class StackProbe {
     this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
   }
 
+  /** Watchdog checks so far (tests wait on them, not on the clock). */
+  checks = 0;
+
   private check(): void {
+    this.checks++;
     if (this.inflight) return;
     const now = nowUs();
     // This recorder was starved of CPU (no check for 60 ms): a stall of a local target may have
     // come and gone unseen, and a resting beat (agent.ts) only reports one when probed.
-    const starved = this.ctx.loopIdleAt !== undefined && now - this.lastCheckAt > STARVED_US;
+    const live = this.ctx.liveness;
+    const loop = live.loop();
+    const starved = loop !== undefined && now - this.lastCheckAt > STARVED_US;
     this.lastCheckAt = now;
-    const idleAt = this.ctx.loopIdleAt?.() ?? 0;
+    const idleAt = loop?.idleAt() ?? 0;
     const heard = Math.max(this.lastHeard, idleAt);
     const probedAt = this.probedAt ?? 0;
     if (heard > probedAt) {
       this.blockedSeen = false;
       this.turning = 0;
     }
-    const { tickEveryMs, thresholdMs } = this.ctx;
+    const { thresholdMs } = this.ctx;
+    const tickEveryMs = live.tickEveryMs();
     // Ticks: silence longer than a tick period and half a beat means blocked right now (a stall
     // started up to one tick after the last message). With a high threshold, armed a little
     // before it, so that the evaluate reaches a stall just over it in time. One per silence.
@@ -153,23 +146,23 @@ export class StackProbe {
       tickEveryMs > 0 &&
       this.lastHeard > probedAt &&
       now - this.lastHeard >=
-        1000 * Math.max(tickEveryMs + this.ctx.heartbeatMs / 2 + 5, thresholdMs - tickEveryMs / 2);
+        1000 * Math.max(tickEveryMs + live.heartbeatMs() / 2 + 5, thresholdMs - tickEveryMs / 2);
     // Local: not seen idle in two samples running. The loop may be busy but turning (a loaded
     // server): then probe again later (REPROBE_BUSY_MS), unless a probe already found the beat
     // overdue (blocked: that stack is the stall's).
     const fresh = heard > probedAt || (!this.blockedSeen && now >= this.reprobeAt);
     const silenceUs = 1000 * Math.max(IDLE_SILENCE_MS, thresholdMs - 10);
-    let idleSilent = this.ctx.loopIdleAt !== undefined && fresh && now - heard >= silenceUs;
+    let idleSilent = loop !== undefined && fresh && now - heard >= silenceUs;
     // (A starved recorder probes once more only where the rules above would probe again later.)
     const starvedProbe = starved && !this.blockedSeen && now >= this.reprobeAt;
     let active: number | undefined;
-    if (idleSilent && !starvedProbe && this.ctx.loopActiveSince) {
+    if (idleSilent && !starvedProbe && loop) {
       // Silent that long on the clock, but could the loop have been blocked that long? Not while
       // the thread waited for a CPU or slept in the loop's own wait (see loopActiveSince).
       // Counted from the silence's start, or from the last probe, which found the loop turning.
-      active = this.ctx.loopActiveSince(heard > probedAt ? heard : probedAt);
+      active = loop.activeSince(heard > probedAt ? heard : probedAt);
       // (That read /proc: it may have seen the loop idle just now.)
-      const seenIdle = (this.ctx.loopIdleAt?.() ?? 0) > heard;
+      const seenIdle = loop.idleAt() > heard;
       if (seenIdle || (active !== undefined && active < silenceUs)) {
         if (!seenIdle) this.heldBack++;
         idleSilent = false;
@@ -200,7 +193,7 @@ export class StackProbe {
       };
       const frames = framesOfSnapshot(v.stack);
       if (frames && typeof v.t === 'number') snap = { t: v.t, frames };
-      if (snap && v.b > 0 && v.t - v.b > (this.ctx.heartbeatMs + 5) * 1000) this.blockedSeen = true;
+      if (snap && v.b > 0 && v.t - v.b > (this.ctx.liveness.heartbeatMs() + 5) * 1000) this.blockedSeen = true;
       else if (snap) {
         this.ctx.logger.trace(
           'runtime.probe',
@@ -208,7 +201,7 @@ export class StackProbe {
             ? `the loop was turning (its last beat ${Math.round((v.t - v.b) / 1000)} ms before)`
             : 'the loop was busy; the resting beat woke',
         );
-        const overdueAt = v.b + (this.ctx.heartbeatMs + 10) * 1000;
+        const overdueAt = v.b + (this.ctx.liveness.heartbeatMs() + 10) * 1000;
         this.reprobeAt =
           this.turning++ === 0 && v.b > 0 ? overdueAt : nowUs() + REPROBE_BUSY_MS * 1000;
       }
@@ -242,13 +235,13 @@ export class StackProbe {
     // (the stall began after that). An earlier stack of a busy loop is not the stall's. A gap
     // found by a woken beat (agent.ts) began before the probe that woke it, and the beat's
     // check proved the loop blocked from that probe on: its stacks are the stall's.
-    const dueUs = m.s + (this.ctx.heartbeatMs - 5) * 1000;
+    const dueUs = m.s + (this.ctx.liveness.heartbeatMs() - 5) * 1000;
     const woken = m.w === 1 && m.l !== 1;
     const inGap = this.snapshots.filter(
       (x) =>
         x.t <= m.e &&
         x.t >= m.s &&
-        (woken || x.t >= dueUs || this.ctx.lastIdleWithin(m.s, x.t) !== undefined),
+        (woken || x.t >= dueUs || this.ctx.liveness.lastIdleWithin(m.s, x.t) !== undefined),
     );
     const taken = this.snapshots;
     this.snapshots = this.snapshots.filter((x) => x.t > m.e);

@@ -41,15 +41,15 @@ export class WatchMode implements IModeDriver {
     // the /proc samples of a local target: after the last one that saw the loop idle). A gap
     // placed late (the stall had ended before the probe) is not narrowed: the idle samples
     // after its real end would cut it short.
-    const fallbackUs = s + (this.ctx.heartbeatMs * 1000) / 2;
-    const startUs = gap.l ? fallbackUs : this.ctx.stallStart(s, e, fallbackUs);
+    const fallbackUs = s + (this.ctx.liveness.heartbeatMs() * 1000) / 2;
+    const startUs = gap.l ? fallbackUs : this.ctx.liveness.stallStart(s, e, fallbackUs);
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (e - startUs < thresholdUs) return;
-    const starvedUs = await this.ctx.runQueueWaitUs(startUs, e);
+    const starvedUs = await this.ctx.liveness.runQueueWaitUs(startUs, e);
     const kind = frames ? kindOfFrames(frames) : 'cpu';
     // Not in sync I/O, so a blocked loop kept a CPU busy: a process that slept through a late
     // heartbeat (descheduled, or idle while the machine was overloaded) is not blocked by code.
-    const busyUs = cpuUs ?? this.ctx.mainThreadCpuUs(startUs, e);
+    const busyUs = cpuUs ?? this.ctx.liveness.mainThreadCpuUs(startUs, e);
     this.ctx.logger.trace(
       'runtime.stall',
       `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,

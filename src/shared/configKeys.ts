@@ -1,6 +1,6 @@
 /**
- * Setting keys of Loop Lens, mirrored from `package.json` `contributes.configuration`
- * (STYLE.md section 9). Client and server both read settings through these names: the client via
+ * Setting keys of Loop Lens, declared once with their types and defaults; test/unit/manifest.test.ts
+ * holds `package.json` `contributes.configuration` to them, both ways. Client and server both read settings through these names: the client via
  * `vscode.workspace.getConfiguration`, the server via `workspace/configuration` with
  * `section: 'loopLens'` (then the keys below without the `loopLens.` prefix).
  */
@@ -89,6 +89,3 @@ export interface LoopLensSettings {
   analysisDelayMs: number;
   offload: { library: OffloadLibrarySetting };
 }
-
-/** Keys whose change needs a server restart (all others are re-read by the server live). */
-export const restartKeys: readonly ConfigKey[] = [];

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RecordingStore } from '../common/recordingStore';
+import { commandIds, type CommandId } from '../shared/commands';
 import type { RecordingSessions } from './recordingSession';
 import { parseRecording, serializeRecording } from './recordingFile';
 import type { ProcessLister } from './processPicker';
@@ -25,19 +26,22 @@ export function registerRuntimeCommands(
   context: vscode.ExtensionContext,
   s: CommandServices,
 ): void {
-  const reg = (id: string, fn: (...args: never[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  reg('loopLens.pickProcess', () => pickProcess(s.listProcesses));
-  reg('loopLens.attachProcess', (pid?: number | string) => attachProcess(s, pid));
-  reg('loopLens.attachRemote', (address?: string) => attachRemote(context, address));
-  reg('loopLens.launchAndRecord', (program?: vscode.Uri | string) => launchAndRecord(program));
-  reg('loopLens.recordDebugSession', (id?: string) => recordDebugSession(s.sessions, id));
-  reg('loopLens.stopRecording', () => stopRecording(s));
-  reg('loopLens.saveRecording', (target?: vscode.Uri) => saveRecording(s.store, target));
-  reg('loopLens.openRecording', (source?: vscode.Uri) => openRecording(s.store, source));
-  reg('loopLens.showHeatmap', () => showHeatmap(s));
-  reg('loopLens.clearRecording', () => s.store.clear());
-  reg('loopLens.showSessionRecording', () => showSessionRecording(s.store));
+  const handlers: Record<CommandId, (...args: never[]) => unknown> = {
+    'loopLens.pickProcess': () => pickProcess(s.listProcesses),
+    'loopLens.attachProcess': (pid?: number | string) => attachProcess(s, pid),
+    'loopLens.attachRemote': (address?: string) => attachRemote(context, address),
+    'loopLens.launchAndRecord': (program?: vscode.Uri | string) => launchAndRecord(program),
+    'loopLens.recordDebugSession': (id?: string) => recordDebugSession(s.sessions, id),
+    'loopLens.stopRecording': () => stopRecording(s),
+    'loopLens.saveRecording': (target?: vscode.Uri) => saveRecording(s.store, target),
+    'loopLens.openRecording': (source?: vscode.Uri) => openRecording(s.store, source),
+    'loopLens.showHeatmap': () => showHeatmap(s),
+    'loopLens.clearRecording': () => s.store.clear(),
+    'loopLens.showSessionRecording': () => showSessionRecording(s.store),
+  };
+  for (const id of commandIds) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handlers[id]));
+  }
 }
 
 /** Shows the session's recording again after a file was opened over it (live if it runs). */

@@ -1,9 +1,10 @@
 /**
  * Registers the `loop-lens` debug type: the adapter runs inline in the extension host
- * (STYLE.md section 8), and a configuration provider fills defaults and warns before a
+ * (src/debug/stallDebugSession.ts), and a configuration provider fills defaults and warns before a
  * non-loopback attach.
  */
 import * as vscode from 'vscode';
+import type { ILogger } from '../common/logger';
 import type { AttachArgs, LaunchArgs } from '../debug/configuration';
 import { attachTarget, isLoopback, remoteWarning, targetHost } from '../debug/configuration';
 import { debugType } from '../debug/events';
@@ -16,11 +17,12 @@ type Config = vscode.DebugConfiguration & AttachArgs & LaunchArgs;
 export function registerDebugAdapter(
   context: vscode.ExtensionContext,
   recorder: RecorderFactory,
+  logger: ILogger,
 ): void {
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(debugType, {
       createDebugAdapterDescriptor: () =>
-        new vscode.DebugAdapterInlineImplementation(new StallDebugSession(recorder)),
+        new vscode.DebugAdapterInlineImplementation(new StallDebugSession(recorder, logger)),
     }),
     vscode.debug.registerDebugConfigurationProvider(debugType, new ConfigurationProvider()),
   );

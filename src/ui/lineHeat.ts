@@ -7,7 +7,7 @@ import { EventEmitter } from '../common/events';
 import type { Event } from '../common/events';
 import type { RecordingStore } from '../common/recordingStore';
 import type { StackFrame, Stall } from '../shared/protocol/runtime';
-import { kindLabel } from '../shared/stallKinds';
+import { kindLabel } from '../shared/protocol/stallKinds';
 
 /** Everything known about one blamed line. */
 export interface LineHeat {

@@ -1,17 +1,11 @@
-import { inspect } from 'node:util';
 import * as vscode from 'vscode';
 import type { ILogger } from '../common/logger';
-
-/** Formats log arguments once: strings as is, errors as their stack, the rest inspected. */
-function formatArg(arg: unknown): string {
-  if (typeof arg === 'string') return arg;
-  if (arg instanceof Error) return arg.stack ?? `${arg.name}: ${arg.message}`;
-  return inspect(arg, { depth: 4, breakLength: Infinity });
-}
+import { formatLogArg as formatArg, logLine } from '../common/logger';
 
 /**
- * {@link ILogger} backed by a VS Code `LogOutputChannel` (STYLE.md section 10): the user sets its
- * level in the Output view, and lines are tagged by area, e.g. `[lsp.client] server started`.
+ * {@link ILogger} backed by a VS Code `LogOutputChannel`: its level follows VS Code's log level
+ * (or the one the user picks for the channel in the Output view), and lines are tagged by area,
+ * e.g. `[lsp.client] server started` (src/common/logger.ts).
  */
 export class Logger implements ILogger, vscode.Disposable {
   /** The channel, e.g. to `show()` it from a notification button. */
@@ -21,8 +15,12 @@ export class Logger implements ILogger, vscode.Disposable {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
   }
 
+  tracing(): boolean {
+    return this.channel.logLevel === vscode.LogLevel.Trace;
+  }
+
   trace(tag: string, message: string, ...args: unknown[]): void {
-    this.channel.trace(this.line(tag, message, args));
+    if (this.tracing()) this.channel.trace(this.line(tag, message, args));
   }
 
   info(tag: string, message: string, ...args: unknown[]): void {
@@ -34,7 +32,7 @@ export class Logger implements ILogger, vscode.Disposable {
   }
 
   error(tag: string, message: string | Error, ...args: unknown[]): void {
-    this.channel.error(this.line(tag, formatArg(message), args));
+    this.channel.error(this.line(tag, message, args));
   }
 
   /** Shows the channel in the Output view. */
@@ -46,9 +44,8 @@ export class Logger implements ILogger, vscode.Disposable {
     this.channel.dispose();
   }
 
-  private line(tag: string, message: string, args: unknown[]): string {
-    const rest = args.map(formatArg).join(' ');
-    return `[${tag}] ${message}${rest ? ` ${rest}` : ''}`;
+  private line(tag: string, message: string | Error, args: unknown[]): string {
+    return logLine(tag, message, args);
   }
 }
 

@@ -4,6 +4,7 @@ import { listProcesses, recorderFactory } from '../debug/recorder';
 import { registerRuntimeCommands } from './commands';
 import { registerDebugAdapter } from './debugAdapterFactory';
 import { HeatCodeLens, HeatDecorations } from './decorations';
+import { Logger } from './log';
 import { RuntimeHeat } from './lineHeat';
 import { RecordingSessions } from './recordingSession';
 import { RecordingStatusBar } from './statusBar';
@@ -27,6 +28,8 @@ export interface RuntimeUiApi {
   statusText(): string;
   /** The `loopLens.*` context key values last set (menus and `when` clauses read them). */
   contextKeys(): Readonly<Record<string, boolean>>;
+  /** The "Loop Lens" log channel's file (its level follows VS Code's log level). */
+  logFile: vscode.Uri;
 }
 
 /** Registers the runtime UI: commands, debug adapter, stall tree, decorations and status bar. */
@@ -38,6 +41,8 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
   const lenses = new HeatCodeLens(heat);
   const tree = new StallTreeProvider(store, heat);
   const status = new RecordingStatusBar(store);
+  // The runtime's log: attach, agent, attribution, and at trace the CDP traffic.
+  const log = new Logger('Loop Lens');
   const selector: vscode.DocumentSelector = [
     { scheme: 'file', language: 'javascript' },
     { scheme: 'file', language: 'typescript' },
@@ -45,6 +50,7 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
     { scheme: 'file', language: 'typescriptreact' },
   ];
   context.subscriptions.push(
+    log,
     store,
     heat,
     sessions,
@@ -58,7 +64,7 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
       showCollapseAll: true,
     }),
   );
-  registerDebugAdapter(context, recorderFactory);
+  registerDebugAdapter(context, recorderFactory, log);
   registerRuntimeCommands(context, { store, sessions, heat, listProcesses });
   registerStallsView(context, store);
   return {
@@ -69,5 +75,7 @@ export function registerRuntimeUi(context: vscode.ExtensionContext): RuntimeUiAp
     stallTree: tree,
     statusText: () => status.text,
     contextKeys: () => sessions.contextKeys,
+    // Where VS Code keeps an extension's LogOutputChannel: <logUri>/<channel name>.log.
+    logFile: vscode.Uri.joinPath(context.logUri, 'Loop Lens.log'),
   };
 }

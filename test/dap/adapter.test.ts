@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import type { Recording, Stall } from '../../src/shared/protocol/runtime';
 import { findInspectorPort } from '../../src/runtime/processDiscovery';
+import { waitFor } from '../waitFor';
 
 const root = join(__dirname, '..', '..');
 const adapter = join(root, 'dist', 'adapter.js');
@@ -296,10 +297,6 @@ describe('loop-lens debug adapter (DAP, real processes)', () => {
   });
 });
 
-async function waitUntil(probe: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitUntil(probe: () => boolean, what: string): Promise<boolean> {
+  return waitFor(probe, what, 20_000);
 }

@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { within } from '../../src/common/within';
 import {
   createProtocolConnection,
   IPCMessageReader,
@@ -280,7 +281,7 @@ export class LspClient {
       else this.child.once('exit', () => r());
     });
     try {
-      await Promise.race([this.conn.sendRequest('shutdown'), delay(5000)]);
+      await within(this.conn.sendRequest('shutdown'), 5000);
       await this.conn.sendNotification('exit');
     } catch {
       // already gone
@@ -290,10 +291,6 @@ export class LspClient {
     clearTimeout(timer);
     this.conn.dispose();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 /** Applies LSP text edits (non-overlapping, against the original text). */

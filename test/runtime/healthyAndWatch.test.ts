@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nullLogger } from '../../src/common/logger';
+import { waitFor } from '../waitFor';
 import {
   BLOCKER,
   HEALTHY,
@@ -61,7 +62,7 @@ describe('watch mode', () => {
       );
       assert.equal(r.rec.cpuProfile(), undefined, 'no profiler in watch mode');
       // A quiet loop: the agent's beat rests until the probe wakes it (asserted below).
-      await new Promise((res) => setTimeout(res, 600));
+      await waitFor(async () => (await t.run('resting')).result === 'true', 'the beat to rest');
       const cpu = await stallFor(t, r, 'cpu 400');
       assert.equal(cpu.stall?.kind, 'cpu', describeStall(cpu.stall));
       assert.equal(cpu.stall?.blame?.functionName, 'spinCpu', describeStall(cpu.stall));
@@ -124,17 +125,17 @@ describe('watch mode, recorder starved of CPU', () => {
       const r = await record({ target: { kind: 'port', port: t.port! }, mode: 'watch' });
       const seen: string[] = [];
       for (let i = 0; i < 5; i++) {
-        // Quiet: the agent's beat rests (agent.ts), so only a probe finds a stall.
-        await new Promise((res) => setTimeout(res, 500));
+        // Quiet: the agent's beat rests (agent/loopAgent.ts), so only a probe finds a stall.
+        await waitFor(async () => (await t.run('resting')).result === 'true', 'the beat to rest');
         const from = r.events.length;
         t.child.stdin!.write('cpu 100\n'); // runs 20 ms later in the target
         const end = Date.now() + 260;
         while (Date.now() < end); // this process (the recorder) sleeps through it
-        await new Promise((res) => setTimeout(res, 500));
-        const stalls = r.events
-          .slice(from)
-          .flatMap((x) => (x.e.type === 'stall' ? [x.e.stall] : []));
-        seen.push(stalls.map(describeStall).join(' / ') || 'missed');
+        const stall = await r.waitEvent((e) => e.type === 'stall', 5000, from).then(
+          ({ e }) => (e.type === 'stall' ? describeStall(e.stall) : ''),
+          () => 'missed',
+        );
+        seen.push(stall);
       }
       await r.rec.stop();
       // Measured: 5 of 5 reported (80–117 ms); without the starved recorder's probe, 2 of 5.
@@ -146,17 +147,17 @@ describe('watch mode, recorder starved of CPU', () => {
 });
 
 /**
- * The other liveness schemes, forced with LOOP_LENS_LIVENESS on a local target: ticks (what a
+ * The other liveness schemes, forced with `tuning.liveness` on a local target: ticks (what a
  * remote target uses) and wchan only (a local target whose /proc/…/syscall is not readable:
  * execSync then looks idle, and the 200 ms slow tick gets its stack: `sleep 0.25` is longer).
  */
 const schemes = [
   {
-    liveness: 'ticks',
+    liveness: 'ticks' as const,
     scheme: (traces: string[]) => !traces.some((x) => /liveness from \/proc/.test(x)),
   },
   {
-    liveness: 'wchan',
+    liveness: 'wchan' as const,
     scheme: (traces: string[]) =>
       traces.some((x) => /liveness from \/proc \(wchan only, slow ticks\)/.test(x)),
   },
@@ -165,12 +166,12 @@ for (const { liveness, scheme } of schemes) {
   describe(`watch mode, liveness from ${liveness}`, () => {
     test('a CPU stall and an execSync are named from the probe', async () => {
       const t = await startTarget(BLOCKER);
-      process.env.LOOP_LENS_LIVENESS = liveness;
       const traces: string[] = [];
       try {
         const r = await record({
           target: { kind: 'port', port: t.port! },
           mode: 'watch',
+          tuning: { liveness },
           logger: { ...nullLogger, trace: (tag, m) => traces.push(`${tag} ${m}`) },
         });
         assert.ok(scheme(traces), traces.filter((x) => x.startsWith('runtime ')).join('; '));
@@ -188,7 +189,6 @@ for (const { liveness, scheme } of schemes) {
         await r.rec.stop();
         assert.equal((await t.run('globals')).result, '[]');
       } finally {
-        delete process.env.LOOP_LENS_LIVENESS;
         t.kill();
       }
     });

@@ -9,10 +9,22 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listNodeProcesses, startRecording } from '../../src/runtime';
 import { findInspectorPort } from '../../src/runtime/processDiscovery';
-import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
+import {
+  BLOCKER,
+  blockLine,
+  describeStall,
+  record,
+  stallFor,
+  startTarget,
+  type Target,
+} from './runtimeHelpers';
 
-/** How often the main thread of `pid` went to sleep and woke up within `ms` (voluntary switches). */
-async function wakeUpsIn(pid: number, ms: number): Promise<number> {
+/**
+ * How often the main thread of the target went to sleep and woke up (voluntary switches) while
+ * it waited `ms` on its own timer (one wake-up of its own).
+ */
+async function wakeUpsIn(t: Target, ms: number): Promise<number> {
+  const pid = t.pid;
   const read = () =>
     Number(
       /^voluntary_ctxt_switches:\s+(\d+)/m.exec(
@@ -20,7 +32,7 @@ async function wakeUpsIn(pid: number, ms: number): Promise<number> {
       )?.[1],
     );
   const before = read();
-  await new Promise((r) => setTimeout(r, ms));
+  await t.run(`wait ${ms}`);
   return read() - before;
 }
 
@@ -53,7 +65,7 @@ describe('attach and detach', () => {
       assert.equal((await t.run('resources')).result, resourcesBefore);
       // Nor anything that still wakes it: no timer of ours, native or JavaScript (a 40 ms one
       // is 25 wake-ups a second). Counted in the kernel, not timed.
-      const wakeUps = await wakeUpsIn(t.pid, 1000);
+      const wakeUps = await wakeUpsIn(t, 1000);
       assert.ok(wakeUps <= 3, `the idle target's main thread woke ${wakeUps} times in 1 s`);
       // A second attach opens the inspector again and finds a clean process.
       const again = await record({ target: { kind: 'pid', pid: t.pid } });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StallKind } from '../../src/shared/protocol/runtime';
+import { waitFor } from '../waitFor';
 import type { Recorder, Target } from './runtimeHelpers';
 import { BLOCKER, blockLine, describeStall, record, stallFor, startTarget } from './runtimeHelpers';
 
@@ -73,9 +74,7 @@ describe('profile mode: stalls in a real process', () => {
 
   test('the recording holds every stall, hotspots per blamed line, and metrics', async () => {
     const metricsSeen = () => rec.events.filter((x) => x.e.type === 'metrics').length;
-    for (let i = 0; metricsSeen() < 3 && i < 100; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitFor(() => metricsSeen() >= 3, 'three metrics samples');
     const r = rec.rec.snapshot();
     assert.equal(r.version, 1);
     assert.equal(r.mode, 'profile');

@@ -41,10 +41,13 @@ async function compileSuite() {
   const entryPoints = readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(dir, f));
+  // The suite's helpers share test/waitFor.ts with the other stages (kept at ../../waitFor).
+  entryPoints.push(join(root, 'test', 'waitFor.ts'));
   rmSync(suiteOut, { recursive: true, force: true });
   await esbuild.build({
     entryPoints,
-    outdir: suiteOut,
+    outbase: join(root, 'test'),
+    outdir: join(root, 'out', 'test'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -41,4 +41,4 @@ export function readPalette(el: Element): Palette {
   };
 }
 
-export { kindLabel } from '../../../src/shared/stallKinds';
+export { kindLabel } from '../../../src/shared/protocol/stallKinds';

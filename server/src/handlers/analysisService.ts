@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../analysis/types';
 import type { SettingsCache } from '../settings';
 import { toDiagnostics, type RuleDocs } from './diagnostics';
+import { connectionLogger } from '../log';
 import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
@@ -46,11 +47,8 @@ export class AnalysisService {
 
   /** A fresh engine (at start, and after a config file changed). */
   newHost(): EngineHost {
-    const c = this.ctx.connection.console;
-    this.host = new EngineHost((f) => this.ctx.folders.owner(f), {
-      warn: (m) => c.warn(m),
-      error: (m) => c.error(m),
-    });
+    const log = connectionLogger(this.ctx.connection.console);
+    this.host = new EngineHost((f) => this.ctx.folders.owner(f), log);
     this.findings.clear();
     return this.host;
   }

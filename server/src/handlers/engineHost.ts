@@ -9,15 +9,10 @@ import { loadConfig } from '../analysis/config';
 import { ignoreMatcher, isSourceFile, listSourceFiles, readSource } from '../analysis/files';
 import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
 import { StaticWorkspace } from '../analysis';
+import type { ILogger } from '../../../src/common/logger';
 import type { Folder } from './folders';
 
 const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-
-/** Where the engine host reports problems (connection.console in the server). */
-export interface HostLog {
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export class EngineHost {
   private readonly engine: StaticWorkspace;
@@ -33,7 +28,7 @@ export class EngineHost {
 
   constructor(
     private readonly folderOf: (file: string) => Folder | undefined,
-    private readonly log: HostLog,
+    private readonly log: ILogger,
   ) {
     this.engine = new StaticWorkspace({ roots: [], config: (file) => this.configFor(file) });
   }
@@ -51,7 +46,7 @@ export class EngineHost {
         const loaded = loadConfig({ from: folder.path });
         c = { config: loaded.config, dir: loaded.dir };
       } catch (e) {
-        this.log.error(`Loop Lens config of ${folder.path}: ${errText(e)} (using defaults)`);
+        this.log.error('lsp.config', `Loop Lens config of ${folder.path}: ${errText(e)} (using defaults)`);
         c = { config: {}, dir: folder.path };
       }
       this.configs.set(folder.path, c);
@@ -95,7 +90,7 @@ export class EngineHost {
       if (skip(f)) continue;
       const src = readSource(f);
       if ('text' in src) this.setText(f, src.text);
-      else if (src.note.kind === 'error') this.log.warn(`${f}: ${src.note.reason}`);
+      else if (src.note.kind === 'error') this.log.warn('lsp.files', `${f}: ${src.note.reason}`);
     }
     await Promise.resolve();
   }
@@ -135,7 +130,7 @@ export class EngineHost {
       for (const f of files) this.recordDeps(f);
       return out;
     } catch (e) {
-      this.log.error(`analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.log.error('lsp.analysis', 'analysis failed:', e);
       return new Map();
     }
   }

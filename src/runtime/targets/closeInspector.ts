@@ -8,29 +8,23 @@
  */
 import { within } from '../../common/within';
 import { AGENT_KEY_PREFIX } from '../agent';
+import { closeInspector } from '../agent/commands';
+import { remoteCall, TARGET_REQUIRE } from '../agent/remote';
 import type { IInspectorSession } from '../inspectorSession';
 import type { ResolvedTarget } from './resolve';
 import { listeningPorts } from '../processDiscovery';
 
-/** Closes the inspector on the loop's next turn, after the reply that says so has gone out. */
-export const CLOSE_INSPECTOR_EXPRESSION = `(() => {
-  const g = globalThis;
-  if (Object.getOwnPropertyNames(g).some((k) => k.startsWith(${JSON.stringify(AGENT_KEY_PREFIX)}))) return 'kept';
-  const req = typeof require === 'function' ? require : g.process.mainModule && g.process.mainModule.require.bind(g.process.mainModule);
-  const close = req ? () => req('node:inspector').close() : g.process._debugEnd && (() => g.process._debugEnd());
-  if (!close) return 'unable';
-  setImmediate(close);
-  return 'closing';
-})()`;
+/** Closes the inspector on the loop's next turn (agent/commands.ts `closeInspector`). */
+const CLOSE_INSPECTOR_EXPRESSION = remoteCall(closeInspector, AGENT_KEY_PREFIX, TARGET_REQUIRE);
 
-export type CloseOutcome = 'closed' | 'kept' | 'unable';
+type CloseOutcome = 'closed' | 'kept' | 'unable';
 
 /**
  * Asks the target to close its inspector (call last: our own connection ends with it), and
  * confirms it: our connection is closed by the target, then the port leaves the pid's listening
  * sockets.
  */
-export async function closeOpenedInspector(
+async function closeOpenedInspector(
   session: IInspectorSession,
   target: Pick<ResolvedTarget, 'wsUrl' | 'pid'>,
   timeoutMs: number,
@@ -75,7 +69,7 @@ export async function leaveInspector(
 }
 
 /** What the user is told after stopping. */
-export function inspectorNote(
+function inspectorNote(
   outcome: CloseOutcome | 'asked-to-keep',
   pid: number | undefined,
   port: string,

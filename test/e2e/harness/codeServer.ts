@@ -19,6 +19,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../waitFor';
 import { codeServerEntry, repoRoot, runsDir } from './paths';
 
 /** What to start code-server with. */
@@ -176,20 +177,19 @@ async function waitForHealth(
   child: { exitCode: number | null },
   log: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+  const healthy = async () => {
     if (child.exitCode !== null) {
       throw new Error(`code-server exited (${child.exitCode}):\n${log()}`);
     }
     try {
-      const res = await fetch(`${origin}/healthz`);
-      if (res.ok) return;
+      return (await fetch(`${origin}/healthz`)).ok;
     } catch {
-      // Not listening yet.
+      return false; // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer /healthz within 90 s:\n${log()}`);
+  };
+  await waitFor(healthy, 'code-server to answer /healthz', 90_000).catch((e: Error) => {
+    throw new Error(`${e.message}:\n${log()}`);
+  });
 }
 
 /** Folders and environment of one run. */

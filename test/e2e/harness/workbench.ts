@@ -9,6 +9,7 @@ import { format } from 'node:util';
 import { type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
 import { launchChromium } from './chromium';
+import { waitFor as waitForFact } from '../../waitFor';
 import { screenshotsDir } from './paths';
 
 /** An open browser on the workbench; `close()` ends chromium. */
@@ -188,24 +189,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
+/** Waits until `probe` returns a truthy value (test/waitFor.ts); a probe that throws is retried. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeout = 60_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeout;
   let last: unknown;
-  while (Date.now() < deadline) {
+  const tolerant = async () => {
     try {
-      const v = await probe();
-      if (v) return v as T;
+      return (await probe()) || false;
     } catch (err) {
       last = err;
+      return false;
     }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(
-    `timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-  );
+  };
+  return waitForFact(tolerant, what, timeout).catch((e: Error) => {
+    throw new Error(`${e.message}${last ? `: ${String(last)}` : ''}`);
+  }) as Promise<T>;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { EventEmitter } from '../../../src/common/events';
+import { nullLogger } from '../../../src/common/logger';
 import type { RecorderFactory } from '../../../src/debug/stallDebugSession';
 import { StallDebugSession } from '../../../src/debug/stallDebugSession';
 import type { IRecordingSession, RecordOptions } from '../../../src/runtime/api';
@@ -107,6 +108,30 @@ const stall: Stall = {
 };
 
 describe('StallDebugSession', () => {
+  test('"trace": true puts the engine log in the Debug Console; the host logger always gets it', async () => {
+    const fake = fakeRecorder();
+    const host: string[] = [];
+    const hostLogger = { ...nullLogger, info: (tag: string, m: string) => host.push(`[${tag}] ${m}`) };
+    for (const trace of [true, false]) {
+      const c = connect(new StallDebugSession(fake.factory, hostLogger));
+      assert.ok((await c.request('initialize', init)).success);
+      assert.ok((await c.request('attach', { port: 9229, trace })).success);
+      // The engine logs through what the adapter passed it.
+      fake.calls.at(-1)!.logger!.info('runtime.attach', `attached (trace ${trace})`);
+      fake.calls.at(-1)!.logger!.trace('cdp', '→ Runtime.evaluate {}');
+      const lines = () =>
+        c.got.filter((m) => m.event === 'output' && m.body?.category === 'console').map((m) => String(m.body?.output));
+      if (trace) {
+        await c.event('output', (m) => /trace \[cdp\] → Runtime\.evaluate/.test(String(m.body?.output)));
+        assert.ok(lines().some((l) => /info \[runtime\.attach\] attached \(trace true\)/.test(l)), lines().join(''));
+      } else {
+        await c.request('disconnect', {});
+        assert.ok(!lines().some((l) => /\[cdp\]|\[runtime\.attach\]/.test(l)), lines().join(''));
+      }
+    }
+    assert.deepEqual(host, ['[runtime.attach] attached (trace true)', '[runtime.attach] attached (trace false)']);
+  });
+
   test('attach records, each stall is a clickable output line and a custom event, disconnect stops once', async () => {
     const fake = fakeRecorder();
     const c = connect(new StallDebugSession(fake.factory));

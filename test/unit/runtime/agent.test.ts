@@ -1,21 +1,25 @@
 /**
- * The agent's heartbeat, run in this process exactly as the target evaluates it: what it sends
- * before and after `tune` (the binding is a plain function here instead of Runtime.addBinding).
+ * The agent's functions (src/runtime/agent/), called directly in this process: what the
+ * heartbeat sends before and after `tune`, the lazy beat, the lease; and that the installed
+ * source is self-contained (a bare context, a worker's isolate). The binding is a plain function
+ * here instead of Runtime.addBinding. Waits on what the agent does (its beats, its messages),
+ * never for a time.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import type { AgentConfig, AgentMessage } from '../../../src/runtime/agent';
-import {
-  agentDisposeExpression,
-  agentInstallExpression,
-  agentMetricsExpression,
-  agentTuneExpression,
-  parseAgentMessage,
-} from '../../../src/runtime/agent';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { agentInstallExpression, parseAgentMessage } from '../../../src/runtime/agent';
+import { disposeAgent, pollAgent, tuneAgent } from '../../../src/runtime/agent/commands';
+import { installLoopAgent } from '../../../src/runtime/agent/loopAgent';
+import type { AgentApi, AgentConfig, AgentMessage } from '../../../src/runtime/agent/types';
+import { waitFor } from '../../waitFor';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const g = globalThis as Record<string, unknown>;
+const g = globalThis as unknown as Record<string, unknown>;
+const req = createRequire(__filename);
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 /** A config with its own global names (`__loopLens<name>Agent`) so tests never collide. */
 function configFor(name: string, over: Partial<AgentConfig> = {}): AgentConfig {
   return {
@@ -30,178 +34,212 @@ function configFor(name: string, over: Partial<AgentConfig> = {}): AgentConfig {
   };
 }
 
-/**
- * Installs the agent in this process as the target's evaluate would (with the command-line
- * API's `require`); its binding collects what it sends. Returns the install result.
- */
-function install(cfg: AgentConfig, got: AgentMessage[] = []): string {
+/** Installs the agent in this process; what it sends lands in `got`. */
+function install(cfg: AgentConfig, got: AgentMessage[] = []) {
   g[cfg.binding] = (p: string) => {
     const m = parseAgentMessage(p);
     if (m) got.push(m);
   };
-  g.require = createRequire(__filename);
-  return String((0, eval)(agentInstallExpression(cfg)));
+  const hello = JSON.parse(installLoopAgent(cfg, req)) as { pid: number };
+  const agent = () => g[cfg.key] as AgentApi;
+  /** Resolves once `n` more beats have run. */
+  const beats = (n: number) => {
+    const until = agent().beats + n;
+    return waitFor(() => !g[cfg.key] || agent().beats >= until, `${n} beats`);
+  };
+  return { hello, got, agent, beats };
 }
 
-function uninstall(cfg: AgentConfig): void {
-  (0, eval)(agentDisposeExpression(cfg));
-  delete g.require;
+/** Spins this thread; returns the stall's [start, end] on the agent's clock. */
+function spin(ms: number): [number, number] {
+  const s = nowUs();
+  while (nowUs() - s < ms * 1000);
+  return [s, nowUs()];
 }
-const spin = (ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end);
-};
+
+/** One turn of the event loop: timers due before now fire first. */
+const loopTurn = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * The gap reported for a stall that ended at `endUs` (on a busy machine a beat may also come late
+ * before it, so the first gap is not always the stall's).
+ */
+const gapOf = (got: AgentMessage[], endUs: number) =>
+  waitFor(() => got.find((m) => m.type === 'gap' && m.e >= endUs), 'the stall’s gap');
+/**
+ * The native timer's histogram keeps intervals to about three significant figures (HdrHistogram):
+ * a gap it measured may be this much shorter than the stall.
+ */
+const slackUs = (s: number, e: number) => 1000 + (e - s) / 100;
 
 test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false }) only gaps, without CPU', async () => {
   const cfg = configFor('Test', { tickEveryMs: 40, cpu: true });
-  const got: AgentMessage[] = [];
+  const { hello, got, beats } = install(cfg);
   try {
-    const hello = JSON.parse(install(cfg, got)) as { pid: number };
     assert.equal(hello.pid, process.pid);
-    await sleep(200);
-    spin(120);
-    await sleep(60);
-    assert.ok(got.filter((m) => m.type === 'tick').length >= 2, 'ticks every ~40 ms');
-    const gap = got.find((m) => m.type === 'gap');
-    assert.ok(gap && gap.type === 'gap' && typeof gap.cpu === 'number', 'a gap with its CPU');
-    assert.ok(gap.e - gap.s >= 120_000, `the gap covers the 120 ms block (${gap.e - gap.s} µs)`);
+    await waitFor(() => got.filter((m) => m.type === 'tick').length >= 2, 'two ticks');
+    const [s, e] = spin(120);
+    const gap = await gapOf(got, e);
+    assert.ok(gap.type === 'gap' && typeof gap.cpu === 'number', 'a gap with its CPU');
+    assert.ok(gap.s <= s && gap.e >= e, `the gap covers the block: ${JSON.stringify(gap)}`);
 
-    const tuning = { tickMs: 40, tickEveryMs: 0, cpu: false };
-    assert.equal((0, eval)(agentTuneExpression(cfg, tuning)), true);
+    assert.equal(tuneAgent(cfg.key, { tickMs: 40, tickEveryMs: 0, cpu: false }), true);
     got.length = 0;
-    await sleep(250);
-    assert.equal(
-      got.length,
-      0,
-      `an idle loop sends nothing once ticks are off: ${JSON.stringify(got)}`,
-    );
-    spin(120);
-    await sleep(60);
-    assert.equal(got.length, 1, JSON.stringify(got));
-    const g2 = got[0];
-    assert.ok(g2.type === 'gap' && g2.cpu === undefined && g2.e - g2.s >= 120_000);
+    await beats(6);
+    assert.equal(got.length, 0, 'an idle loop sends nothing once ticks are off');
+    const [s2, e2] = spin(120);
+    const g2 = await gapOf(got, e2);
+    await beats(1);
+    assert.ok(!got.some((m) => m.type === 'tick'), JSON.stringify(got));
+    assert.ok(g2.type === 'gap' && g2.cpu === undefined && g2.s <= s2 && g2.e >= e2);
   } finally {
-    uninstall(cfg);
+    disposeAgent(cfg.key, cfg.binding);
   }
   assert.equal(g[cfg.key], undefined, 'dispose removes the agent');
   assert.equal(g[cfg.binding], undefined, 'and the binding');
-  assert.equal(
-    (0, eval)(agentTuneExpression(cfg, { tickMs: 40, tickEveryMs: 0, cpu: false })),
-    false,
-  );
+  assert.equal(tuneAgent(cfg.key, { tickMs: 40, tickEveryMs: 0, cpu: false }), false);
+  assert.equal(pollAgent(cfg.key), '');
 });
 
-test('the lease counts beats, not time: a long stall does not end it, beats without a poll do', async () => {
-  const cfg = configFor('Lease', { leaseMs: 150 });
+test('the lease: polls renew it (a stall with a poll in it too); without polls the agent removes itself', async () => {
+  const cfg = configFor('Lease', { leaseMs: 300 });
+  const { beats } = install(cfg);
   try {
-    install(cfg);
-    (0, eval)(agentMetricsExpression(cfg));
-    spin(400); // longer than the lease, but no beat runs during it
-    await sleep(50);
-    assert.ok(g[cfg.key], 'still installed after a 400 ms stall');
-    await sleep(300); // ~15 beats without a poll: past the 150 ms lease
-    assert.equal(g[cfg.key], undefined, 'removed itself');
-    assert.equal(g[cfg.binding], undefined);
+    for (let i = 0; i < 5; i++) {
+      await beats(5); // about a third of the lease each
+      assert.notEqual(pollAgent(cfg.key), '', `poll ${i}`);
+    }
+    // A stall longer than the lease, with a poll at its end (as V8's interrupt runs one).
+    spin(400);
+    pollAgent(cfg.key);
+    await beats(5);
+    assert.ok(g[cfg.key], 'still installed');
+    await waitFor(() => !g[cfg.key], 'the agent to remove itself');
+    assert.equal(g[cfg.binding], undefined, 'with its binding');
   } finally {
-    uninstall(cfg);
+    disposeAgent(cfg.key, cfg.binding);
   }
 });
 
-/** The agent object as the probe sees it. */
-interface ProbedAgent {
-  probed(busy: boolean): number;
-}
-
-/** Installs an agent tuned to a lazy 20 ms beat; what it sends lands in `got`. */
-function installLazy(name: string, leaseMs = 15_000) {
+/** Installs an agent tuned to a lazy 20 ms beat and waits until it rests. */
+async function installLazy(name: string, leaseMs = 15_000) {
   const cfg = configFor(name, { leaseMs });
-  const got: AgentMessage[] = [];
-  install(cfg, got);
-  (0, eval)(agentTuneExpression(cfg, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true }));
-  return { cfg, got, agent: () => g[cfg.key] as ProbedAgent };
+  const it = install(cfg);
+  tuneAgent(cfg.key, { tickMs: 20, tickEveryMs: 0, cpu: false, lazy: true });
+  await waitFor(() => it.agent().resting, 'the beat to rest');
+  return { cfg, ...it };
 }
 
 test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the stall from the native timer', async () => {
-  const { cfg, got, agent } = installLazy('Lazy');
+  const { cfg, got, agent } = await installLazy('Lazy');
   try {
-    await sleep(250);
-    // Resting: the probe's answer says so (0) and wakes it.
-    const stallEnd = () => {
-      spin(120); // a stall nobody reports while the beat rests
-      return Number(process.hrtime.bigint() / 1000n);
-    };
-    const ended = stallEnd();
+    // A stall nobody reports while the beat rests; the probe comes after it ended.
+    const [s, e] = spin(120);
+    const probedAt = nowUs();
     assert.equal(agent().probed(false), 0, 'the beat rested while the loop was quiet');
-    await sleep(30);
-    assert.equal(got.length, 1, JSON.stringify(got));
-    const m = got[0];
+    const m = await gapOf(got, e);
     assert.ok(m.type === 'gap' && m.w === 1, JSON.stringify(m));
-    assert.ok(
-      m.e - m.s >= 120_000,
-      `the native timer's interval covers the stall (${m.e - m.s} µs)`,
-    );
-    assert.ok(m.e >= ended && m.e - ended < 20_000, 'a stall that had ended: placed at the probe');
+    // The interval spans the stall (the native timer cannot fire during it); its end is the
+    // beat's check, a little after that timer fired, so its start is not the stall's.
+    assert.ok(m.e - m.s >= e - s - slackUs(s, e) && m.e >= probedAt, `the native timer's interval covers the stall: ${JSON.stringify(m)}`);
     // Awake: beats again, and its own gaps are reported as before.
     assert.ok(agent().probed(false) > 0, 'the probe right after finds the beat running');
     got.length = 0;
-    spin(120);
-    await sleep(30);
-    assert.equal(got.length, 1, JSON.stringify(got));
-    assert.ok(got[0].type === 'gap' && !got[0].w, 'reported by the beat itself');
+    const [s2, e2] = spin(120);
+    const own = await gapOf(got, e2);
+    assert.ok(own.type === 'gap' && !own.w && own.s <= s2 && own.e >= e2, 'reported by the beat itself');
 
     // Rests again, then a probe that lands in the middle of a stall (busy).
-    await sleep(300);
+    await waitFor(() => agent().resting, 'the beat to rest again');
     got.length = 0;
-    spin(60);
+    const [s3] = spin(60);
     assert.equal(agent().probed(true), 0, 'rested again');
-    const end = stallEnd();
-    await sleep(30);
-    assert.equal(got.length, 1, JSON.stringify(got));
-    const w = got[0];
-    assert.ok(w.type === 'gap' && w.w === 1 && w.e - w.s >= 180_000, JSON.stringify(w));
-    assert.ok(w.e >= end && w.e - end < 20_000, 'ends when the loop came free');
+    const [, e3] = spin(120);
+    const w = await gapOf(got, e3);
+    assert.ok(w.type === 'gap' && w.w === 1 && !w.l, JSON.stringify(w));
+    assert.ok(w.e - w.s >= e3 - s3 - slackUs(s3, e3) && w.e >= e3, `ends when the loop came free: ${JSON.stringify(w)}`);
   } finally {
-    uninstall(cfg);
+    disposeAgent(cfg.key, cfg.binding);
   }
   assert.equal(g[cfg.key], undefined);
 });
 
 test('lazy beat: a busy probe finds its stall even after a longer one nobody probed', async () => {
-  const { cfg, got, agent } = installLazy('LazyMask');
+  const { cfg, got, agent } = await installLazy('LazyMask');
   try {
-    await sleep(250);
-    spin(200); // the histogram's maximum from now on: nobody probes this one
-    await sleep(60);
-    assert.equal(got.length, 0, 'a resting beat reports nothing by itself');
-    spin(30);
+    const [so, eo] = spin(200); // the histogram's maximum from now on: nobody probes this one
+    await loopTurn(); // the native timer fires (it was due first), recording the 200 ms
+    const [s] = spin(30);
     assert.equal(agent().probed(true), 0, 'still resting');
-    spin(90);
-    await sleep(30);
-    assert.equal(got.length, 1, JSON.stringify(got));
-    const m = got[0];
+    const [, e] = spin(90);
+    const m = await gapOf(got, e);
+    assert.deepEqual(got.length, 1, 'a resting beat reported nothing by itself');
     assert.ok(m.type === 'gap' && m.w === 1 && !m.l, JSON.stringify(m));
-    const us = m.e - m.s;
-    assert.ok(
-      us >= 120_000 && us < 200_000,
-      `the newer, shorter interval (${us} µs), not the old maximum`,
-    );
+    assert.ok(m.e - m.s >= e - s - slackUs(s, e) && m.e >= e, `the newer interval: ${JSON.stringify(m)}`);
+    // The old interval would start before the old stall ended; the new one starts at the native
+    // timer's last firing before the new stall, which came after the old one ended.
+    assert.ok(m.s >= eo - slackUs(so, eo), `not the old, longer one: ${JSON.stringify(m)} (old ended ${eo})`);
   } finally {
-    uninstall(cfg);
+    disposeAgent(cfg.key, cfg.binding);
   }
 });
 
-test('a resting lazy beat still ends its lease when nobody polls', async () => {
-  const { cfg, agent } = installLazy('LazyLease', 600);
+test('a resting lazy beat runs no JavaScript timer, and still ends its lease when nobody polls', async () => {
+  const { cfg, agent } = await installLazy('LazyLease', 600);
   try {
-    (0, eval)(agentMetricsExpression(cfg));
-    await sleep(300);
-    assert.equal(agent().probed(false), 0, 'resting');
-    (0, eval)(agentMetricsExpression(cfg)); // a poll renews the lease
-    await sleep(300);
-    assert.ok(g[cfg.key], 'renewed by the poll');
-    await sleep(1200);
-    assert.equal(g[cfg.key], undefined, 'removed itself without polls');
+    const rested = agent().beats;
+    // Polls a third of the lease apart, over twice the lease: the lease is about time since
+    // the last poll, so waiting on the clock is what is tested here.
+    for (let i = 0, at = Date.now(); i < 4; i++, at = Date.now()) {
+      await waitFor(() => Date.now() - at >= 200, 'a third of the lease');
+      assert.notEqual(pollAgent(cfg.key), '', `renewed by poll ${i}`);
+    }
+    assert.equal(agent().beats, rested, 'no beat while resting');
+    await waitFor(() => !g[cfg.key], 'the agent to remove itself without polls');
+    assert.equal(g[cfg.binding], undefined);
   } finally {
-    uninstall(cfg);
+    disposeAgent(cfg.key, cfg.binding);
+  }
+});
+
+test('the installed source is self-contained: it runs in a bare context and in a worker', async () => {
+  const cfg = configFor('Bare', { leaseMs: 60_000 });
+  const sent: string[] = [];
+  const sandbox: Record<string, unknown> = {
+    process,
+    require: req,
+    setInterval,
+    clearInterval,
+    setTimeout,
+    clearTimeout,
+    setImmediate,
+    Error,
+    JSON,
+    [cfg.binding]: (p: string) => sent.push(p),
+  };
+  const hello = JSON.parse(runInNewContext(agentInstallExpression(cfg), sandbox) as string);
+  assert.equal(hello.pid, process.pid);
+  const api = sandbox[cfg.key] as AgentApi;
+  spin(100);
+  await waitFor(() => sent.length > 0, 'a gap from the bare context');
+  api.dispose();
+
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     globalThis[${JSON.stringify(cfg.binding)}] = (p) => parentPort.postMessage(p);
+     parentPort.postMessage(eval(${JSON.stringify(agentInstallExpression(cfg))}));
+     setTimeout(() => { const s = Date.now(); while (Date.now() - s < 100); }, 50);
+     setInterval(() => {}, 1000); // keeps the worker alive (the agent's timers are unref'd)`,
+    { eval: true },
+  );
+  try {
+    const fromWorker: string[] = [];
+    worker.on('message', (m: string) => fromWorker.push(m));
+    worker.on('error', (err) => fromWorker.push(String(err)));
+    await waitFor(() => fromWorker.length >= 2, 'the worker agent hello and its gap');
+    assert.equal(JSON.parse(fromWorker[0]).pid, process.pid);
+    assert.equal(parseAgentMessage(fromWorker[1])?.type, 'gap');
+  } finally {
+    await worker.terminate();
   }
 });

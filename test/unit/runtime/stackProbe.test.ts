@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { nullLogger } from '../../../src/common/logger';
 import type { ModeContext } from '../../../src/runtime/modeDriver';
 import { StackProbe } from '../../../src/runtime/stackProbe';
+import { waitFor } from '../../waitFor';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Frame = [string, string, number, number];
 const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
 
@@ -28,15 +28,19 @@ function probeWith(
   active?: (sinceUs: number) => number,
 ) {
   let n = 0;
+  let starved = 0;
   const ctx = {
-    loopActiveSince: active,
     thresholdMs: 50,
-    heartbeatMs: 40,
-    tickEveryMs: 0,
     agentKey: '__k',
-    loopIdleAt: () => 0,
-    lastIdleWithin: () => undefined,
-    logger: nullLogger,
+    liveness: {
+      heartbeatMs: () => 40,
+      tickEveryMs: () => 0,
+      loop: () => ({ idleAt: () => 0, activeSince: (s: number) => active?.(s) }),
+      lastIdleWithin: () => undefined,
+    },
+    // A probe because this process was starved of CPU (a busy machine) is the design, not the
+    // rule under test: counted apart.
+    logger: { ...nullLogger, trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++) },
     session: {
       send: async () => {
         const a = answer(n++);
@@ -46,7 +50,12 @@ function probeWith(
   } as unknown as ModeContext;
   const probe = new StackProbe(ctx);
   made.push(probe);
-  return { probe, probes: () => n };
+  /** Resolves once the probe's watchdog has checked `k` more times (each ≥ 10 ms apart). */
+  const checks = (k: number) => {
+    const until = probe.checks + k;
+    return waitFor(() => probe.checks >= until, `${k} watchdog checks`);
+  };
+  return { probe, probes: () => n, checks, starved: () => starved };
 }
 
 test('a busy loop is probed again 200 ms later; the stack taken with the beat overdue is the stall’s', async () => {
@@ -54,11 +63,12 @@ test('a busy loop is probed again 200 ms later; the stack taken with the beat ov
   const busy: Frame[] = [agentFrame, ['handle', '/app/server.js', 10, 3]];
   const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
   // The first probe finds the loop handling a request (beat on time), the next ones in `spin`.
-  const { probe, probes } = probeWith((n) =>
+  const { probe, probes, checks } = probeWith((n) =>
     n === 0 ? { b: nowUs() - 5_000, stack: busy } : { b: beat, stack: stuck },
   );
   probe.begin();
-  await sleep(450);
+  await waitFor(() => probes() === 2, 'two probes');
+  await checks(25); // longer than the 200 ms after which a turning loop is probed again
   probe.dispose();
   // 40 ms of silence, a busy stack, 200 ms more, the stuck stack with the beat overdue: then no
   // more probes for this silence (one stack per stall).
@@ -69,9 +79,10 @@ test('a busy loop is probed again 200 ms later; the stack taken with the beat ov
 
 test('a stack taken before the beat was due is not given to the gap', async () => {
   const busy: Frame[] = [agentFrame, ['handle', '/app/server.js', 10, 3]];
-  const { probe } = probeWith(() => ({ b: nowUs() - 5_000, stack: busy }));
+  const { probe, probes, checks } = probeWith(() => ({ b: nowUs() - 5_000, stack: busy }));
   probe.begin();
-  await sleep(60);
+  await waitFor(() => probes() === 1, 'a probe');
+  await checks(1); // its reply is in
   probe.dispose();
   // The loop then blocks right after the stack was taken; the gap starts at a beat 10 ms
   // before it, so the stack fell in the gap's first 35 ms, when a beat was not yet due.
@@ -84,10 +95,10 @@ test('a gap found by a woken beat takes the stack of the probe that woke it, eve
   const stuck: Frame[] = [agentFrame, ['spin', '/app/server.js', 42, 5]];
   // b = 0: the agent's beat was resting and this probe woke it (agent.ts).
   let t = 0;
-  const { probe, probes } = probeWith(() => ({ b: 0, stack: stuck, t: (t = nowUs()) }));
+  const { probe, probes, checks } = probeWith(() => ({ b: 0, stack: stuck, t: (t = nowUs()) }));
   probe.begin();
-  while (!probes()) await sleep(10);
-  await sleep(10);
+  await waitFor(() => probes() === 1, 'a probe');
+  await checks(1); // its reply is in
   probe.dispose();
   // The native timer last fired 25 ms before the probe: a beat was not yet due then, but the
   // woken beat's check proved the loop blocked from the probe on.
@@ -100,7 +111,7 @@ test('a resting beat (b = 0) is probed again 200 ms later, not counted as blocke
   const at: number[] = [];
   const { probe, probes } = probeWith(() => (at.push(nowUs()), { b: 0, stack: stuck }));
   probe.begin();
-  for (let i = 0; i < 300 && probes() < 2; i++) await sleep(10);
+  await waitFor(() => probes() >= 2, 'a second probe');
   probe.dispose();
   assert.equal(probes(), 2, 'one at 40 ms of silence, one later');
   assert.ok(at[1]! - at[0]! >= 199_000, `the second 200 ms after the first: ${at[1]! - at[0]!} µs`);
@@ -117,16 +128,17 @@ test('a silence spent waiting for a CPU is not probed; once the loop could have 
     const sixth = Math.min(30_000, Math.max(0, Math.min(now, busyFrom) - sinceUs) / 6);
     return sixth + Math.max(0, now - Math.max(sinceUs, busyFrom));
   };
-  const { probe, probes } = probeWith(() => ({ b: t0, stack: stuck }), ran);
+  const { probe, probes, checks, starved } = probeWith(() => ({ b: t0, stack: stuck }), ran);
   probe.begin();
-  await sleep(200);
-  assert.equal(probes(), 0, 'no probe while the silence was mostly waiting for a CPU');
+  await checks(20);
+  assert.equal(probes() - starved(), 0, 'no probe while the silence was mostly waiting for a CPU');
   busyFrom = nowUs();
-  for (let i = 0; i < 200 && !probes(); i++) await sleep(10);
-  assert.equal(probes(), 1, 'a probe once the loop could have blocked 40 ms');
-  await sleep(100);
+  // (A probe of a starved recorder found the beat overdue already: it has the stall's stack.)
+  const before = probes();
+  if (before === 0) await waitFor(() => probes() > 0, 'a probe');
+  await checks(10);
   probe.dispose();
-  assert.equal(probes(), 1, 'the beat was overdue: that stack is the stall’s, no more probes');
+  assert.equal(probes(), Math.max(1, before), 'the beat was overdue: that stack is the stall’s, no more probes');
   const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
   assert.equal(frames?.[0]?.functionName, 'spin');
 });

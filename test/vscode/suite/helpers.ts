@@ -1,6 +1,7 @@
 /** Shared helpers of the extension-host suites (they run inside VS Code, `vscode` is real). */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitFor as waitForFact } from '../../waitFor';
 
 /** The extension id from package.json (`publisher.name`). */
 export const extensionId = 'loop-lens.loop-lens';
@@ -23,19 +24,13 @@ export async function openFixture(relative: string): Promise<vscode.TextEditor> 
   return vscode.window.showTextDocument(doc);
 }
 
-/** Polls until `probe` returns a truthy value; fails with `what` after `timeout` ms. */
-export async function waitFor<T>(
+/** Waits on a fact (test/waitFor.ts), with a bound fit for a workbench: 60 s unless given. */
+export function waitFor<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeout = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitForFact(probe, what, timeout);
 }
 
 /** Loop Lens diagnostics of a document (source `loop-lens`). */

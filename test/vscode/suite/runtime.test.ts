@@ -187,8 +187,11 @@ describe('runtime UI', () => {
     // The sidebar reads "Stopped": a session's recording, not ended by the target.
     assert.deepEqual(api.runtime.store.origin, { kind: 'session' });
     assert.equal(api.runtime.store.endReason, undefined);
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(alive(child!.pid!), 'the attached process still runs');
+    await waitFor(
+      () => vscode.debug.activeDebugSession?.type !== 'loop-lens',
+      'the loop-lens debug session to end',
+    );
+    assert.ok(alive(child!.pid!), 'the attached process still runs after the detach');
     assert.match(api.runtime.statusText(), /Loop Lens/);
     assert.doesNotMatch(api.runtime.statusText(), /\$\(record\)/);
   });

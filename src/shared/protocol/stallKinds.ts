@@ -1,5 +1,5 @@
 /** Human labels of stall kinds, the same in the sidebar, the editor and the reports. */
-import type { StallKind } from './protocol/runtime';
+import type { StallKind } from './runtime';
 
 /** A human label for a stall kind. */
 export function kindLabel(kind: StallKind | string): string {
