@@ -54,6 +54,7 @@ function otherValue(schema: Schema): unknown {
   if (schema.enum) return schema.enum.find((v) => v !== schema.default);
   if (schema.type === 'boolean') return !schema.default;
   if (schema.type === 'array') return ['generated/**'];
+  if (schema.type === 'number') return Number(schema.default) + 1;
   throw new Error(`no other value for a ${schema.type}`);
 }
 
