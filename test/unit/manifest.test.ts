@@ -75,8 +75,14 @@ test('settings: each one is read by the server (a non-default value changes what
 
 test('launch.json: package.json declares exactly the attach and launch attributes the adapter reads', () => {
   const attrs = pkg.contributes.debuggers[0]!.configurationAttributes;
-  assert.deepEqual(sorted(Object.keys(attrs.attach.properties)), sorted(Object.keys(attachAttributes)));
-  assert.deepEqual(sorted(Object.keys(attrs.launch.properties)), sorted(Object.keys(launchAttributes)));
+  assert.deepEqual(
+    sorted(Object.keys(attrs.attach.properties)),
+    sorted(Object.keys(attachAttributes)),
+  );
+  assert.deepEqual(
+    sorted(Object.keys(attrs.launch.properties)),
+    sorted(Object.keys(launchAttributes)),
+  );
   for (const kind of ['attach', 'launch'] as const) {
     for (const [name, schema] of Object.entries(attrs[kind].properties)) {
       assert.ok(schema.type || schema.enum, `${kind}.${name} has a type`);

@@ -86,7 +86,16 @@ test('ticks and CPU per gap until tuned; after tune({ tickEveryMs: 0, cpu: false
     assert.equal(tuneAgent(cfg.key, { tickMs: 40, tickEveryMs: 0, cpu: false }), true);
     got.length = 0;
     await beats(6);
-    assert.equal(got.length, 0, 'an idle loop sends nothing once ticks are off');
+    // On a busy machine the loop itself may come late (a gap); what tuning stops is the ticks,
+    // and the CPU figure on gaps.
+    assert.ok(
+      !got.some((m) => m.type === 'tick'),
+      `no tick once ticks are off: ${JSON.stringify(got)}`,
+    );
+    assert.ok(
+      got.every((m) => m.type !== 'gap' || m.cpu === undefined),
+      'gaps come without CPU',
+    );
     const [s2, e2] = spin(120);
     const g2 = await gapOf(got, e2);
     await beats(1);
@@ -141,13 +150,19 @@ test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the st
     assert.ok(m.type === 'gap' && m.w === 1, JSON.stringify(m));
     // The interval spans the stall (the native timer cannot fire during it); its end is the
     // beat's check, a little after that timer fired, so its start is not the stall's.
-    assert.ok(m.e - m.s >= e - s - slackUs(s, e) && m.e >= probedAt, `the native timer's interval covers the stall: ${JSON.stringify(m)}`);
+    assert.ok(
+      m.e - m.s >= e - s - slackUs(s, e) && m.e >= probedAt,
+      `the native timer's interval covers the stall: ${JSON.stringify(m)}`,
+    );
     // Awake: beats again, and its own gaps are reported as before.
     assert.ok(agent().probed(false) > 0, 'the probe right after finds the beat running');
     got.length = 0;
     const [s2, e2] = spin(120);
     const own = await gapOf(got, e2);
-    assert.ok(own.type === 'gap' && !own.w && own.s <= s2 && own.e >= e2, 'reported by the beat itself');
+    assert.ok(
+      own.type === 'gap' && !own.w && own.s <= s2 && own.e >= e2,
+      'reported by the beat itself',
+    );
 
     // Rests again, then a probe that lands in the middle of a stall (busy).
     await waitFor(() => agent().resting, 'the beat to rest again');
@@ -157,7 +172,10 @@ test('lazy beat: rests while the loop is quiet; a probe wakes it and gets the st
     const [, e3] = spin(120);
     const w = await gapOf(got, e3);
     assert.ok(w.type === 'gap' && w.w === 1 && !w.l, JSON.stringify(w));
-    assert.ok(w.e - w.s >= e3 - s3 - slackUs(s3, e3) && w.e >= e3, `ends when the loop came free: ${JSON.stringify(w)}`);
+    assert.ok(
+      w.e - w.s >= e3 - s3 - slackUs(s3, e3) && w.e >= e3,
+      `ends when the loop came free: ${JSON.stringify(w)}`,
+    );
   } finally {
     disposeAgent(cfg.key, cfg.binding);
   }
@@ -175,10 +193,16 @@ test('lazy beat: a busy probe finds its stall even after a longer one nobody pro
     const m = await gapOf(got, e);
     assert.deepEqual(got.length, 1, 'a resting beat reported nothing by itself');
     assert.ok(m.type === 'gap' && m.w === 1 && !m.l, JSON.stringify(m));
-    assert.ok(m.e - m.s >= e - s - slackUs(s, e) && m.e >= e, `the newer interval: ${JSON.stringify(m)}`);
+    assert.ok(
+      m.e - m.s >= e - s - slackUs(s, e) && m.e >= e,
+      `the newer interval: ${JSON.stringify(m)}`,
+    );
     // The old interval would start before the old stall ended; the new one starts at the native
     // timer's last firing before the new stall, which came after the old one ended.
-    assert.ok(m.s >= eo - slackUs(so, eo), `not the old, longer one: ${JSON.stringify(m)} (old ended ${eo})`);
+    assert.ok(
+      m.s >= eo - slackUs(so, eo),
+      `not the old, longer one: ${JSON.stringify(m)} (old ended ${eo})`,
+    );
   } finally {
     disposeAgent(cfg.key, cfg.binding);
   }
