@@ -5,8 +5,8 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import { calleeName, classifyCallback, syncIterators } from './callbacks';
-import { isThreadpoolApi, keyOf, lookupApi, lookupExtraByName } from './lookup';
-import { redosHit } from './patterns';
+import { fanout, regexUse, type PatternContext } from './callPatterns';
+import { keyOf, lookupApi, lookupExtraByName } from './lookup';
 import { ruleDefaults } from './rules';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
@@ -17,12 +17,10 @@ import { workerSpec } from './workerSpec';
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
 
-const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
-const promiseCombinators = new Set(['all', 'allSettled', 'any', 'race']);
-
 export class Finalizer {
   private readonly ev: Evaluator;
   private readonly values = new Map<PendingCall, Value | undefined>();
+  private readonly ctx: PatternContext;
   readonly summary: FileSummary;
 
   constructor(
@@ -40,13 +38,19 @@ export class Finalizer {
       imports: [...w.imports],
       notes: [],
     };
+    this.ctx = {
+      w,
+      ev: this.ev,
+      values: this.values,
+      push: (p, target, name) => this.push(p, target, name),
+    };
   }
 
   run(): FileSummary {
     for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
     for (const p of this.w.pending) this.resolveCall(p);
     this.classifyCallbacks();
-    for (const p of this.w.pending) this.fanout(p);
+    for (const p of this.w.pending) fanout(this.ctx, p);
     this.resolveExports();
     for (const f of this.summary.fns) {
       f.calls.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -92,7 +96,7 @@ export class Finalizer {
       const hit = lookupApi(v.module, v.path, shape, this.extra);
       if (hit) this.push(p, { kind: 'api', hit });
     } else if (!v) this.unresolved(p, callee);
-    this.regexUse(p, callee);
+    regexUse(this.ctx, p, callee);
     this.helperArguments(p);
   }
 
@@ -157,25 +161,6 @@ export class Finalizer {
     if (spec) this.summary.workerSpecs.push(spec);
   }
 
-  /** `re.test(input)`, `input.replace(re, …)` with a super-linear `re` and non-constant input. */
-  private regexUse(p: PendingCall, callee: ts.Expression): void {
-    if (!T.isPropertyAccessExpression(callee)) return;
-    const name = callee.name.text;
-    const args = p.node.arguments ?? T.factory.createNodeArray();
-    let re: Value | undefined;
-    let input: ts.Expression | undefined;
-    if (name === 'test' || name === 'exec') {
-      re = this.ev.eval(callee.expression, p.scope);
-      input = args[0];
-    } else if (regexUsers.has(name) && args[0]) {
-      re = this.ev.eval(args[0], p.scope);
-      input = callee.expression;
-    }
-    if (re?.k !== 'regex' || !input || isConstant(unwrap(input))) return;
-    const hit = redosHit(re.source, re.flags);
-    if (hit) this.push(p, { kind: 'api', hit }, `${short(callee.getText(this.w.sf))}`);
-  }
-
   /** `items.forEach(loadSync)`: a helper passed to a sync iterator is called right there. */
   private helperArguments(p: PendingCall): void {
     const node = p.node as ts.CallExpression;
@@ -232,41 +217,6 @@ export class Finalizer {
     }
   }
 
-  /** `Promise.all(xs.map(x => fs.promises.readFile(x)))`: unbounded threadpool work. */
-  private fanout(p: PendingCall): void {
-    const node = p.node;
-    if (!T.isCallExpression(node) || p.worker) return;
-    const callee = unwrap(node.expression);
-    if (
-      !T.isPropertyAccessExpression(callee) ||
-      !promiseCombinators.has(callee.name.text) ||
-      !T.isIdentifier(callee.expression) ||
-      callee.expression.text !== 'Promise'
-    ) {
-      return;
-    }
-    const arg = node.arguments[0] && unwrap(node.arguments[0]);
-    if (!arg || !T.isCallExpression(arg)) return;
-    const mapper = mapperOf(arg);
-    const cb = mapper && this.w.fnOf.get(unwrap(mapper));
-    if (cb === undefined) return;
-    for (const q of this.w.pending) {
-      const v = this.values.get(q);
-      if (q.fn !== cb || v?.k !== 'mod' || !isThreadpoolApi(v.module, v.path)) continue;
-      const api = `${v.module}.${keyOf(v.path)}`;
-      const hit: ApiHit = {
-        rule: 'threadpool-fanout',
-        ...ruleDefaults['threadpool-fanout'],
-        api,
-        why: `one ${api} per element queues unbounded work on libuv's 4-thread pool, so every other file, DNS, crypto and zlib call waits behind it`,
-        replacement:
-          'limit the concurrency (a small worker pool or p-limit), or process in batches',
-      };
-      this.push(p, { kind: 'api', hit }, short(node.expression.getText(this.w.sf)));
-      return;
-    }
-  }
-
   private resolveExports(): void {
     const out = this.summary.exports;
     for (const e of this.w.exportsPending) {
@@ -305,24 +255,4 @@ function toTarget(v: Value | undefined): CallTarget | undefined {
     if (hit) return { kind: 'api', hit };
   }
   return undefined;
-}
-
-/** The callback of `xs.map(cb)` / `Array.from(xs, cb)`, unless the list is a short literal. */
-function mapperOf(call: ts.CallExpression): ts.Expression | undefined {
-  const callee = unwrap(call.expression);
-  if (!T.isPropertyAccessExpression(callee)) return undefined;
-  const name = callee.name.text;
-  if (name === 'map' || name === 'flatMap') {
-    const list = unwrap(callee.expression);
-    if (T.isArrayLiteralExpression(list) && list.elements.length <= 8) return undefined;
-    return call.arguments[0];
-  }
-  if (name === 'from' && T.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
-    return call.arguments[1];
-  }
-  return undefined;
-}
-
-function isConstant(e: ts.Expression): boolean {
-  return T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e) || T.isNumericLiteral(e);
 }
