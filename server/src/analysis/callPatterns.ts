@@ -8,7 +8,8 @@ import { isThreadpoolApi, keyOf } from './lookup';
 import { redosHit } from './patterns';
 import { ruleDefaults } from './rules';
 import type { ApiHit, CallTarget } from './summaryTypes';
-import { type Evaluator, short, unwrap, type Value } from './values';
+import { short, unwrap } from './syntax';
+import type { Evaluator, Value } from './values';
 import type { PendingCall, Walker } from './walker';
 
 const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);

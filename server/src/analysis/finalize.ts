@@ -10,12 +10,11 @@ import { keyOf, lookupApi, lookupExtraByName } from './lookup';
 import { ruleDefaults } from './rules';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
-import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './values';
+import { classSummary } from './classes';
+import { isAsyncHelper, isRegeneratorMark, isRelative, short, stringOf, unwrap } from './syntax';
+import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
 import { workerSpec } from './workerSpec';
-
-/** Read once: every `ts.X` access goes through a module getter. */
-const SK = T.SyntaxKind;
 
 export class Finalizer {
   private readonly ev: Evaluator;
@@ -27,7 +26,7 @@ export class Finalizer {
     private readonly w: Walker,
     private readonly extra: readonly ExtraBlockingApi[] | undefined,
   ) {
-    this.ev = new Evaluator(w.fnOf);
+    this.ev = new Evaluator(w.fnOf, w.classes, w.classOf);
     this.summary = {
       file: w.sf.fileName,
       fns: w.fns,
@@ -52,6 +51,7 @@ export class Finalizer {
     this.classifyCallbacks();
     for (const p of this.w.pending) fanout(this.ctx, p);
     this.resolveExports();
+    this.classSummaries();
     for (const f of this.summary.fns) {
       f.calls.sort((a, b) => a.line - b.line || a.column - b.column);
     }
@@ -68,8 +68,10 @@ export class Finalizer {
     return { ...s, name: name ?? short(callee.getText(this.w.sf)), target };
   }
 
-  private push(p: PendingCall, target: CallTarget, name?: string): void {
-    this.w.fns[p.fn]!.calls.push(this.site(p, target, name));
+  private push(p: PendingCall, target: CallTarget, name?: string, method?: boolean): void {
+    const site = this.site(p, target, name);
+    if (method) site.method = true;
+    this.w.fns[p.fn]!.calls.push(site);
   }
 
   private resolveCall(p: PendingCall): void {
@@ -89,7 +91,7 @@ export class Finalizer {
     };
     const byName = this.extra && lookupExtraByName(calleeName(node) ?? '', this.extra);
     if (byName) this.push(p, { kind: 'api', hit: byName });
-    else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
+    else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn }, undefined, v.method);
     else if (v?.k === 'mod' && isRelative(v.module)) {
       this.push(p, { kind: 'import', spec: v.module, path: v.path });
     } else if (v?.k === 'mod') {
@@ -107,12 +109,8 @@ export class Finalizer {
     return this.ev.eval(u, p.scope)?.k === 'fn';
   }
 
-  /** `this.method()` inside a class; else a `*Sync` method call for the type checker. */
+  /** A `*Sync` method call on an object syntax could not resolve: for the type checker. */
   private unresolved(p: PendingCall, callee: ts.Expression): void {
-    if (T.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
-      const fn = p.scope.thisMethods()?.get(callee.name.text);
-      if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
-    }
     if (T.isPropertyAccessExpression(callee) && /Sync$/.test(callee.name.text)) {
       const args = (p.node as ts.CallExpression).arguments;
       const last = args[args.length - 1];
@@ -171,7 +169,7 @@ export class Finalizer {
       if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u)) return;
       const v = this.ev.eval(u, p.scope);
       const target = toTarget(v);
-      if (!target || target.kind === 'api') return;
+      if (target?.kind !== 'fn' && target?.kind !== 'import') return;
       const role = classifyCallback(node, index, this.w.sf, this.values.get(p));
       if (role !== 'inline') {
         if (target.kind === 'fn') this.w.fns[target.fn]!.eventLoop ??= role.event;
@@ -189,11 +187,21 @@ export class Finalizer {
     });
   }
 
+  /** The name of a compiled async function: its wrapper's (`_load` → `load`). */
+  private compiledAsyncName(parent: number): string {
+    const name = this.w.fns[parent]?.name ?? '';
+    return /callback$|^\(/.test(name) ? 'function' : name.replace(/^_/, '');
+  }
+
   private classifyCallbacks(): void {
     const pendingOf = new Map<ts.Node, PendingCall>();
     for (const p of this.w.pending) pendingOf.set(p.node, p);
     for (const [fn, use] of this.w.callbacks) {
       const f = this.w.fns[fn]!;
+      if (use.index >= 0 && (isAsyncHelper(use.call) || isRegeneratorMark(use.call))) {
+        f.eventLoop = `async ${this.compiledAsyncName(f.parent)}`;
+        continue;
+      }
       const p = pendingOf.get(use.call);
       const params = this.w.fnNodes[fn]!.parameters;
       const role = classifyCallback(
@@ -217,6 +225,17 @@ export class Finalizer {
     }
   }
 
+  /** Plain class tables for the summary, with each base class as a target. */
+  private classSummaries(): void {
+    if (!this.w.classes.length) return;
+    this.summary.classes = this.w.classes.map((info, i) => {
+      const c = classSummary(info);
+      const base = toTarget(this.ev.baseOf(i, false));
+      if (base?.kind === 'class' || base?.kind === 'import') c.base = base;
+      return c;
+    });
+  }
+
   private resolveExports(): void {
     const out = this.summary.exports;
     for (const e of this.w.exportsPending) {
@@ -224,8 +243,9 @@ export class Finalizer {
         out[e.name] = { kind: 'import', spec: e.from.spec, path: e.from.path };
         continue;
       }
-      if (e.fn !== undefined) {
-        out[e.name] = { kind: 'fn', fn: e.fn };
+      if (e.fn !== undefined || e.cls !== undefined) {
+        out[e.name] =
+          e.fn !== undefined ? { kind: 'fn', fn: e.fn } : { kind: 'class', cls: e.cls! };
         continue;
       }
       const v = e.expr && this.ev.eval(e.expr, e.scope);
@@ -247,6 +267,8 @@ export class Finalizer {
 
 function toTarget(v: Value | undefined): CallTarget | undefined {
   if (v?.k === 'fn') return { kind: 'fn', fn: v.fn };
+  if (v?.k === 'cls') return { kind: 'class', cls: v.cls };
+  if (v?.k === 'inst') return { kind: 'inst', cls: v.cls };
   if (v?.k === 'mod' && isRelative(v.module)) {
     return { kind: 'import', spec: v.module, path: v.path };
   }

@@ -8,7 +8,11 @@ import { silences } from './patterns';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ChainStep, Finding, LoopLensConfig, Severity } from './types';
 
-type Resolved = { hit: ApiHit } | { file: string; fn: number };
+/** What a target stands for: an API, a function (a method when found through a class), a class. */
+type Resolved =
+  | { hit: ApiHit }
+  | { file: string; fn: number; method?: boolean }
+  | { file: string; cls: number; inst: boolean };
 interface Chain {
   steps: ChainStep[];
   hit: ApiHit;
@@ -53,28 +57,81 @@ export class Linker {
   private resolveTarget(file: string, t: CallTarget, depth = 0): Resolved | undefined {
     if (t.kind === 'api') return { hit: t.hit };
     if (t.kind === 'fn') return { file, fn: t.fn };
+    if (t.kind === 'class' || t.kind === 'inst') {
+      return { file, cls: t.cls, inst: t.kind === 'inst' };
+    }
     const target = this.resolveSpec(file, t.spec);
     return target ? this.resolveExport(target, t.path, depth) : undefined;
   }
 
+  /**
+   * Export path `p` of `file`: a name, then (through a class) `()` for an instance and a method
+   * name: `['UsersService', 'loadSeed']`, `['users', 'findAll']`, `['()', 'findAll']` (the
+   * module itself is the class).
+   */
   private resolveExport(file: string, p: readonly string[], depth: number): Resolved | undefined {
     const s = this.summaries.get(file);
     if (!s || depth > 25) return undefined;
     let parts = p;
-    if (parts[0] === 'default' && parts.length > 1 && !s.exports.default) parts = parts.slice(1);
-    if (parts.length > 1) return undefined;
+    if (parts[0] === 'default' && parts.length > 1 && !own(s.exports, 'default')) {
+      parts = parts.slice(1);
+    }
+    if (parts[0] === '()') parts = ['', ...parts];
     const name = parts[0] ?? '';
+    const rest = parts.slice(1);
     const names = name === '' ? ['=', 'default'] : name === 'default' ? ['default', '='] : [name];
     for (const n of names) {
-      const t = s.exports[n];
-      if (t) return this.resolveTarget(file, t, depth + 1);
+      const t = own(s.exports, n) ? s.exports[n] : undefined;
+      if (!t) continue;
+      if (t.kind === 'import' && rest.length) {
+        const next = this.resolveSpec(file, t.spec);
+        return next ? this.resolveExport(next, [...t.path, ...rest], depth + 1) : undefined;
+      }
+      const r = this.resolveTarget(file, t, depth + 1);
+      return rest.length ? this.descend(r, rest, depth + 1) : r;
     }
     for (const star of s.stars) {
       const next = this.resolveSpec(file, star);
       const r = next && this.resolveExport(next, parts, depth + 1);
       if (r) return r;
     }
+    // `module.exports = new X()` (or a class): its methods are the module's names.
+    const whole = own(s.exports, '=') ? s.exports['='] : undefined;
+    if (name && (whole?.kind === 'class' || whole?.kind === 'inst')) {
+      return this.descend(this.resolveTarget(file, whole, depth + 1), parts, depth + 1);
+    }
     return undefined;
+  }
+
+  /** `()` and method names applied to a class or an instance. */
+  private descend(
+    r: Resolved | undefined,
+    rest: readonly string[],
+    depth: number,
+  ): Resolved | undefined {
+    for (const part of rest) {
+      if (!r || !('cls' in r)) return undefined;
+      if (part === '()') r = r.inst ? undefined : { ...r, inst: true };
+      else r = this.methodOf(r.file, r.cls, part, r.inst, depth);
+    }
+    return r;
+  }
+
+  /** Method `name` of class `cls` of `file`, its own or inherited (also across files). */
+  private methodOf(
+    file: string,
+    cls: number,
+    name: string,
+    inst: boolean,
+    depth: number,
+  ): Resolved | undefined {
+    const c = this.summaries.get(file)?.classes?.[cls];
+    if (!c || depth > 25) return undefined;
+    const table = inst ? c.methods : c.statics;
+    if (own(table, name)) return { file, fn: table[name]!, method: true };
+    const b = c.base && this.resolveTarget(file, c.base, depth + 1);
+    if (!b || !('cls' in b) || b.inst) return undefined;
+    return this.methodOf(b.file, b.cls, name, inst, depth + 1);
   }
 
   /** Effective severity of a hit in `file`, or undefined when the config turns it off. */
@@ -111,8 +168,10 @@ export class Linker {
 
   private chainOf(file: string, call: CallSite): Chain | null {
     const r = this.resolveTarget(file, call.target);
-    if (!r) return null;
-    const step = { file, line: call.line, column: call.column, name: call.name };
+    if (!r || 'cls' in r) return null;
+    const method = 'fn' in r && (call.method || r.method);
+    const name = method ? (this.summaries.get(r.file)?.fns[r.fn]?.name ?? call.name) : call.name;
+    const step = { file, line: call.line, column: call.column, name };
     if ('hit' in r) {
       return this.active(file, call, r.hit)
         ? { steps: [{ ...step, name: r.hit.api }], hit: r.hit }
@@ -183,6 +242,10 @@ export class Linker {
       chain: direct ? [] : steps,
     };
   }
+}
+
+function own(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
 }
 
 function capitalize(s: string): string {

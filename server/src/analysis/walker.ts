@@ -7,13 +7,14 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
-import { Scope, propertyName, unwrap, short } from './values';
+import { Scope, type Value } from './values';
+import { keepsThis, propertyName, short, unwrap } from './syntax';
+import { type ClassHost, type ClassInfo, walkClass } from './classes';
 import {
   type ModuleRecord,
   type PendingExport,
   assignment,
   bindPattern,
-  classProps,
   exportDecl,
   importDecl,
   importEquals,
@@ -23,6 +24,7 @@ import {
   variable,
 } from './bindings';
 import { busyWaitHit, isBusyWait } from './patterns';
+import { compiledExport } from './compiled';
 import { isRouteOption } from './callbacks';
 
 export type { PendingExport } from './bindings';
@@ -46,7 +48,7 @@ export interface CallbackUse {
 
 type FnNode = ts.SignatureDeclaration & { body?: ts.Node };
 
-export class Walker implements ModuleRecord {
+export class Walker implements ModuleRecord, ClassHost {
   readonly fns: FnSummary[] = [];
   readonly fnNodes: FnNode[] = [];
   readonly fnOf = new Map<ts.Node, number>();
@@ -55,6 +57,8 @@ export class Walker implements ModuleRecord {
   readonly stars: string[] = [];
   readonly imports = new Set<string>();
   readonly callbacks = new Map<number, CallbackUse>();
+  readonly classes: ClassInfo[] = [];
+  readonly classOf = new Map<ts.Node, number>();
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -88,13 +92,7 @@ export class Walker implements ModuleRecord {
    * The parser runs without `setParentNodes` (a whole extra tree pass); the walk sets `parent`
    * on the way down, which is all the upward looks (callback position, names) need.
    */
-  private visitChild(
-    node: ts.Node,
-    parent: ts.Node,
-    fn: number,
-    scope: Scope,
-    worker: boolean,
-  ): void {
+  visitChild(node: ts.Node, parent: ts.Node, fn: number, scope: Scope, worker: boolean): void {
     setParent(node, parent);
     this.visit(node, fn, scope, worker);
   }
@@ -121,7 +119,7 @@ export class Walker implements ModuleRecord {
         break;
       case SK.ClassDeclaration:
       case SK.ClassExpression:
-        return this.classLike(node as ts.ClassLikeDeclaration, fn, scope, worker);
+        return walkClass(this, node as ts.ClassLikeDeclaration, fn, scope, worker);
       case SK.FunctionDeclaration:
       case SK.FunctionExpression:
       case SK.ArrowFunction:
@@ -133,6 +131,7 @@ export class Walker implements ModuleRecord {
         return;
       case SK.CallExpression:
         noteRequire(this, node as ts.CallExpression);
+        compiledExport(this, node as ts.CallExpression, scope);
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
@@ -173,41 +172,6 @@ export class Walker implements ModuleRecord {
     });
   }
 
-  private classLike(c: ts.ClassLikeDeclaration, fn: number, scope: Scope, worker: boolean): void {
-    const cls = c.name?.text ?? 'class';
-    if (c.name && T.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
-    const methods = new Map<string, number>();
-    const inner = new Scope(scope);
-    inner.classMethods = methods;
-    inner.classProps = new Map();
-    classProps(c, inner);
-    for (const m of c.members) {
-      if (T.isPropertyDeclaration(m) && m.initializer) {
-        const init = unwrap(m.initializer);
-        setParent(m, c);
-        this.visitChild(m.initializer, m, fn, inner, worker);
-        const idx = this.fnOf.get(init);
-        const key = propertyName(m.name);
-        if (idx !== undefined && key) {
-          methods.set(key, idx);
-          this.fns[idx]!.name = `${cls}.${key}`;
-        }
-        continue;
-      }
-      this.visitChild(m, c, fn, inner, worker);
-      const idx = this.fnOf.get(m);
-      const key = m.name && propertyName(m.name);
-      if (idx !== undefined) {
-        const shown = T.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
-        this.fns[idx]!.name = `${cls}.${shown}`;
-        if (key) methods.set(key, idx);
-      }
-    }
-    if (c.heritageClauses) {
-      for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
-    }
-  }
-
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
     const idx = this.fns.length;
     const at = this.span(node);
@@ -237,6 +201,7 @@ export class Walker implements ModuleRecord {
     if (T.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }
+    inner.thisVal = thisIn(node, scope);
     for (const p of node.parameters) param(p, inner);
     if (node.body) this.visitChild(node.body, node, idx, inner, worker);
   }
@@ -267,6 +232,23 @@ export class Walker implements ModuleRecord {
     this.visitChild(s.thenStatement, s, fn, scope, worker || negated);
     if (s.elseStatement) this.visitChild(s.elseStatement, s, fn, scope, worker || positive);
   }
+}
+
+/**
+ * What `this` is inside a function: an arrow, a class member (set by its scope) or a generator
+ * given to a compiled-async helper keeps the outer `this` (undefined); an object literal's method
+ * has the object; any other function hides it (null).
+ */
+function thisIn(node: FnNode, scope: Scope): Value | null | undefined {
+  if (T.isArrowFunction(node) || node.parent?.kind === SK.ClassDeclaration) return undefined;
+  if (node.parent?.kind === SK.ClassExpression || T.isConstructorDeclaration(node)) {
+    return undefined;
+  }
+  let p = node.parent;
+  if (p && T.isPropertyAssignment(p) && T.isFunctionExpression(node)) p = p.parent;
+  if (p && T.isObjectLiteralExpression(p)) return { k: 'obj', node: p, scope };
+  if (T.isFunctionExpression(node) && p && T.isCallExpression(p) && keepsThis(p)) return undefined;
+  return T.isFunctionDeclaration(node) || T.isFunctionExpression(node) ? null : undefined;
 }
 
 function setParent(node: ts.Node, parent: ts.Node): void {
