@@ -24,6 +24,8 @@ export interface ClassInfo {
   /** The `extends` expression, evaluated in `scope` (where the class is declared). */
   heritage?: ts.Expression;
   scope: Scope;
+  /** The constructor's function index. */
+  ctor?: number;
 }
 
 /** What the class walk needs from the walker. */
@@ -105,6 +107,7 @@ function walkMember(
   w.visitChild(m, c, fn, scope, worker);
   const idx = w.fnOf.get(m);
   if (idx === undefined) return;
+  if (T.isConstructorDeclaration(m)) info.ctor = idx;
   const shown = T.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
   w.fns[idx]!.name = `${info.name}.${shown}`;
   if (key && T.isMethodDeclaration(m)) table.set(key, idx);

@@ -28,7 +28,11 @@ export function compiledExport(rec: ModuleRecord, call: ts.CallExpression, scope
     if (!map || !T.isObjectLiteralExpression(map)) return;
     for (const p of map.properties) {
       const key = p.name && propertyName(p.name);
-      const expr = T.isPropertyAssignment(p) ? returned(p.initializer) : undefined;
+      const expr = T.isPropertyAssignment(p)
+        ? returned(p.initializer)
+        : T.isGetAccessorDeclaration(p)
+          ? returnOf(p.body)
+          : undefined;
       if (key && expr) rec.exportsPending.push({ name: key, expr, scope });
     }
   } else if (name === 'defineProperty' && isExportsDefine(call)) {

@@ -11,6 +11,7 @@ import { ruleDefaults } from './rules';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
 import { classSummary } from './classes';
+import { applyParamTypes } from './paramTypes';
 import { isAsyncHelper, isRegeneratorMark, isRelative, short, stringOf, unwrap } from './syntax';
 import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
@@ -46,6 +47,13 @@ export class Finalizer {
   }
 
   run(): FileSummary {
+    if (this.w.paramTypes.length) {
+      applyParamTypes(this.w.paramTypes, this.ev, (cls) => {
+        const ctor = this.w.classes[cls]?.ctor;
+        const scope = ctor === undefined ? undefined : this.w.ctorScopes.get(ctor);
+        return scope && { params: this.w.fnNodes[ctor!]!.parameters, scope };
+      });
+    }
     for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
     for (const p of this.w.pending) this.resolveCall(p);
     this.classifyCallbacks();

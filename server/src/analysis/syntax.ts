@@ -55,12 +55,16 @@ export function isRelative(spec: string): boolean {
   return spec.startsWith('.') || spec.startsWith('/');
 }
 
-/** The last name of a callee: `__importDefault` of `tslib_1.__importDefault`. */
+/**
+ * The last name of a callee: `__importDefault` of `tslib_1.__importDefault`; SWC's helper
+ * modules are called as `_interop_require_default._(…)`, so a trailing `_` or `default` is skipped.
+ */
 export function helperName(callee: ts.Expression): string | undefined {
   const c = unwrap(callee);
   if (T.isIdentifier(c)) return c.text;
-  if (T.isPropertyAccessExpression(c)) return c.name.text;
-  return undefined;
+  if (!T.isPropertyAccessExpression(c)) return undefined;
+  const n = c.name.text;
+  return n === '_' || n === 'default' ? helperName(c.expression) : n;
 }
 
 /** Interop helpers that return (a view of) the module they are given. */
@@ -96,8 +100,11 @@ const asyncHelpers = new Set([
   'asyncToGenerator',
 ]);
 
-/** Helpers that call their function argument with the caller's `this`. */
-const thisPreserving = new Set(['__awaiter', '__generator', '__async']);
+/**
+ * Helpers whose function argument runs with the caller's `this`: tsc's and esbuild's take it as
+ * an argument, SWC calls the result with `.call(this)`; Babel captures `_this` instead.
+ */
+const thisPreserving = new Set([...asyncHelpers, '__generator', '_ts_generator']);
 
 /** `__awaiter(this, …, function* () {…})`, `_asyncToGenerator(function* () {…})`. */
 export function isAsyncHelper(call: ts.CallExpression | ts.NewExpression): boolean {

@@ -10,6 +10,7 @@ import type { FnSummary, Span } from './summaryTypes';
 import { Scope, type Value } from './values';
 import { keepsThis, propertyName, short, unwrap } from './syntax';
 import { type ClassHost, type ClassInfo, walkClass } from './classes';
+import { noteParamTypes, type ParamTypes } from './paramTypes';
 import {
   type ModuleRecord,
   type PendingExport,
@@ -59,6 +60,10 @@ export class Walker implements ModuleRecord, ClassHost {
   readonly callbacks = new Map<number, CallbackUse>();
   readonly classes: ClassInfo[] = [];
   readonly classOf = new Map<ts.Node, number>();
+  /** Constructor scopes (by function index), for parameter types known only after the class. */
+  readonly ctorScopes = new Map<number, Scope>();
+  /** `__decorate([__metadata('design:paramtypes', [A, B])], X)`: X's constructor types. */
+  readonly paramTypes: ParamTypes[] = [];
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -132,6 +137,7 @@ export class Walker implements ModuleRecord, ClassHost {
       case SK.CallExpression:
         noteRequire(this, node as ts.CallExpression);
         compiledExport(this, node as ts.CallExpression, scope);
+        noteParamTypes(this, node as ts.CallExpression, scope);
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
@@ -198,6 +204,7 @@ export class Walker implements ModuleRecord, ClassHost {
     this.noteCallbackUse(node, idx);
     if (isRouteOption(node)) this.fns[idx]!.eventLoop = 'route handler';
     const inner = new Scope(scope);
+    if (T.isConstructorDeclaration(node)) this.ctorScopes.set(idx, inner);
     if (T.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }

@@ -1,0 +1,301 @@
+/**
+ * Compiled output: real tsc and esbuild output (compiled here with the installed compilers) and
+ * Babel / SWC output written from the helpers those compilers document. Interop helpers hide no
+ * module, compiled re-exports are followed, and a downlevel async body is event-loop context.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import ts from 'typescript';
+import { transformSync } from 'esbuild';
+import { chainText, check } from './helpers';
+
+const service = [
+  "import * as fs from 'fs';",
+  "import path from 'path';",
+  "import { readFileSync } from 'node:fs';",
+  'export class UsersService {',
+  "  findAll() { return JSON.parse(fs.readFileSync(path.join('x', 'users.json'), 'utf8')); }",
+  "  static loadSeed() { return readFileSync('seed.json', 'utf8'); }",
+  '  count() { return 1; }',
+  '}',
+  'export function helper() { return fs.statSync("x"); }',
+  "export * from './other';",
+  'export { helper as aliased };',
+].join('\n');
+const other =
+  "import { execSync } from 'child_process';\nexport function git() { return execSync('git status'); }";
+const controller = [
+  "import { UsersService } from './users.service';",
+  'function Controller(): ClassDecorator { return () => {}; }',
+  '@Controller()',
+  'export class UsersController {',
+  '  constructor(private readonly users: UsersService) {}',
+  '  async list() { return this.users.findAll(); }',
+  '  async seed() { return UsersService.loadSeed(); }',
+  '  async local() { const s = new UsersService(); return s.findAll(); }',
+  '  async fine() { return this.users.count(); }',
+  '}',
+].join('\n');
+const app = [
+  "import { aliased, git } from './users.service';",
+  'export async function h() { aliased(); return git(); }',
+  'export function startup() { return git(); }',
+].join('\n');
+const sources: Record<string, string> = {
+  'users.service': service,
+  other,
+  'users.controller': controller,
+  app,
+};
+
+function tsc(options: ts.CompilerOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(sources)) {
+    out[`${name}.js`] = ts.transpileModule(text, {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        esModuleInterop: true,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        ...options,
+      },
+    }).outputText;
+  }
+  return out;
+}
+
+const expected = [
+  'app.js h sync-child-process',
+  'app.js h sync-fs',
+  'users.controller.js list sync-fs',
+  'users.controller.js local sync-fs',
+  'users.controller.js seed sync-fs',
+];
+
+function describe(r: ReturnType<typeof check>): string[] {
+  return r.rel
+    .map((f) => {
+      if (f.file === 'app.js') {
+        return `${f.file} ${/in async (\w+)/.exec(f.message)?.[1]} ${f.rule}`;
+      }
+      if (f.file !== 'users.controller.js') return `${f.file}:${f.line} ${f.rule}`;
+      const ctx = /in async UsersController\.(\w+)/.exec(f.message)?.[1];
+      return `${f.file} ${ctx} ${f.rule}`;
+    })
+    .sort();
+}
+
+for (const [title, options] of [
+  [
+    'ES2015 (__awaiter + generator, __importStar, __importDefault)',
+    { target: ts.ScriptTarget.ES2015 },
+  ],
+  ['ES2022 (native async, (0, fs_1.readFileSync))', { target: ts.ScriptTarget.ES2022 }],
+  [
+    'ES2017 with importHelpers (tslib_1.__exportStar, isolated metadata)',
+    { target: ts.ScriptTarget.ES2017, importHelpers: true },
+  ],
+] as const) {
+  test(`tsc CommonJS ${title}: the controller, re-exports and aliases`, () => {
+    const files = tsc(options);
+    const r = check(files);
+    assert.deepEqual(
+      describe(r),
+      expected,
+      JSON.stringify(
+        r.rel.map((f) => f.message),
+        null,
+        1,
+      ),
+    );
+    const list = r.rel.find((f) => /UsersController\.list/.test(f.message))!;
+    assert.match(
+      chainText(list),
+      /^UsersService\.findAll \(users\.controller\.js:\d+\) → fs\.readFileSync \(users\.service\.js:\d+\)$/,
+    );
+  });
+}
+
+test('esbuild CommonJS es2016 (__toESM, __export, __reExport, __async)', () => {
+  const files: Record<string, string> = {};
+  for (const [name, text] of Object.entries(sources)) {
+    files[`${name}.js`] = transformSync(text, {
+      loader: 'ts',
+      format: 'cjs',
+      target: 'es2016',
+      platform: 'node',
+    }).code;
+  }
+  const r = check(files);
+  // esbuild keeps no constructor parameter types: `this.users` is unknown (not reported).
+  assert.deepEqual(
+    describe(r),
+    expected.filter((s) => !s.includes(' list ')),
+  );
+});
+
+test('Babel CommonJS: _interopRequireDefault, export * loop, _asyncToGenerator, regenerator', () => {
+  const r = check({
+    'other.js': [
+      '"use strict";',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'exports.git = git;',
+      'var _child_process = require("child_process");',
+      'function git() { return (0, _child_process.execSync)("git status"); }',
+    ].join('\n'),
+    'lib.js': [
+      '"use strict";',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'var _exportNames = { load: true };',
+      'exports.load = load;',
+      'var _fs = _interopRequireDefault(require("fs"));',
+      'var _other = require("./other");',
+      'Object.keys(_other).forEach(function (key) {',
+      '  if (key === "default" || key === "__esModule") return;',
+      '  if (Object.prototype.hasOwnProperty.call(_exportNames, key)) return;',
+      '  if (key in exports && exports[key] === _other[key]) return;',
+      '  Object.defineProperty(exports, key, {',
+      '    enumerable: true,',
+      '    get: function () {',
+      '      return _other[key];',
+      '    }',
+      '  });',
+      '});',
+      'function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }',
+      'function _asyncToGenerator(n) { return function () { var t = this, e = arguments; return new Promise(function (r, o) { var a = n.apply(t, e); }); }; }',
+      'function load(_x) {',
+      '  return _load.apply(this, arguments);',
+      '}',
+      'function _load() {',
+      '  _load = _asyncToGenerator(function* (p) {',
+      '    return _fs.default.readFileSync(p);',
+      '  });',
+      '  return _load.apply(this, arguments);',
+      '}',
+      'function startup() { return _fs.default.readFileSync("boot"); }',
+      'startup();',
+    ].join('\n'),
+    'old.js': [
+      '"use strict";',
+      'var _lib = require("./lib");',
+      'function _regeneratorRuntime() { return {}; }',
+      'function asyncGeneratorStep() {}',
+      'function _asyncToGenerator(n) { return function () {}; }',
+      'function handler() {',
+      '  return _handler.apply(this, arguments);',
+      '}',
+      'function _handler() {',
+      '  _handler = _asyncToGenerator(/*#__PURE__*/_regeneratorRuntime().mark(function _callee() {',
+      '    return _regeneratorRuntime().wrap(function _callee$(_context) {',
+      '      while (1) switch (_context.prev = _context.next) {',
+      '        case 0:',
+      '          return _context.abrupt("return", (0, _lib.git)());',
+      '        case 1:',
+      '        case "end":',
+      '          return _context.stop();',
+      '      }',
+      '    }, _callee);',
+      '  }));',
+      '  return _handler.apply(this, arguments);',
+      '}',
+      'class Ctl {',
+      '  constructor(users) { this.users = users; }',
+      '  list() {',
+      '    var _this = this;',
+      '    return _asyncToGenerator(function* () {',
+      '      return _this.read();',
+      '    })();',
+      '  }',
+      '  read() { return (0, _lib.load)("x"); }',
+      '}',
+      'exports.handler = handler;',
+      'exports.Ctl = Ctl;',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['lib.js:25 sync-fs', 'old.js:14 sync-child-process']);
+  assert.match(r.rel.find((f) => f.file === 'lib.js')!.message, /in async load:/);
+  assert.match(r.rel.find((f) => f.file === 'old.js')!.message, /in async handler:/);
+});
+
+test('SWC CommonJS: _export getters, _interop_require_*._(), _export_star, _async_to_generator, metadata', () => {
+  const r = check({
+    'other.js': [
+      '"use strict";',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'Object.defineProperty(exports, "git", { enumerable: true, get: function() { return git; } });',
+      'const _child_process = require("child_process");',
+      'function git() { return (0, _child_process.execSync)("git status"); }',
+    ].join('\n'),
+    'service.js': [
+      '"use strict";',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'function _export(target, all) {',
+      '    for(var name in all)Object.defineProperty(target, name, { enumerable: true, get: Object.getOwnPropertyDescriptor(all, name).get });',
+      '}',
+      '_export(exports, {',
+      '    get UsersService () {',
+      '        return UsersService;',
+      '    },',
+      '    get load () {',
+      '        return load;',
+      '    }',
+      '});',
+      'const _interop_require_default = require("@swc/helpers/_/_interop_require_default");',
+      'const _fs = /*#__PURE__*/ _interop_require_default._(require("fs"));',
+      '_export_star(require("./other"), exports);',
+      'class UsersService {',
+      '    findAll() { return _fs.default.readFileSync("u"); }',
+      '    count() { return 1; }',
+      '}',
+      'function load() { return _fs.default.statSync("l"); }',
+    ].join('\n'),
+    'ctl.js': [
+      '"use strict";',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'const _async_to_generator = require("@swc/helpers/_/_async_to_generator");',
+      'const _ts_decorate = require("@swc/helpers/_/_ts_decorate");',
+      'const _ts_metadata = require("@swc/helpers/_/_ts_metadata");',
+      'const _service = require("./service");',
+      'class UsersController {',
+      '    constructor(users) { this.users = users; }',
+      '    list() {',
+      '        return _async_to_generator._(function*() {',
+      '            return this.users.findAll();',
+      '        }).call(this);',
+      '    }',
+      '    fine() {',
+      '        return _async_to_generator._(function*() {',
+      '            (0, _service.git)();',
+      '            return this.users.count();',
+      '        }).call(this);',
+      '    }',
+      '}',
+      'UsersController = _ts_decorate._([',
+      '    _ts_metadata._("design:paramtypes", [',
+      '        typeof _service.UsersService === "undefined" ? Object : _service.UsersService',
+      '    ])',
+      '], UsersController);',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['ctl.js:11 sync-fs', 'ctl.js:16 sync-child-process']);
+});
+
+test('negatives: a plain generator, a compiled sync function, startup code, non-blocking helpers', () => {
+  const files = tsc({ target: ts.ScriptTarget.ES2015 });
+  const r = check({
+    ...files,
+    'gen.js': [
+      'const fs = require("fs");',
+      'function* lines() { yield fs.readFileSync("a"); }',
+      'function __awaiter2(a, b, c, g) { return g; }',
+      'exports.x = __awaiter2(this, void 0, void 0, function* () { fs.readFileSync("b"); });',
+      'exports.lines = lines;',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    describe(r).filter((s) => s.startsWith('gen.js')),
+    [],
+  );
+  // startup() in app.js calls git() outside any async context: not reported.
+  assert.ok(!r.sites.includes('app.js:3 sync-child-process'));
+});
