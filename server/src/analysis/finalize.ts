@@ -12,6 +12,7 @@ import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
 import { classSummary } from './classes';
 import { applyParamTypes } from './paramTypes';
+import { jsonOnIo } from './ioData';
 import { isAsyncHelper, isRegeneratorMark, isRelative, short, stringOf, unwrap } from './syntax';
 import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
@@ -57,7 +58,10 @@ export class Finalizer {
     for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
     for (const p of this.w.pending) this.resolveCall(p);
     this.classifyCallbacks();
-    for (const p of this.w.pending) fanout(this.ctx, p);
+    for (const p of this.w.pending) {
+      fanout(this.ctx, p);
+      jsonOnIo(this.ctx, p);
+    }
     this.resolveExports();
     this.classSummaries();
     for (const f of this.summary.fns) {

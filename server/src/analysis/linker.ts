@@ -158,6 +158,7 @@ export class Linker {
     let result: Chain | null = null;
     if (f && !f.isAsync && !f.worker && !this.workerFiles.has(file)) {
       for (const call of f.calls) {
+        if (call.target.kind === 'api' && call.target.hit.local) continue;
         result = this.chainOf(file, call);
         if (result) break;
       }

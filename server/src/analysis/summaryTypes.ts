@@ -13,6 +13,8 @@ export interface ApiHit {
   api: string;
   why: string;
   replacement: string;
+  /** Reported only where it happens, never through the callers of its function (`json-io`). */
+  local?: boolean;
 }
 
 /** What a call site calls. */

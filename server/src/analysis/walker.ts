@@ -7,10 +7,11 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
-import { Scope, type Value } from './values';
+import { type Binding, Scope, type Value } from './values';
 import { keepsThis, propertyName, short, unwrap } from './syntax';
 import { type ClassHost, type ClassInfo, walkClass } from './classes';
 import { noteParamTypes, type ParamTypes } from './paramTypes';
+import { noteIoFeed } from './ioData';
 import {
   type ModuleRecord,
   type PendingExport,
@@ -64,6 +65,8 @@ export class Walker implements ModuleRecord, ClassHost {
   readonly ctorScopes = new Map<number, Scope>();
   /** `__decorate([__metadata('design:paramtypes', [A, B])], X)`: X's constructor types. */
   readonly paramTypes: ParamTypes[] = [];
+  /** Variables `'data'` handlers append to (`json-io`). */
+  readonly ioFed = new Set<Binding>();
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -138,6 +141,7 @@ export class Walker implements ModuleRecord, ClassHost {
         noteRequire(this, node as ts.CallExpression);
         compiledExport(this, node as ts.CallExpression, scope);
         noteParamTypes(this, node as ts.CallExpression, scope);
+        noteIoFeed(this, node, fn, scope);
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
@@ -145,6 +149,7 @@ export class Walker implements ModuleRecord, ClassHost {
         break;
       case SK.BinaryExpression:
         assignment(this, node as ts.BinaryExpression, scope);
+        noteIoFeed(this, node, fn, scope);
         break;
       case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, fn, scope, worker);
