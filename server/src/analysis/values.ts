@@ -69,6 +69,7 @@ export function moduleValue(spec: string, path: string[] = []): Value {
 export class Evaluator {
   private readonly memo = new Map<Binding, Value | undefined>();
   private readonly busy = new Set<Binding>();
+  private readonly busyNodes = new Set<ts.Node>();
 
   constructor(
     private readonly fnOf: Map<ts.Node, number>,
@@ -207,6 +208,17 @@ export class Evaluator {
     return this.baseOf(t.cls, t.k === 'inst');
   }
 
+  /** Runs `f` unless `node` is already being evaluated (`{ a: this.a }`): a cycle is unknown. */
+  private guarded(node: ts.Node, f: () => Value | undefined): Value | undefined {
+    if (this.busyNodes.has(node)) return undefined;
+    this.busyNodes.add(node);
+    try {
+      return f();
+    } finally {
+      this.busyNodes.delete(node);
+    }
+  }
+
   private objectProperty(
     node: ts.ObjectLiteralExpression,
     scope: Scope,
@@ -215,7 +227,7 @@ export class Evaluator {
     for (const p of node.properties) {
       const key = p.name && propertyName(p.name);
       if (key !== name) continue;
-      if (T.isPropertyAssignment(p)) return this.eval(p.initializer, scope);
+      if (T.isPropertyAssignment(p)) return this.guarded(p, () => this.eval(p.initializer, scope));
       if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
       if (T.isMethodDeclaration(p)) {
         const fn = this.fnOf.get(p);

@@ -279,3 +279,22 @@ test('async methods are event-loop context; a method passed as a handler is too'
   });
   assert.deepEqual(r.sites, ['a.js:8 sync-fs', 'a.js:9 sync-fs']);
 });
+
+test('self-referencing objects and classes terminate', () => {
+  const r = check({
+    'a.js': [
+      "const fs = require('fs');",
+      'const a = { b: a.b, c: a.d, d: a.c };',
+      'const o = { m() { return this.n(); }, n() { return this.m(); }, p: o.p };',
+      'class K extends K { x() { return super.x(); } }',
+      'class L { constructor() { this.l = this.l || new L(); } y() { return this.l.y(); } }',
+      'async function h() {',
+      '  a.b(); a.c(); o.m(); o.p(); new K().x(); new L().y();',
+      "  fs.statSync('still found');",
+      '}',
+      'module.exports = h;',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['a.js:8 sync-fs']);
+  assert.deepEqual(r.notes, []);
+});
