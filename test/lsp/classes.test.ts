@@ -36,7 +36,7 @@ describe('classes in the language server', () => {
   before(async () => {
     await s.lsp.open(uri(), controller);
     const diags = await s.lsp.waitForDiagnostics(uri(), (d) => d.length === 3);
-    messages = diags.map((d) => ({ line: d.range.start.line, message: d.message }));
+    messages = diags.map((d) => ({ line: d.range.start.line, message: String(d.message) }));
   });
 
   test('the field, static and local-instance calls are diagnostics with the method chain', () => {

@@ -7,7 +7,7 @@ import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { ClassInfo } from './classes';
 import { isRelative, propertyName, stringOf, unwrap } from './syntax';
-import { type Binding, moduleValue, type Scope } from './values';
+import { type Binding, fsNames, moduleValue, type Scope } from './values';
 
 const SK = T.SyntaxKind;
 
@@ -153,7 +153,7 @@ export function param(p: ts.ParameterDeclaration, scope: Scope): void {
   const t = p.type;
   const typed = t && typeBinding(t, scope);
   if (typed) return bindPattern(p.name, scope, typed);
-  if (!t && T.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
+  if (!t && T.isIdentifier(p.name) && fsNames.test(p.name.text)) {
     scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
     return;
   }

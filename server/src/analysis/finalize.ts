@@ -77,7 +77,9 @@ export class Finalizer {
   private site(p: PendingCall, target: CallTarget, name?: string): CallSite {
     const callee = p.node.expression;
     const s = this.w.span(T.isNewExpression(p.node) ? p.node : callee, callee);
-    return { ...s, name: name ?? short(callee.getText(this.w.sf)), target };
+    // `(0, fs_1.readFileSync)(p)` of compiled code reads as `fs_1.readFileSync`.
+    const shown = T.isParenthesizedExpression(callee) ? unwrap(callee) : callee;
+    return { ...s, name: name ?? short(shown.getText(this.w.sf)), target };
   }
 
   private push(p: PendingCall, target: CallTarget, name?: string, method?: boolean): void {

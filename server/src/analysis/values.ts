@@ -50,6 +50,9 @@ export class Scope {
   }
 }
 
+/** Names that stand for the fs module when nothing else tells (parameters, fields). */
+export const fsNames = /^(fs|fse|fsExtra|gracefulFs)$/;
+
 /** Path marker for `util.promisify(api)`. */
 export const PROMISIFIED = '~promisified';
 
@@ -115,7 +118,8 @@ export class Evaluator {
     const fn = (inst ? c.methods : c.statics).get(name);
     if (fn !== undefined) return { k: 'fn', fn, method: true };
     const prop = (inst ? c.props : c.staticProps).get(name);
-    if (prop) return this.binding(prop);
+    // A field named like the fs module holds it (`this.fs = ctx.fs`, as parameters named fs do).
+    if (prop) return this.binding(prop) ?? (fsNames.test(name) ? moduleValue('fs') : undefined);
     const base = this.baseOf(cls, inst);
     return base && this.member(base, name, depth + 1);
   }

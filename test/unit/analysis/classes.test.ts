@@ -298,3 +298,31 @@ test('self-referencing objects and classes terminate', () => {
   assert.deepEqual(r.sites, ['a.js:8 sync-fs']);
   assert.deepEqual(r.notes, []);
 });
+
+test('a field named fs holds the fs module when nothing else tells (Next.js file-system cache)', () => {
+  const r = check({
+    'file-system-cache.js': [
+      '"use strict";',
+      'class FileSystemCache {',
+      '    constructor(ctx){',
+      '        this.fs = ctx.fs;',
+      '        this.store = ctx.store;',
+      '    }',
+      '    loadTagsManifest() {',
+      '        return JSON.parse(this.fs.readFileSync(this.tagsManifestPath, "utf8"));',
+      '    }',
+      '    async get(key) {',
+      '        this.loadTagsManifest();',
+      '        this.store.readFileSync(key);',
+      '        return this.fs.existsSync(key);',
+      '    }',
+      '}',
+      'exports.default = FileSystemCache;',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['file-system-cache.js:11 sync-fs', 'file-system-cache.js:13 sync-fs']);
+  assert.equal(
+    chainText(r.rel[0]!),
+    'FileSystemCache.loadTagsManifest (file-system-cache.js:11) → fs.readFileSync (file-system-cache.js:8)',
+  );
+});

@@ -108,6 +108,9 @@ for (const [title, options] of [
         1,
       ),
     );
+    // `(0, users_service_1.aliased)()` shows as the function, not the comma expression.
+    const names = r.rel.flatMap((f) => f.chain.map((c) => c.name));
+    assert.ok(names.length && names.every((n) => !n.startsWith('(')), names.join(', '));
     const list = r.rel.find((f) => /UsersController\.list/.test(f.message))!;
     assert.match(
       chainText(list),
