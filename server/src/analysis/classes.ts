@@ -111,6 +111,8 @@ function walkMember(
   const shown = T.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
   w.fns[idx]!.name = `${info.name}.${shown}`;
   if (key && T.isMethodDeclaration(m)) table.set(key, idx);
+  else if (key && T.isGetAccessorDeclaration(m)) table.set(`get:${key}`, idx);
+  else if (key && T.isSetAccessorDeclaration(m)) table.set(`set:${key}`, idx);
 }
 
 function isStatic(m: ts.ClassElement): boolean {

@@ -13,6 +13,7 @@ import type { ExtraBlockingApi } from './types';
 import { classSummary } from './classes';
 import { applyParamTypes } from './paramTypes';
 import { jsonOnIo } from './ioData';
+import { resolveAccesses } from './accessors';
 import { isAsyncHelper, isRegeneratorMark, isRelative, short, stringOf, unwrap } from './syntax';
 import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
@@ -58,6 +59,7 @@ export class Finalizer {
     for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
     for (const p of this.w.pending) this.resolveCall(p);
     this.classifyCallbacks();
+    resolveAccesses(this.w, this.ev);
     for (const p of this.w.pending) {
       fanout(this.ctx, p);
       jsonOnIo(this.ctx, p);

@@ -225,7 +225,7 @@ export class Linker {
         ? `${call.name}(… ${hit.api} per element) can saturate the libuv threadpool in ${ctx}: ${hit.why}. Instead, ${hit.replacement}.`
         : direct
           ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
-          : `${call.name}() blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
+          : `${callText(call)} blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
             `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
     return {
       file,
@@ -243,6 +243,12 @@ export class Linker {
       chain: direct ? [] : steps,
     };
   }
+}
+
+/** `render()`, or `reading this.config` for a getter (`setting this.x` for a setter). */
+function callText(call: CallSite): string {
+  if (call.access) return `${call.access === 'get' ? 'reading' : 'setting'} ${call.name}`;
+  return `${call.name}()`;
 }
 
 function own(o: object, key: string): boolean {

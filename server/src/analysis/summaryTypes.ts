@@ -54,6 +54,8 @@ export interface CallSite extends Span {
   target: CallTarget;
   /** A method call resolved through a class: the chain shows the method (`UsersService.findAll`). */
   method?: boolean;
+  /** Not a call: a property read or write that runs a getter or setter. */
+  access?: 'get' | 'set';
   /** Edge to a callback that the callee runs synchronously (forEach, map, new Promise). */
   inline?: boolean;
   /** Rules silenced by a `loop-lens-ignore-next-line` comment; `*` silences all. */

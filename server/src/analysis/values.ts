@@ -230,6 +230,12 @@ export class Evaluator {
   ): Value | undefined {
     for (const p of node.properties) {
       const key = p.name && propertyName(p.name);
+      if (T.isGetAccessorDeclaration(p) || T.isSetAccessorDeclaration(p)) {
+        const fn = this.fnOf.get(p);
+        const kind = T.isGetAccessorDeclaration(p) ? 'get' : 'set';
+        if (name === `${kind}:${key}` && fn !== undefined) return { k: 'fn', fn, method: true };
+        continue;
+      }
       if (key !== name) continue;
       if (T.isPropertyAssignment(p)) return this.guarded(p, () => this.eval(p.initializer, scope));
       if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);

@@ -12,6 +12,7 @@ import { keepsThis, propertyName, short, unwrap } from './syntax';
 import { type ClassHost, type ClassInfo, walkClass } from './classes';
 import { noteParamTypes, type ParamTypes } from './paramTypes';
 import { noteIoFeed } from './ioData';
+import { type Access, noteAccess } from './accessors';
 import {
   type ModuleRecord,
   type PendingExport,
@@ -67,6 +68,8 @@ export class Walker implements ModuleRecord, ClassHost {
   readonly paramTypes: ParamTypes[] = [];
   /** Variables `'data'` handlers append to (`json-io`). */
   readonly ioFed = new Set<Binding>();
+  /** Property reads and writes that may run a getter or setter. */
+  readonly accesses: Access[] = [];
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -146,6 +149,9 @@ export class Walker implements ModuleRecord, ClassHost {
         break;
       case SK.NewExpression:
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
+        break;
+      case SK.PropertyAccessExpression:
+        noteAccess(this, node as ts.PropertyAccessExpression, fn, scope, worker);
         break;
       case SK.BinaryExpression:
         assignment(this, node as ts.BinaryExpression, scope);

@@ -326,3 +326,38 @@ test('a field named fs holds the fs module when nothing else tells (Next.js file
     'FileSystemCache.loadTagsManifest (file-system-cache.js:11) → fs.readFileSync (file-system-cache.js:8)',
   );
 });
+
+test('getters and setters: a property read or write runs the accessor (same file and across files)', () => {
+  const r = check({
+    'config.ts': [
+      "import * as fs from 'fs';",
+      'export class Config {',
+      "  get raw() { return fs.readFileSync('config.json', 'utf8'); }",
+      "  set path(p: string) { fs.writeFileSync('last', p); }",
+      '  get name() { return "x"; }',
+      '  port = 1;',
+      '}',
+    ].join('\n'),
+    'svc.ts': [
+      "import { Config } from './config';",
+      'export class Svc {',
+      '  constructor(private config: Config) {}',
+      '  async a() { return this.config.raw.length; }',
+      "  async b() { this.config.path = 'p'; }",
+      '  async fine() { return this.config.name + this.config.port; }',
+      '}',
+    ].join('\n'),
+    'obj.js': [
+      "const fs = require('fs');",
+      "const settings = { get data() { return fs.readFileSync('s'); }, plain: 1 };",
+      'async function h() { return [settings.data, settings.plain]; }',
+      'module.exports = h;',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['obj.js:3 sync-fs', 'svc.ts:4 sync-fs', 'svc.ts:5 sync-fs']);
+  const a = r.rel.find((f) => f.file === 'svc.ts' && f.line === 4)!;
+  assert.match(a.message, /^reading this\.config\.raw blocks the event loop in async Svc\.a/);
+  assert.equal(chainText(a), 'Config.raw (svc.ts:4) → fs.readFileSync (config.ts:3)');
+  const b = r.rel.find((f) => f.file === 'svc.ts' && f.line === 5)!;
+  assert.match(b.message, /^setting this\.config\.path blocks/);
+});
