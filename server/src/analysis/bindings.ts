@@ -40,7 +40,9 @@ export function importDecl(rec: ModuleRecord, d: ts.ImportDeclaration, scope: Sc
   const clause = d.importClause;
   if (spec === undefined) return;
   if (isRelative(spec)) rec.imports.add(spec);
-  if (!clause || clause.isTypeOnly) return;
+  // Type-only imports are bound too: only type positions can use them (`svc: UsersService`,
+  // `typeof fs`), where they name the class or module.
+  if (!clause) return;
   if (clause.name) {
     scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
   }
@@ -49,7 +51,6 @@ export function importDecl(rec: ModuleRecord, d: ts.ImportDeclaration, scope: Sc
     scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
   } else if (nb) {
     for (const el of nb.elements) {
-      if (el.isTypeOnly) continue;
       const imported = (el.propertyName ?? el.name).text;
       scope.vars.set(el.name.text, { k: 'value', value: moduleValue(spec, [imported]) });
     }

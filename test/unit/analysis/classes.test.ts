@@ -361,3 +361,19 @@ test('getters and setters: a property read or write runs the accessor (same file
   const b = r.rel.find((f) => f.file === 'svc.ts' && f.line === 5)!;
   assert.match(b.message, /^setting this\.config\.path blocks/);
 });
+
+test('a type-only import types a parameter and a field', () => {
+  const r = check({
+    'users.service.ts': usersServiceTs,
+    'a.ts': [
+      "import type { UsersService } from './users.service';",
+      "import { type UsersService as U } from './users.service';",
+      'export const h = async (s: UsersService) => s.findAll();',
+      'export class C {',
+      '  constructor(private u: U) {}',
+      '  async k() { return this.u.findAll(); }',
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['a.ts:3 sync-fs', 'a.ts:6 sync-fs']);
+});
