@@ -14,7 +14,8 @@ import { classSummary } from './classes';
 import { applyParamTypes } from './paramTypes';
 import { jsonOnIo } from './ioData';
 import { resolveAccesses } from './accessors';
-import { isAsyncHelper, isRegeneratorMark, isRelative, short, stringOf, unwrap } from './syntax';
+import { helperName, isAsyncHelper, isRegeneratorMark, isRelative } from './syntax';
+import { short, stringOf, unwrap } from './syntax';
 import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
 import { workerSpec } from './workerSpec';
@@ -182,7 +183,8 @@ export class Finalizer {
     node.arguments.forEach((a, index) => {
       const u = unwrap(a);
       if (T.isFunctionExpression(u) || T.isArrowFunction(u)) return;
-      if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u)) return;
+      const bound = T.isCallExpression(u) && helperName(u.expression) === 'bind';
+      if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u) && !bound) return;
       const v = this.ev.eval(u, p.scope);
       const target = toTarget(v);
       if (target?.kind !== 'fn' && target?.kind !== 'import') return;

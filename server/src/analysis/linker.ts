@@ -110,6 +110,7 @@ export class Linker {
     depth: number,
   ): Resolved | undefined {
     for (const part of rest) {
+      if (r && 'fn' in r && (part === 'call' || part === 'apply')) continue;
       if (!r || !('cls' in r)) return undefined;
       if (part === '()') r = r.inst ? undefined : { ...r, inst: true };
       else r = this.methodOf(r.file, r.cls, part, r.inst, depth);

@@ -105,6 +105,8 @@ export class Evaluator {
     if (v.k === 'mod') return { k: 'mod', module: v.module, path: [...v.path, name] };
     if (v.k === 'obj') return this.objectProperty(v.node, v.scope, name);
     if (v.k === 'cls' && name === '()') return { k: 'inst', cls: v.cls };
+    // `f.call(this, x)` and `f.apply(this, args)` call f.
+    if (v.k === 'fn' && (name === 'call' || name === 'apply')) return v;
     if (v.k === 'cls' || v.k === 'inst') {
       return this.classMember(v.cls, v.k === 'inst', name, depth);
     }
@@ -195,6 +197,11 @@ export class Evaluator {
     }
     if (arg0 && isInteropHelper(callee)) return this.eval(arg0, scope);
     const c = this.eval(callee, scope);
+    // `this.handler.bind(this)` is the handler.
+    if (T.isPropertyAccessExpression(callee) && callee.name.text === 'bind') {
+      const f = this.eval(callee.expression, scope);
+      if (f?.k === 'fn' || (f?.k === 'mod' && f.path.length)) return f;
+    }
     if (c?.k !== 'mod') return undefined;
     // It returns a promise-returning function: no longer the sync form (`randomBytes(16)` without
     // a callback), still queued on the threadpool (marked `~promisified` for that rule).

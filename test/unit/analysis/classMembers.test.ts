@@ -205,3 +205,28 @@ test('getters and setters: a property read or write runs the accessor (same file
   const b = r.rel.find((f) => f.file === 'svc.ts' && f.line === 5)!;
   assert.match(b.message, /^setting this\.config\.path blocks/);
 });
+
+test('bind, call and apply: a bound method as a handler, f.call(this) and imported f.apply', () => {
+  const r = check({
+    'lib.js':
+      "const fs = require('fs');\nexports.load = function load() { return fs.readFileSync('l'); };",
+    'a.js': [
+      "const fs = require('fs');",
+      "const { load } = require('./lib');",
+      'class Routes {',
+      '  constructor(app) {',
+      "    app.get('/', this.index.bind(this));",
+      '  }',
+      "  index(req, res) { res.send(fs.readFileSync('i.html')); }",
+      "  read() { return fs.statSync('x'); }",
+      '  async h() {',
+      '    this.read.call(this);',
+      '    load.apply(null, []);',
+      '    this.read.bind(this);',
+      '  }',
+      '}',
+      'module.exports = Routes;',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.sites, ['a.js:10 sync-fs', 'a.js:11 sync-fs', 'a.js:7 sync-fs']);
+});
