@@ -37,11 +37,16 @@ export function noteAccess(
   worker: boolean,
 ): void {
   if (worker) return;
-  const p = node.parent;
-  if (p && (T.isCallExpression(p) || T.isNewExpression(p)) && p.expression === node) return;
+  // Kinds, not `T.isX` calls: this runs for every property access of every file.
+  const p = node.parent as ts.Node | undefined;
+  const pk = p?.kind;
+  const callee = pk === SK.CallExpression || pk === SK.NewExpression;
+  if (callee && (p as ts.CallExpression).expression === node) return;
   const recv = node.expression;
   const kind = recv.kind;
-  const thisField = T.isPropertyAccessExpression(recv) && recv.expression.kind === SK.ThisKeyword;
+  const thisField =
+    kind === SK.PropertyAccessExpression &&
+    (recv as ts.PropertyAccessExpression).expression.kind === SK.ThisKeyword;
   if (
     kind !== SK.ThisKeyword &&
     kind !== SK.Identifier &&
@@ -50,12 +55,11 @@ export function noteAccess(
   ) {
     return;
   }
-  const set =
-    !!p &&
-    T.isBinaryExpression(p) &&
-    p.left === node &&
-    p.operatorToken.kind >= SK.FirstAssignment &&
-    p.operatorToken.kind <= SK.LastAssignment;
+  let set = false;
+  if (pk === SK.BinaryExpression && (p as ts.BinaryExpression).left === node) {
+    const op = (p as ts.BinaryExpression).operatorToken.kind;
+    set = op >= SK.FirstAssignment && op <= SK.LastAssignment;
+  }
   w.accesses.push({ node, fn, scope, set });
 }
 
@@ -70,7 +74,11 @@ export function resolveAccesses(w: AccessHost, ev: Evaluator): void {
     const v = ev.member(recv, key);
     let target: CallTarget | undefined;
     if (v?.k === 'fn') target = { kind: 'fn', fn: v.fn };
-    else if (v?.k === 'mod') target = { kind: 'import', spec: v.module, path: v.path };
+    // An instance of a class from another file (`this.config.raw`); not an inherited accessor of
+    // an imported base class (`this.x` in `class A extends B`): every field read would be a site.
+    else if (v?.k === 'mod' && recv.k === 'mod' && recv.path[recv.path.length - 1] === '()') {
+      target = { kind: 'import', spec: v.module, path: v.path };
+    }
     if (!target) continue;
     const name = short(unwrap(a.node).getText(w.sf));
     const site: CallSite = { ...w.span(a.node), name, target, method: true };

@@ -10,8 +10,8 @@ import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import { isExported, typeBinding, type PendingExport } from './bindings';
 import type { ClassSummary, FnSummary } from './summaryTypes';
-import { propertyName, unwrap } from './syntax';
-import { Scope, type Binding } from './values';
+import { keepsThis, propertyName, unwrap } from './syntax';
+import { Scope, type Binding, type Value } from './values';
 
 const SK = T.SyntaxKind;
 
@@ -149,4 +149,21 @@ export function classSummary(info: ClassInfo): ClassSummary {
     methods: Object.fromEntries(info.methods),
     statics: Object.fromEntries(info.statics),
   };
+}
+
+/**
+ * What `this` is inside a function: an arrow, a class member (set by its scope) or a generator
+ * given to a compiled-async helper keeps the outer `this` (undefined); an object literal's method
+ * has the object; any other function hides it (null).
+ */
+export function thisIn(node: ts.SignatureDeclaration, scope: Scope): Value | null | undefined {
+  if (T.isArrowFunction(node) || node.parent?.kind === SK.ClassDeclaration) return undefined;
+  if (node.parent?.kind === SK.ClassExpression || T.isConstructorDeclaration(node)) {
+    return undefined;
+  }
+  let p = node.parent;
+  if (p && T.isPropertyAssignment(p) && T.isFunctionExpression(node)) p = p.parent;
+  if (p && T.isObjectLiteralExpression(p)) return { k: 'obj', node: p, scope };
+  if (T.isFunctionExpression(node) && p && T.isCallExpression(p) && keepsThis(p)) return undefined;
+  return T.isFunctionDeclaration(node) || T.isFunctionExpression(node) ? null : undefined;
 }

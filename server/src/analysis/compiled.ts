@@ -15,6 +15,9 @@ import type { Scope } from './values';
 const stars = new Set(['__exportStar', '_export_star', '_exportStar', '__reExport']);
 const exportMaps = new Set(['__export', '_export']);
 
+/** Callee names this module looks at (the walker skips every other call cheaply). */
+export const compiledNames: readonly string[] = [...stars, ...exportMaps, 'defineProperty'];
+
 /** Records the exports a compiled-module helper call makes. */
 export function compiledExport(rec: ModuleRecord, call: ts.CallExpression, scope: Scope): void {
   const name = helperName(call.expression);

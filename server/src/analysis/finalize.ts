@@ -110,7 +110,7 @@ export class Finalizer {
     if (byName) this.push(p, { kind: 'api', hit: byName });
     else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn }, undefined, v.method);
     else if (v?.k === 'mod' && isRelative(v.module)) {
-      this.push(p, { kind: 'import', spec: v.module, path: v.path });
+      if (followable(v.path)) this.push(p, { kind: 'import', spec: v.module, path: v.path });
     } else if (v?.k === 'mod') {
       const hit = lookupApi(v.module, v.path, shape, this.extra);
       if (hit) this.push(p, { kind: 'api', hit });
@@ -281,6 +281,18 @@ export class Finalizer {
       }
     }
   }
+}
+
+/**
+ * Whether the linker can follow an export path: at most one name after an instance (`X.()` then a
+ * method); `svc.repo.m()` (a field of an instance from another file) is not followed, so it is not
+ * kept (such calls are frequent in classes that extend an imported base).
+ */
+function followable(path: readonly string[]): boolean {
+  const i = path.lastIndexOf('()');
+  return (
+    i < 0 || path.length - i <= 2 || (path.length - i === 3 && /^(call|apply)$/.test(path[i + 2]!))
+  );
 }
 
 function toTarget(v: Value | undefined): CallTarget | undefined {

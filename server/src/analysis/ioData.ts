@@ -51,7 +51,11 @@ export const jsonIoWhy =
 /** A `json-io` hit for `JSON.parse(io)` / `JSON.stringify(io)`. */
 export function jsonOnIo(c: PatternContext & { w: IoFeeds }, p: PendingCall): void {
   const node = p.node;
-  if (!T.isCallExpression(node) || p.worker) return;
+  const first = node.expression;
+  // Cheap gate first: this runs for every call.
+  if (first.kind !== SK.PropertyAccessExpression || p.worker || !T.isCallExpression(node)) return;
+  const name = (first as ts.PropertyAccessExpression).name.text;
+  if (name !== 'parse' && name !== 'stringify') return;
   const callee = unwrap(node.expression);
   if (!T.isPropertyAccessExpression(callee) || !T.isIdentifier(callee.expression)) return;
   const method = callee.name.text;

@@ -73,6 +73,8 @@ export class Evaluator {
   private readonly memo = new Map<Binding, Value | undefined>();
   private readonly busy = new Set<Binding>();
   private readonly busyNodes = new Set<ts.Node>();
+  private readonly bases = new Map<number, Value | undefined>();
+  private readonly objectKeys = new Map<ts.Node, Map<string, ts.ObjectLiteralElementLike>>();
 
   constructor(
     private readonly fnOf: Map<ts.Node, number>,
@@ -128,10 +130,14 @@ export class Evaluator {
 
   /** The base class of a class of this file (an instance of it for `inst`). */
   baseOf(cls: number, inst: boolean): Value | undefined {
+    const key = inst ? cls : -1 - cls;
+    if (this.bases.has(key)) return this.bases.get(key);
+    this.bases.set(key, undefined); // `class A extends A`
     const c = this.classes[cls];
     const b = c?.heritage && this.eval(c.heritage, c.scope);
-    if (!b || (b.k !== 'cls' && b.k !== 'mod')) return undefined;
-    return inst ? this.member(b, '()') : b;
+    const v = !b || (b.k !== 'cls' && b.k !== 'mod') ? undefined : inst ? this.member(b, '()') : b;
+    this.bases.set(key, v);
+    return v;
   }
 
   eval(e: ts.Expression, scope: Scope): Value | undefined {
@@ -235,23 +241,29 @@ export class Evaluator {
     scope: Scope,
     name: string,
   ): Value | undefined {
+    const p = this.keysOf(node).get(name);
+    if (!p) return undefined;
+    if (T.isPropertyAssignment(p)) return this.guarded(p, () => this.eval(p.initializer, scope));
+    if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
+    const fn = T.isMethodDeclaration(p) || T.isAccessor(p) ? this.fnOf.get(p) : undefined;
+    if (fn === undefined) return undefined;
+    return T.isAccessor(p) ? { k: 'fn', fn, method: true } : { k: 'fn', fn };
+  }
+
+  /** An object literal's members by name (the first wins); accessors as `get:x` / `set:x`. */
+  private keysOf(node: ts.ObjectLiteralExpression): Map<string, ts.ObjectLiteralElementLike> {
+    let keys = this.objectKeys.get(node);
+    if (keys) return keys;
+    keys = new Map();
     for (const p of node.properties) {
-      const key = p.name && propertyName(p.name);
-      if (T.isGetAccessorDeclaration(p) || T.isSetAccessorDeclaration(p)) {
-        const fn = this.fnOf.get(p);
-        const kind = T.isGetAccessorDeclaration(p) ? 'get' : 'set';
-        if (name === `${kind}:${key}` && fn !== undefined) return { k: 'fn', fn, method: true };
-        continue;
-      }
-      if (key !== name) continue;
-      if (T.isPropertyAssignment(p)) return this.guarded(p, () => this.eval(p.initializer, scope));
-      if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
-      if (T.isMethodDeclaration(p)) {
-        const fn = this.fnOf.get(p);
-        return fn === undefined ? undefined : { k: 'fn', fn };
-      }
+      let key = p.name && propertyName(p.name);
+      if (key === undefined) continue;
+      if (T.isGetAccessorDeclaration(p)) key = `get:${key}`;
+      else if (T.isSetAccessorDeclaration(p)) key = `set:${key}`;
+      if (!keys.has(key)) keys.set(key, p);
     }
-    return undefined;
+    this.objectKeys.set(node, keys);
+    return keys;
   }
 }
 

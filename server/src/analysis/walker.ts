@@ -7,9 +7,9 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
-import { type Binding, Scope, type Value } from './values';
-import { keepsThis, propertyName, short, unwrap } from './syntax';
-import { type ClassHost, type ClassInfo, walkClass } from './classes';
+import { type Binding, Scope } from './values';
+import { helperName, propertyName, short, unwrap } from './syntax';
+import { type ClassHost, type ClassInfo, thisIn, walkClass } from './classes';
 import { noteParamTypes, type ParamTypes } from './paramTypes';
 import { noteIoFeed } from './ioData';
 import { type Access, noteAccess } from './accessors';
@@ -27,13 +27,15 @@ import {
   variable,
 } from './bindings';
 import { busyWaitHit, isBusyWait } from './patterns';
-import { compiledExport } from './compiled';
+import { compiledExport, compiledNames } from './compiled';
 import { isRouteOption } from './callbacks';
 
 export type { PendingExport } from './bindings';
 
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
+/** Calls the compiled-output, decorator-metadata and 'data'-handler hooks look at. */
+const callHooks = new Set([...compiledNames, '__decorate', '_ts_decorate', 'push']);
 
 /** A call or `new` expression waiting for resolution. */
 export interface PendingCall {
@@ -142,9 +144,11 @@ export class Walker implements ModuleRecord, ClassHost {
         return;
       case SK.CallExpression:
         noteRequire(this, node as ts.CallExpression);
-        compiledExport(this, node as ts.CallExpression, scope);
-        noteParamTypes(this, node as ts.CallExpression, scope);
-        noteIoFeed(this, node, fn, scope);
+        if (callHooks.has(helperName((node as ts.CallExpression).expression) ?? '')) {
+          compiledExport(this, node as ts.CallExpression, scope);
+          noteParamTypes(this, node as ts.CallExpression, scope);
+          noteIoFeed(this, node, fn, scope);
+        }
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
@@ -250,23 +254,6 @@ export class Walker implements ModuleRecord, ClassHost {
     this.visitChild(s.thenStatement, s, fn, scope, worker || negated);
     if (s.elseStatement) this.visitChild(s.elseStatement, s, fn, scope, worker || positive);
   }
-}
-
-/**
- * What `this` is inside a function: an arrow, a class member (set by its scope) or a generator
- * given to a compiled-async helper keeps the outer `this` (undefined); an object literal's method
- * has the object; any other function hides it (null).
- */
-function thisIn(node: FnNode, scope: Scope): Value | null | undefined {
-  if (T.isArrowFunction(node) || node.parent?.kind === SK.ClassDeclaration) return undefined;
-  if (node.parent?.kind === SK.ClassExpression || T.isConstructorDeclaration(node)) {
-    return undefined;
-  }
-  let p = node.parent;
-  if (p && T.isPropertyAssignment(p) && T.isFunctionExpression(node)) p = p.parent;
-  if (p && T.isObjectLiteralExpression(p)) return { k: 'obj', node: p, scope };
-  if (T.isFunctionExpression(node) && p && T.isCallExpression(p) && keepsThis(p)) return undefined;
-  return T.isFunctionDeclaration(node) || T.isFunctionExpression(node) ? null : undefined;
 }
 
 function setParent(node: ts.Node, parent: ts.Node): void {
