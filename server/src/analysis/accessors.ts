@@ -26,6 +26,8 @@ interface AccessHost {
   readonly sf: ts.SourceFile;
   span(node: ts.Node, end?: ts.Node): Span;
   readonly fns: { calls: CallSite[] }[];
+  /** Names of the getters and setters this file declares. */
+  readonly accessorNames: Set<string>;
 }
 
 /** Records `recv.name` unless it is called (a method call) or its receiver is anything else. */
@@ -66,6 +68,11 @@ export function noteAccess(
 /** Turns recorded accesses whose receiver has a matching accessor into call sites. */
 export function resolveAccesses(w: AccessHost, ev: Evaluator): void {
   for (const a of w.accesses) {
+    // `this.x` and `name.x` can only reach an accessor of this file; `this.field.x` and
+    // `new X().x` may reach one of a class from another file.
+    const k = a.node.expression.kind;
+    const local = k === SK.ThisKeyword || k === SK.Identifier;
+    if (local && !w.accessorNames.has(a.node.name.text)) continue;
     const recv = ev.eval(a.node.expression, a.scope);
     if (!recv || (recv.k === 'mod' && (!isRelative(recv.module) || !recv.path.includes('()')))) {
       continue;

@@ -72,6 +72,7 @@ export class Walker implements ModuleRecord, ClassHost {
   readonly ioFed = new Set<Binding>();
   /** Property reads and writes that may run a getter or setter. */
   readonly accesses: Access[] = [];
+  readonly accessorNames = new Set<string>();
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -208,6 +209,10 @@ export class Walker implements ModuleRecord, ClassHost {
     if (worker) this.fns[idx]!.worker = true;
     this.fnNodes.push(node);
     this.fnOf.set(node, idx);
+    if (node.kind === SK.GetAccessor || node.kind === SK.SetAccessor) {
+      const key = node.name && propertyName(node.name as ts.PropertyName);
+      if (key) this.accessorNames.add(key);
+    }
     if (T.isFunctionDeclaration(node)) {
       if (node.name) scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
       if (isExported(node)) {
