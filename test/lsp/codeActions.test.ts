@@ -28,7 +28,7 @@ describe('code actions', () => {
       '',
       'export async function handler(path: string) {',
       "  const body = readFileSync(path, 'utf8');",
-      '  return JSON.parse(body);',
+      '  return body.trim();',
       '}',
       '',
     ].join('\n');
@@ -49,7 +49,7 @@ describe('code actions', () => {
         '',
         'export async function handler(path: string) {',
         "  const body = await readFile(path, 'utf8');",
-        '  return JSON.parse(body);',
+        '  return body.trim();',
         '}',
         '',
       ].join('\n'),

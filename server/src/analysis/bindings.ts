@@ -5,8 +5,9 @@
  */
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
-import type { Scope } from './values';
-import { type Binding, isRelative, moduleValue, propertyName, stringOf, unwrap } from './values';
+import type { ClassInfo } from './classes';
+import { isRelative, propertyName, stringOf, unwrap } from './syntax';
+import { type Binding, fsNames, moduleValue, type Scope } from './values';
 
 const SK = T.SyntaxKind;
 
@@ -15,6 +16,8 @@ export interface PendingExport {
   name: string;
   expr?: ts.Expression;
   fn?: number;
+  /** `export class X`: a class of this file. */
+  cls?: number;
   scope: Scope;
   /** `export { a } from './x'`: a re-export. */
   from?: { spec: string; path: string[] };
@@ -27,6 +30,8 @@ export interface ModuleRecord {
   /** `export * from './x'` specifiers. */
   readonly stars: string[];
   readonly exportsPending: PendingExport[];
+  /** Classes of this file, for `this.x = …` in their methods. */
+  readonly classes: ClassInfo[];
 }
 
 /** `import x, { a as b } from 'm'`, `import * as ns from 'm'`. */
@@ -35,7 +40,9 @@ export function importDecl(rec: ModuleRecord, d: ts.ImportDeclaration, scope: Sc
   const clause = d.importClause;
   if (spec === undefined) return;
   if (isRelative(spec)) rec.imports.add(spec);
-  if (!clause || clause.isTypeOnly) return;
+  // Type-only imports are bound too: only type positions can use them (`svc: UsersService`,
+  // `typeof fs`), where they name the class or module.
+  if (!clause) return;
   if (clause.name) {
     scope.vars.set(clause.name.text, { k: 'value', value: moduleValue(spec, ['default']) });
   }
@@ -44,7 +51,6 @@ export function importDecl(rec: ModuleRecord, d: ts.ImportDeclaration, scope: Sc
     scope.vars.set(nb.name.text, { k: 'value', value: moduleValue(spec) });
   } else if (nb) {
     for (const el of nb.elements) {
-      if (el.isTypeOnly) continue;
       const imported = (el.propertyName ?? el.name).text;
       scope.vars.set(el.name.text, { k: 'value', value: moduleValue(spec, [imported]) });
     }
@@ -119,30 +125,15 @@ export function bindPattern(name: ts.BindingName, scope: Scope, b: Binding): voi
   }
 }
 
-/** `fs: typeof fs`, `db = new Database()`, `constructor(private fs: typeof import('fs'))`. */
-export function classProps(c: ts.ClassLikeDeclaration, inner: Scope): void {
-  const props = inner.classProps!;
-  const typed = (t: ts.TypeNode | undefined) => (t ? typeBinding(t, inner) : undefined);
-  for (const m of c.members) {
-    const key = m.name && propertyName(m.name);
-    if (T.isPropertyDeclaration(m) && key) {
-      const b: Binding | undefined = m.initializer
-        ? { k: 'expr', expr: m.initializer, scope: inner, path: [] }
-        : typed(m.type);
-      if (b) props.set(key, b);
-    }
-    if (T.isConstructorDeclaration(m)) {
-      for (const p of m.parameters) {
-        const b = typed(p.type);
-        const isProp = T.canHaveModifiers(p) && !!T.getModifiers(p)?.length;
-        if (b && isProp && T.isIdentifier(p.name)) props.set(p.name.text, b);
-      }
-    }
-  }
-}
-
-/** A binding for a `typeof x` / `typeof import('m')` type annotation. */
+/**
+ * A binding for a type annotation that names a value: `typeof x`, `typeof import('m')`, or a
+ * class (`UsersService`, `Repo<User>`), which stands for an instance of it. Interfaces and type
+ * aliases are not bound, so they resolve to nothing.
+ */
 export function typeBinding(t: ts.TypeNode, scope: Scope): Binding | undefined {
+  if (T.isTypeReferenceNode(t) && T.isIdentifier(t.typeName)) {
+    return { k: 'expr', expr: t.typeName, scope: scope.parent ?? scope, path: ['()'] };
+  }
   if (T.isTypeQueryNode(t) && T.isIdentifier(t.exprName)) {
     return {
       k: 'expr',
@@ -163,7 +154,7 @@ export function param(p: ts.ParameterDeclaration, scope: Scope): void {
   const t = p.type;
   const typed = t && typeBinding(t, scope);
   if (typed) return bindPattern(p.name, scope, typed);
-  if (!t && T.isIdentifier(p.name) && /^(fs|fse|fsExtra|gracefulFs)$/.test(p.name.text)) {
+  if (!t && T.isIdentifier(p.name) && fsNames.test(p.name.text)) {
     scope.vars.set(p.name.text, { k: 'value', value: moduleValue('fs') });
     return;
   }
@@ -178,7 +169,7 @@ export function assignment(rec: ModuleRecord, b: ts.BinaryExpression, scope: Sco
   const obj = unwrap(left.expression);
   const name = left.name.text;
   if (obj.kind === SK.ThisKeyword) {
-    scope.thisProps()?.set(name, { k: 'expr', expr: b.right, scope, path: [] });
+    thisAssignment(rec, scope, name, { k: 'expr', expr: b.right, scope, path: [] });
   } else if (T.isIdentifier(obj) && obj.text === 'module' && name === 'exports') {
     rec.exportsPending.push({ name: '=', expr: b.right, scope });
   } else if (T.isIdentifier(obj) && obj.text === 'exports') {
@@ -191,6 +182,19 @@ export function assignment(rec: ModuleRecord, b: ts.BinaryExpression, scope: Sco
   ) {
     rec.exportsPending.push({ name, expr: b.right, scope });
   }
+}
+
+/** `this.x = v` in a method: one more value `this.x` may hold (the first that resolves wins). */
+function thisAssignment(rec: ModuleRecord, scope: Scope, name: string, b: Binding): void {
+  const t = scope.thisValue();
+  if (t?.k !== 'inst' && t?.k !== 'cls') return;
+  const c = rec.classes[t.cls];
+  const props = t.k === 'inst' ? c?.props : c?.staticProps;
+  const old = props?.get(name);
+  if (!props) return;
+  if (!old) props.set(name, b);
+  else if (old.k === 'alts') old.list.push(b);
+  else props.set(name, { k: 'alts', list: [old, b] });
 }
 
 /** Whether a declaration carries `export`. */

@@ -5,7 +5,8 @@
  */
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
-import { propertyName, short, unwrap, type Value } from './values';
+import { propertyName, short, unwrap } from './syntax';
+import type { Value } from './values';
 
 const timers = new Set([
   'setTimeout',

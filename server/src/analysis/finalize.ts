@@ -5,31 +5,32 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import { calleeName, classifyCallback, syncIterators } from './callbacks';
-import { isThreadpoolApi, keyOf, lookupApi, lookupExtraByName } from './lookup';
-import { redosHit } from './patterns';
+import { fanout, regexUse, type PatternContext } from './callPatterns';
+import { keyOf, lookupApi, lookupExtraByName } from './lookup';
 import { ruleDefaults } from './rules';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
-import { Evaluator, isRelative, short, stringOf, unwrap, type Value } from './values';
+import { classSummary } from './classes';
+import { applyParamTypes } from './paramTypes';
+import { jsonOnIo } from './ioData';
+import { resolveAccesses } from './accessors';
+import { helperName, isAsyncHelper, isRegeneratorMark, isRelative } from './syntax';
+import { short, stringOf, unwrap } from './syntax';
+import { Evaluator, type Value } from './values';
 import type { PendingCall, Walker } from './walker';
 import { workerSpec } from './workerSpec';
-
-/** Read once: every `ts.X` access goes through a module getter. */
-const SK = T.SyntaxKind;
-
-const regexUsers = new Set(['match', 'matchAll', 'replace', 'replaceAll', 'split', 'search']);
-const promiseCombinators = new Set(['all', 'allSettled', 'any', 'race']);
 
 export class Finalizer {
   private readonly ev: Evaluator;
   private readonly values = new Map<PendingCall, Value | undefined>();
+  private readonly ctx: PatternContext;
   readonly summary: FileSummary;
 
   constructor(
     private readonly w: Walker,
     private readonly extra: readonly ExtraBlockingApi[] | undefined,
   ) {
-    this.ev = new Evaluator(w.fnOf);
+    this.ev = new Evaluator(w.fnOf, w.classes, w.classOf);
     this.summary = {
       file: w.sf.fileName,
       fns: w.fns,
@@ -40,14 +41,32 @@ export class Finalizer {
       imports: [...w.imports],
       notes: [],
     };
+    this.ctx = {
+      w,
+      ev: this.ev,
+      values: this.values,
+      push: (p, target, name) => this.push(p, target, name),
+    };
   }
 
   run(): FileSummary {
+    if (this.w.paramTypes.length) {
+      applyParamTypes(this.w.paramTypes, this.ev, (cls) => {
+        const ctor = this.w.classes[cls]?.ctor;
+        const scope = ctor === undefined ? undefined : this.w.ctorScopes.get(ctor);
+        return scope && { params: this.w.fnNodes[ctor!]!.parameters, scope };
+      });
+    }
     for (const p of this.w.pending) this.values.set(p, this.calleeValue(p));
     for (const p of this.w.pending) this.resolveCall(p);
     this.classifyCallbacks();
-    for (const p of this.w.pending) this.fanout(p);
+    resolveAccesses(this.w, this.ev);
+    for (const p of this.w.pending) {
+      fanout(this.ctx, p);
+      jsonOnIo(this.ctx, p);
+    }
     this.resolveExports();
+    this.classSummaries();
     for (const f of this.summary.fns) {
       f.calls.sort((a, b) => a.line - b.line || a.column - b.column);
     }
@@ -61,11 +80,15 @@ export class Finalizer {
   private site(p: PendingCall, target: CallTarget, name?: string): CallSite {
     const callee = p.node.expression;
     const s = this.w.span(T.isNewExpression(p.node) ? p.node : callee, callee);
-    return { ...s, name: name ?? short(callee.getText(this.w.sf)), target };
+    // `(0, fs_1.readFileSync)(p)` of compiled code reads as `fs_1.readFileSync`.
+    const shown = T.isParenthesizedExpression(callee) ? unwrap(callee) : callee;
+    return { ...s, name: name ?? short(shown.getText(this.w.sf)), target };
   }
 
-  private push(p: PendingCall, target: CallTarget, name?: string): void {
-    this.w.fns[p.fn]!.calls.push(this.site(p, target, name));
+  private push(p: PendingCall, target: CallTarget, name?: string, method?: boolean): void {
+    const site = this.site(p, target, name);
+    if (method) site.method = true;
+    this.w.fns[p.fn]!.calls.push(site);
   }
 
   private resolveCall(p: PendingCall): void {
@@ -85,14 +108,14 @@ export class Finalizer {
     };
     const byName = this.extra && lookupExtraByName(calleeName(node) ?? '', this.extra);
     if (byName) this.push(p, { kind: 'api', hit: byName });
-    else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn });
+    else if (v?.k === 'fn') this.push(p, { kind: 'fn', fn: v.fn }, undefined, v.method);
     else if (v?.k === 'mod' && isRelative(v.module)) {
-      this.push(p, { kind: 'import', spec: v.module, path: v.path });
+      if (followable(v.path)) this.push(p, { kind: 'import', spec: v.module, path: v.path });
     } else if (v?.k === 'mod') {
       const hit = lookupApi(v.module, v.path, shape, this.extra);
       if (hit) this.push(p, { kind: 'api', hit });
     } else if (!v) this.unresolved(p, callee);
-    this.regexUse(p, callee);
+    regexUse(this.ctx, p, callee);
     this.helperArguments(p);
   }
 
@@ -103,12 +126,8 @@ export class Finalizer {
     return this.ev.eval(u, p.scope)?.k === 'fn';
   }
 
-  /** `this.method()` inside a class; else a `*Sync` method call for the type checker. */
+  /** A `*Sync` method call on an object syntax could not resolve: for the type checker. */
   private unresolved(p: PendingCall, callee: ts.Expression): void {
-    if (T.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword) {
-      const fn = p.scope.thisMethods()?.get(callee.name.text);
-      if (fn !== undefined) return this.push(p, { kind: 'fn', fn });
-    }
     if (T.isPropertyAccessExpression(callee) && /Sync$/.test(callee.name.text)) {
       const args = (p.node as ts.CallExpression).arguments;
       const last = args[args.length - 1];
@@ -157,25 +176,6 @@ export class Finalizer {
     if (spec) this.summary.workerSpecs.push(spec);
   }
 
-  /** `re.test(input)`, `input.replace(re, …)` with a super-linear `re` and non-constant input. */
-  private regexUse(p: PendingCall, callee: ts.Expression): void {
-    if (!T.isPropertyAccessExpression(callee)) return;
-    const name = callee.name.text;
-    const args = p.node.arguments ?? T.factory.createNodeArray();
-    let re: Value | undefined;
-    let input: ts.Expression | undefined;
-    if (name === 'test' || name === 'exec') {
-      re = this.ev.eval(callee.expression, p.scope);
-      input = args[0];
-    } else if (regexUsers.has(name) && args[0]) {
-      re = this.ev.eval(args[0], p.scope);
-      input = callee.expression;
-    }
-    if (re?.k !== 'regex' || !input || isConstant(unwrap(input))) return;
-    const hit = redosHit(re.source, re.flags);
-    if (hit) this.push(p, { kind: 'api', hit }, `${short(callee.getText(this.w.sf))}`);
-  }
-
   /** `items.forEach(loadSync)`: a helper passed to a sync iterator is called right there. */
   private helperArguments(p: PendingCall): void {
     const node = p.node as ts.CallExpression;
@@ -183,10 +183,11 @@ export class Finalizer {
     node.arguments.forEach((a, index) => {
       const u = unwrap(a);
       if (T.isFunctionExpression(u) || T.isArrowFunction(u)) return;
-      if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u)) return;
+      const bound = T.isCallExpression(u) && helperName(u.expression) === 'bind';
+      if (!T.isIdentifier(u) && !T.isPropertyAccessExpression(u) && !bound) return;
       const v = this.ev.eval(u, p.scope);
       const target = toTarget(v);
-      if (!target || target.kind === 'api') return;
+      if (target?.kind !== 'fn' && target?.kind !== 'import') return;
       const role = classifyCallback(node, index, this.w.sf, this.values.get(p));
       if (role !== 'inline') {
         if (target.kind === 'fn') this.w.fns[target.fn]!.eventLoop ??= role.event;
@@ -204,11 +205,21 @@ export class Finalizer {
     });
   }
 
+  /** The name of a compiled async function: its wrapper's (`_load` → `load`). */
+  private compiledAsyncName(parent: number): string {
+    const name = this.w.fns[parent]?.name ?? '';
+    return /callback$|^\(/.test(name) ? 'function' : name.replace(/^_/, '');
+  }
+
   private classifyCallbacks(): void {
     const pendingOf = new Map<ts.Node, PendingCall>();
     for (const p of this.w.pending) pendingOf.set(p.node, p);
     for (const [fn, use] of this.w.callbacks) {
       const f = this.w.fns[fn]!;
+      if (use.index >= 0 && (isAsyncHelper(use.call) || isRegeneratorMark(use.call))) {
+        f.eventLoop = `async ${this.compiledAsyncName(f.parent)}`;
+        continue;
+      }
       const p = pendingOf.get(use.call);
       const params = this.w.fnNodes[fn]!.parameters;
       const role = classifyCallback(
@@ -232,39 +243,15 @@ export class Finalizer {
     }
   }
 
-  /** `Promise.all(xs.map(x => fs.promises.readFile(x)))`: unbounded threadpool work. */
-  private fanout(p: PendingCall): void {
-    const node = p.node;
-    if (!T.isCallExpression(node) || p.worker) return;
-    const callee = unwrap(node.expression);
-    if (
-      !T.isPropertyAccessExpression(callee) ||
-      !promiseCombinators.has(callee.name.text) ||
-      !T.isIdentifier(callee.expression) ||
-      callee.expression.text !== 'Promise'
-    ) {
-      return;
-    }
-    const arg = node.arguments[0] && unwrap(node.arguments[0]);
-    if (!arg || !T.isCallExpression(arg)) return;
-    const mapper = mapperOf(arg);
-    const cb = mapper && this.w.fnOf.get(unwrap(mapper));
-    if (cb === undefined) return;
-    for (const q of this.w.pending) {
-      const v = this.values.get(q);
-      if (q.fn !== cb || v?.k !== 'mod' || !isThreadpoolApi(v.module, v.path)) continue;
-      const api = `${v.module}.${keyOf(v.path)}`;
-      const hit: ApiHit = {
-        rule: 'threadpool-fanout',
-        ...ruleDefaults['threadpool-fanout'],
-        api,
-        why: `one ${api} per element queues unbounded work on libuv's 4-thread pool, so every other file, DNS, crypto and zlib call waits behind it`,
-        replacement:
-          'limit the concurrency (a small worker pool or p-limit), or process in batches',
-      };
-      this.push(p, { kind: 'api', hit }, short(node.expression.getText(this.w.sf)));
-      return;
-    }
+  /** Plain class tables for the summary, with each base class as a target. */
+  private classSummaries(): void {
+    if (!this.w.classes.length) return;
+    this.summary.classes = this.w.classes.map((info, i) => {
+      const c = classSummary(info);
+      const base = toTarget(this.ev.baseOf(i, false));
+      if (base?.kind === 'class' || base?.kind === 'import') c.base = base;
+      return c;
+    });
   }
 
   private resolveExports(): void {
@@ -274,8 +261,9 @@ export class Finalizer {
         out[e.name] = { kind: 'import', spec: e.from.spec, path: e.from.path };
         continue;
       }
-      if (e.fn !== undefined) {
-        out[e.name] = { kind: 'fn', fn: e.fn };
+      if (e.fn !== undefined || e.cls !== undefined) {
+        out[e.name] =
+          e.fn !== undefined ? { kind: 'fn', fn: e.fn } : { kind: 'class', cls: e.cls! };
         continue;
       }
       const v = e.expr && this.ev.eval(e.expr, e.scope);
@@ -295,8 +283,22 @@ export class Finalizer {
   }
 }
 
+/**
+ * Whether the linker can follow an export path: at most one name after an instance (`X.()` then a
+ * method); `svc.repo.m()` (a field of an instance from another file) is not followed, so it is not
+ * kept (such calls are frequent in classes that extend an imported base).
+ */
+function followable(path: readonly string[]): boolean {
+  const i = path.lastIndexOf('()');
+  return (
+    i < 0 || path.length - i <= 2 || (path.length - i === 3 && /^(call|apply)$/.test(path[i + 2]!))
+  );
+}
+
 function toTarget(v: Value | undefined): CallTarget | undefined {
   if (v?.k === 'fn') return { kind: 'fn', fn: v.fn };
+  if (v?.k === 'cls') return { kind: 'class', cls: v.cls };
+  if (v?.k === 'inst') return { kind: 'inst', cls: v.cls };
   if (v?.k === 'mod' && isRelative(v.module)) {
     return { kind: 'import', spec: v.module, path: v.path };
   }
@@ -305,24 +307,4 @@ function toTarget(v: Value | undefined): CallTarget | undefined {
     if (hit) return { kind: 'api', hit };
   }
   return undefined;
-}
-
-/** The callback of `xs.map(cb)` / `Array.from(xs, cb)`, unless the list is a short literal. */
-function mapperOf(call: ts.CallExpression): ts.Expression | undefined {
-  const callee = unwrap(call.expression);
-  if (!T.isPropertyAccessExpression(callee)) return undefined;
-  const name = callee.name.text;
-  if (name === 'map' || name === 'flatMap') {
-    const list = unwrap(callee.expression);
-    if (T.isArrayLiteralExpression(list) && list.elements.length <= 8) return undefined;
-    return call.arguments[0];
-  }
-  if (name === 'from' && T.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
-    return call.arguments[1];
-  }
-  return undefined;
-}
-
-function isConstant(e: ts.Expression): boolean {
-  return T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e) || T.isNumericLiteral(e);
 }

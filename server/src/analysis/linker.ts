@@ -8,7 +8,11 @@ import { silences } from './patterns';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ChainStep, Finding, LoopLensConfig, Severity } from './types';
 
-type Resolved = { hit: ApiHit } | { file: string; fn: number };
+/** What a target stands for: an API, a function (a method when found through a class), a class. */
+type Resolved =
+  | { hit: ApiHit }
+  | { file: string; fn: number; method?: boolean }
+  | { file: string; cls: number; inst: boolean };
 interface Chain {
   steps: ChainStep[];
   hit: ApiHit;
@@ -53,28 +57,82 @@ export class Linker {
   private resolveTarget(file: string, t: CallTarget, depth = 0): Resolved | undefined {
     if (t.kind === 'api') return { hit: t.hit };
     if (t.kind === 'fn') return { file, fn: t.fn };
+    if (t.kind === 'class' || t.kind === 'inst') {
+      return { file, cls: t.cls, inst: t.kind === 'inst' };
+    }
     const target = this.resolveSpec(file, t.spec);
     return target ? this.resolveExport(target, t.path, depth) : undefined;
   }
 
+  /**
+   * Export path `p` of `file`: a name, then (through a class) `()` for an instance and a method
+   * name: `['UsersService', 'loadSeed']`, `['users', 'findAll']`, `['()', 'findAll']` (the
+   * module itself is the class).
+   */
   private resolveExport(file: string, p: readonly string[], depth: number): Resolved | undefined {
     const s = this.summaries.get(file);
     if (!s || depth > 25) return undefined;
     let parts = p;
-    if (parts[0] === 'default' && parts.length > 1 && !s.exports.default) parts = parts.slice(1);
-    if (parts.length > 1) return undefined;
+    if (parts[0] === 'default' && parts.length > 1 && !own(s.exports, 'default')) {
+      parts = parts.slice(1);
+    }
+    if (parts[0] === '()') parts = ['', ...parts];
     const name = parts[0] ?? '';
+    const rest = parts.slice(1);
     const names = name === '' ? ['=', 'default'] : name === 'default' ? ['default', '='] : [name];
     for (const n of names) {
-      const t = s.exports[n];
-      if (t) return this.resolveTarget(file, t, depth + 1);
+      const t = own(s.exports, n) ? s.exports[n] : undefined;
+      if (!t) continue;
+      if (t.kind === 'import' && rest.length) {
+        const next = this.resolveSpec(file, t.spec);
+        return next ? this.resolveExport(next, [...t.path, ...rest], depth + 1) : undefined;
+      }
+      const r = this.resolveTarget(file, t, depth + 1);
+      return rest.length ? this.descend(r, rest, depth + 1) : r;
     }
     for (const star of s.stars) {
       const next = this.resolveSpec(file, star);
       const r = next && this.resolveExport(next, parts, depth + 1);
       if (r) return r;
     }
+    // `module.exports = new X()` (or a class): its methods are the module's names.
+    const whole = own(s.exports, '=') ? s.exports['='] : undefined;
+    if (name && (whole?.kind === 'class' || whole?.kind === 'inst')) {
+      return this.descend(this.resolveTarget(file, whole, depth + 1), parts, depth + 1);
+    }
     return undefined;
+  }
+
+  /** `()` and method names applied to a class or an instance. */
+  private descend(
+    r: Resolved | undefined,
+    rest: readonly string[],
+    depth: number,
+  ): Resolved | undefined {
+    for (const part of rest) {
+      if (r && 'fn' in r && (part === 'call' || part === 'apply')) continue;
+      if (!r || !('cls' in r)) return undefined;
+      if (part === '()') r = r.inst ? undefined : { ...r, inst: true };
+      else r = this.methodOf(r.file, r.cls, part, r.inst, depth);
+    }
+    return r;
+  }
+
+  /** Method `name` of class `cls` of `file`, its own or inherited (also across files). */
+  private methodOf(
+    file: string,
+    cls: number,
+    name: string,
+    inst: boolean,
+    depth: number,
+  ): Resolved | undefined {
+    const c = this.summaries.get(file)?.classes?.[cls];
+    if (!c || depth > 25) return undefined;
+    const table = inst ? c.methods : c.statics;
+    if (own(table, name)) return { file, fn: table[name]!, method: true };
+    const b = c.base && this.resolveTarget(file, c.base, depth + 1);
+    if (!b || !('cls' in b) || b.inst) return undefined;
+    return this.methodOf(b.file, b.cls, name, inst, depth + 1);
   }
 
   /** Effective severity of a hit in `file`, or undefined when the config turns it off. */
@@ -101,6 +159,7 @@ export class Linker {
     let result: Chain | null = null;
     if (f && !f.isAsync && !f.worker && !this.workerFiles.has(file)) {
       for (const call of f.calls) {
+        if (call.target.kind === 'api' && call.target.hit.local) continue;
         result = this.chainOf(file, call);
         if (result) break;
       }
@@ -111,8 +170,10 @@ export class Linker {
 
   private chainOf(file: string, call: CallSite): Chain | null {
     const r = this.resolveTarget(file, call.target);
-    if (!r) return null;
-    const step = { file, line: call.line, column: call.column, name: call.name };
+    if (!r || 'cls' in r) return null;
+    const method = 'fn' in r && (call.method || r.method);
+    const name = method ? (this.summaries.get(r.file)?.fns[r.fn]?.name ?? call.name) : call.name;
+    const step = { file, line: call.line, column: call.column, name };
     if ('hit' in r) {
       return this.active(file, call, r.hit)
         ? { steps: [{ ...step, name: r.hit.api }], hit: r.hit }
@@ -165,7 +226,7 @@ export class Linker {
         ? `${call.name}(… ${hit.api} per element) can saturate the libuv threadpool in ${ctx}: ${hit.why}. Instead, ${hit.replacement}.`
         : direct
           ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
-          : `${call.name}() blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
+          : `${callText(call)} blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
             `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
     return {
       file,
@@ -183,6 +244,16 @@ export class Linker {
       chain: direct ? [] : steps,
     };
   }
+}
+
+/** `render()`, or `reading this.config` for a getter (`setting this.x` for a setter). */
+function callText(call: CallSite): string {
+  if (call.access) return `${call.access === 'get' ? 'reading' : 'setting'} ${call.name}`;
+  return `${call.name}()`;
+}
+
+function own(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
 }
 
 function capitalize(s: string): string {

@@ -2,7 +2,8 @@
  * Matches a resolved module export path against the catalog (and a team's extra `blocking`
  * entries from the config).
  */
-import { catalog, threadpoolApis, type CatalogEntry } from './catalog';
+import { catalog, type CatalogEntry } from './catalog';
+import { threadpoolApis } from './threadpoolApis';
 import { ruleDefaults, type RuleId } from './rules';
 import type { ApiHit } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';

@@ -17,6 +17,7 @@ export const ruleIds = [
   'redos',
   'threadpool-fanout',
   'custom-blocking',
+  'json-io',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];
@@ -35,4 +36,5 @@ export const ruleDefaults: Record<RuleId, { category: Category; severity: Severi
   redos: { category: 'cpu', severity: 'warning' },
   'threadpool-fanout': { category: 'threadpool', severity: 'info' },
   'custom-blocking': { category: 'sync-io', severity: 'warning' },
+  'json-io': { category: 'cpu', severity: 'info' },
 };

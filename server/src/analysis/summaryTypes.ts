@@ -13,6 +13,8 @@ export interface ApiHit {
   api: string;
   why: string;
   replacement: string;
+  /** Reported only where it happens, never through the callers of its function (`json-io`). */
+  local?: boolean;
 }
 
 /** What a call site calls. */
@@ -20,8 +22,23 @@ export type CallTarget =
   | { kind: 'api'; hit: ApiHit }
   /** A function of the same file (index into `FileSummary.fns`). */
   | { kind: 'fn'; fn: number }
-  /** An export of another module of the project, by specifier and export path. */
-  | { kind: 'import'; spec: string; path: string[] };
+  /**
+   * An export of another module of the project, by specifier and export path; the path may go
+   * through a class: `['UsersService', 'loadSeed']` (static), `['UsersService', '()', 'findAll']`.
+   */
+  | { kind: 'import'; spec: string; path: string[] }
+  /** A class of the same file (index into `FileSummary.classes`), or an instance of it. */
+  | { kind: 'class'; cls: number }
+  | { kind: 'inst'; cls: number };
+
+/** A class: its methods by name (indexes into `FileSummary.fns`) and its base class. */
+export interface ClassSummary {
+  name: string;
+  methods: Record<string, number>;
+  statics: Record<string, number>;
+  /** The `extends` target: a class of this file or an import. */
+  base?: CallTarget;
+}
 
 /** 1-based span. */
 export interface Span {
@@ -35,6 +52,10 @@ export interface CallSite extends Span {
   /** Callee as written, for chains and messages: `render`, `fs.readFileSync`. */
   name: string;
   target: CallTarget;
+  /** A method call resolved through a class: the chain shows the method (`UsersService.findAll`). */
+  method?: boolean;
+  /** Not a call: a property read or write that runs a getter or setter. */
+  access?: 'get' | 'set';
   /** Edge to a callback that the callee runs synchronously (forEach, map, new Promise). */
   inline?: boolean;
   /** Rules silenced by a `loop-lens-ignore-next-line` comment; `*` silences all. */
@@ -64,6 +85,8 @@ export interface FileSummary {
   fns: FnSummary[];
   /** Export name → target. `=` is `module.exports = x`; `default` the ESM default export. */
   exports: Record<string, CallTarget>;
+  /** Classes of this file (for method calls from other files and inheritance). */
+  classes?: ClassSummary[];
   /** `export * from` and `module.exports = require(...)` specifiers. */
   stars: string[];
   /** Imported functions registered here as event-loop callbacks (`app.get('/', handler)`). */

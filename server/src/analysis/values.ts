@@ -5,6 +5,8 @@
  */
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
+import type { ClassInfo } from './classes';
+import { isInteropHelper, propertyName, stringOf, unwrap } from './syntax';
 
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
@@ -13,24 +15,28 @@ const SK = T.SyntaxKind;
 export type Value =
   /** A module export path: `fs` + [`readFileSync`]; relative specifiers are project modules. */
   | { k: 'mod'; module: string; path: string[] }
-  | { k: 'fn'; fn: number }
+  /** A function of this file; `method` when it was reached through a class or an instance. */
+  | { k: 'fn'; fn: number; method?: true }
   | { k: 'obj'; node: ts.ObjectLiteralExpression; scope: Scope }
+  /** A class of this file (index into the walker's classes), or an instance of it. */
+  | { k: 'cls'; cls: number }
+  | { k: 'inst'; cls: number }
   | { k: 'regex'; source: string; flags: string };
 
 export type Binding =
   | { k: 'value'; value: Value }
   /** `const x = expr` or a destructured part of it (`path` picks the property). */
   | { k: 'expr'; expr: ts.Expression; scope: Scope; path: string[] }
+  /** Several assignments (`this.db = null; … this.db = new Db()`): the first that resolves. */
+  | { k: 'alts'; list: Binding[] }
   /** Parameters, catch variables, anything syntax cannot follow: shadows outer names. */
   | { k: 'opaque' };
 
 /** A lexical scope (function-level; block scopes are folded into their function). */
 export class Scope {
   readonly vars = new Map<string, Binding>();
-  /** Methods of the class whose method this scope belongs to, for `this.m()`. */
-  classMethods?: Map<string, number>;
-  /** `this.x` bindings of that class: typed or assigned properties (`this.db = new Database()`). */
-  classProps?: Map<string, Binding>;
+  /** What `this` is in this scope: set by methods, `null` where a function hides it. */
+  thisVal?: Value | null;
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): Binding | undefined {
@@ -38,14 +44,14 @@ export class Scope {
     return b ?? this.parent?.lookup(name);
   }
 
-  thisMethods(): Map<string, number> | undefined {
-    return this.classMethods ?? this.parent?.thisMethods();
-  }
-
-  thisProps(): Map<string, Binding> | undefined {
-    return this.classProps ?? this.parent?.thisProps();
+  thisValue(): Value | undefined {
+    if (this.thisVal !== undefined) return this.thisVal ?? undefined;
+    return this.parent?.thisValue();
   }
 }
+
+/** Names that stand for the fs module when nothing else tells (parameters, fields). */
+export const fsNames = /^(fs|fse|fsExtra|gracefulFs)$/;
 
 /** Path marker for `util.promisify(api)`. */
 export const PROMISIFIED = '~promisified';
@@ -62,45 +68,30 @@ export function moduleValue(spec: string, path: string[] = []): Value {
   return { k: 'mod', module: m, path: [...prefix, ...path] };
 }
 
-export function isRelative(spec: string): boolean {
-  return spec.startsWith('.') || spec.startsWith('/');
-}
-
-/** Strips parentheses, `as`, `!`, `satisfies`, `await` (await on a module value is the value). */
-export function unwrap(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (
-      T.isParenthesizedExpression(e) ||
-      T.isAsExpression(e) ||
-      T.isNonNullExpression(e) ||
-      T.isSatisfiesExpression(e) ||
-      T.isTypeAssertionExpression(e) ||
-      T.isAwaitExpression(e)
-    ) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
-}
-
-/** The string of a literal or a no-substitution template, else undefined. */
-export function stringOf(e: ts.Node | undefined): string | undefined {
-  if (!e) return undefined;
-  if (T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e)) return e.text;
-  return undefined;
-}
-
 /** Evaluates expressions to values, with a per-binding memo and a cycle guard. */
 export class Evaluator {
   private readonly memo = new Map<Binding, Value | undefined>();
   private readonly busy = new Set<Binding>();
+  private readonly busyNodes = new Set<ts.Node>();
+  private readonly bases = new Map<number, Value | undefined>();
+  private readonly objectKeys = new Map<ts.Node, Map<string, ts.ObjectLiteralElementLike>>();
 
-  constructor(private readonly fnOf: Map<ts.Node, number>) {}
+  constructor(
+    private readonly fnOf: Map<ts.Node, number>,
+    private readonly classes: readonly ClassInfo[] = [],
+    private readonly classOf: ReadonlyMap<ts.Node, number> = new Map(),
+  ) {}
 
   binding(b: Binding): Value | undefined {
     if (b.k === 'value') return b.value;
     if (b.k === 'opaque') return undefined;
+    if (b.k === 'alts') {
+      for (const x of b.list) {
+        const v = this.binding(x);
+        if (v) return v;
+      }
+      return undefined;
+    }
     if (this.memo.has(b)) return this.memo.get(b);
     if (this.busy.has(b)) return undefined;
     this.busy.add(b);
@@ -112,20 +103,49 @@ export class Evaluator {
   }
 
   /** The value of `v.name`. */
-  member(v: Value, name: string): Value | undefined {
+  member(v: Value, name: string, depth = 0): Value | undefined {
     if (v.k === 'mod') return { k: 'mod', module: v.module, path: [...v.path, name] };
     if (v.k === 'obj') return this.objectProperty(v.node, v.scope, name);
+    if (v.k === 'cls' && name === '()') return { k: 'inst', cls: v.cls };
+    // `f.call(this, x)` and `f.apply(this, args)` call f.
+    if (v.k === 'fn' && (name === 'call' || name === 'apply')) return v;
+    if (v.k === 'cls' || v.k === 'inst') {
+      return this.classMember(v.cls, v.k === 'inst', name, depth);
+    }
     return undefined;
+  }
+
+  /** A method or property of a class of this file, its own or inherited (`extends`). */
+  private classMember(cls: number, inst: boolean, name: string, depth: number): Value | undefined {
+    const c = this.classes[cls];
+    if (!c || depth > 20) return undefined;
+    const fn = (inst ? c.methods : c.statics).get(name);
+    if (fn !== undefined) return { k: 'fn', fn, method: true };
+    const prop = (inst ? c.props : c.staticProps).get(name);
+    // A field named like the fs module holds it (`this.fs = ctx.fs`, as parameters named fs do).
+    if (prop) return this.binding(prop) ?? (fsNames.test(name) ? moduleValue('fs') : undefined);
+    const base = this.baseOf(cls, inst);
+    return base && this.member(base, name, depth + 1);
+  }
+
+  /** The base class of a class of this file (an instance of it for `inst`). */
+  baseOf(cls: number, inst: boolean): Value | undefined {
+    const key = inst ? cls : -1 - cls;
+    if (this.bases.has(key)) return this.bases.get(key);
+    this.bases.set(key, undefined); // `class A extends A`
+    const c = this.classes[cls];
+    const b = c?.heritage && this.eval(c.heritage, c.scope);
+    const v = !b || (b.k !== 'cls' && b.k !== 'mod') ? undefined : inst ? this.member(b, '()') : b;
+    this.bases.set(key, v);
+    return v;
   }
 
   eval(e: ts.Expression, scope: Scope): Value | undefined {
     e = unwrap(e);
     if (T.isIdentifier(e)) return this.identifier(e.text, scope);
+    if (e.kind === SK.ThisKeyword) return scope.thisValue();
+    if (e.kind === SK.SuperKeyword) return this.superValue(scope);
     if (T.isPropertyAccessExpression(e)) {
-      if (e.expression.kind === SK.ThisKeyword) {
-        const b = scope.thisProps()?.get(e.name.text);
-        return b && this.binding(b);
-      }
       const base = this.eval(e.expression, scope);
       return base && this.member(base, e.name.text);
     }
@@ -141,11 +161,15 @@ export class Evaluator {
         return regexFromArgs(e.arguments ?? T.factory.createNodeArray());
       }
       const c = this.eval(ctor, scope);
-      return c?.k === 'mod' ? { ...c, path: [...c.path, '()'] } : undefined;
+      return c?.k === 'mod' || c?.k === 'cls' ? this.member(c, '()') : undefined;
     }
-    if (T.isFunctionExpression(e) || T.isArrowFunction(e) || T.isClassExpression(e)) {
+    if (T.isFunctionExpression(e) || T.isArrowFunction(e)) {
       const fn = this.fnOf.get(e);
       return fn === undefined ? undefined : { k: 'fn', fn };
+    }
+    if (T.isClassExpression(e)) {
+      const cls = this.classOf.get(e);
+      return cls === undefined ? undefined : { k: 'cls', cls };
     }
     if (T.isObjectLiteralExpression(e)) return { k: 'obj', node: e, scope };
     if (T.isRegularExpressionLiteral(e)) return regexValue(e.text);
@@ -177,7 +201,13 @@ export class Evaluator {
     if (T.isIdentifier(callee) && callee.text === 'RegExp' && !scope.lookup('RegExp')) {
       return regexFromArgs(e.arguments);
     }
+    if (arg0 && isInteropHelper(callee)) return this.eval(arg0, scope);
     const c = this.eval(callee, scope);
+    // `this.handler.bind(this)` is the handler.
+    if (T.isPropertyAccessExpression(callee) && callee.name.text === 'bind') {
+      const f = this.eval(callee.expression, scope);
+      if (f?.k === 'fn' || (f?.k === 'mod' && f.path.length)) return f;
+    }
     if (c?.k !== 'mod') return undefined;
     // It returns a promise-returning function: no longer the sync form (`randomBytes(16)` without
     // a callback), still queued on the threadpool (marked `~promisified` for that rule).
@@ -188,29 +218,53 @@ export class Evaluator {
     return { ...c, path: [...c.path, '()'] };
   }
 
+  /** `super` in a method: the base class (static method) or an instance of it. */
+  private superValue(scope: Scope): Value | undefined {
+    const t = scope.thisValue();
+    if (t?.k !== 'cls' && t?.k !== 'inst') return undefined;
+    return this.baseOf(t.cls, t.k === 'inst');
+  }
+
+  /** Runs `f` unless `node` is already being evaluated (`{ a: this.a }`): a cycle is unknown. */
+  private guarded(node: ts.Node, f: () => Value | undefined): Value | undefined {
+    if (this.busyNodes.has(node)) return undefined;
+    this.busyNodes.add(node);
+    try {
+      return f();
+    } finally {
+      this.busyNodes.delete(node);
+    }
+  }
+
   private objectProperty(
     node: ts.ObjectLiteralExpression,
     scope: Scope,
     name: string,
   ): Value | undefined {
-    for (const p of node.properties) {
-      const key = p.name && propertyName(p.name);
-      if (key !== name) continue;
-      if (T.isPropertyAssignment(p)) return this.eval(p.initializer, scope);
-      if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
-      if (T.isMethodDeclaration(p)) {
-        const fn = this.fnOf.get(p);
-        return fn === undefined ? undefined : { k: 'fn', fn };
-      }
-    }
-    return undefined;
+    const p = this.keysOf(node).get(name);
+    if (!p) return undefined;
+    if (T.isPropertyAssignment(p)) return this.guarded(p, () => this.eval(p.initializer, scope));
+    if (T.isShorthandPropertyAssignment(p)) return this.identifier(p.name.text, scope);
+    const fn = T.isMethodDeclaration(p) || T.isAccessor(p) ? this.fnOf.get(p) : undefined;
+    if (fn === undefined) return undefined;
+    return T.isAccessor(p) ? { k: 'fn', fn, method: true } : { k: 'fn', fn };
   }
-}
 
-export function propertyName(n: ts.PropertyName): string | undefined {
-  if (T.isIdentifier(n) || T.isPrivateIdentifier(n)) return n.text;
-  if (T.isStringLiteral(n) || T.isNumericLiteral(n)) return n.text;
-  return undefined;
+  /** An object literal's members by name (the first wins); accessors as `get:x` / `set:x`. */
+  private keysOf(node: ts.ObjectLiteralExpression): Map<string, ts.ObjectLiteralElementLike> {
+    let keys = this.objectKeys.get(node);
+    if (keys) return keys;
+    keys = new Map();
+    for (const p of node.properties) {
+      let key = p.name && propertyName(p.name);
+      if (key === undefined) continue;
+      if (T.isGetAccessorDeclaration(p)) key = `get:${key}`;
+      else if (T.isSetAccessorDeclaration(p)) key = `set:${key}`;
+      if (!keys.has(key)) keys.set(key, p);
+    }
+    this.objectKeys.set(node, keys);
+    return keys;
+  }
 }
 
 function regexValue(text: string): Value | undefined {
@@ -224,10 +278,4 @@ function regexFromArgs(args: ts.NodeArray<ts.Expression>): Value | undefined {
   if (source === undefined) return undefined;
   const flags = args[1] ? stringOf(args[1]) : '';
   return flags === undefined ? undefined : { k: 'regex', source, flags };
-}
-
-/** Callee text on one line, at most 40 characters. */
-export function short(text: string): string {
-  const t = text.replace(/\s+/g, ' ');
-  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 }

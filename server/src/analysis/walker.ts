@@ -7,13 +7,17 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import type { FnSummary, Span } from './summaryTypes';
-import { Scope, propertyName, unwrap, short } from './values';
+import { type Binding, Scope } from './values';
+import { helperName, propertyName, short, unwrap } from './syntax';
+import { type ClassHost, type ClassInfo, thisIn, walkClass } from './classes';
+import { noteParamTypes, type ParamTypes } from './paramTypes';
+import { noteIoFeed } from './ioData';
+import { type Access, noteAccess } from './accessors';
 import {
   type ModuleRecord,
   type PendingExport,
   assignment,
   bindPattern,
-  classProps,
   exportDecl,
   importDecl,
   importEquals,
@@ -23,12 +27,15 @@ import {
   variable,
 } from './bindings';
 import { busyWaitHit, isBusyWait } from './patterns';
+import { compiledExport, compiledNames } from './compiled';
 import { isRouteOption } from './callbacks';
 
 export type { PendingExport } from './bindings';
 
 /** Read once: every `ts.X` access goes through a module getter. */
 const SK = T.SyntaxKind;
+/** Calls the compiled-output, decorator-metadata and 'data'-handler hooks look at. */
+const callHooks = new Set([...compiledNames, '__decorate', '_ts_decorate', 'push']);
 
 /** A call or `new` expression waiting for resolution. */
 export interface PendingCall {
@@ -46,7 +53,7 @@ export interface CallbackUse {
 
 type FnNode = ts.SignatureDeclaration & { body?: ts.Node };
 
-export class Walker implements ModuleRecord {
+export class Walker implements ModuleRecord, ClassHost {
   readonly fns: FnSummary[] = [];
   readonly fnNodes: FnNode[] = [];
   readonly fnOf = new Map<ts.Node, number>();
@@ -55,6 +62,17 @@ export class Walker implements ModuleRecord {
   readonly stars: string[] = [];
   readonly imports = new Set<string>();
   readonly callbacks = new Map<number, CallbackUse>();
+  readonly classes: ClassInfo[] = [];
+  readonly classOf = new Map<ts.Node, number>();
+  /** Constructor scopes (by function index), for parameter types known only after the class. */
+  readonly ctorScopes = new Map<number, Scope>();
+  /** `__decorate([__metadata('design:paramtypes', [A, B])], X)`: X's constructor types. */
+  readonly paramTypes: ParamTypes[] = [];
+  /** Variables `'data'` handlers append to (`json-io`). */
+  readonly ioFed = new Set<Binding>();
+  /** Property reads and writes that may run a getter or setter. */
+  readonly accesses: Access[] = [];
+  readonly accessorNames = new Set<string>();
   readonly top = new Scope(undefined);
 
   constructor(readonly sf: ts.SourceFile) {
@@ -88,13 +106,7 @@ export class Walker implements ModuleRecord {
    * The parser runs without `setParentNodes` (a whole extra tree pass); the walk sets `parent`
    * on the way down, which is all the upward looks (callback position, names) need.
    */
-  private visitChild(
-    node: ts.Node,
-    parent: ts.Node,
-    fn: number,
-    scope: Scope,
-    worker: boolean,
-  ): void {
+  visitChild(node: ts.Node, parent: ts.Node, fn: number, scope: Scope, worker: boolean): void {
     setParent(node, parent);
     this.visit(node, fn, scope, worker);
   }
@@ -121,7 +133,7 @@ export class Walker implements ModuleRecord {
         break;
       case SK.ClassDeclaration:
       case SK.ClassExpression:
-        return this.classLike(node as ts.ClassLikeDeclaration, fn, scope, worker);
+        return walkClass(this, node as ts.ClassLikeDeclaration, fn, scope, worker);
       case SK.FunctionDeclaration:
       case SK.FunctionExpression:
       case SK.ArrowFunction:
@@ -133,13 +145,22 @@ export class Walker implements ModuleRecord {
         return;
       case SK.CallExpression:
         noteRequire(this, node as ts.CallExpression);
+        if (callHooks.has(helperName((node as ts.CallExpression).expression) ?? '')) {
+          compiledExport(this, node as ts.CallExpression, scope);
+          noteParamTypes(this, node as ts.CallExpression, scope);
+          noteIoFeed(this, node, fn, scope);
+        }
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
       case SK.NewExpression:
         this.pending.push({ node: node as ts.CallExpression, fn, scope, worker });
         break;
+      case SK.PropertyAccessExpression:
+        noteAccess(this, node as ts.PropertyAccessExpression, fn, scope, worker);
+        break;
       case SK.BinaryExpression:
         assignment(this, node as ts.BinaryExpression, scope);
+        noteIoFeed(this, node, fn, scope);
         break;
       case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, fn, scope, worker);
@@ -173,41 +194,6 @@ export class Walker implements ModuleRecord {
     });
   }
 
-  private classLike(c: ts.ClassLikeDeclaration, fn: number, scope: Scope, worker: boolean): void {
-    const cls = c.name?.text ?? 'class';
-    if (c.name && T.isClassDeclaration(c)) scope.vars.set(cls, { k: 'opaque' });
-    const methods = new Map<string, number>();
-    const inner = new Scope(scope);
-    inner.classMethods = methods;
-    inner.classProps = new Map();
-    classProps(c, inner);
-    for (const m of c.members) {
-      if (T.isPropertyDeclaration(m) && m.initializer) {
-        const init = unwrap(m.initializer);
-        setParent(m, c);
-        this.visitChild(m.initializer, m, fn, inner, worker);
-        const idx = this.fnOf.get(init);
-        const key = propertyName(m.name);
-        if (idx !== undefined && key) {
-          methods.set(key, idx);
-          this.fns[idx]!.name = `${cls}.${key}`;
-        }
-        continue;
-      }
-      this.visitChild(m, c, fn, inner, worker);
-      const idx = this.fnOf.get(m);
-      const key = m.name && propertyName(m.name);
-      if (idx !== undefined) {
-        const shown = T.isConstructorDeclaration(m) ? 'constructor' : (key ?? '?');
-        this.fns[idx]!.name = `${cls}.${shown}`;
-        if (key) methods.set(key, idx);
-      }
-    }
-    if (c.heritageClauses) {
-      for (const h of c.heritageClauses) this.visitChild(h, c, fn, scope, worker);
-    }
-  }
-
   private func(node: FnNode, parent: number, scope: Scope, worker: boolean): void {
     const idx = this.fns.length;
     const at = this.span(node);
@@ -223,6 +209,10 @@ export class Walker implements ModuleRecord {
     if (worker) this.fns[idx]!.worker = true;
     this.fnNodes.push(node);
     this.fnOf.set(node, idx);
+    if (node.kind === SK.GetAccessor || node.kind === SK.SetAccessor) {
+      const key = node.name && propertyName(node.name as ts.PropertyName);
+      if (key) this.accessorNames.add(key);
+    }
     if (T.isFunctionDeclaration(node)) {
       if (node.name) scope.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
       if (isExported(node)) {
@@ -234,9 +224,11 @@ export class Walker implements ModuleRecord {
     this.noteCallbackUse(node, idx);
     if (isRouteOption(node)) this.fns[idx]!.eventLoop = 'route handler';
     const inner = new Scope(scope);
+    if (T.isConstructorDeclaration(node)) this.ctorScopes.set(idx, inner);
     if (T.isFunctionExpression(node) && node.name) {
       inner.vars.set(node.name.text, { k: 'value', value: { k: 'fn', fn: idx } });
     }
+    inner.thisVal = thisIn(node, scope);
     for (const p of node.parameters) param(p, inner);
     if (node.body) this.visitChild(node.body, node, idx, inner, worker);
   }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import { keyOf } from './lookup';
-import { stringOf, unwrap, type Evaluator, type Scope } from './values';
+import { stringOf, unwrap } from './syntax';
+import type { Evaluator, Scope } from './values';
 
 /** Deep enough for `const u = pathToFileURL(p)` on `const p = path.join(dir, …)`. */
 const maxDepth = 8;

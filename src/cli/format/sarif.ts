@@ -88,6 +88,8 @@ const RULE_TEXT: Record<string, string> = {
   redos: 'Regular expression with catastrophic backtracking applied to variable input.',
   'threadpool-fanout': 'Unbounded fan-out of work onto the 4-thread libuv pool.',
   'custom-blocking': 'Call of a function the project configured as blocking.',
+  'json-io':
+    'JSON.parse or JSON.stringify of data read from a file or a request, on the event loop.',
 };
 
 function sarifResult(f: Finding, ruleIndex: number, options: SarifOptions): Json {

@@ -203,7 +203,7 @@ test('class methods through this.method()', () => {
     ].join('\n'),
   });
   assert.deepEqual(r.sites, ['a.ts:5 sync-fs']);
-  assert.equal(chainText(r.rel[0]!), 'this.read (a.ts:5) → fs.readFileSync (a.ts:3)');
+  assert.equal(chainText(r.rel[0]!), 'Store.read (a.ts:5) → fs.readFileSync (a.ts:3)');
 });
 
 test('a sync callback run in place inside a helper counts for the helper', () => {

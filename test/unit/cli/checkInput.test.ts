@@ -48,9 +48,10 @@ describe('loop-lens check: input and terminal', () => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(
       join(dir, 'src', 'a.ts'),
+      // An object type: syntax does not follow `deps.io` (a `typeof fsTypes` parameter it would).
       "import type * as fsTypes from 'node:fs';\n" +
-        'export async function handle(io: typeof fsTypes): Promise<string> {\n' +
-        "  return io.readFileSync('x', 'utf8');\n}\n",
+        'export async function handle(deps: { io: typeof fsTypes }): Promise<string> {\n' +
+        "  return deps.io.readFileSync('x', 'utf8');\n}\n",
     );
     try {
       const typed = await runCli(['check', 'src', '--format', 'json'], { cwd: dir });
