@@ -66,7 +66,8 @@ export class Linker {
     const name = parts[0] ?? '';
     const names = name === '' ? ['=', 'default'] : name === 'default' ? ['default', '='] : [name];
     for (const n of names) {
-      const t = s.exports[n];
+      // Own keys only: `exports` is a plain object, and `hasOwnProperty` is no export.
+      const t = Object.hasOwn(s.exports, n) ? s.exports[n] : undefined;
       if (t) return this.resolveTarget(file, t, depth + 1);
     }
     for (const star of s.stars) {

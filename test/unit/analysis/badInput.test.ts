@@ -92,3 +92,27 @@ test('a single file as a root, and a file with only a BOM and odd syntax', () =>
   const all = analyzeProject({ roots: [dir] });
   assert.equal(all.filesAnalyzed, 2);
 });
+
+// @node-red/runtime 5.0.7 `settings.hasOwnProperty(...)` on `require('./settings')` once ended
+// the run with exit 2: the linker took Object.prototype's function for an export.
+test("Object.prototype's names are never taken for exports", () => {
+  const dir = writeProject({
+    'settings.js': "const fs = require('fs');\nexports.load = () => fs.readFileSync('x');\n",
+    'index.js': [
+      "const settings = require('./settings');",
+      "const ns = require('constructor');",
+      'async function start() {',
+      "  if (settings.hasOwnProperty('a')) settings.toString();",
+      '  settings.constructor(); ns.valueOf(); settings.__proto__.x();',
+      '  settings.load();',
+      '}',
+      'module.exports = start;',
+    ].join('\n'),
+  });
+  const r = analyzeProject({ roots: [dir] });
+  assert.deepEqual(
+    r.findings.map((f) => `${path.basename(f.file)}:${f.line} ${f.api}`),
+    ['index.js:6 fs.readFileSync'],
+  );
+  assert.deepEqual(r.notes, []);
+});
