@@ -122,7 +122,10 @@ export function checkText(
   }
   if (isMinified(text)) {
     const pct = Math.round(minifiedShare(text) * 100);
-    return skipped(file, `minified file (${pct} % of it in lines over ${longLineChars} characters)`);
+    return skipped(
+      file,
+      `minified file (${pct} % of it in lines over ${longLineChars} characters)`,
+    );
   }
   return { text };
 }
