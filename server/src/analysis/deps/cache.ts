@@ -31,11 +31,22 @@ interface CacheDoc {
   files: Record<string, CachedFile>;
 }
 
-/** The engine build: a rebuilt bundle (or source file, when run from source) changes it. */
+/**
+ * The engine build: a rebuilt bundle changes it; run from source (tests, tsx), a change to any
+ * engine file does.
+ */
 const engineStamp = ((): string => {
   try {
-    const st = fs.statSync(__filename);
-    return `${st.size}:${Math.round(st.mtimeMs)}`;
+    if (!__filename.endsWith('.ts')) {
+      const st = fs.statSync(__filename);
+      return `${st.size}:${Math.round(st.mtimeMs)}`;
+    }
+    const dir = path.dirname(__dirname);
+    let newest = 0;
+    for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      if (f.endsWith('.ts')) newest = Math.max(newest, fs.statSync(path.join(dir, f)).mtimeMs);
+    }
+    return `src:${Math.round(newest)}`;
   } catch {
     return 'unknown';
   }
