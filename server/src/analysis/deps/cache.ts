@@ -113,7 +113,9 @@ export class PackageCache {
   private fileOf(m: Manifest): string | undefined {
     const root = this.enabled ? installRoot(m.dir) : undefined;
     if (root === undefined) return undefined;
-    const name = `${m.name.replace(/[/\\]/g, '+')}@${m.version}.json`;
+    // Two installs of one version (nested copies) each get their own entry.
+    const where = createHash('sha1').update(m.dir).digest('hex').slice(0, 8);
+    const name = `${m.name.replace(/[/\\]/g, '+')}@${m.version}-${where}.json`;
     return path.join(root, 'node_modules', '.cache', 'loop-lens', name);
   }
 

@@ -123,7 +123,7 @@ export class Dependencies implements DependencyLinks {
     let record: CachedFile;
     if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) {
       record = hit;
-      this.cachedCount++;
+      if (hit.summary) this.cachedCount++;
     } else {
       record = { size: st.size, mtimeMs: st.mtimeMs, ...this.analyse(file) };
       if (entry) {
