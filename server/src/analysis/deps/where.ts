@@ -19,12 +19,17 @@ export function packagePath(file: string): string | undefined {
         .join('/');
 }
 
+const packageOfFile = new Map<string, string | undefined>();
+
 /** The package name of a file inside node_modules (`@scope/name` or `name`), else undefined. */
 export function packageOf(file: string): string | undefined {
+  if (packageOfFile.has(file)) return packageOfFile.get(file);
   const p = packagePath(file);
-  if (!p) return undefined;
-  const parts = p.split('/');
-  return p.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  const parts = p?.split('/');
+  const name = !parts ? undefined : p!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  // Asked for every finding after every edit: remembered (one entry per file seen in a chain).
+  packageOfFile.set(file, name);
+  return name;
 }
 
 /**
