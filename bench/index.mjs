@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark, side by side with the peers each issue names.
-// `npm run bench -- static` runs one part. Each part is a script bench/<part>.mjs.
+// `npm run bench -- static` runs one part. Each part is a script bench/<part>.mjs. `sweep` (the
+// crash sweep over 100+ installed packages, many minutes) runs only when named.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-const parts = ['static', 'lsp', 'runtime'];
-const asked = process.argv.slice(2).filter((a) => parts.includes(a));
+const parts = ['static', 'deps', 'lsp', 'runtime'];
+const optIn = ['sweep'];
+const asked = process.argv.slice(2).filter((a) => parts.includes(a) || optIn.includes(a));
 let failed = 0;
 for (const part of asked.length ? asked : parts) {
   const file = `${root}bench/${part}.mjs`;

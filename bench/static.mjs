@@ -3,20 +3,12 @@
 // generated *.check.js are minified, which loop-lens skips with a note, so the sets would differ.
 // Both run as a user runs them, each in its own process, alternating order round by round.
 // Prints files, findings, median wall and CPU time, the ratio (target ≤ 0.5×), peak RSS, and how
-// many findings of each sit lexically inside async functions.
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// many findings of each sit lexically inside async functions. Loop Lens follows webpack's calls
+// into its installed dependencies, with the package cache emptied before each run.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { ensureCli, measure, median, npmInstall } from './measure.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const cache = join(root, '.cache', 'bench-static');
@@ -34,26 +26,8 @@ function installed() {
 
 function install() {
   if (installed()) return;
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(join(cache, 'package.json'), '{ "private": true }\n');
-  const specs = Object.entries(PINNED).map(([n, v]) => `${n}@${v}`);
-  console.log(`installing ${specs.join(' ')} into ${cache} ...`);
-  const r = spawnSync(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--prefix',
-      cache,
-      ...specs,
-    ],
-    { cwd: cache, stdio: 'inherit' },
-  );
-  if (r.status !== 0 || !installed())
-    throw new Error('npm install of the benchmark packages failed');
+  npmInstall(cache, PINNED);
+  if (!installed()) throw new Error('npm install of the benchmark packages failed');
 }
 
 /** Only n/no-sync, on every .js file given, node_modules not ignored (the targets live there). */
@@ -79,96 +53,12 @@ function writeEslintConfig() {
   return file;
 }
 
-/** Builds dist/cli.js when it is missing or older than any CLI or engine source. */
-function ensureCli() {
-  const cli = join(root, 'dist', 'cli.js');
-  const newest = Math.max(
-    ...['src/cli', 'server/src', 'src/common', 'src/shared'].map((d) => newestMtime(join(root, d))),
-  );
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newest) return cli;
-  console.log('building dist/cli.js ...');
-  const r = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('build failed');
-  return cli;
-}
-
-function newestMtime(dir) {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Runs a command under /usr/bin/time (peak RSS, CPU time) or alone (peak RSS polled from /proc);
- * resolves wall ms, CPU ms (NaN without /usr/bin/time), peak KiB and the output.
- */
-function measure(argv, cwd) {
-  const timeFile = join(tmpdir(), `loop-lens-bench-${process.pid}.time`);
-  const useTime = existsSync('/usr/bin/time');
-  const [cmd, args] = useTime
-    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv]]
-    : [argv[0], argv.slice(1)];
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    let vmHwm = 0;
-    // Without /usr/bin/time, poll the child's high-water mark (misses only the last few ms).
-    const poll = useTime
-      ? undefined
-      : setInterval(() => (vmHwm = Math.max(vmHwm, readHwm(child.pid))), 50);
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (poll) clearInterval(poll);
-      // /usr/bin/time's last line: peak RSS in KiB, user seconds, system seconds.
-      const [peakKiB, user, sys] = useTime
-        ? readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
-        : [vmHwm, NaN, NaN];
-      rmSync(timeFile, { force: true });
-      resolve({
-        code,
-        wallMs,
-        cpuMs: (user + sys) * 1000,
-        peakKiB,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-      });
-    });
-  });
-}
-
-function readHwm(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Map.groupBy is Node 21+; this runs on Node 20. */
 function groupBy(xs, key) {
   const m = new Map();
   for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
   return m;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** ESLint's JSON → [{ file, line, column }] and the number of files it linted. */
 function eslintFindings(stdout) {
@@ -250,11 +140,14 @@ async function main() {
         ],
         cache,
       ),
-    loopLens: () =>
-      measure(
+    // Dependencies followed (the default) on a cold cache every round: the worst case.
+    loopLens: () => {
+      rmSync(join(modules, '.cache', 'loop-lens'), { recursive: true, force: true });
+      return measure(
         [process.execPath, cli, 'check', ...targetDirs, '--format', 'json', '--fail-on', 'none'],
         cache,
-      ),
+      );
+    },
   };
   const samples = { eslint: [], loopLens: [] };
   const last = {};
@@ -324,6 +217,11 @@ function report(samples, last) {
       `medians; per-round median ${cpu.roundRatio.toFixed(2)}× (spread ${cpu.spread})`,
   );
   console.log(`peak RSS target < 1024 MiB: ${peak('loopLens') < 1024 ? 'met' : 'NOT met'}`);
+  const d = ours.dependencies;
+  if (d)
+    console.log(
+      `loop-lens followed calls into ${d.files} files of ${d.packages} installed packages`,
+    );
   const byRule = groupBy(ourFindings, (f) => f.rule);
   console.log(
     `loop-lens findings by rule: ${[...byRule].map(([r, l]) => `${r} ${l.length}`).join(', ') || 'none'}`,

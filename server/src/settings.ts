@@ -27,6 +27,7 @@ export const defaultSettings: ResourceSettings = {
     threadpool: configDefaults[ConfigKey.SeverityThreadpool],
   },
   followCalls: configDefaults[ConfigKey.FollowCalls],
+  followDependencies: configDefaults[ConfigKey.FollowDependencies],
   threadpool: { enable: configDefaults[ConfigKey.ThreadpoolEnable] },
   ignore: configDefaults[ConfigKey.Ignore],
   analyzeWorkspace: configDefaults[ConfigKey.AnalyzeWorkspace],
@@ -55,6 +56,7 @@ export function normalizeSettings(loopLens: unknown, files: unknown): ResourceSe
       threadpool: severity(sev.threadpool, d.severity.threadpool),
     },
     followCalls: bool(raw.followCalls, d.followCalls),
+    followDependencies: bool(raw.followDependencies, d.followDependencies),
     threadpool: { enable: bool(record(raw.threadpool).enable, d.threadpool.enable) },
     ignore: Array.isArray(raw.ignore)
       ? raw.ignore.filter((g): g is string => typeof g === 'string' && g !== '')

@@ -25,6 +25,8 @@ export interface CheckOptions {
   format: Format;
   failOn: FailOn;
   typeCheck: boolean;
+  /** `--no-dependencies` makes it false: calls into node_modules are not followed. */
+  dependencies: boolean;
 }
 
 /** A failure that is the user's to fix (exit 2 with this message, no stack). */
@@ -50,6 +52,10 @@ export function register(program: Command): void {
       '--no-type-check',
       'resolve by syntax only: skip the TypeScript checker fallback for calls on typed objects',
     )
+    .option(
+      '--no-dependencies',
+      'do not follow calls into installed packages (node_modules); the config key is followDependencies',
+    )
     .action(async (paths: string[], options: CheckOptions) => {
       process.exitCode = await runCheck(paths, options);
     });
@@ -61,6 +67,7 @@ export async function runCheck(paths: string[], options: CheckOptions): Promise<
   try {
     const roots = resolveRoots(paths);
     const config = withAbsoluteIgnores(loadConfig({ from: roots[0], configPath: options.config }));
+    if (options.dependencies === false) config.followDependencies = false;
     const progress = createProgress();
     try {
       result = await analyzeProject({

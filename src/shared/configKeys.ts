@@ -15,6 +15,8 @@ export const enum ConfigKey {
   SeverityThreadpool = 'loopLens.severity.threadpool',
   /** Follow calls into callees (also across files) to report blocking chains. */
   FollowCalls = 'loopLens.followCalls',
+  /** Follow calls into installed packages (node_modules). */
+  FollowDependencies = 'loopLens.followDependencies',
   /** Report the threadpool rule at all. */
   ThreadpoolEnable = 'loopLens.threadpool.enable',
   /** Glob patterns (workspace-relative) of files never analysed. */
@@ -51,6 +53,7 @@ export interface ConfigTypes {
   [ConfigKey.SeverityCpu]: SeveritySetting;
   [ConfigKey.SeverityThreadpool]: SeveritySetting;
   [ConfigKey.FollowCalls]: boolean;
+  [ConfigKey.FollowDependencies]: boolean;
   [ConfigKey.ThreadpoolEnable]: boolean;
   [ConfigKey.Ignore]: string[];
   [ConfigKey.AnalyzeWorkspace]: AnalyzeWorkspaceSetting;
@@ -66,6 +69,7 @@ export const configDefaults: { readonly [K in ConfigKey]: ConfigTypes[K] } = {
   [ConfigKey.SeverityCpu]: 'warning',
   [ConfigKey.SeverityThreadpool]: 'information',
   [ConfigKey.FollowCalls]: true,
+  [ConfigKey.FollowDependencies]: true,
   [ConfigKey.ThreadpoolEnable]: true,
   [ConfigKey.Ignore]: [],
   [ConfigKey.AnalyzeWorkspace]: 'all',
@@ -82,6 +86,7 @@ export interface LoopLensSettings {
   enable: boolean;
   severity: { syncIo: SeveritySetting; cpu: SeveritySetting; threadpool: SeveritySetting };
   followCalls: boolean;
+  followDependencies: boolean;
   threadpool: { enable: boolean };
   ignore: string[];
   analyzeWorkspace: AnalyzeWorkspaceSetting;

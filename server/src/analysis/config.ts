@@ -36,7 +36,15 @@ export interface LoadedConfig {
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'info', 'off'];
 const CATEGORIES: readonly Category[] = ['sync-io', 'cpu', 'threadpool'];
-const TOP_KEYS = ['$schema', 'severity', 'ignore', 'blocking', 'followCalls', 'threadpool'];
+const TOP_KEYS = [
+  '$schema',
+  'severity',
+  'ignore',
+  'blocking',
+  'followCalls',
+  'followDependencies',
+  'threadpool',
+];
 const BLOCKING_KEYS = ['module', 'name', 'category', 'why', 'replacement'];
 
 /**
@@ -156,7 +164,7 @@ export function validateConfig(raw: unknown, file: string, prefix?: string): Loo
     config.ignore = globs as string[];
   }
   if (raw.blocking !== undefined) config.blocking = checkBlocking(raw.blocking, fail);
-  for (const key of ['followCalls', 'threadpool'] as const) {
+  for (const key of ['followCalls', 'followDependencies', 'threadpool'] as const) {
     if (raw[key] === undefined) continue;
     if (typeof raw[key] !== 'boolean') fail(key, `must be true or false (got ${show(raw[key])})`);
     config[key] = raw[key] as boolean;

@@ -16,6 +16,8 @@ export interface AnalyzeProjectOptions {
   roots: string[];
   config?: LoopLensConfig;
   useTypeChecker?: boolean;
+  /** Keep package summaries in node_modules/.cache/loop-lens (default true). */
+  dependencyCache?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -28,5 +30,11 @@ export function analyzeProject(opts: AnalyzeProjectOptions): AnalysisResult {
   const notes = ws.notes();
   const skipped = new Set(notes.filter((n) => n.kind !== 'partial').map((n) => n.file));
   const filesAnalyzed = ws.listFiles().filter((f) => !skipped.has(f)).length;
-  return { findings, notes, filesAnalyzed, durationMs: Math.round(performance.now() - t0) };
+  return {
+    findings,
+    notes,
+    filesAnalyzed,
+    durationMs: Math.round(performance.now() - t0),
+    dependencies: ws.dependencyStats(),
+  };
 }

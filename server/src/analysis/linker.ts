@@ -4,9 +4,12 @@
  * and turns that into findings. Works on summaries only, so it is cheap to redo after an edit.
  */
 import * as path from 'node:path';
+import type { DependencyLinks } from './deps/dependencies';
+import { dependencyMessage } from './deps/where';
 import { silences } from './patterns';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
-import type { ChainStep, Finding, LoopLensConfig, Severity } from './types';
+import type { ChainStep, FileNote, Finding, LoopLensConfig, Severity } from './types';
+import { isRelative } from './syntax';
 
 /** What a target stands for: an API, a function (a method when found through a class), a class. */
 type Resolved =
@@ -25,33 +28,68 @@ export class Linker {
   private readonly memo = new Map<string, Chain | null>();
   private readonly registered = new Map<string, string>();
   private readonly workerFiles = new Set<string>();
+  /** Files whose registrations or workers could not be indexed (an engine bug), as notes. */
+  readonly errors: FileNote[] = [];
 
+  /**
+   * `summaries.has` answers for the project's files; `get` may also return installed packages'
+   * files, which `deps` resolves (see deps/linked.ts).
+   */
   constructor(
     private readonly summaries: ReadonlyMap<string, FileSummary>,
     private readonly configOf: (file: string) => LoopLensConfig | undefined,
+    private readonly deps?: DependencyLinks,
   ) {
     for (const [file, s] of summaries) {
-      for (const spec of s.workerSpecs) {
-        const w = this.resolveSpec(file, spec);
-        if (w) this.workerFiles.add(w);
-      }
-      for (const r of s.registrations) {
-        const t = this.resolveTarget(file, { kind: 'import', spec: r.spec, path: r.path });
-        if (t && 'fn' in t) this.registered.set(`${t.file}#${t.fn}`, r.reason);
+      try {
+        this.index(file, s);
+      } catch (e) {
+        const reason = `internal error while linking: ${e instanceof Error ? e.message : String(e)}`;
+        this.errors.push({ file, kind: 'error', reason });
       }
     }
   }
 
-  /** Absolute file for a relative specifier, trying TypeScript's `.js` → `.ts` mapping. */
+  private index(file: string, s: FileSummary): void {
+    for (const spec of s.workerSpecs) {
+      const w = this.resolveSpec(file, spec);
+      if (w) this.workerFiles.add(w);
+    }
+    for (const r of s.registrations) {
+      const t = this.resolveTarget(file, { kind: 'import', spec: r.spec, path: r.path });
+      if (t && 'fn' in t) this.registered.set(`${t.file}#${t.fn}`, r.reason);
+    }
+  }
+
+  /**
+   * Absolute file for a specifier: relative ones among the project's files (trying TypeScript's
+   * `.js` → `.ts` mapping), else on disk for files of installed packages; bare ones through
+   * {@link resolveBare}.
+   */
   resolveSpec(from: string, spec: string): string | undefined {
+    if (typeof spec !== 'string') return undefined;
+    if (!isRelative(spec)) return this.resolveBare(from, spec);
     const base = path.resolve(path.dirname(from), spec);
     if (this.specCache.has(base)) return this.specCache.get(base);
     const stem = base.replace(/\.[cm]?jsx?$/, '');
     const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
     candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
-    const found = candidates.find((c) => this.summaries.has(c));
+    const found =
+      candidates.find((c) => this.summaries.has(c)) ??
+      (this.isDependency(from) ? this.deps?.relative(from, spec) : undefined);
     this.specCache.set(base, found);
     return found;
+  }
+
+  /** A package specifier: into installed packages, unless the config turns that off. */
+  private resolveBare(from: string, spec: string): string | undefined {
+    if (!this.deps || this.configOf(from)?.followDependencies === false) return undefined;
+    return this.deps.bare(from, spec);
+  }
+
+  /** A file of an installed package (not one of the project's). */
+  private isDependency(file: string): boolean {
+    return this.deps !== undefined && !this.summaries.has(file);
   }
 
   private resolveTarget(file: string, t: CallTarget, depth = 0): Resolved | undefined {
@@ -73,7 +111,7 @@ export class Linker {
     const s = this.summaries.get(file);
     if (!s || depth > 25) return undefined;
     let parts = p;
-    if (parts[0] === 'default' && parts.length > 1 && !own(s.exports, 'default')) {
+    if (parts[0] === 'default' && parts.length > 1 && !Object.hasOwn(s.exports, 'default')) {
       parts = parts.slice(1);
     }
     if (parts[0] === '()') parts = ['', ...parts];
@@ -81,7 +119,7 @@ export class Linker {
     const rest = parts.slice(1);
     const names = name === '' ? ['=', 'default'] : name === 'default' ? ['default', '='] : [name];
     for (const n of names) {
-      const t = own(s.exports, n) ? s.exports[n] : undefined;
+      const t = Object.hasOwn(s.exports, n) ? s.exports[n] : undefined;
       if (!t) continue;
       if (t.kind === 'import' && rest.length) {
         const next = this.resolveSpec(file, t.spec);
@@ -96,7 +134,7 @@ export class Linker {
       if (r) return r;
     }
     // `module.exports = new X()` (or a class): its methods are the module's names.
-    const whole = own(s.exports, '=') ? s.exports['='] : undefined;
+    const whole = Object.hasOwn(s.exports, '=') ? s.exports['='] : undefined;
     if (name && (whole?.kind === 'class' || whole?.kind === 'inst')) {
       return this.descend(this.resolveTarget(file, whole, depth + 1), parts, depth + 1);
     }
@@ -129,7 +167,7 @@ export class Linker {
     const c = this.summaries.get(file)?.classes?.[cls];
     if (!c || depth > 25) return undefined;
     const table = inst ? c.methods : c.statics;
-    if (own(table, name)) return { file, fn: table[name]!, method: true };
+    if (Object.hasOwn(table, name)) return { file, fn: table[name]!, method: true };
     const b = c.base && this.resolveTarget(file, c.base, depth + 1);
     if (!b || !('cls' in b) || b.inst) return undefined;
     return this.methodOf(b.file, b.cls, name, inst, depth + 1);
@@ -157,7 +195,9 @@ export class Linker {
     this.memo.set(key, null); // cycle guard: a function in progress does not block (yet)
     const f = this.summaries.get(file)?.fns[fn];
     let result: Chain | null = null;
-    if (f && !f.isAsync && !f.worker && !this.workerFiles.has(file)) {
+    // A package's async function blocks its caller too: nobody reports inside the package.
+    const followed = f && (!f.isAsync || this.isDependency(file));
+    if (f && followed && !f.worker && !this.workerFiles.has(file)) {
       for (const call of f.calls) {
         if (call.target.kind === 'api' && call.target.hit.local) continue;
         result = this.chainOf(file, call);
@@ -226,8 +266,9 @@ export class Linker {
         ? `${call.name}(… ${hit.api} per element) can saturate the libuv threadpool in ${ctx}: ${hit.why}. Instead, ${hit.replacement}.`
         : direct
           ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
-          : `${callText(call)} blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
-            `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`;
+          : (dependencyMessage(file, call.name, ctx, hit, steps) ??
+            `${callText(call)} blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
+              `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`);
     return {
       file,
       line: call.line,
@@ -250,10 +291,6 @@ export class Linker {
 function callText(call: CallSite): string {
   if (call.access) return `${call.access === 'get' ? 'reading' : 'setting'} ${call.name}`;
   return `${call.name}()`;
-}
-
-function own(o: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
 }
 
 function capitalize(s: string): string {

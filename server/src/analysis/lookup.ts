@@ -135,7 +135,7 @@ function moduleName(spec: string): string {
 
 /** Whether calling `module` export `path` queues work on the libuv threadpool. */
 export function isThreadpoolApi(module: string, path: readonly string[]): boolean {
-  const names = threadpoolApis[module];
+  const names = Object.hasOwn(threadpoolApis, module) ? threadpoolApis[module] : undefined;
   if (path[path.length - 1] === PROMISIFIED) path = path.slice(0, -1);
   if (!names || path.includes('()')) return false;
   const key = keyOf(path);

@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import { T } from './tsApi';
 import { Finalizer } from './finalize';
+import { addPackageCalls } from './packageCalls';
 import { scanSuppressions } from './patterns';
 import type { FileSummary } from './summaryTypes';
 import type { ExtraBlockingApi } from './types';
@@ -35,6 +36,7 @@ export function summarize(file: string, text: string, opts: SummarizeOptions = {
   const walker = new Walker(sf);
   walker.run();
   const summary = new Finalizer(walker, opts.extra).run();
+  addPackageCalls(walker, summary);
   const sup = scanSuppressions(text, sf);
   if (sup.file) summary.fileSuppressed = sup.file;
   if (sup.lines.size) {

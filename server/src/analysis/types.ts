@@ -56,6 +56,8 @@ export interface AnalysisResult {
   notes: FileNote[];
   filesAnalyzed: number;
   durationMs: number;
+  /** Installed packages the run followed calls into: packages, their files, files from cache. */
+  dependencies?: { packages: number; files: number; cached: number };
 }
 
 /** A blocking function a team declares in its config (like flake8-async's ASYNC200). */
@@ -78,6 +80,11 @@ export interface LoopLensConfig {
   blocking?: ExtraBlockingApi[];
   /** Follow calls through the user's own functions (default true). */
   followCalls?: boolean;
+  /**
+   * Follow calls into installed packages under node_modules (default true): a package function
+   * the project calls that blocks is reported at the project's call site.
+   */
+  followDependencies?: boolean;
   /** Report threadpool fan-out (default true). */
   threadpool?: boolean;
 }

@@ -4,6 +4,8 @@
  * cheap cross-file phase (Linker) recomputes findings from summaries.
  */
 import * as path from 'node:path';
+import { Dependencies, type DependencyStats } from './deps/dependencies';
+import { LinkedSummaries } from './deps/linked';
 import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
 import { Linker } from './linker';
 import { summarize } from './summarize';
@@ -19,6 +21,11 @@ export interface StaticWorkspaceOptions {
    * (default true; costs nothing for files without such calls).
    */
   useTypeChecker?: boolean;
+  /**
+   * Keep package summaries in `node_modules/.cache/loop-lens` across runs (default true). Whether
+   * calls are followed into packages at all is the config's `followDependencies`.
+   */
+  dependencyCache?: boolean;
 }
 
 interface Entry {
@@ -39,12 +46,23 @@ export class StaticWorkspace {
   private linker: Linker | undefined;
   private readonly useTypeChecker: boolean;
   private types: TypeResolver | undefined;
+  private deps: Dependencies;
+  /** Files whose findings could not be linked in the last analysis (engine errors), as notes. */
+  private readonly linkNotes = new Map<string, FileNote>();
+  private readonly dependencyCache: boolean;
 
   constructor(opts: StaticWorkspaceOptions) {
     this.roots = opts.roots.map((r) => path.resolve(r));
     const c = opts.config;
     this.configOf = typeof c === 'function' ? c : () => c;
     this.useTypeChecker = opts.useTypeChecker !== false;
+    this.dependencyCache = opts.dependencyCache !== false;
+    this.deps = this.newDependencies();
+  }
+
+  private newDependencies(): Dependencies {
+    const extraOf = (file: string) => this.configOf(file)?.blocking;
+    return new Dependencies({ cache: this.dependencyCache, extraOf });
   }
 
   /** JS/TS files under the roots (node_modules, .git and config `ignore` globs left out). */
@@ -67,6 +85,8 @@ export class StaticWorkspace {
   refresh(): void {
     this.files = undefined;
     for (const f of this.entries.keys()) this.dirty.add(f);
+    this.deps = this.newDependencies(); // a reinstall: valid cache entries are reused
+    this.linker = undefined;
   }
 
   /** An open or changed buffer: its text overrides the disk. */
@@ -106,18 +126,42 @@ export class StaticWorkspace {
   ): Map<string, Finding[]> {
     const all = this.listFiles();
     this.update(all, onProgress);
-    const linker = (this.linker ??= new Linker(this.summaries(), this.configOf));
+    const linker = (this.linker ??= this.newLinker());
     const out = new Map<string, Finding[]>();
     for (const f of files ? files.map((x) => path.resolve(x)) : all) {
       const e = this.entries.get(f);
-      out.set(f, e?.summary ? linker.findings(f) : []);
+      out.set(f, e?.summary ? this.findingsOf(linker, f) : []);
     }
+    this.deps.flush();
     return out;
+  }
+
+  /** How much of the installed dependencies the analyses so far followed calls into. */
+  dependencyStats(): DependencyStats {
+    return this.deps.stats();
+  }
+
+  private newLinker(): Linker {
+    const linked = new LinkedSummaries(this.summaries(), this.deps);
+    return new Linker(linked, this.configOf, this.deps);
+  }
+
+  /** One file's findings; an engine error there is a note, and the other files go on. */
+  private findingsOf(linker: Linker, file: string): Finding[] {
+    this.linkNotes.delete(file);
+    try {
+      return linker.findings(file);
+    } catch (e) {
+      const reason = `internal error while linking: ${e instanceof Error ? e.message : String(e)}`;
+      this.linkNotes.set(file, { file, kind: 'error', reason });
+      return [];
+    }
   }
 
   /** Files the engine could not fully analyse (partial, skipped, unreadable). */
   notes(): FileNote[] {
-    const out = [...this.listNotes];
+    const out = [...this.listNotes, ...this.linkNotes.values(), ...this.deps.notes()];
+    if (this.linker) out.push(...this.linker.errors);
     for (const e of this.entries.values()) {
       if (e.note) out.push(e.note);
       if (e.summary) out.push(...e.summary.notes);

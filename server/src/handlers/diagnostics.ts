@@ -12,6 +12,7 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { SeveritySetting } from '../../../src/shared/configKeys';
+import { packageOf } from '../analysis/deps/where';
 import type { Category, Finding, Severity } from '../analysis/types';
 import type { ResourceSettings } from '../settings';
 
@@ -57,12 +58,25 @@ export function effectiveSeverity(f: Finding, s: ResourceSettings): DiagnosticSe
   return rank as DiagnosticSeverity;
 }
 
-/** Whether the settings show this finding at all (enable, followCalls, threadpool switch). */
+/**
+ * Whether the settings show this finding at all (enable, followCalls, followDependencies,
+ * threadpool switch). The engine always follows; the settings filter, so a change applies at once.
+ */
 export function isShown(f: Finding, s: ResourceSettings): boolean {
   if (!s.enable) return false;
   if (!s.followCalls && f.chain.length > 0) return false;
+  if (!s.followDependencies && entersDependency(f)) return false;
   if (!s.threadpool.enable && f.category === 'threadpool') return false;
   return effectiveSeverity(f, s) !== undefined;
+}
+
+/** Whether the chain leaves the finding's own code for an installed package. */
+function entersDependency(f: Finding): boolean {
+  const own = packageOf(f.file);
+  return f.chain.some((c) => {
+    const pkg = packageOf(c.file);
+    return pkg !== undefined && pkg !== own;
+  });
 }
 
 /** Resolves a rule id to the page that explains it. */

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver/node';
+import { packagePath } from '../analysis/deps/where';
 import type { Finding } from '../analysis/types';
 
 /** Order-of-magnitude cost per rule, as a person would want it while reading the code. */
@@ -47,9 +48,12 @@ export function findingAt(findings: readonly Finding[], pos: Position): Finding 
   return covering[0];
 }
 
-/** A markdown link that opens `file` at `line` (VS Code selects the line from `#L`). */
+/**
+ * A markdown link that opens `file` at `line` (VS Code selects the line from `#L`); a file of an
+ * installed package shows as `pkg/path/file.js`.
+ */
 export function stepLink(file: string, line: number, column = 1): string {
-  return `[${basename(file)}:${line}](${pathToFileURL(file).toString()}#L${line},${column})`;
+  return `[${packagePath(file) ?? basename(file)}:${line}](${pathToFileURL(file).toString()}#L${line},${column})`;
 }
 
 /** The hover text of one finding. */

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import { CONFIG_FILE_NAME } from '../analysis/config';
+import { inNodeModules } from '../analysis/deps/dependencies';
 import { isSourceFile } from '../analysis/files';
 import type { AnalysisService } from './analysisService';
 import { uriToPath } from './folders';
@@ -33,7 +34,8 @@ export async function onWatchedFilesChanged(
       continue;
     }
     // An open editor's buffer is the truth for that file; the disk copy does not matter.
-    if (!isSourceFile(file) || service.isOpen(file)) continue;
+    // Installed packages are not project files (they are followed, and reloaded on a reset).
+    if (!isSourceFile(file) || service.isOpen(file) || inNodeModules(file)) continue;
     const before = service.host.depsOf(file);
     if (change.type === FileChangeType.Deleted) {
       service.host.remove(file);

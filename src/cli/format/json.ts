@@ -25,6 +25,8 @@ export interface JsonReport {
   filesAnalyzed: number;
   durationMs: number;
   notes: { file: string; kind: string; reason: string }[];
+  /** Installed packages calls were followed into: packages, their files, files from the cache. */
+  dependencies: { packages: number; files: number; cached: number };
 }
 
 /** Maps an engine finding to the documented JSON keys (drops engine-only fields). */
@@ -51,6 +53,7 @@ export function formatJson(result: AnalysisResult): string {
     filesAnalyzed: result.filesAnalyzed,
     durationMs: Math.round(result.durationMs),
     notes: result.notes.map((n) => ({ file: n.file, kind: n.kind, reason: n.reason })),
+    dependencies: result.dependencies ?? { packages: 0, files: 0, cached: 0 },
   };
   return JSON.stringify(report, null, 2) + '\n';
 }

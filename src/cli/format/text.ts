@@ -71,10 +71,8 @@ function summary(result: AnalysisResult, paint: (style: Style, s: string) => str
   const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
   const total = result.findings.length;
   if (total === 0) {
-    return paint(
-      'green',
-      `✔ No blocking calls found (${plural(result.filesAnalyzed, 'file')} analysed).`,
-    );
+    const files = plural(result.filesAnalyzed, 'file');
+    return paint('green', `✔ No blocking calls found (${files} analysed${followed(result)}).`);
   }
   const [e, w, i] = [count('error'), count('warning'), count('info')];
   const text = `✖ ${plural(total, 'problem')} (${plural(e, 'error')}, ${plural(w, 'warning')}, ${plural(i, 'info')})`;
@@ -93,6 +91,13 @@ function groupByFile(findings: Finding[]): Map<string, Finding[]> {
     else groups.set(f.file, [f]);
   }
   return groups;
+}
+
+/** `, and 40 files of 6 installed packages` when calls were followed into node_modules. */
+function followed(result: AnalysisResult): string {
+  const d = result.dependencies;
+  if (!d?.files) return '';
+  return `, and ${plural(d.files, 'file')} of ${plural(d.packages, 'installed package')}`;
 }
 
 function severityStyle(s: Severity): Style {

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeProject } from '../../../server/src/analysis/index';
+import { maxFileBytes } from '../../../server/src/analysis/files';
 import { writeProject } from './helpers';
 
 const good = "import fs from 'fs';\nexport async function h() {\n  fs.readFileSync('x');\n}\n";
@@ -33,7 +34,7 @@ test('binary, minified and huge files are skipped with a note', () => {
     path.join(dir, 'bundle.min.js'),
     'var a=1;'.repeat(5000) + "require('fs').readFileSync('x');",
   );
-  fs.writeFileSync(path.join(dir, 'huge.js'), '// filler\n'.repeat(300_000));
+  fs.writeFileSync(path.join(dir, 'huge.js'), '// filler\n'.repeat(maxFileBytes / 10 + 1));
   const r = analyzeProject({ roots: [dir] });
   const notes = Object.fromEntries(r.notes.map((n) => [path.basename(n.file), n]));
   assert.equal(notes['image.js']?.kind, 'skipped');
@@ -91,4 +92,54 @@ test('a single file as a root, and a file with only a BOM and odd syntax', () =>
   assert.equal(r.findings.length, 1);
   const all = analyzeProject({ roots: [dir] });
   assert.equal(all.filesAnalyzed, 2);
+});
+
+// @node-red/runtime 5.0.7 `settings.hasOwnProperty(...)` on `require('./settings')` once ended
+// the run with exit 2: the linker took Object.prototype's function for an export.
+test("Object.prototype's names are never taken for exports", () => {
+  const dir = writeProject({
+    'settings.js': "const fs = require('fs');\nexports.load = () => fs.readFileSync('x');\n",
+    'index.js': [
+      "const settings = require('./settings');",
+      "const ns = require('constructor');",
+      'async function start() {',
+      "  if (settings.hasOwnProperty('a')) settings.toString();",
+      '  settings.constructor(); ns.valueOf(); settings.__proto__.x();',
+      '  settings.load();',
+      '}',
+      'module.exports = start;',
+    ].join('\n'),
+  });
+  const r = analyzeProject({ roots: [dir] });
+  assert.deepEqual(
+    r.findings.map((f) => `${path.basename(f.file)}:${f.line} ${f.api}`),
+    ['index.js:6 fs.readFileSync'],
+  );
+  assert.deepEqual(r.notes, []);
+});
+
+test('a large readable bundle with a few very long lines is analysed, not taken for minified', () => {
+  const fn = (i: number) =>
+    `function helper${i}(list) {\n  const out = [];\n  for (const x of list) out.push(x * ${i});\n  return out;\n}\n`;
+  let body = '';
+  for (let i = 0; body.length < 1_100_000; i++) body += fn(i);
+  const data = `const EMBEDDED = "${'QUJD'.repeat(75_000)}";\n`; // 300 KB on one line
+  const map = `//# sourceMappingURL=data:application/json;base64,${'e30='.repeat(400_000)}\n`;
+  const dir = writeProject({
+    'bundle.js':
+      "const fs = require('fs');\n" +
+      data +
+      body +
+      "exports.h = async function h() { return fs.readFileSync('x'); };\n" +
+      map,
+    'min.js': `${'var a=1;'.repeat(500)}\n`.repeat(6) + 'var b = 2;\n',
+  });
+  const r = analyzeProject({ roots: [dir] });
+  assert.deepEqual(
+    r.findings.map((f) => `${path.basename(f.file)} ${f.api}`),
+    ['bundle.js fs.readFileSync'],
+  );
+  const min = r.notes.find((n) => n.file.endsWith('min.js'));
+  assert.match(min?.reason ?? '', /minified file \(\d+ % of it in lines over 1000 characters\)/);
+  assert.equal(r.notes.length, 1);
 });

@@ -130,6 +130,10 @@ describe('config errors name the file and the bad key', () => {
     assert.equal(configError(() => loadConfigFile(a)).key, 'ignore[1]');
     const b = join(tree({ 'b.json': { followCalls: 'yes' } }), 'b.json');
     assert.equal(configError(() => loadConfigFile(b)).key, 'followCalls');
+    const c = join(tree({ 'c.json': { followDependencies: 1 } }), 'c.json');
+    assert.equal(configError(() => loadConfigFile(c)).key, 'followDependencies');
+    const d = join(tree({ 'd.json': { followDependencies: false } }), 'd.json');
+    assert.deepEqual(loadConfigFile(d), { followDependencies: false });
   });
 
   test('blocking entries need a name and a known category', () => {

@@ -56,6 +56,7 @@ const result: AnalysisResult = {
   notes: [{ file: '/proj/src/min.js', kind: 'skipped', reason: 'minified' }],
   filesAnalyzed: 12,
   durationMs: 123.6,
+  dependencies: { packages: 2, files: 5, cached: 3 },
 };
 
 describe('json format', () => {
@@ -63,8 +64,15 @@ describe('json format', () => {
     const doc = JSON.parse(formatJson(result)) as Record<string, unknown> & {
       findings: Record<string, unknown>[];
     };
-    assert.deepEqual(Object.keys(doc).sort(), ['durationMs', 'filesAnalyzed', 'findings', 'notes']);
+    assert.deepEqual(Object.keys(doc).sort(), [
+      'dependencies',
+      'durationMs',
+      'filesAnalyzed',
+      'findings',
+      'notes',
+    ]);
     assert.equal(doc.filesAnalyzed, 12);
+    assert.deepEqual(doc.dependencies, { packages: 2, files: 5, cached: 3 });
     assert.deepEqual(Object.keys(doc.findings[0]).sort(), [
       'api',
       'category',
