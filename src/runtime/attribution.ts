@@ -3,12 +3,21 @@
  * mapped through source maps, and picks the blame: the deepest frame in the user's own code
  * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
  */
-import type { Blame, StackFrame, StallKind } from '../shared/protocol/runtime';
+import type {
+  Blame,
+  LineSource,
+  StackFrame,
+  StallKind,
+  StallPackage,
+} from '../shared/protocol/runtime';
+import { describeStack } from './blameDetails';
 import { findBlockingLine, functionEdgeLines } from './callSite';
+import { kindOfStack } from './operation';
+import { PackageResolver } from './packages';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile, urlToPath } from './sourceMaps';
-import { isAgentFrame, isSyncIoFrame } from './stallAnalysis';
+import { isAgentFrame } from './stallAnalysis';
 
 /** A frame before mapping: 0-based generated position. */
 export interface RawFrame {
@@ -24,11 +33,17 @@ export interface RawFrame {
 export interface Attribution {
   stack: StackFrame[];
   blame?: Blame;
+  /** Where the blamed line came from. */
+  lineSource?: LineSource;
+  operation?: string;
+  package?: StallPackage;
 }
 
 type Rank = 0 | 1 | 2; // 2 = user code, 1 = node_modules, 0 = neither
 
 export class Attributor {
+  readonly packages = new PackageResolver();
+
   constructor(
     private readonly resolver: SourceMapResolver,
     private readonly roots: { localRoot?: string; remoteRoot?: string } = {},
@@ -116,10 +131,18 @@ export class Attributor {
   private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
+    let lineSource: LineSource | undefined;
     for (let i = 0; i < raw.length; i++) {
-      stack.push(await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi));
+      const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi);
+      stack.push(m.frame);
+      if (i === bi) lineSource = m.source;
     }
-    return { stack, ...(bi !== undefined ? { blame: stack[bi] } : {}) };
+    const details = await describeStack(raw, stack, bi, this.packages, this.resolver);
+    return {
+      stack,
+      ...(bi !== undefined ? { blame: stack[bi], lineSource } : {}),
+      ...details,
+    };
   }
 
   private async mapFrame(
@@ -127,30 +150,48 @@ export class Attributor {
     i: number,
     leafLine1: number | undefined,
     blamed: boolean,
-  ): Promise<StackFrame> {
+  ): Promise<{ frame: StackFrame; source?: LineSource }> {
     const f = raw[i];
     const functionName = f.functionName || '(anonymous)';
     const file = this.toPath(f.url);
-    if (!file) return { functionName, file: '(native)', line: 0, column: 0 };
-    if (!isLocalFile(file)) return { functionName, file, line: f.line0 + 1, column: f.col0 + 1 };
+    if (!file) return { frame: { functionName, file: '(native)', line: 0, column: 0 } };
+    if (!isLocalFile(file)) {
+      return { frame: { functionName, file, line: f.line0 + 1, column: f.col0 + 1 } };
+    }
     if (!f.isDefinition) {
       const p = await this.resolver.original(file, f.line0 + 1, f.col0);
-      return { functionName, file: p.file, line: p.line, column: p.column };
+      return { frame: { functionName, file: p.file, line: p.line, column: p.column }, source: 'stack' };
     }
     if (leafLine1 !== undefined) {
       const p = await this.resolver.original(file, leafLine1);
-      return { functionName, file: p.file, line: p.line, column: p.column };
+      return { frame: { functionName, file: p.file, line: p.line, column: p.column }, source: 'profile' };
     }
-    // A non-leaf frame (or a leaf without ticks): find the call into the next frame in its body
-    // (the static engine helps only for the blamed frame, the line people act on).
+    // A non-leaf frame (or a leaf without ticks): find the call into the next frames in its body
+    // (the static engine helps only for the blamed frame, the line people act on). Module
+    // top-level code is a function without a name that starts at the file's very start.
     const def = await this.resolver.original(file, f.line0 + 1, f.col0);
-    const callee = i > 0 ? raw[i - 1].functionName : '';
+    const topLevel = !f.functionName && f.line0 === 0 && f.col0 === 0;
+    const callees = raw
+      .slice(Math.max(0, i - 8), i)
+      .reverse()
+      .map((c) => c.functionName)
+      .filter((n, k, all) => n && all.indexOf(n) === k);
     const text = await this.resolver.originalText(file, def.file);
     const line =
       text && i > 0
-        ? await findBlockingLine(text, def.file, def.line, f.functionName, callee, blamed)
+        ? await findBlockingLine(
+            text,
+            def.file,
+            topLevel ? 0 : def.line,
+            f.functionName,
+            callees,
+            blamed,
+          )
         : undefined;
-    return { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column };
+    return {
+      frame: { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column },
+      source: line ? 'static' : 'definition',
+    };
   }
 }
 
@@ -188,9 +229,9 @@ export function hottestLine(
   return best;
 }
 
-/** Kind of a watch-mode snapshot: `sync-io` when paused inside Node's sync fs/child_process. */
+/** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */
 export function kindOfFrames(frames: RawFrame[]): StallKind {
-  return frames.some((f) => isSyncIoFrame(f.functionName, f.url)) ? 'sync-io' : 'cpu';
+  return kindOfStack(frames);
 }
 
 /**
@@ -204,4 +245,21 @@ export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
     (f) => f.file === blame.file && f.functionName === blame.functionName && f.line === blame.line,
   );
   return deepest >= 0 && at > deepest;
+}
+
+/**
+ * The profile has no line for a user frame that is not the leaf (only leaves have line ticks):
+ * the line then comes from the callee's name or the static lookup. A real stack of the blocked
+ * thread (the probe's) has the exact line of every frame; when it holds the blamed frame (same
+ * file and function), its line wins.
+ */
+export function withProbedLine(a: Attribution, probed: Attribution | undefined): Attribution {
+  const b = a.blame;
+  if (!b || !probed || a.lineSource === 'profile' || a.lineSource === 'stack') return a;
+  const p = probed.stack.find(
+    (f) => f.file === b.file && f.functionName === b.functionName && f.line > 0,
+  );
+  if (!p) return a;
+  const blame = { ...b, line: p.line, column: p.column };
+  return { ...a, blame, stack: a.stack.map((f) => (f === b ? blame : f)), lineSource: 'stack' };
 }

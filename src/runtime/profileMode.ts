@@ -9,13 +9,15 @@
  */
 import type { AgentMessage } from './agent';
 import type { Attribution, RawFrame } from './attribution';
-import { kindOfFrames, lostInnerFrames } from './attribution';
+import { kindOfFrames, lostInnerFrames, withProbedLine } from './attribution';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { discardPreProfilerCode } from './preProfilerCode';
 import { ProfileStore } from './profileStore';
 import { StackProbe } from './stackProbe';
-import { classify, findBlockedRun } from './stallAnalysis';
+import { classifyShares, findBlockedRun } from './stallAnalysis';
+import { judgeStall, stallOf } from './starvation';
+import type { StallKind } from '../shared/protocol/runtime';
 
 /**
  * Periodic rotation only bounds how much one `Profiler.stop` serialises; a heartbeat gap rotates
@@ -167,13 +169,8 @@ export class ProfileMode implements IModeDriver {
       // The profiler missed it (should not happen); the heartbeat alone proves the lag.
       const frames = await g.snapshot;
       const a = await this.fromSnapshot(frames);
-      this.ctx.emitStall({
-        startMs: usToMs(g.s - this.t0Us),
-        durationMs: usToMs(g.e - g.s),
-        kind: frames ? kindOfFrames(frames) : 'cpu',
-        ...(a.blame ? { blame: a.blame } : {}),
-        stack: a.stack,
-      });
+      const kind = frames ? kindOfFrames(frames) : 'cpu';
+      this.ctx.emitStall(stallOf(usToMs(g.s - this.t0Us), usToMs(g.e - g.s), kind, a));
       return;
     }
     const w = findBlockedRun(this.store, g.s, g.e, thresholdUs, 4 * this.samplingIntervalUs);
@@ -184,14 +181,15 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
-    let kind = classify(this.store, w.weights, thresholdUs);
+    const classified = classifyShares(this.store, w.weights, thresholdUs);
+    let kind: StallKind = classified.kind;
     const frames = await g.snapshot;
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
-    if (kind !== 'sync-io' && snapshotKind !== 'sync-io') {
-      const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
-      if (!(await this.ownedByCode(w.startUs, w.endUs, cpuUs))) return;
-    }
+    const syncIo = kind === 'sync-io' || snapshotKind === 'sync-io';
+    const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
+    const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, cpuUs, syncIo);
+    if (verdict.is === 'asleep') return;
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     const probed = frames && (await this.fromSnapshot(frames));
     if (probed && !a.blame) {
@@ -210,37 +208,25 @@ export class ProfileMode implements IModeDriver {
       a = probed;
       // Those frames were the kind too: a sync read the profile saw only as its caller's line.
       if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
-    }
-    this.ctx.emitStall({
-      startMs: usToMs(w.startUs - this.t0Us),
-      durationMs: usToMs(w.endUs - w.startUs),
-      kind,
-      ...(a.blame ? { blame: a.blame } : {}),
-      stack: a.stack,
-    });
+    } else a = withProbedLine(a, probed);
+    const shares = classified.shares.length && kind === classified.kind ? classified.shares : [];
+    this.ctx.emitStall(
+      stallOf(
+        usToMs(w.startUs - this.t0Us),
+        usToMs(w.endUs - w.startUs),
+        verdict.is === 'starved' ? 'starved' : kind,
+        a,
+        verdict.is === 'starved'
+          ? { starvation: verdict.starvation }
+          : shares.length
+            ? { kindShares: shares }
+            : {},
+      ),
+    );
   }
 
   private fromSnapshot(frames: RawFrame[] | undefined): Promise<Attribution> {
     return frames ? this.ctx.attributor.fromPaused(frames) : Promise.resolve({ stack: [] });
-  }
-
-  /**
-   * False on an overloaded machine: most of the run was spent waiting for a CPU (run queue), or
-   * the process used little CPU in it (it lost the CPU in the middle of some JavaScript).
-   */
-  private async ownedByCode(
-    startUs: number,
-    endUs: number,
-    cpuUs: number | undefined,
-  ): Promise<boolean> {
-    const halfUs = (this.ctx.thresholdMs * 1000) / 2;
-    const starvedUs = await this.ctx.runQueueWaitUs(startUs, endUs);
-    const owned = endUs - startUs - starvedUs >= halfUs && (cpuUs === undefined || cpuUs >= halfUs);
-    if (!owned) {
-      const d = `${usToMs(endUs - startUs)} ms: ${usToMs(starvedUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;
-      this.ctx.logger.trace('runtime.stall', `${d}; not a stall`);
-    }
-    return owned;
   }
 
   async flush(): Promise<void> {

@@ -249,6 +249,7 @@ export class RecordingSession implements IRecordingSession {
       durationMs: (this.endedAt ?? Date.now()) - this.startedAt.getTime(),
       thresholdMs: this.thresholdMs,
       mode: this.modeName,
+      starvationKnown: this.runQueue !== undefined,
       stalls,
       hotspots: summarizeHotspots(stalls),
       metrics: [...this.metrics],

@@ -59,7 +59,7 @@ describe('call sites', () => {
   test('an alias the text does not show is resolved by the static engine', async () => {
     const aliased =
       "const { readFileSync: rfs } = require('fs');\nfunction load(f) {\n  const x = 1;\n  return rfs(f);\n}\n";
-    assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', 'readFileSync'), 4);
+    assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', ['readFileSync']), 4);
   });
 });
 
