@@ -3,12 +3,7 @@
  * Pure and linear in the number of stalls, so 10,000 stalls aggregate in a few milliseconds and
  * the views draw a bounded number of rows whatever the recording size.
  */
-import type {
-  Hotspot,
-  PackageHotspot,
-  Stall,
-  StallKind,
-} from '../../src/shared/protocol/runtime';
+import type { Hotspot, PackageHotspot, Stall, StallKind } from '../../src/shared/protocol/runtime';
 import { packageLabel, summarizePackages, summarizeStarved } from '../../src/shared/stallGroups';
 
 /** Blocked time split by the kind of stall. */

@@ -34,13 +34,16 @@ export function stallWhat(stall: Stall, cwd?: string): string {
       st?.load1 !== undefined ? ` (load ${st.load1.toFixed(1)} on ${st.cpus ?? '?'} CPUs)` : '';
     return `${share}waiting for a CPU: the machine was busy${load}, not the code`;
   }
-  const op = stall.operation ? `${stall.operation}` : '';
+  // A loop of the user's own function needs no operation beside its name.
+  const op =
+    stall.operation && stall.operation !== stall.blame?.functionName ? stall.operation : '';
   const pkg = stall.package ? ` in ${packageLabel(stall.package)}` : '';
   const where = stallLocation(stall, cwd);
   const mix = stall.kindShares?.length
     ? ` (${stall.kindShares.map((k) => `${k.kind} ${Math.round(k.share * 100)}%`).join(', ')})`
     : '';
-  return op || pkg ? `${op}${pkg}${mix} ← ${where}` : `${where}${mix}`;
+  const what = `${op}${pkg}${mix}`.trim();
+  return what ? `${what} ← ${where}` : where;
 }
 
 /** `  +8.214s    107 ms  cpu      JSON.stringify in lowdb@1.0.0 ← src/store.ts:33 save` */
@@ -114,7 +117,10 @@ export function formatHotspotSummary(rec: Recording, cwd?: string, limit = 20): 
   if (hs.length > limit) lines.push(`  … ${hs.length - limit} more lines (see --out or --html)`);
   const pkgs = summarizePackages(rec.stalls);
   if (pkgs.length > 0) {
-    lines.push(`By package:`, `${'total'.padStart(10)} ${'count'.padStart(6)} ${'max'.padStart(9)}  package`);
+    lines.push(
+      `By package:`,
+      `${'total'.padStart(10)} ${'count'.padStart(6)} ${'max'.padStart(9)}  package`,
+    );
     for (const p of pkgs.slice(0, limit)) {
       const from = p.lines.map((l) => displayPath(l, cwd)).join(', ');
       const what = `${packageLabel(p)}  ${p.operations.join(', ')}${from ? ` ← ${from}` : ''}`;

@@ -5,6 +5,7 @@
  */
 import type {
   Blame,
+  CodeStallKind,
   LineSource,
   StackFrame,
   StallKind,
@@ -35,7 +36,11 @@ export interface Attribution {
   blame?: Blame;
   /** Where the blamed line came from. */
   lineSource?: LineSource;
+  /** The kind of this stack's shape (operation.ts): one cause, one kind. */
+  kind?: CodeStallKind;
   operation?: string;
+  /** The operation is a Node API, a V8 built-in or GC, not merely a function's name. */
+  operationNamed?: boolean;
   package?: StallPackage;
 }
 
@@ -61,7 +66,9 @@ export class Attributor {
   rank(url: string): Rank {
     if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
     const p = this.toPath(url);
-    if (!p || p.startsWith('node:') || p.startsWith('evalmachine')) return 0;
+    // Not a file: Node's internals, eval'd code, and templates compiled with a `sourceURL` of
+    // their own (ejs: `"/app/page.ejs"`, quotes included): the user's line is the call into them.
+    if (!p || p.startsWith('node:') || !isLocalFile(p)) return 0;
     return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
   }
 
@@ -141,6 +148,7 @@ export class Attributor {
     return {
       stack,
       ...(bi !== undefined ? { blame: stack[bi], lineSource } : {}),
+      ...(raw.length ? { kind: kindOfStack(raw) } : {}),
       ...details,
     };
   }
@@ -160,11 +168,17 @@ export class Attributor {
     }
     if (!f.isDefinition) {
       const p = await this.resolver.original(file, f.line0 + 1, f.col0);
-      return { frame: { functionName, file: p.file, line: p.line, column: p.column }, source: 'stack' };
+      return {
+        frame: { functionName, file: p.file, line: p.line, column: p.column },
+        source: 'stack',
+      };
     }
     if (leafLine1 !== undefined) {
       const p = await this.resolver.original(file, leafLine1);
-      return { frame: { functionName, file: p.file, line: p.line, column: p.column }, source: 'profile' };
+      return {
+        frame: { functionName, file: p.file, line: p.line, column: p.column },
+        source: 'profile',
+      };
     }
     // A non-leaf frame (or a leaf without ticks): find the call into the next frames in its body
     // (the static engine helps only for the blamed frame, the line people act on). Module
@@ -189,7 +203,12 @@ export class Attributor {
           )
         : undefined;
     return {
-      frame: { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column },
+      frame: {
+        functionName,
+        file: def.file,
+        line: line ?? def.line,
+        column: line ? 1 : def.column,
+      },
       source: line ? 'static' : 'definition',
     };
   }
@@ -254,6 +273,11 @@ export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
  * file and function), its line wins.
  */
 export function withProbedLine(a: Attribution, probed: Attribution | undefined): Attribution {
+  // The profile books a built-in (JSON.stringify) to its caller's line, where the line may not
+  // show it (a wrapper inlined): the real stack names it.
+  if (probed?.operationNamed && !a.operationNamed && sameUserFrame(a, probed)) {
+    a = { ...a, operation: probed.operation, operationNamed: true };
+  }
   const b = a.blame;
   if (!b || !probed || a.lineSource === 'profile' || a.lineSource === 'stack') return a;
   const p = probed.stack.find(
@@ -262,4 +286,13 @@ export function withProbedLine(a: Attribution, probed: Attribution | undefined):
   if (!p) return a;
   const blame = { ...b, line: p.line, column: p.column };
   return { ...a, blame, stack: a.stack.map((f) => (f === b ? blame : f)), lineSource: 'stack' };
+}
+
+function sameUserFrame(a: Attribution, b: Attribution): boolean {
+  return (
+    !!a.blame &&
+    !!b.blame &&
+    a.blame.file === b.blame.file &&
+    a.blame.functionName === b.blame.functionName
+  );
 }

@@ -40,7 +40,7 @@ export async function describeStack(
   blameIndex: number | undefined,
   packages: PackageResolver,
   texts: TextSource,
-): Promise<{ operation?: string; package?: StallPackage }> {
+): Promise<{ operation?: string; operationNamed?: boolean; package?: StallPackage }> {
   if (stack.length === 0) return {};
   const files = stack.map((f) => f.file);
   const userIndex =
@@ -52,10 +52,15 @@ export async function describeStack(
     const lines = isLocalFile(f.file) && f.line > 0 ? await linesOf(texts, f.file) : undefined;
     lineTexts.push(lines?.[f.line - 1]);
   }
-  const entry = packageRootOf(files[0])
+  // The leaf's package, past a small built-in it called (`trim`: no file).
+  const k = Math.max(
+    0,
+    files.findIndex((f) => isLocalFile(f) || f.startsWith('node:')),
+  );
+  const entry = packageRootOf(files[k])
     ? await packages.entryOf(
-        files,
-        stack.map((f) => (f.functionName === '(anonymous)' ? '' : f.functionName)),
+        files.slice(k),
+        stack.slice(k).map((f) => (f.functionName === '(anonymous)' ? '' : f.functionName)),
       )
     : undefined;
   const operation = operationOf(
@@ -63,5 +68,8 @@ export async function describeStack(
     (i) => lineTexts[i],
     () => entry,
   );
-  return { ...(operation ? { operation } : {}), ...(pkg ? { package: pkg } : {}) };
+  return {
+    ...(operation ? { operation: operation.name, operationNamed: operation.named } : {}),
+    ...(pkg ? { package: pkg } : {}),
+  };
 }

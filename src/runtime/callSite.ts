@@ -115,7 +115,10 @@ export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set
 }
 
 /** Every line of a file (module top-level code), comments and strings blanked. */
-function* allLines(sourceText: string, maxLines: number): Generator<{ line1: number; code: string }> {
+function* allLines(
+  sourceText: string,
+  maxLines: number,
+): Generator<{ line1: number; code: string }> {
   const lines = sourceText.split('\n');
   for (let i = 0; i < Math.min(lines.length, maxLines); i++) {
     yield { line1: i + 1, code: stripCommentsAndStrings(lines[i]) };

@@ -44,6 +44,43 @@ const BUILTINS: Record<string, string> = {
 };
 
 /**
+ * Small built-ins that show as frames without a script (`trim`, `hasOwnProperty`): the work is
+ * their caller's, which names the operation; CPU, never an addon's `native`.
+ */
+const MINOR_BUILTINS = new Set(
+  (
+    'trim trimStart trimEnd slice substring substr indexOf lastIndexOf includes startsWith ' +
+    'endsWith toLowerCase toUpperCase padStart padEnd charCodeAt codePointAt normalize ' +
+    'localeCompare join push pop shift unshift splice concat map forEach filter reduce some ' +
+    'every find findIndex keys values entries assign freeze hasOwnProperty toString valueOf ' +
+    'apply call bind getOwnPropertyNames defineProperty isArray from fill set get has delete ' +
+    'add charAt repeat fromCharCode floor ceil round max min random now'
+  ).split(' '),
+);
+
+/** A built-in's name as V8 prints it in a profile: `function trim() { [native code] }` → `trim`. */
+export function builtinName(functionName: string): string {
+  return /^function (\w*)\(\) \{ \[native code\] \}$/.exec(functionName)?.[1] ?? functionName;
+}
+
+/**
+ * A frame without a script that is V8's own (its caller did the work): a small built-in, a
+ * constructor (`String`), or a nameless stub. An addon's function always has a name.
+ */
+function isMinorBuiltin(f: OpFrame): boolean {
+  if (!isNative(f)) return false;
+  const name = builtinName(f.functionName);
+  return !name || MINOR_BUILTINS.has(name) || /^[A-Z]\w*$/.test(name);
+}
+
+/** Compiled regular expression code: V8 names it `RegExp: <source>`. */
+function regExpOf(f: OpFrame): string | undefined {
+  return isNative(f) && f.functionName.startsWith('RegExp: ')
+    ? `RegExp /${f.functionName.slice(8)}/`
+    : undefined;
+}
+
+/**
  * Calls on a source line that name the operation when the profile shows no frame for it: V8's
  * sampler books `JSON.stringify` and regular expressions to the line that calls them.
  */
@@ -120,42 +157,53 @@ export function kindOfStack(frames: OpFrame[]): CodeStallKind {
   }
   // A binding called from JavaScript: a built-in V8 names (JSON.stringify in a real stack) is
   // CPU work; anything else is an addon's code the recorder cannot see into.
-  if (isNative(leaf) && frames.length > 1) return BUILTINS[leaf.functionName] ? 'cpu' : 'native';
+  if (isNative(leaf) && frames.length > 1) {
+    const known = BUILTINS[builtinName(leaf.functionName)] || regExpOf(leaf);
+    return known || isMinorBuiltin(leaf) ? 'cpu' : 'native';
+  }
   return 'cpu';
 }
 
 /**
- * The operation's human name. `lineOf(i)` gives the source line frame `i` was at (the leaf's
- * hottest line, a caller's call line), when known; `packageEntry` names a pure-JavaScript
- * operation of a package by the package and the function the caller called (`ejs.renderFile`).
+ * The operation's human name; `named` when it is a Node API, a V8 built-in or garbage
+ * collection (not just a function of the user or a package). `lineOf(i)` gives the source line
+ * frame `i` was at (the leaf's hottest line, a caller's call line), when known; `packageEntry`
+ * names a pure-JavaScript operation of a package by the package and the function the caller
+ * called (`ejs.renderFile`).
  */
 export function operationOf(
   frames: OpFrame[],
   lineOf: (i: number) => string | undefined = () => undefined,
   packageEntry?: () => string | undefined,
-): string | undefined {
+): { name: string; named: boolean } | undefined {
+  if (frames.length > 1 && isMinorBuiltin(frames[0])) {
+    // `data.trim()` in a package: the caller's line and function name the work.
+    return operationOf(frames.slice(1), (i) => lineOf(i + 1), packageEntry);
+  }
   const leaf = frames[0];
   if (!leaf) return undefined;
-  if (leaf.functionName === '(garbage collector)') return 'garbage collection';
-  if (leaf.functionName === '(program)') return 'V8 (program)';
-  if (isNative(leaf) && BUILTINS[leaf.functionName]) return BUILTINS[leaf.functionName];
+  const named = (name: string) => ({ name, named: true });
+  if (leaf.functionName === '(garbage collector)') return named('garbage collection');
+  if (leaf.functionName === '(program)') return { name: 'V8 (program)', named: false };
+  const builtin = BUILTINS[builtinName(leaf.functionName)] ?? regExpOf(leaf);
+  if (isNative(leaf) && builtin) return named(builtin);
   const g = innermostNodeGroup(frames);
   if (g) {
-    if (inRequire(frames, g.from)) return 'require';
+    if (inRequire(frames, g.from)) return named('require');
     const api = frames[g.to];
     const mod = nodeModuleOf(api.url);
     const group = frames.slice(g.from, g.to + 1);
     if (mod === 'buffer') {
       const fromString = group.some((f) => f.functionName === 'fromString');
-      return `Buffer.${api.functionName}${fromString ? ' (string)' : ''}`;
+      return named(`Buffer.${api.functionName}${fromString ? ' (string)' : ''}`);
     }
     // zlib's sync calls are one wrapper (`syncBufferWrapper`): the caller's line names it.
     const called = /\b(\w+Sync)\s*\(/.exec(lineOf(g.to + 1) ?? '')?.[1];
-    if (mod === 'zlib' && called) return `zlib.${called}`;
-    return `${mod}.${api.functionName || '(anonymous)'}`;
+    if (mod === 'zlib' && called) return named(`zlib.${called}`);
+    return named(`${mod}.${api.functionName || '(anonymous)'}`);
   }
-  if (isNative(leaf)) return `native ${leaf.functionName || 'code'}`;
-  return (
-    lineOperation(lineOf(0)) ?? packageEntry?.() ?? (leaf.functionName || '(top level)')
-  );
+  if (isNative(leaf)) return { name: `native ${leaf.functionName || 'code'}`, named: true };
+  const onLine = lineOperation(lineOf(0));
+  if (onLine) return named(onLine);
+  return { name: packageEntry?.() ?? (leaf.functionName || '(top level)'), named: false };
 }

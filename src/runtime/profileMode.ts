@@ -182,11 +182,10 @@ export class ProfileMode implements IModeDriver {
       return;
     }
     const classified = classifyShares(this.store, w.weights, thresholdUs);
-    let kind: StallKind = classified.kind;
     const frames = await g.snapshot;
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
-    const syncIo = kind === 'sync-io' || snapshotKind === 'sync-io';
+    const syncIo = classified.kind === 'sync-io' || snapshotKind === 'sync-io';
     const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
     const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, cpuUs, syncIo);
     if (verdict.is === 'asleep') return;
@@ -197,19 +196,20 @@ export class ProfileMode implements IModeDriver {
       // syscall after the call had returned, or without a stack. The probe's stack has it.
       this.ctx.logger.trace('runtime.stall', 'profile has no user frame; using the probe stack');
       a = probed;
-      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
     } else if (probed && a.blame && lostInnerFrames(a.blame, probed)) {
       // The profile blames a call line whose callee the probe saw running: V8 ran code the
       // profiler does not know (compiled before it started, or with a coverage tool on).
+      // Those frames are the kind too: a sync read the profile saw only as its caller's line.
       this.ctx.logger.trace(
         'runtime.stall',
         'profile lost the inner frames; using the probe stack',
       );
       a = probed;
-      // Those frames were the kind too: a sync read the profile saw only as its caller's line.
-      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
     } else a = withProbedLine(a, probed);
-    const shares = classified.shares.length && kind === classified.kind ? classified.shares : [];
+    // One cause, one kind: the kind of the operation's stack (the same shape gets the same kind
+    // in every stall), GC when it was most of the stall; the mix is in the shares.
+    const kind: StallKind = classified.kind === 'gc' ? 'gc' : (a.kind ?? classified.kind);
+    const shares = classified.shares;
     this.ctx.emitStall(
       stallOf(
         usToMs(w.startUs - this.t0Us),

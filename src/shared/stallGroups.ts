@@ -28,7 +28,10 @@ export function packageLabel(p: { name: string; version: string }): string {
  * without a blame are grouped under their kind.
  */
 export function summarizeHotspots(stalls: readonly Stall[]): Hotspot[] {
-  const rows = new Map<string, { h: Hotspot; ops: Map<string, number>; pkgs: Map<string, number> }>();
+  const rows = new Map<
+    string,
+    { h: Hotspot; ops: Map<string, number>; pkgs: Map<string, number> }
+  >();
   for (const s of stalls) {
     if (s.kind === 'starved') continue;
     const b = s.blame;
@@ -56,7 +59,8 @@ export function summarizeHotspots(stalls: readonly Stall[]): Hotspot[] {
         ...h,
         totalMs: round1(h.totalMs),
         maxMs: round1(h.maxMs),
-        ...(operation ? { operation } : {}),
+        // A loop of the user's own function needs no operation beside its name.
+        ...(operation && operation !== h.functionName ? { operation } : {}),
         ...(pkg ? { package: pkg } : {}),
       };
     })
@@ -83,7 +87,8 @@ export function summarizePackages(stalls: readonly Stall[]): PackageHotspot[] {
     r.p.maxMs = Math.max(r.p.maxMs, s.durationMs);
     add(r.ops, s.operation, s.durationMs);
     const b = s.blame;
-    if (b && !/[\\/]node_modules[\\/]/.test(b.file)) add(r.lines, `${b.file}:${b.line}`, s.durationMs);
+    if (b && !/[\\/]node_modules[\\/]/.test(b.file))
+      {add(r.lines, `${b.file}:${b.line}`, s.durationMs);}
   }
   return [...rows.values()]
     .map(({ p, ops, lines }) => ({

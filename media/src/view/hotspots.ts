@@ -25,7 +25,11 @@ export class HotspotsView {
     this.element = h(
       'section',
       { class: 'section', 'aria-labelledby': 'hotspots-title' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'hotspots-title' }, 'Hotspots by your line')),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'hotspots-title' }, 'Hotspots by your line'),
+      ),
       this.list,
       this.footer,
     );

@@ -95,14 +95,16 @@ function frame(f: StackFrame, blame: StackFrame | undefined, cwd?: string): stri
 /** The user's code stalls by installed package: what to replace or configure. */
 export function renderPackageTable(rows: readonly PackageHotspot[], cwd?: string): string {
   if (rows.length === 0) return '<p class="empty">No installed package was involved.</p>';
-  const body = rows.slice(0, LIMITS.hotspots).map(
-    (p) =>
-      `<tr class="package"><td class="pkg">${e(`${p.name}@${p.version}`)}</td>` +
-      `<td class="op">${e(p.operations.join(', '))}</td>` +
-      `<td class="loc">${e(p.lines.map((l) => displayPath(l, cwd)).join(', '))}</td>` +
-      `<td class="num">${e(formatMs(p.totalMs))}</td><td class="num">${p.count}</td>` +
-      `<td class="num">${e(formatMs(p.maxMs))}</td></tr>`,
-  );
+  const body = rows
+    .slice(0, LIMITS.hotspots)
+    .map(
+      (p) =>
+        `<tr class="package"><td class="pkg">${e(`${p.name}@${p.version}`)}</td>` +
+        `<td class="op">${e(p.operations.join(', '))}</td>` +
+        `<td class="loc">${e(p.lines.map((l) => displayPath(l, cwd)).join(', '))}</td>` +
+        `<td class="num">${e(formatMs(p.totalMs))}</td><td class="num">${p.count}</td>` +
+        `<td class="num">${e(formatMs(p.maxMs))}</td></tr>`,
+    );
   return (
     '<table id="packages"><thead><tr><th>package</th><th>operations</th><th>from your lines</th>' +
     '<th class="num">total</th><th class="num">count</th><th class="num">max</th></tr></thead>' +
@@ -119,12 +121,14 @@ function stallWhere(s: Stall, cwd?: string): string {
   const where = s.blame
     ? `${displayPath(s.blame.file, cwd)}:${s.blame.line} ${s.blame.functionName}`
     : 'unattributed';
-  const op = s.operation ?? '';
+  // A loop of the user's own function needs no operation beside its name.
+  const op = s.operation && s.operation !== s.blame?.functionName ? s.operation : '';
   const pkg = s.package ? ` in ${s.package.name}@${s.package.version}` : '';
   const mix = s.kindShares?.length
     ? ` (${s.kindShares.map((k) => `${k.kind} ${Math.round(k.share * 100)}%`).join(', ')})`
     : '';
-  return op || pkg ? `${op}${pkg}${mix} ← ${where}` : `${where}${mix}`;
+  const what = `${op}${pkg}${mix}`.trim();
+  return what ? `${what} ← ${where}` : where;
 }
 
 function stallItem(s: Stall, cwd?: string): string {

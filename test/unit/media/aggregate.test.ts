@@ -73,7 +73,13 @@ test('the dominant kind of a line is the kind with the most blocked time', () =>
     stall(300, 200, 'sync-io', [A, 1, 'f']),
   ]);
   assert.equal(agg.hotspots[0]!.kind, 'sync-io');
-  assert.deepEqual(agg.hotspots[0]!.kinds, { cpu: 130, 'sync-io': 200, gc: 0, native: 0, starved: 0 });
+  assert.deepEqual(agg.hotspots[0]!.kinds, {
+    cpu: 130,
+    'sync-io': 200,
+    gc: 0,
+    native: 0,
+    starved: 0,
+  });
 });
 
 test('a recording that only has hotspots still fills the heatmap', () => {
