@@ -168,9 +168,13 @@ export class ProfileMode implements IModeDriver {
     if (!covered) {
       // The profiler missed it (should not happen); the heartbeat alone proves the lag.
       const frames = await g.snapshot;
-      const a = await this.fromSnapshot(frames);
       const kind = frames ? kindOfFrames(frames) : 'cpu';
-      this.ctx.emitStall(stallOf(usToMs(g.s - this.t0Us), usToMs(g.e - g.s), kind, a));
+      const verdict = await judgeStall(this.ctx, g.s, g.e, g.cpu, kind === 'sync-io');
+      if (verdict.is === 'asleep') return;
+      const a = await this.fromSnapshot(frames);
+      const starved = verdict.is === 'starved' ? { starvation: verdict.starvation } : {};
+      const k = verdict.is === 'starved' ? 'starved' : kind;
+      this.ctx.emitStall(stallOf(usToMs(g.s - this.t0Us), usToMs(g.e - g.s), k, a, starved));
       return;
     }
     const w = findBlockedRun(this.store, g.s, g.e, thresholdUs, 4 * this.samplingIntervalUs);
@@ -186,8 +190,7 @@ export class ProfileMode implements IModeDriver {
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     const syncIo = classified.kind === 'sync-io' || snapshotKind === 'sync-io';
-    const cpuUs = g.cpu ?? this.ctx.mainThreadCpuUs(w.startUs, w.endUs);
-    const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, cpuUs, syncIo);
+    const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, g.cpu, syncIo);
     if (verdict.is === 'asleep') return;
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     const probed = frames && (await this.fromSnapshot(frames));

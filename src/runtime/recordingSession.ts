@@ -276,9 +276,9 @@ export class RecordingSession implements IRecordingSession {
 
   private async doStop(): Promise<Recording> {
     this.poller?.dispose();
-    this.runQueue?.dispose();
     const s = this.session;
     if (!s.closed) {
+      // The last stalls are judged with the run queue's samples (starvation.ts): sampling ends after.
       await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
       await within(
         Promise.all([
@@ -295,6 +295,7 @@ export class RecordingSession implements IRecordingSession {
       this.detachNote = await leaveInspector(s, r, this.keepInspector, CLEANUP_TIMEOUT_MS);
       this.logger.info('runtime.detach', this.detachNote);
     }
+    this.runQueue?.dispose();
     this.mode.dispose();
     // A target we launched is ours to end; one we attached to keeps running.
     const child = this.resolved.child;

@@ -1,10 +1,10 @@
 /**
  * Starved, not blocked: on a busy machine a process can be late because it waited for a CPU,
  * not because its code blocked. The recorder reads the main thread's run-queue wait
- * (/proc/<pid>/task/<pid>/schedstat, runQueue.ts) over the stall; when what is left after that
- * wait is under the threshold, the code alone would not have stalled the loop: the stall is
- * `starved`, reported with the share of it spent waiting and the machine's load, apart from the
- * code's stalls. Without /proc (a remote or non-Linux target) the wait reads 0 and this kind
+ * and its time on a CPU (/proc/<pid>/task/<pid>/schedstat, runQueue.ts) over the stall; when the
+ * code ran less than a threshold's worth and waiting for a CPU explains the rest (see `judge`),
+ * the code alone would not have stalled the loop: the stall is `starved`, reported with the share
+ * of it spent waiting and the machine's load, apart from the code's stalls. Without /proc (a remote or non-Linux target) the wait reads 0 and this kind
  * cannot be told apart (`Recording.starvationKnown`).
  */
 import { readFileSync } from 'node:fs';
@@ -33,9 +33,14 @@ export function machineLoad(): { load1?: number; cpus: number } {
 }
 
 /**
- * Pure rule: `durUs` of stall, `waitUs` of it runnable but not running, `cpuUs` on a CPU
- * (undefined when unknown). A sync call in the stack is the code's own doing however long the
- * CPU wait inside it, so the caller passes `syncIo` to skip this.
+ * Pure rule: `durUs` of stall, `waitUs` of it runnable but not running, `cpuUs` of it on a CPU
+ * (the main thread's; undefined when unknown). A threshold's worth of CPU is the code's stall
+ * however long it also waited. Otherwise, when what is left of the stall after the wait is under
+ * the threshold, the code alone would not have stalled the loop: starved. With under half a
+ * threshold of CPU and no such wait the thread slept (idle, not blocked): asleep. CPU time is read
+ * off samples 20 ms apart and interpolated, so it decides only at these margins; the wait, which
+ * a blocked thread does not have, decides the rest. A sync call in the stack is the code's own
+ * doing however long the wait inside it: the caller skips this.
  */
 export function judge(
   durUs: number,
@@ -43,8 +48,9 @@ export function judge(
   cpuUs: number | undefined,
   thresholdUs: number,
 ): 'code' | 'starved' | 'asleep' {
-  if (cpuUs !== undefined && cpuUs < thresholdUs / 2 && waitUs < durUs / 2) return 'asleep';
-  return durUs - waitUs < thresholdUs ? 'starved' : 'code';
+  if (cpuUs !== undefined && cpuUs >= thresholdUs) return 'code';
+  if (waitUs > 0 && durUs - waitUs < thresholdUs) return 'starved';
+  return cpuUs !== undefined && cpuUs < thresholdUs / 2 ? 'asleep' : 'code';
 }
 
 /** Judges a stall window [startUs, endUs] (the target's clock) from the run-queue samples. */
@@ -52,15 +58,18 @@ export async function judgeStall(
   ctx: ModeContext,
   startUs: number,
   endUs: number,
-  cpuUs: number | undefined,
+  fallbackCpuUs: number | undefined,
   syncIo: boolean,
 ): Promise<Verdict> {
   if (syncIo) return { is: 'code' };
+  // The wait first: it makes sure a sample after the stall exists, which the CPU time needs too.
   const waitUs = await ctx.runQueueWaitUs(startUs, endUs);
+  // The main thread's own CPU (the agent's covers the whole gap and every thread), where /proc has it.
+  const cpuUs = ctx.mainThreadCpuUs(startUs, endUs) ?? fallbackCpuUs;
   const durUs = endUs - startUs;
   const v = judge(durUs, waitUs, cpuUs, ctx.thresholdMs * 1000);
   const d = `${usToMs(durUs)} ms: ${usToMs(waitUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;
-  if (v !== 'code') ctx.logger.trace('runtime.stall', `${d}; ${v}`);
+  ctx.logger.trace('runtime.stall', `${d}; ${v}`);
   if (v !== 'starved') return { is: v };
   const waitShare = Math.round((waitUs / durUs) * 100) / 100;
   return { is: 'starved', starvation: { waitShare, ...machineLoad() } };

@@ -47,15 +47,14 @@ export class WatchMode implements IModeDriver {
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (e - startUs < thresholdUs) return;
     const kind = frames ? kindOfFrames(frames) : 'cpu';
-    const busyUs = cpuUs ?? this.ctx.mainThreadCpuUs(startUs, e);
     this.ctx.logger.trace(
       'runtime.stall',
-      `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, snapshot ${frames ? kind : 'none'}`,
+      `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, snapshot ${frames ? kind : 'none'}`,
     );
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
     // Not in sync I/O, a blocked loop kept a CPU busy: a process that slept through a late
     // heartbeat (idle) is not blocked; one that waited for a CPU is starved (starvation.ts).
-    const verdict = await judgeStall(this.ctx, startUs, e, busyUs, kind === 'sync-io');
+    const verdict = await judgeStall(this.ctx, startUs, e, cpuUs, kind === 'sync-io');
     if (verdict.is === 'asleep') return;
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
     this.ctx.emitStall(

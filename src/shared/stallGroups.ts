@@ -87,8 +87,9 @@ export function summarizePackages(stalls: readonly Stall[]): PackageHotspot[] {
     r.p.maxMs = Math.max(r.p.maxMs, s.durationMs);
     add(r.ops, s.operation, s.durationMs);
     const b = s.blame;
-    if (b && !/[\\/]node_modules[\\/]/.test(b.file))
-      {add(r.lines, `${b.file}:${b.line}`, s.durationMs);}
+    if (b && !/[\\/]node_modules[\\/]/.test(b.file)) {
+      add(r.lines, `${b.file}:${b.line}`, s.durationMs);
+    }
   }
   return [...rows.values()]
     .map(({ p, ops, lines }) => ({

@@ -139,11 +139,13 @@ test('packages: read from each package.json, outermost first, the one the user c
   assert.equal(await r.entryOf([lowdb, lowdb], ['write', 'db.write']), 'lowdb.write');
 });
 
-test('starved: what is left after waiting for a CPU is under the threshold', () => {
+test('starved: under a threshold of CPU, and what is left after the wait is under it too', () => {
   const T = 50_000;
   assert.equal(judge(52_000, 5_000, 30_000, T), 'starved');
-  assert.equal(judge(200_000, 60_000, 140_000, T), 'code');
-  assert.equal(judge(60_000, 0, 60_000, T), 'code');
+  assert.equal(judge(55_300, 7_000, 32_600, T), 'starved');
+  assert.equal(judge(200_000, 60_000, 140_000, T), 'code', 'a threshold of CPU: the code');
+  assert.equal(judge(450_000, 350_000, 100_000, T), 'code', 'however long it also waited');
+  assert.equal(judge(55_000, 0, 45_000, T), 'code', 'no wait: CPU read a little short');
   assert.equal(judge(60_000, 2_000, 5_000, T), 'asleep', 'little CPU, little wait: idle');
   assert.equal(judge(300_000, 280_000, 10_000, T), 'starved');
   assert.equal(judge(52_000, 0, undefined, T), 'code', 'no /proc: cannot tell');
