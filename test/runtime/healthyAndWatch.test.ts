@@ -138,10 +138,14 @@ describe('watch mode, recorder starved of CPU', () => {
         // Quiet: the agent's beat rests (agent.ts), so only a probe finds a stall.
         await new Promise((res) => setTimeout(res, 500));
         const from = r.events.length;
-        t.child.stdin!.write('cpu 100\n'); // runs 20 ms later in the target
+        const done = t.run('cpu 100'); // runs 20 ms later in the target
         const end = Date.now() + 260;
         while (Date.now() < end); // this process (the recorder) sleeps through it
-        await new Promise((res) => setTimeout(res, 500));
+        // 100 ms of CPU (the fixture spins on CPU time) takes longer on a busy machine: wait for
+        // the command to end, then for its stall (or the bound: missed).
+        await done;
+        const isStall = (e: { type: string }) => e.type === 'stall';
+        await r.waitEvent(isStall, 3000, from).catch(() => undefined);
         const stalls = r.events
           .slice(from)
           .flatMap((x) => (x.e.type === 'stall' ? [x.e.stall] : []));
