@@ -38,6 +38,27 @@ export async function findBlockingLine(
   callees: readonly string[],
   useEngine = true,
 ): Promise<number | undefined> {
+  // The same stall shape recurs: its answer is kept while the file's text stays the same (the
+  // static engine parses the whole file, tens of ms per lookup).
+  const key = `${fileName}\0${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${useEngine}`;
+  const known = answers.get(key);
+  if (known && known.text === sourceText) return known.line;
+  const line = await lookUp(sourceText, fileName, fnStartLine1, fnName, callees, useEngine);
+  if (answers.size >= 2000) answers.delete(answers.keys().next().value as string);
+  answers.set(key, { text: sourceText, line });
+  return line;
+}
+
+const answers = new Map<string, { text: string; line: number | undefined }>();
+
+async function lookUp(
+  sourceText: string,
+  fileName: string,
+  fnStartLine1: number,
+  fnName: string,
+  callees: readonly string[],
+  useEngine: boolean,
+): Promise<number | undefined> {
   let hit: { line: number; byName: boolean } | undefined;
   for (const callee of callees.length ? callees : ['']) {
     const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);

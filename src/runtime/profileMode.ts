@@ -192,6 +192,7 @@ export class ProfileMode implements IModeDriver {
     const syncIo = classified.kind === 'sync-io' || snapshotKind === 'sync-io';
     const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, g.cpu, syncIo);
     if (verdict.is === 'asleep') return;
+    const t0 = performance.now();
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     const probed = frames && (await this.fromSnapshot(frames));
     if (probed && !a.blame) {
@@ -209,6 +210,7 @@ export class ProfileMode implements IModeDriver {
       );
       a = probed;
     } else a = withProbedLine(a, probed);
+    this.ctx.logger.trace('runtime.blame', `attributed in ${(performance.now() - t0).toFixed(2)} ms`);
     // One cause, one kind: the kind of the operation's stack (the same shape gets the same kind
     // in every stall), GC when it was most of the stall; the mix is in the shares.
     const kind: StallKind = classified.kind === 'gc' ? 'gc' : (a.kind ?? classified.kind);

@@ -56,7 +56,9 @@ export class WatchMode implements IModeDriver {
     // heartbeat (idle) is not blocked; one that waited for a CPU is starved (starvation.ts).
     const verdict = await judgeStall(this.ctx, startUs, e, cpuUs, kind === 'sync-io');
     if (verdict.is === 'asleep') return;
+    const t0 = performance.now();
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
+    this.ctx.logger.trace('runtime.blame', `attributed in ${(performance.now() - t0).toFixed(2)} ms`);
     this.ctx.emitStall(
       stallOf(
         usToMs(startUs - this.t0Us),

@@ -26,7 +26,7 @@ after(() => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-function send(port: number, method: string, path: string): Promise<void> {
+function sendOnce(port: number, method: string, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = method === 'POST' ? JSON.stringify({ body: 'hello', postId: 1 }) : undefined;
     const req = request(
@@ -39,6 +39,18 @@ function send(port: number, method: string, path: string): Promise<void> {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** One request; a refused connection is retried (a server may print its banner before it listens). */
+async function send(port: number, method: string, path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendOnce(port, method, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= 200) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 /**
