@@ -12,9 +12,9 @@ import type {
   StallPackage,
 } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
-import { findBlockingLine, functionEdgeLines } from './callSite';
+import { findBlockingLine, findRequireLine, functionEdgeLines } from './callSite';
 import { kindOfStack } from './operation';
-import { PackageResolver } from './packages';
+import { PackageResolver, packageRootOf } from './packages';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile, urlToPath } from './sourceMaps';
@@ -135,6 +135,15 @@ export class Attributor {
     );
   }
 
+  /** The package whose files frames inner to `i` run in (the nearest), if any. */
+  private loadingPackage(raw: RawFrame[], i: number): string | undefined {
+    for (let k = i - 1; k >= 0; k--) {
+      const root = packageRootOf(this.toPath(raw[k].url));
+      if (root) return root.slice(root.lastIndexOf('/node_modules/') + 14);
+    }
+    return undefined;
+  }
+
   private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
@@ -191,8 +200,12 @@ export class Attributor {
       .map((c) => c.functionName)
       .filter((n, k, all) => n && all.indexOf(n) === k);
     const text = await this.resolver.originalText(file, def.file);
+    // Loading a package (`require` at the top of a module): the require of that package.
+    const loading = callees[0] === 'require' ? this.loadingPackage(raw, i) : undefined;
+    const required = text && loading ? findRequireLine(text, loading) : undefined;
     const line =
-      text && i > 0
+      required ??
+      (text && i > 0
         ? await findBlockingLine(
             text,
             def.file,
@@ -201,7 +214,7 @@ export class Attributor {
             callees,
             blamed,
           )
-        : undefined;
+        : undefined);
     return {
       frame: {
         functionName,
@@ -251,48 +264,4 @@ export function hottestLine(
 /** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */
 export function kindOfFrames(frames: RawFrame[]): StallKind {
   return kindOfStack(frames);
-}
-
-/**
- * Whether the profile's blame is a frame the probe saw calling deeper user code at that very
- * line: then the profile lost those frames (the probe's stack walk sees all of them).
- */
-export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
-  if (!probed.blame) return false;
-  const deepest = probed.stack.indexOf(probed.blame);
-  const at = probed.stack.findIndex(
-    (f) => f.file === blame.file && f.functionName === blame.functionName && f.line === blame.line,
-  );
-  return deepest >= 0 && at > deepest;
-}
-
-/**
- * The profile has no line for a user frame that is not the leaf (only leaves have line ticks):
- * the line then comes from the callee's name or the static lookup. A real stack of the blocked
- * thread (the probe's) has the exact line of every frame; when it holds the blamed frame (same
- * file and function), its line wins.
- */
-export function withProbedLine(a: Attribution, probed: Attribution | undefined): Attribution {
-  // The profile books a built-in (JSON.stringify) to its caller's line, where the line may not
-  // show it (a wrapper inlined): the real stack names it.
-  if (probed?.operationNamed && !a.operationNamed && sameUserFrame(a, probed)) {
-    a = { ...a, operation: probed.operation, operationNamed: true };
-  }
-  const b = a.blame;
-  if (!b || !probed || a.lineSource === 'profile' || a.lineSource === 'stack') return a;
-  const p = probed.stack.find(
-    (f) => f.file === b.file && f.functionName === b.functionName && f.line > 0,
-  );
-  if (!p) return a;
-  const blame = { ...b, line: p.line, column: p.column };
-  return { ...a, blame, stack: a.stack.map((f) => (f === b ? blame : f)), lineSource: 'stack' };
-}
-
-function sameUserFrame(a: Attribution, b: Attribution): boolean {
-  return (
-    !!a.blame &&
-    !!b.blame &&
-    a.blame.file === b.blame.file &&
-    a.blame.functionName === b.blame.functionName
-  );
 }

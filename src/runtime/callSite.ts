@@ -174,3 +174,15 @@ function* bodyLines(
     if (closes || (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1)) return;
   }
 }
+
+/**
+ * 1-based line of `require('<name>')` (or of a file inside it, `require('<name>/x')`, or an
+ * `import` from it) in the file: a stall in module loading is blamed on the require of the package
+ * that was loading, not on the first `require(` of the file.
+ */
+export function findRequireLine(sourceText: string, name: string): number | undefined {
+  const spec = escapeRe(name);
+  const re = new RegExp(`(require\\s*\\(|from|import\\s*\\()\\s*['"\`]${spec}(/[^'"\`]*)?['"\`]`);
+  const i = sourceText.split('\n').findIndex((l) => re.test(l));
+  return i >= 0 ? i + 1 : undefined;
+}

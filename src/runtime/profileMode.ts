@@ -9,7 +9,8 @@
  */
 import type { AgentMessage } from './agent';
 import type { Attribution, RawFrame } from './attribution';
-import { kindOfFrames, lostInnerFrames, withProbedLine } from './attribution';
+import { kindOfFrames } from './attribution';
+import { lostInnerFrames, withProbedLine } from './probedStack';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { discardPreProfilerCode } from './preProfilerCode';
@@ -210,7 +211,10 @@ export class ProfileMode implements IModeDriver {
       );
       a = probed;
     } else a = withProbedLine(a, probed);
-    this.ctx.logger.trace('runtime.blame', `attributed in ${(performance.now() - t0).toFixed(2)} ms`);
+    this.ctx.logger.trace(
+      'runtime.blame',
+      `attributed in ${(performance.now() - t0).toFixed(2)} ms`,
+    );
     // One cause, one kind: the kind of the operation's stack (the same shape gets the same kind
     // in every stall), GC when it was most of the stall; the mix is in the shares.
     const kind: StallKind = classified.kind === 'gc' ? 'gc' : (a.kind ?? classified.kind);

@@ -58,7 +58,10 @@ export class WatchMode implements IModeDriver {
     if (verdict.is === 'asleep') return;
     const t0 = performance.now();
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
-    this.ctx.logger.trace('runtime.blame', `attributed in ${(performance.now() - t0).toFixed(2)} ms`);
+    this.ctx.logger.trace(
+      'runtime.blame',
+      `attributed in ${(performance.now() - t0).toFixed(2)} ms`,
+    );
     this.ctx.emitStall(
       stallOf(
         usToMs(startUs - this.t0Us),
