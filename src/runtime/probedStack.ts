@@ -33,10 +33,16 @@ export function withProbedLine(a: Attribution, probed: Attribution | undefined):
   }
   const b = a.blame;
   if (!b || !probed || a.lineSource === 'profile' || a.lineSource === 'stack') return a;
-  const p = probed.stack.find(
+  const at = probed.stack.findIndex(
     (f) => f.file === b.file && f.functionName === b.functionName && f.line > 0,
   );
+  const p = probed.stack[at];
   if (!p) return a;
+  // Only when the probe caught the same call: the frame it called is the profile's too (a
+  // probe taken while the function was still preparing the call's arguments is another line).
+  const calledNow = probed.stack[at - 1]?.functionName;
+  const called = a.stack[a.stack.indexOf(b) - 1]?.functionName;
+  if (calledNow && called && calledNow !== called) return a;
   const blame = { ...b, line: p.line, column: p.column };
   return { ...a, blame, stack: a.stack.map((f) => (f === b ? blame : f)), lineSource: 'stack' };
 }
