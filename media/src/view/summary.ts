@@ -70,7 +70,11 @@ export class SummaryView {
     const starved = st.count
       ? `${st.count} starved stall${st.count === 1 ? '' : 's'} (${formatMs(st.totalMs)}, ${formatPercent(st.waitShare)} waiting for a CPU): the machine was busy, not the code; not counted here.`
       : '';
-    const notice = [state.notice, starved].filter(Boolean).join(' ');
+    const unknown =
+      state.starvationKnown === false
+        ? 'Starved stalls (a busy machine) cannot be told apart from code stalls for this target (no /proc).'
+        : '';
+    const notice = [state.notice, starved, unknown].filter(Boolean).join(' ');
     this.notice.textContent = notice;
     this.notice.hidden = !notice;
   }
