@@ -133,7 +133,8 @@ export function aggregate(stalls: readonly Stall[]): Aggregation {
     h.kind = dominantKind(h.kinds);
     const operation = heaviestKey(ops.get(h));
     const pkg = heaviestKey(pkgs.get(h));
-    if (operation) h.operation = operation;
+    // A loop of the line's own function needs no operation beside its name.
+    if (operation && operation !== h.functionName) h.operation = operation;
     if (pkg) h.package = pkg;
   }
   hotspots.sort(byTotal);

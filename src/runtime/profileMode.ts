@@ -215,9 +215,9 @@ export class ProfileMode implements IModeDriver {
       'runtime.blame',
       `attributed in ${(performance.now() - t0).toFixed(2)} ms`,
     );
-    // One cause, one kind: the kind of the operation's stack (the same shape gets the same kind
-    // in every stall), GC when it was most of the stall; the mix is in the shares.
-    const kind: StallKind = classified.kind === 'gc' ? 'gc' : (a.kind ?? classified.kind);
+    // One cause, one kind: the kind of the operation's stack, so the same shape gets the same
+    // kind in every stall (the GC its garbage forced is a share); `gc` when no code frame weighed.
+    const kind: StallKind = a.kind ?? classified.kind;
     const shares = classified.shares;
     this.ctx.emitStall(
       stallOf(

@@ -141,7 +141,8 @@ export function byWeight(r: Record<string, number>): string[] {
 
 /** "JSON.stringify in lowdb@1.0.0": the line's heaviest operation and package, when known. */
 export function lineWhat(l: LineHeat): string {
-  const [op] = byWeight(l.operations);
+  // A loop of the line's own function needs no operation beside its name.
+  const [op] = byWeight(l.operations).filter((o) => o !== l.functionName);
   const [pkg] = byWeight(l.packages);
   return [op, pkg && `in ${pkg}`].filter(Boolean).join(' ');
 }

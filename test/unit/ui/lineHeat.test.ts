@@ -32,3 +32,10 @@ test('the note and the heat name the operation and package; a starved stall heat
     'JSON.stringify in lowdb@1.0.0 · blocked 400 ms in 2 stalls · max 300 ms · CPU, sync I/O',
   );
 });
+
+test('a loop of the line's own function: the note has no operation beside its name', () => {
+  const heat = computeLineHeat([
+    { ...stall(0, 150, 'cpu', ['/app/a.js', 23, 'spinFor']), operation: 'spinFor' },
+  ]).get('/app/a.js')!;
+  assert.equal(lineNote(heat[0]!), 'blocked 150 ms once · CPU');
+});
