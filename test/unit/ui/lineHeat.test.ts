@@ -33,7 +33,7 @@ test('the note and the heat name the operation and package; a starved stall heat
   );
 });
 
-test('a loop of the line's own function: the note has no operation beside its name', () => {
+test('a loop in the blamed function itself: the note names no operation beside it', () => {
   const heat = computeLineHeat([
     { ...stall(0, 150, 'cpu', ['/app/a.js', 23, 'spinFor']), operation: 'spinFor' },
   ]).get('/app/a.js')!;
