@@ -3,7 +3,8 @@
  * Pure and linear in the number of stalls, so 10,000 stalls aggregate in a few milliseconds and
  * the views draw a bounded number of rows whatever the recording size.
  */
-import type { Hotspot, Stall, StallKind } from '../../src/shared/protocol/runtime';
+import type { Hotspot, PackageHotspot, Stall, StallKind } from '../../src/shared/protocol/runtime';
+import { packageLabel, summarizePackages, summarizeStarved } from '../../src/shared/protocol/stallGroups';
 
 /** Blocked time split by the kind of stall. */
 export type KindTotals = Record<StallKind, number>;
@@ -42,12 +43,32 @@ export interface Aggregation {
   count: number;
   maxMs: number;
   kinds: KindTotals;
+  /** The code stalls by installed package, heaviest first. */
+  packages: PackageHotspot[];
+  /** Stalls of a busy machine (kind `starved`): kept out of everything above. */
+  starved: { count: number; totalMs: number; waitShare: number };
 }
 
-export const STALL_KINDS: readonly StallKind[] = ['cpu', 'sync-io', 'gc', 'native'];
+export const STALL_KINDS: readonly StallKind[] = ['cpu', 'sync-io', 'gc', 'native', 'starved'];
 
 function emptyKinds(): KindTotals {
-  return { cpu: 0, 'sync-io': 0, gc: 0, native: 0 };
+  return { cpu: 0, 'sync-io': 0, gc: 0, native: 0, starved: 0 };
+}
+
+function addTo(m: Map<string, number>, k: string | undefined, w: number): void {
+  if (k) m.set(k, (m.get(k) ?? 0) + w);
+}
+
+function heaviestKey(m: Map<string, number> | undefined): string | undefined {
+  let best: string | undefined;
+  let bestW = -1;
+  for (const [k, w] of m ?? []) {
+    if (w > bestW) {
+      best = k;
+      bestW = w;
+    }
+  }
+  return best;
 }
 
 /** Where a stall is blamed; stalls without a user frame (GC, native work) group by kind. */
@@ -70,10 +91,15 @@ const byTotal = (a: { totalMs: number }, b: { totalMs: number }): number => b.to
 /** Groups stalls by blamed line, then nests the lines under their function and file. */
 export function aggregate(stalls: readonly Stall[]): Aggregation {
   const lines = new Map<string, LineNode>();
+  const ops = new Map<LineNode, Map<string, number>>();
+  const pkgs = new Map<LineNode, Map<string, number>>();
   const kinds = emptyKinds();
   let totalMs = 0;
   let maxMs = 0;
+  let count = 0;
   for (const s of stalls) {
+    if (s.kind === 'starved') continue;
+    count++;
     const { file, line, functionName } = blameOf(s);
     const key = `${file}\0${line}\0${functionName}`;
     let node = lines.get(key);
@@ -97,11 +123,31 @@ export function aggregate(stalls: readonly Stall[]): Aggregation {
     kinds[s.kind] = (kinds[s.kind] ?? 0) + s.durationMs;
     totalMs += s.durationMs;
     maxMs = Math.max(maxMs, s.durationMs);
+    if (!ops.has(node)) ops.set(node, new Map());
+    if (!pkgs.has(node)) pkgs.set(node, new Map());
+    addTo(ops.get(node)!, s.operation, s.durationMs);
+    addTo(pkgs.get(node)!, s.package && packageLabel(s.package), s.durationMs);
   }
   const hotspots = [...lines.values()];
-  for (const h of hotspots) h.kind = dominantKind(h.kinds);
+  for (const h of hotspots) {
+    h.kind = dominantKind(h.kinds);
+    const operation = heaviestKey(ops.get(h));
+    const pkg = heaviestKey(pkgs.get(h));
+    // A loop of the line's own function needs no operation beside its name.
+    if (operation && operation !== h.functionName) h.operation = operation;
+    if (pkg) h.package = pkg;
+  }
   hotspots.sort(byTotal);
-  return { files: nest(hotspots), hotspots, totalMs, count: stalls.length, maxMs, kinds };
+  return {
+    files: nest(hotspots),
+    hotspots,
+    totalMs,
+    count,
+    maxMs,
+    kinds,
+    packages: summarizePackages(stalls),
+    starved: summarizeStarved(stalls),
+  };
 }
 
 /** Hotspots given by a recording file without stalls (an old or trimmed recording). */
@@ -122,6 +168,8 @@ export function aggregateHotspots(hotspots: readonly Hotspot[]): Aggregation {
     count,
     maxMs,
     kinds: { ...emptyKinds(), cpu: totalMs },
+    packages: [],
+    starved: { count: 0, totalMs: 0, waitShare: 0 },
   };
 }
 

@@ -16,6 +16,7 @@ import { BackgroundView } from './view/background';
 import { emptyState } from './view/empty';
 import { HeatmapView } from './view/heatmap';
 import { HotspotsView } from './view/hotspots';
+import { PackagesView } from './view/packages';
 import { SummaryView } from './view/summary';
 import { ThreadsView } from './view/threads';
 import { TimelineView } from './view/timeline';
@@ -48,6 +49,7 @@ const openStall = (s: Stall): void => {
 const summary = new SummaryView();
 const timeline = new TimelineView(openStall);
 const hotspots = new HotspotsView((r: LineNode) => openLine(r));
+const packages = new PackagesView();
 const heatmap = new HeatmapView(
   (r) => openLine(r),
   (expanded) => api.setState<Saved>({ expanded }),
@@ -63,6 +65,7 @@ const content = h(
   { class: 'content' },
   summary.element,
   hotspots.element,
+  packages.element,
   timeline.element,
   heatmap.element,
   threads.element,
@@ -97,6 +100,7 @@ function render(): void {
   }
   summary.update(state, agg);
   hotspots.update(agg);
+  packages.update(agg);
   heatmap.update(agg);
   timeline.update(state);
   root.dataset.stalls = String(state.stalls.length);

@@ -24,6 +24,8 @@ export interface ViewState {
   fileName: string | undefined;
   startedAt: string | undefined;
   thresholdMs: number;
+  /** False when the recording cannot tell starved stalls from code stalls (no /proc). */
+  starvationKnown?: boolean;
   /** Known length of the recording: its duration, extended by live stalls and metrics. */
   durationMs: number;
   /** Sorted by `startMs`. */
@@ -112,6 +114,7 @@ function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
     fileName: file,
     startedAt: rec.startedAt,
     thresholdMs: finite(rec.thresholdMs) ? rec.thresholdMs : 50,
+    ...(rec.starvationKnown === false ? { starvationKnown: false } : {}),
     durationMs: Math.max(finite(rec.durationMs) ? rec.durationMs : 0, lastStall, lastMetric),
     stalls,
     metrics,

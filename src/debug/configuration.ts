@@ -195,13 +195,23 @@ export function mapStall(s: Stall, localRoot?: string, remoteRoot?: string): Sta
   return { ...s, blame: s.blame && map(s.blame), stack: s.stack.map(map) };
 }
 
-/** One Debug Console line for a stall: "+3.21 s  152 ms  cpu  spinFor  blocker.js:17". */
+/**
+ * One Debug Console line for a stall: "+3.21 s  stall 152 ms  cpu  save  store.js:17  (JSON.stringify
+ * in lowdb@1.0.0)"; a starved one says how much of it waited for a CPU.
+ */
 export function formatStall(s: Stall): string {
   const at = `+${(s.startMs / 1000).toFixed(2)} s`;
+  const head = `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}`;
+  if (s.kind === 'starved') {
+    const share = s.starvation ? `${Math.round(s.starvation.waitShare * 100)}% ` : '';
+    return `${head}  ${share}waiting for a CPU: the machine was busy, not the code`;
+  }
   const where = s.blame
     ? `${s.blame.functionName || '(anonymous)'}  ${path.basename(s.blame.file)}:${s.blame.line}`
     : 'no user frame';
-  return `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}  ${where}`;
+  const op = s.operation && s.operation !== s.blame?.functionName ? s.operation : '';
+  const pkg = s.package ? `${op ? ' ' : ''}in ${s.package.name}@${s.package.version}` : '';
+  return `${head}  ${where}${op || pkg ? `  (${op}${pkg})` : ''}`;
 }
 
 /** Parses "host:port", ":port", "port" or a ws:// URL into attach fields, or says what is wrong. */

@@ -7,7 +7,13 @@ import { installLoopAgent } from './agent/loopAgent';
 import { remoteCall, TARGET_REQUIRE } from './agent/remote';
 import type { AgentConfig, AgentMessage, AgentTuning } from './agent/types';
 
-export type { AgentConfig, AgentHello, AgentMessage, AgentMetrics, AgentTuning } from './agent/types';
+export type {
+  AgentConfig,
+  AgentHello,
+  AgentMessage,
+  AgentMetrics,
+  AgentTuning,
+} from './agent/types';
 export { AGENT_SOURCE_URL } from './agent/remote';
 
 /** Every agent's global is `${AGENT_KEY_PREFIX}<recorder id>` (one per recorder). */

@@ -77,7 +77,10 @@ export class AgentLink {
   /** The agent is gone while we are attached (its lease ran out): install it again, once at a time. */
   reinstall(): Promise<void> {
     this.reinstalling ??= (async () => {
-      this.logger.warn('agent', 'the agent removed itself (no poll for its lease): installing it again');
+      this.logger.warn(
+        'agent',
+        'the agent removed itself (no poll for its lease): installing it again',
+      );
       await this.session.send('Runtime.removeBinding', { name: this.config.binding });
       await this.addBinding();
       await this.install(1);

@@ -3,12 +3,22 @@
  * mapped through source maps, and picks the blame: the deepest frame in the user's own code
  * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
  */
-import type { Blame, StackFrame, StallKind } from '../shared/protocol/runtime';
-import { findBlockingLine, functionEdgeLines } from './callSite';
+import type {
+  Blame,
+  CodeStallKind,
+  LineSource,
+  StackFrame,
+  StallKind,
+  StallPackage,
+} from '../shared/protocol/runtime';
+import { describeStack } from './blameDetails';
+import { findBlockingLine, findRequireLine, functionEdgeLines } from './callSite';
+import { kindOfStack } from './operation';
+import { PackageResolver, packageRootOf } from './packages';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile, urlToPath } from './sourceMaps';
-import { isAgentFrame, isSyncIoFrame } from './stallAnalysis';
+import { isAgentFrame } from './stallAnalysis';
 
 /** A frame before mapping: 0-based generated position. */
 export interface RawFrame {
@@ -24,11 +34,21 @@ export interface RawFrame {
 export interface Attribution {
   stack: StackFrame[];
   blame?: Blame;
+  /** Where the blamed line came from. */
+  lineSource?: LineSource;
+  /** The kind of this stack's shape (operation.ts): one cause, one kind. */
+  kind?: CodeStallKind;
+  operation?: string;
+  /** The operation is a Node API, a V8 built-in or GC, not merely a function's name. */
+  operationNamed?: boolean;
+  package?: StallPackage;
 }
 
 type Rank = 0 | 1 | 2; // 2 = user code, 1 = node_modules, 0 = neither
 
 export class Attributor {
+  readonly packages = new PackageResolver();
+
   constructor(
     private readonly resolver: SourceMapResolver,
     private readonly roots: { localRoot?: string; remoteRoot?: string } = {},
@@ -46,7 +66,9 @@ export class Attributor {
   rank(url: string): Rank {
     if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
     const p = this.toPath(url);
-    if (!p || p.startsWith('node:') || p.startsWith('evalmachine')) return 0;
+    // Not a file: Node's internals, eval'd code, and templates compiled with a `sourceURL` of
+    // their own (ejs: `"/app/page.ejs"`, quotes included): the user's line is the call into them.
+    if (!p || p.startsWith('node:') || !isLocalFile(p)) return 0;
     return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
   }
 
@@ -113,13 +135,31 @@ export class Attributor {
     );
   }
 
+  /** The package whose files frames inner to `i` run in (the nearest), if any. */
+  private loadingPackage(raw: RawFrame[], i: number): string | undefined {
+    for (let k = i - 1; k >= 0; k--) {
+      const root = packageRootOf(this.toPath(raw[k].url));
+      if (root) return root.slice(root.lastIndexOf('/node_modules/') + 14);
+    }
+    return undefined;
+  }
+
   private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
+    let lineSource: LineSource | undefined;
     for (let i = 0; i < raw.length; i++) {
-      stack.push(await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi));
+      const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi);
+      stack.push(m.frame);
+      if (i === bi) lineSource = m.source;
     }
-    return { stack, ...(bi !== undefined ? { blame: stack[bi] } : {}) };
+    const details = await describeStack(raw, stack, bi, this.packages, this.resolver);
+    return {
+      stack,
+      ...(bi !== undefined ? { blame: stack[bi], lineSource } : {}),
+      ...(raw.length ? { kind: kindOfStack(raw) } : {}),
+      ...details,
+    };
   }
 
   private async mapFrame(
@@ -127,30 +167,63 @@ export class Attributor {
     i: number,
     leafLine1: number | undefined,
     blamed: boolean,
-  ): Promise<StackFrame> {
+  ): Promise<{ frame: StackFrame; source?: LineSource }> {
     const f = raw[i];
     const functionName = f.functionName || '(anonymous)';
     const file = this.toPath(f.url);
-    if (!file) return { functionName, file: '(native)', line: 0, column: 0 };
-    if (!isLocalFile(file)) return { functionName, file, line: f.line0 + 1, column: f.col0 + 1 };
+    if (!file) return { frame: { functionName, file: '(native)', line: 0, column: 0 } };
+    if (!isLocalFile(file)) {
+      return { frame: { functionName, file, line: f.line0 + 1, column: f.col0 + 1 } };
+    }
     if (!f.isDefinition) {
       const p = await this.resolver.original(file, f.line0 + 1, f.col0);
-      return { functionName, file: p.file, line: p.line, column: p.column };
+      return {
+        frame: { functionName, file: p.file, line: p.line, column: p.column },
+        source: 'stack',
+      };
     }
     if (leafLine1 !== undefined) {
       const p = await this.resolver.original(file, leafLine1);
-      return { functionName, file: p.file, line: p.line, column: p.column };
+      return {
+        frame: { functionName, file: p.file, line: p.line, column: p.column },
+        source: 'profile',
+      };
     }
-    // A non-leaf frame (or a leaf without ticks): find the call into the next frame in its body
-    // (the static engine helps only for the blamed frame, the line people act on).
+    // A non-leaf frame (or a leaf without ticks): find the call into the next frames in its body
+    // (the static engine helps only for the blamed frame, the line people act on). Module
+    // top-level code is a function without a name that starts at the file's very start.
     const def = await this.resolver.original(file, f.line0 + 1, f.col0);
-    const callee = i > 0 ? raw[i - 1].functionName : '';
+    const topLevel = !f.functionName && f.line0 === 0 && f.col0 === 0;
+    const callees = raw
+      .slice(Math.max(0, i - 8), i)
+      .reverse()
+      .map((c) => c.functionName)
+      .filter((n, k, all) => n && all.indexOf(n) === k);
     const text = await this.resolver.originalText(file, def.file);
+    // Loading a package (`require` at the top of a module): the require of that package.
+    const loading = callees[0] === 'require' ? this.loadingPackage(raw, i) : undefined;
+    const required = text && loading ? findRequireLine(text, loading) : undefined;
     const line =
-      text && i > 0
-        ? await findBlockingLine(text, def.file, def.line, f.functionName, callee, blamed)
-        : undefined;
-    return { functionName, file: def.file, line: line ?? def.line, column: line ? 1 : def.column };
+      required ??
+      (text && i > 0
+        ? await findBlockingLine(
+            text,
+            def.file,
+            topLevel ? 0 : def.line,
+            f.functionName,
+            callees,
+            blamed,
+          )
+        : undefined);
+    return {
+      frame: {
+        functionName,
+        file: def.file,
+        line: line ?? def.line,
+        column: line ? 1 : def.column,
+      },
+      source: line ? 'static' : 'definition',
+    };
   }
 }
 
@@ -188,20 +261,7 @@ export function hottestLine(
   return best;
 }
 
-/** Kind of a watch-mode snapshot: `sync-io` when paused inside Node's sync fs/child_process. */
+/** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */
 export function kindOfFrames(frames: RawFrame[]): StallKind {
-  return frames.some((f) => isSyncIoFrame(f.functionName, f.url)) ? 'sync-io' : 'cpu';
-}
-
-/**
- * Whether the profile's blame is a frame the probe saw calling deeper user code at that very
- * line: then the profile lost those frames (the probe's stack walk sees all of them).
- */
-export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
-  if (!probed.blame) return false;
-  const deepest = probed.stack.indexOf(probed.blame);
-  const at = probed.stack.findIndex(
-    (f) => f.file === blame.file && f.functionName === blame.functionName && f.line === blame.line,
-  );
-  return deepest >= 0 && at > deepest;
+  return kindOfStack(frames);
 }

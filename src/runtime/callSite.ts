@@ -23,25 +23,53 @@ export function loadStaticFinder(): Promise<typeof FindFn | undefined> {
 }
 
 /**
- * Line of the blocking call inside the function `fnName` that starts on `fnStartLine1`:
- * callee by name, else the static engine (unless `useEngine` is false: it costs a parse, and
- * loading it the first time blocks the recorder for a few hundred ms), else the first
- * well-known blocking call.
+ * Line of the call inside the function `fnName` that starts on `fnStartLine1` (the whole file for
+ * module top-level code, `fnStartLine1` 0) that led to the frames inside it: by the callee's
+ * name (the nearest inner frame's name first, then the next ones: a package's entry is often
+ * reached through wrappers whose names the call does not show), else the static engine (unless
+ * `useEngine` is false: it costs a parse, and loading it the first time blocks the recorder for a
+ * few hundred ms), else the first well-known blocking call.
  */
 export async function findBlockingLine(
   sourceText: string,
   fileName: string,
   fnStartLine1: number,
   fnName: string,
-  callee: string,
+  callees: readonly string[],
   useEngine = true,
 ): Promise<number | undefined> {
-  const hit = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
-  if (hit?.byName || !useEngine) return hit?.line;
+  // The same stall shape recurs: its answer is kept while the file's text stays the same (the
+  // static engine parses the whole file, tens of ms per lookup).
+  const key = `${fileName}\0${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${useEngine}`;
+  const known = answers.get(key);
+  if (known && known.text === sourceText) return known.line;
+  const line = await lookUp(sourceText, fileName, fnStartLine1, fnName, callees, useEngine);
+  if (answers.size >= 2000) answers.delete(answers.keys().next().value as string);
+  answers.set(key, { text: sourceText, line });
+  return line;
+}
+
+const answers = new Map<string, { text: string; line: number | undefined }>();
+
+async function lookUp(
+  sourceText: string,
+  fileName: string,
+  fnStartLine1: number,
+  fnName: string,
+  callees: readonly string[],
+  useEngine: boolean,
+): Promise<number | undefined> {
+  let hit: { line: number; byName: boolean } | undefined;
+  for (const callee of callees.length ? callees : ['']) {
+    const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
+    hit ??= h;
+    if (h?.byName) return h.line;
+  }
+  if (!useEngine) return hit?.line;
   const find = await loadStaticFinder();
   let viaEngine: number | undefined;
   try {
-    viaEngine = find?.(sourceText, fileName, fnStartLine1, fnName || undefined)?.line;
+    viaEngine = find?.(sourceText, fileName, Math.max(1, fnStartLine1), fnName || undefined)?.line;
   } catch {
     viaEngine = undefined;
   }
@@ -63,7 +91,7 @@ function escapeRe(s: string): string {
 
 /**
  * 1-based line of the first call to one of `callees` (plain names such as `readFileSync`) in
- * the function that starts on `fnStartLine1`; with no match, the first well-known blocking call;
+ * the function that starts on `fnStartLine1` (0: module top-level code, the whole file); with no match, the first well-known blocking call;
  * `undefined` if neither is found.
  */
 export function findCallLine(
@@ -76,7 +104,9 @@ export function findCallLine(
     ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
     : undefined;
   let firstKnown: number | undefined;
-  for (const { line1, code } of bodyLines(sourceText, fnStartLine1, 2000)) {
+  const lines =
+    fnStartLine1 > 0 ? bodyLines(sourceText, fnStartLine1, 2000) : allLines(sourceText, 20_000);
+  for (const { line1, code } of lines) {
     if (byName?.test(code)) return { line: line1, byName: true };
     if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = line1;
   }
@@ -103,6 +133,17 @@ export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set
     } else if (line1 > fnStartLine1 && code.trim()) last = { line1, code };
   }
   return edges;
+}
+
+/** Every line of a file (module top-level code), comments and strings blanked. */
+function* allLines(
+  sourceText: string,
+  maxLines: number,
+): Generator<{ line1: number; code: string }> {
+  const lines = sourceText.split('\n');
+  for (let i = 0; i < Math.min(lines.length, maxLines); i++) {
+    yield { line1: i + 1, code: stripCommentsAndStrings(lines[i]) };
+  }
 }
 
 /**
@@ -132,4 +173,16 @@ function* bodyLines(
     yield { line1: i + 1, code, closes };
     if (closes || (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1)) return;
   }
+}
+
+/**
+ * 1-based line of `require('<name>')` (or of a file inside it, `require('<name>/x')`, or an
+ * `import` from it) in the file: a stall in module loading is blamed on the require of the package
+ * that was loading, not on the first `require(` of the file.
+ */
+export function findRequireLine(sourceText: string, name: string): number | undefined {
+  const spec = escapeRe(name);
+  const re = new RegExp(`(require\\s*\\(|from|import\\s*\\()\\s*['"\`]${spec}(/[^'"\`]*)?['"\`]`);
+  const i = sourceText.split('\n').findIndex((l) => re.test(l));
+  return i >= 0 ? i + 1 : undefined;
 }

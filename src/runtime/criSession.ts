@@ -32,7 +32,8 @@ class CriSession implements IInspectorSession {
     client.on('disconnect', () => this.markClosed());
     // Trace: every event with its payload trimmed (a profile chunk is megabytes).
     const onEvent = (m: { method: string; params?: unknown }) => {
-      if (this.logger.tracing?.() ?? true) this.logger.trace('cdp', `⇠ ${m.method} ${trimForLog(m.params)}`);
+      if (this.logger.tracing?.() ?? true)
+        {this.logger.trace('cdp', `⇠ ${m.method} ${trimForLog(m.params)}`);}
     };
     (client as unknown as { on(e: 'event', f: typeof onEvent): void }).on('event', onEvent);
   }

@@ -17,7 +17,7 @@ export type {
   Stall,
 } from '../shared/protocol/runtime';
 export { listNodeProcesses } from './processDiscovery';
-export { summarizeHotspots } from './hotspots';
+export { summarizeHotspots, summarizePackages, summarizeStarved, packageLabel } from './hotspots';
 
 /** A cancellation token in VS Code's shape (only the parts we use). */
 export interface CancellationLike {

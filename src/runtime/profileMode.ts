@@ -9,13 +9,16 @@
  */
 import type { AgentMessage } from './agent';
 import type { Attribution, RawFrame } from './attribution';
-import { kindOfFrames, lostInnerFrames } from './attribution';
+import { kindOfFrames } from './attribution';
+import { lostInnerFrames, withProbedLine } from './probedStack';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { discardPreProfilerCode } from './preProfilerCode';
 import { ProfileStore } from './profileStore';
 import { StackProbe } from './stackProbe';
-import { classify, findBlockedRun } from './stallAnalysis';
+import { classifyShares, findBlockedRun } from './stallAnalysis';
+import { judgeStall, stallOf } from './starvation';
+import type { StallKind } from '../shared/protocol/runtime';
 
 /**
  * Periodic rotation only bounds how much one `Profiler.stop` serialises; a heartbeat gap rotates
@@ -167,14 +170,13 @@ export class ProfileMode implements IModeDriver {
     if (!covered) {
       // The profiler missed it (should not happen); the heartbeat alone proves the lag.
       const frames = await g.snapshot;
+      const kind = frames ? kindOfFrames(frames) : 'cpu';
+      const verdict = await judgeStall(this.ctx, g.s, g.e, g.cpu, kind === 'sync-io');
+      if (verdict.is === 'asleep') return;
       const a = await this.fromSnapshot(frames);
-      this.ctx.emitStall({
-        startMs: usToMs(g.s - this.t0Us),
-        durationMs: usToMs(g.e - g.s),
-        kind: frames ? kindOfFrames(frames) : 'cpu',
-        ...(a.blame ? { blame: a.blame } : {}),
-        stack: a.stack,
-      });
+      const starved = verdict.is === 'starved' ? { starvation: verdict.starvation } : {};
+      const k = verdict.is === 'starved' ? 'starved' : kind;
+      this.ctx.emitStall(stallOf(usToMs(g.s - this.t0Us), usToMs(g.e - g.s), k, a, starved));
       return;
     }
     const w = findBlockedRun(this.store, g.s, g.e, thresholdUs, 4 * this.samplingIntervalUs);
@@ -185,14 +187,14 @@ export class ProfileMode implements IModeDriver {
       );
       return;
     }
-    let kind = classify(this.store, w.weights, thresholdUs);
+    const classified = classifyShares(this.store, w.weights, thresholdUs);
     const frames = await g.snapshot;
     const snapshotKind = frames && kindOfFrames(frames);
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
-    if (kind !== 'sync-io' && snapshotKind !== 'sync-io') {
-      const cpuUs = g.cpu ?? this.ctx.liveness.mainThreadCpuUs(w.startUs, w.endUs);
-      if (!(await this.ownedByCode(w.startUs, w.endUs, cpuUs))) return;
-    }
+    const syncIo = classified.kind === 'sync-io' || snapshotKind === 'sync-io';
+    const verdict = await judgeStall(this.ctx, w.startUs, w.endUs, g.cpu, syncIo);
+    if (verdict.is === 'asleep') return;
+    const t0 = performance.now();
     let a = await this.ctx.attributor.fromProfile(this.store, w.weights, w.startUs, w.endUs);
     const probed = frames && (await this.fromSnapshot(frames));
     if (probed && !a.blame) {
@@ -200,48 +202,41 @@ export class ProfileMode implements IModeDriver {
       // syscall after the call had returned, or without a stack. The probe's stack has it.
       this.ctx.logger.trace('runtime.stall', 'profile has no user frame; using the probe stack');
       a = probed;
-      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
     } else if (probed && a.blame && lostInnerFrames(a.blame, probed)) {
       // The profile blames a call line whose callee the probe saw running: V8 ran code the
       // profiler does not know (compiled before it started, or with a coverage tool on).
+      // Those frames are the kind too: a sync read the profile saw only as its caller's line.
       this.ctx.logger.trace(
         'runtime.stall',
         'profile lost the inner frames; using the probe stack',
       );
       a = probed;
-      // Those frames were the kind too: a sync read the profile saw only as its caller's line.
-      if (kind !== 'gc' && snapshotKind) kind = snapshotKind;
-    }
-    this.ctx.emitStall({
-      startMs: usToMs(w.startUs - this.t0Us),
-      durationMs: usToMs(w.endUs - w.startUs),
-      kind,
-      ...(a.blame ? { blame: a.blame } : {}),
-      stack: a.stack,
-    });
+    } else a = withProbedLine(a, probed);
+    this.ctx.logger.trace(
+      'runtime.blame',
+      `attributed in ${(performance.now() - t0).toFixed(2)} ms`,
+    );
+    // One cause, one kind: the kind of the operation's stack, so the same shape gets the same
+    // kind in every stall (the GC its garbage forced is a share); `gc` when no code frame weighed.
+    const kind: StallKind = a.kind ?? classified.kind;
+    const shares = classified.shares;
+    this.ctx.emitStall(
+      stallOf(
+        usToMs(w.startUs - this.t0Us),
+        usToMs(w.endUs - w.startUs),
+        verdict.is === 'starved' ? 'starved' : kind,
+        a,
+        verdict.is === 'starved'
+          ? { starvation: verdict.starvation }
+          : shares.length
+            ? { kindShares: shares }
+            : {},
+      ),
+    );
   }
 
   private fromSnapshot(frames: RawFrame[] | undefined): Promise<Attribution> {
     return frames ? this.ctx.attributor.fromPaused(frames) : Promise.resolve({ stack: [] });
-  }
-
-  /**
-   * False on an overloaded machine: most of the run was spent waiting for a CPU (run queue), or
-   * the process used little CPU in it (it lost the CPU in the middle of some JavaScript).
-   */
-  private async ownedByCode(
-    startUs: number,
-    endUs: number,
-    cpuUs: number | undefined,
-  ): Promise<boolean> {
-    const halfUs = (this.ctx.thresholdMs * 1000) / 2;
-    const starvedUs = await this.ctx.liveness.runQueueWaitUs(startUs, endUs);
-    const owned = endUs - startUs - starvedUs >= halfUs && (cpuUs === undefined || cpuUs >= halfUs);
-    if (!owned) {
-      const d = `${usToMs(endUs - startUs)} ms: ${usToMs(starvedUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;
-      this.ctx.logger.trace('runtime.stall', `${d}; not a stall`);
-    }
-    return owned;
   }
 
   async flush(): Promise<void> {

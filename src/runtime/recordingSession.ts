@@ -13,7 +13,13 @@ import { EventEmitter } from '../common/events';
 import type { ILogger } from '../common/logger';
 import { nullLogger } from '../common/logger';
 import { within } from '../common/within';
-import type { Metrics, Recording, RuntimeEvent, Stall, TargetInfo } from '../shared/protocol/runtime';
+import type {
+  Metrics,
+  Recording,
+  RuntimeEvent,
+  Stall,
+  TargetInfo,
+} from '../shared/protocol/runtime';
 import { AGENT_KEY_PREFIX } from './agent';
 import { AgentLink } from './agentLink';
 import { Attributor } from './attribution';
@@ -177,7 +183,10 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
     const command = (localPid && (await commandLineOf(localPid))) || hello.argv.join(' ');
     this.target = { pid, url: this.resolved.wsUrl, nodeVersion: hello.version, command };
-    this.logger.info('runtime.attach', `attached to pid ${pid} (Node ${hello.version}): ${command}`);
+    this.logger.info(
+      'runtime.attach',
+      `attached to pid ${pid} (Node ${hello.version}): ${command}`,
+    );
     if (localPid !== undefined) await this.useLocalLiveness(localPid);
     this.mode.begin(hello.t);
     this.poller = this._register(
@@ -233,6 +242,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       durationMs: (this.endedAt ?? Date.now()) - this.startedAt.getTime(),
       thresholdMs: this.thresholdMs,
       mode: this.modeName,
+      starvationKnown: this.liveness.runQueue !== undefined,
       stalls,
       hotspots: summarizeHotspots(stalls),
       metrics: [...this.metrics],
@@ -259,14 +269,14 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   }
 
   /**
-   * Nothing new starts (polls, /proc samples), the target is cleaned (each command bounded),
-   * then every part is disposed in one place.
+   * No new metrics poll starts; the last stalls are judged (the /proc samples run until then),
+   * the target is cleaned (each command bounded), then every part is disposed in one place.
    */
   private async doStop(): Promise<Recording> {
     this.poller?.dispose();
-    this.liveness.dispose();
     const s = this.session;
     if (!s.closed) {
+      // The last stalls are judged with the run queue's samples (starvation.ts): sampling ends after.
       await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
       await within(Promise.all([this.agent.remove(), this.mode.teardown()]), CLEANUP_TIMEOUT_MS);
     }

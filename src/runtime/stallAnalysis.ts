@@ -5,9 +5,10 @@
  * A sample's time belongs to the interval BEFORE it (its timeDelta): a 200 ms `readFileSync`
  * yields one sample whose delta covers the whole read. So sample i covers (t[i-1], t[i]].
  */
-import type { StallKind } from '../shared/protocol/runtime';
+import type { CodeStallKind, StallKind } from '../shared/protocol/runtime';
 import type { ProfileStore, StoreNode } from './profileStore';
 import { AGENT_SOURCE_URL } from './agent';
+import { isSyncIoFrame, kindOfStack } from './operation';
 
 export interface StallWindow {
   startUs: number;
@@ -83,28 +84,21 @@ function hasScriptFrame(store: ProfileStore, id: number): boolean {
     );
 }
 
-/** Frames of Node's own synchronous I/O (fs, child_process): a stall in them is `sync-io`. */
-export function isSyncIoFrame(functionName: string, url: string): boolean {
-  return (
-    /^node:(fs|child_process|internal\/fs|internal\/child_process)/.test(url) &&
-    /Sync$|^spawnSync$/.test(functionName)
-  );
-}
+export { isSyncIoFrame };
 
 export function isAgentFrame(url: string): boolean {
   return url === AGENT_SOURCE_URL;
 }
 
 /** Category of one sample, from its leaf node and ancestry. */
-export function sampleKind(store: ProfileStore, nodeId: number): StallKind {
+export function sampleKind(store: ProfileStore, nodeId: number): CodeStallKind {
   const node = store.nodes.get(nodeId);
   if (!node) return 'native';
   const name = node.callFrame.functionName;
   if (name === '(garbage collector)') return 'gc';
-  const stack = store.stackOf(nodeId);
-  if (stack.some((n) => isSyncIoFrame(n.callFrame.functionName, n.callFrame.url))) return 'sync-io';
-  if (name === '(program)' || (!node.callFrame.url && !SPECIAL.has(name))) return 'native';
-  return 'cpu';
+  // V8's own machinery: discounted by `classify` unless it is all there is.
+  if (isMachinery(node.callFrame)) return 'native';
+  return kindOfStack(store.stackOf(nodeId).map((n) => n.callFrame));
 }
 
 /** The kind with the most time; `gc` only when it is most of the stall. */
@@ -113,34 +107,54 @@ export function classify(
   weights: Map<number, number>,
   minSyncIoUs = Infinity,
 ): StallKind {
-  const per = new Map<StallKind, number>();
+  return classifyShares(store, weights, minSyncIoUs).kind;
+}
+
+/** A share under this is noise (a few samples), not a second cause worth naming. */
+const MIN_SHARE = 0.1;
+
+/**
+ * The stall's kind, and each kind's share of its time when it mixed causes (two or more kinds
+ * with at least a tenth each, largest first; empty otherwise).
+ */
+export function classifyShares(
+  store: ProfileStore,
+  weights: Map<number, number>,
+  minSyncIoUs = Infinity,
+): { kind: CodeStallKind; shares: Array<{ kind: CodeStallKind; share: number }> } {
+  const per = new Map<CodeStallKind, number>();
   let total = 0;
   for (const [id, w] of weights) {
     const k = sampleKind(store, id);
     per.set(k, (per.get(k) ?? 0) + w);
     total += w;
   }
+  const gcUs = per.get('gc') ?? 0;
   // A sync call that blocked for a threshold's worth is the actionable cause, even when the GC
   // that frees its buffers took longer.
-  if ((per.get('gc') ?? 0) > total / 2 && (per.get('sync-io') ?? 0) < minSyncIoUs) return 'gc';
-  per.delete('gc');
+  const gcWins = gcUs > total / 2 && (per.get('sync-io') ?? 0) < minSyncIoUs;
   // `(program)` is V8's own machinery (microtask queue, IC misses): it says nothing about the
   // cause unless it is all there is.
-  if (per.size > 1 || (per.size === 1 && !per.has('native'))) {
-    const program = programWeight(store, weights);
-    const native = (per.get('native') ?? 0) - program;
+  const others = [...per.keys()].filter((k) => k !== 'gc');
+  if (others.length > 1 || (others.length === 1 && others[0] !== 'native')) {
+    const native = (per.get('native') ?? 0) - programWeight(store, weights);
     if (native > 0) per.set('native', native);
     else per.delete('native');
   }
-  let best: StallKind = 'cpu';
+  let best: CodeStallKind = 'cpu';
   let bestW = -1;
   for (const [k, w] of per) {
-    if (w > bestW) {
+    if (k !== 'gc' && w > bestW) {
       best = k;
       bestW = w;
     }
   }
-  return best;
+  const sum = [...per.values()].reduce((a, b) => a + b, 0);
+  const shares = [...per]
+    .map(([kind, w]) => ({ kind, share: sum > 0 ? Math.round((w / sum) * 100) / 100 : 0 }))
+    .filter((x) => x.share >= MIN_SHARE)
+    .sort((a, b) => b.share - a.share);
+  return { kind: gcWins ? 'gc' : best, shares: shares.length > 1 ? shares : [] };
 }
 
 /** V8's own machinery: `(program)` and the microtask runner (async continuations sit above it). */

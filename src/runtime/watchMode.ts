@@ -9,6 +9,7 @@ import { kindOfFrames } from './attribution';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 import { StackProbe } from './stackProbe';
+import { judgeStall, stallOf } from './starvation';
 
 export class WatchMode implements IModeDriver {
   private readonly probe: StackProbe;
@@ -45,31 +46,32 @@ export class WatchMode implements IModeDriver {
     const startUs = gap.l ? fallbackUs : this.ctx.liveness.stallStart(s, e, fallbackUs);
     const thresholdUs = this.ctx.thresholdMs * 1000;
     if (e - startUs < thresholdUs) return;
-    const starvedUs = await this.ctx.liveness.runQueueWaitUs(startUs, e);
     const kind = frames ? kindOfFrames(frames) : 'cpu';
-    // Not in sync I/O, so a blocked loop kept a CPU busy: a process that slept through a late
-    // heartbeat (descheduled, or idle while the machine was overloaded) is not blocked by code.
-    const busyUs = cpuUs ?? this.ctx.liveness.mainThreadCpuUs(startUs, e);
     this.ctx.logger.trace(
       'runtime.stall',
-      `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, on a CPU ${busyUs === undefined ? '?' : usToMs(busyUs)} ms, waiting for one ${usToMs(starvedUs)} ms, snapshot ${frames ? kind : 'none'}`,
+      `watch gap${gap.w ? ` (woken beat${gap.l ? ', late' : ''})` : ''} ${usToMs(e - startUs)} ms, snapshot ${frames ? kind : 'none'}`,
     );
     // A sync call in the stack is the code's own doing, however long the CPU wait inside it.
-    if (kind !== 'sync-io') {
-      if (e - startUs - starvedUs < thresholdUs / 2) return;
-      if (busyUs !== undefined && busyUs < thresholdUs / 2) {
-        return; // little CPU and no sync call seen: asleep (idle, or descheduled)
-      }
-    }
+    // Not in sync I/O, a blocked loop kept a CPU busy: a process that slept through a late
+    // heartbeat (idle) is not blocked; one that waited for a CPU is starved (starvation.ts).
+    const verdict = await judgeStall(this.ctx, startUs, e, cpuUs, kind === 'sync-io');
+    if (verdict.is === 'asleep') return;
+    const t0 = performance.now();
     const a = frames ? await this.ctx.attributor.fromPaused(frames) : { stack: [] };
-    this.ctx.emitStall({
-      startMs: usToMs(startUs - this.t0Us),
-      durationMs: usToMs(e - startUs),
-      // Without a snapshot we cannot tell; CPU work is by far the most common cause.
-      kind,
-      ...(a.blame ? { blame: a.blame } : {}),
-      stack: a.stack,
-    });
+    this.ctx.logger.trace(
+      'runtime.blame',
+      `attributed in ${(performance.now() - t0).toFixed(2)} ms`,
+    );
+    this.ctx.emitStall(
+      stallOf(
+        usToMs(startUs - this.t0Us),
+        usToMs(e - startUs),
+        // Without a snapshot we cannot tell; CPU work is by far the most common cause.
+        verdict.is === 'starved' ? 'starved' : kind,
+        a,
+        verdict.is === 'starved' ? { starvation: verdict.starvation } : {},
+      ),
+    );
   }
 
   async flush(): Promise<void> {

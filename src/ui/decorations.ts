@@ -10,7 +10,7 @@ import { Disposable } from '../common/disposable';
 import { Throttle } from '../common/throttle';
 import type { StackFrame } from '../shared/protocol/runtime';
 import type { LineHeat, RuntimeHeat } from './lineHeat';
-import { fileKey, formatMs, functionHeat, heatLevel, lineNote } from './lineHeat';
+import { byWeight, fileKey, formatMs, functionHeat, heatLevel, lineNote } from './lineHeat';
 
 const levels = [1, 2, 3, 4] as const;
 const gutterColours = {
@@ -111,6 +111,10 @@ export function hover(l: LineHeat): vscode.MarkdownString {
   md.appendMarkdown(
     `  \ntotal **${formatMs(l.totalMs)}**, max **${formatMs(l.maxMs)}** (${kinds})\n\n`,
   );
+  const ops = byWeight(l.operations).map((o) => `\`${o}\``);
+  const pkgs = byWeight(l.packages).map((p) => `\`${p}\``);
+  if (ops.length) md.appendMarkdown(`Operation: ${ops.join(', ')}  \n`);
+  if (pkgs.length) md.appendMarkdown(`Package: ${pkgs.join(', ')}\n\n`);
   l.stacks.forEach((stack, i) => {
     md.appendMarkdown(i === 0 ? '**Stack** (innermost first)\n\n' : `\n\n**Another stack**\n\n`);
     md.appendMarkdown(stack.slice(0, 8).map(frameLink).join('\n'));

@@ -8,6 +8,7 @@ import type { Event } from '../common/events';
 import type { RecordingStore } from '../common/recordingStore';
 import type { StackFrame, Stall } from '../shared/protocol/runtime';
 import { kindLabel } from '../shared/protocol/stallKinds';
+import { packageLabel } from '../shared/protocol/stallGroups';
 
 /** Everything known about one blamed line. */
 export interface LineHeat {
@@ -22,6 +23,10 @@ export interface LineHeat {
   stacks: StackFrame[][];
   /** Kinds seen on this line with their counts. */
   kinds: Record<string, number>;
+  /** Operations that blocked on this line with their blocked ms (`JSON.stringify`). */
+  operations: Record<string, number>;
+  /** Packages (`name@version`) the line's stalls ran in, with their blocked ms. */
+  packages: Record<string, number>;
 }
 
 /** Blocked time of one function, for its CodeLens. */
@@ -44,7 +49,8 @@ export function computeLineHeat(stalls: readonly Stall[]): Map<string, LineHeat[
   const byLine = new Map<string, { heat: LineHeat; stalls: Stall[] }>();
   for (const s of stalls) {
     const b = s.blame;
-    if (!b || !b.file) continue;
+    // A starved stall (the machine was busy) heats no line.
+    if (!b || !b.file || s.kind === 'starved') continue;
     const key = `${fileKey(b.file)}:${b.line}`;
     let entry = byLine.get(key);
     if (!entry) {
@@ -57,6 +63,8 @@ export function computeLineHeat(stalls: readonly Stall[]): Map<string, LineHeat[
         maxMs: 0,
         stacks: [],
         kinds: {},
+        operations: {},
+        packages: {},
       };
       entry = { heat, stalls: [] };
       byLine.set(key, entry);
@@ -66,6 +74,11 @@ export function computeLineHeat(stalls: readonly Stall[]): Map<string, LineHeat[
     h.count += 1;
     h.maxMs = Math.max(h.maxMs, s.durationMs);
     h.kinds[s.kind] = (h.kinds[s.kind] ?? 0) + 1;
+    if (s.operation) h.operations[s.operation] = (h.operations[s.operation] ?? 0) + s.durationMs;
+    if (s.package) {
+      const p = packageLabel(s.package);
+      h.packages[p] = (h.packages[p] ?? 0) + s.durationMs;
+    }
     entry.stalls.push(s);
   }
   const out = new Map<string, LineHeat[]>();
@@ -119,9 +132,25 @@ export function heatLevel(totalMs: number, hottestMs: number): 1 | 2 | 3 | 4 {
   return r > 0.75 ? 4 : r > 0.4 ? 3 : r > 0.15 ? 2 : 1;
 }
 
+/** Keys of a weight record, heaviest first. */
+export function byWeight(r: Record<string, number>): string[] {
+  return Object.entries(r)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k]) => k);
+}
+
+/** "JSON.stringify in lowdb@1.0.0": the line's heaviest operation and package, when known. */
+export function lineWhat(l: LineHeat): string {
+  // A loop of the line's own function needs no operation beside its name.
+  const [op] = byWeight(l.operations).filter((o) => o !== l.functionName);
+  const [pkg] = byWeight(l.packages);
+  return [op, pkg && `in ${pkg}`].filter(Boolean).join(' ');
+}
+
 /**
  * The note at the end of a blamed line, readable without a hover:
- * "blocked 2.6 s in 17 stalls · max 160 ms · CPU", or "blocked 95 ms once · sync I/O".
+ * "JSON.stringify in lowdb@1.0.0 · blocked 2.6 s in 17 stalls · max 160 ms · CPU", or
+ * "blocked 95 ms once · sync I/O".
  */
 export function lineNote(l: LineHeat): string {
   const kinds = Object.entries(l.kinds)
@@ -132,7 +161,8 @@ export function lineNote(l: LineHeat): string {
     l.count === 1
       ? `blocked ${formatMs(l.totalMs)} once`
       : `blocked ${formatMs(l.totalMs)} in ${l.count} stalls · max ${formatMs(l.maxMs)}`;
-  return kinds ? `${what} · ${kinds}` : what;
+  const op = lineWhat(l);
+  return [op, what, kinds].filter(Boolean).join(' · ');
 }
 
 /** "1.2 s" or "340 ms". */

@@ -9,7 +9,7 @@ import { Disposable } from '../common/disposable';
 import type { RecordingStore } from '../common/recordingStore';
 import type { StackFrame, Stall } from '../shared/protocol/runtime';
 import type { LineHeat, RuntimeHeat } from './lineHeat';
-import { formatMs } from './lineHeat';
+import { formatMs, lineWhat } from './lineHeat';
 
 /** A node of the tree; plain data so tests can read the tree through the extension API. */
 export type StallNode =
@@ -121,7 +121,8 @@ function hotspotItem(h: LineHeat): vscode.TreeItem {
   const fn = h.functionName || '(anonymous)';
   const item = new vscode.TreeItem(`${fn}  ${where}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `hotspot:${h.file}:${h.line}`;
-  item.description = `${formatMs(h.totalMs)} in ${h.count} stall${h.count === 1 ? '' : 's'}, max ${formatMs(h.maxMs)}`;
+  const what = lineWhat(h);
+  item.description = `${formatMs(h.totalMs)} in ${h.count} stall${h.count === 1 ? '' : 's'}, max ${formatMs(h.maxMs)}${what ? ` · ${what}` : ''}`;
   item.tooltip = `${h.file}:${h.line}\n${item.description}`;
   item.iconPath = new vscode.ThemeIcon('flame');
   item.command = openCommand(h.file, h.line);
@@ -130,9 +131,15 @@ function hotspotItem(h: LineHeat): vscode.TreeItem {
 }
 
 function stallItem(s: Stall, index: number): vscode.TreeItem {
-  const where = s.blame
-    ? `${s.blame.functionName || '(anonymous)'}  ${path.basename(s.blame.file)}:${s.blame.line}`
-    : 'no user frame';
+  const op = s.operation && s.operation !== s.blame?.functionName ? s.operation : '';
+  const pkg = s.package ? `${op ? ' ' : ''}in ${s.package.name}@${s.package.version}` : '';
+  const what = op || pkg ? `  (${op}${pkg})` : '';
+  const where =
+    s.kind === 'starved'
+      ? `${Math.round((s.starvation?.waitShare ?? 0) * 100)}% waiting for a CPU (busy machine)`
+      : s.blame
+        ? `${s.blame.functionName || '(anonymous)'}  ${path.basename(s.blame.file)}:${s.blame.line}${what}`
+        : `no user frame${what}`;
   const item = new vscode.TreeItem(
     `${Math.round(s.durationMs)} ms ${s.kind}  ${where}`,
     vscode.TreeItemCollapsibleState.Collapsed,

@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './harness/chromium';
 import type { Recording } from '../../src/shared/protocol/runtime';
+import { renderReportHtml } from '../../src/runtime/report/html';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, '.artifacts');
@@ -103,6 +104,38 @@ test('the report of an idle process says there was no stall', async () => {
     assert.equal(await page.locator('#timeline rect.stall').count(), 0);
     assert.match(await page.locator('#heatmap-section').innerText(), /No blocked lines/);
     await page.screenshot({ path: join(ARTIFACTS, 'report-e2e-empty.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the report of a real app with packages: the verdict names operation, package and line; a package table', async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Recorded by the engine from test/fixtures/realapps/app.js (lowdb, ejs, bcryptjs, js-yaml).
+  const rec = JSON.parse(
+    readFileSync(join(ROOT, 'test/fixtures/recordings/realapp-real.json'), 'utf8'),
+  ) as Recording;
+  const html = join(ARTIFACTS, 'report-e2e-packages.html');
+  writeFileSync(html, renderReportHtml(rec, { cwd: '/tmp/loop-lens-realapps-1' }));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${html}`);
+    await page.locator('#packages').waitFor({ state: 'visible' });
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /^app\.js:\d+ \w+ blocked the loop .* in \d+ stalls?: \S+ in [\w-]+@[\d.]+\.$/,
+    );
+    const pkgs = await page.locator('#packages tr.package').allInnerTexts();
+    for (const name of ['lowdb@1.0.0', 'bcryptjs@2.4.3', 'js-yaml@4.1.0', 'ejs@3.1.10']) {
+      assert.ok(
+        pkgs.some((t) => t.includes(name)),
+        `${name} in ${pkgs.join(' | ')}`,
+      );
+    }
+    const save = page.locator('#hotspots tr.hotspot', { hasText: 'app.js:19' });
+    assert.match(await save.first().innerText(), /save\s+JSON\.stringify\s+lowdb@1\.0\.0/);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-e2e-packages.png'), fullPage: true });
   } finally {
     await browser.close();
   }

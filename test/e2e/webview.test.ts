@@ -318,6 +318,44 @@ describe('sidebar webview in Chromium', () => {
     }
   });
 
+  test('a real app with packages: hotspot rows name operation and package, a package table, starved apart', async () => {
+    // Recorded by the engine from test/fixtures/realapps/app.js (lowdb, ejs, bcryptjs, js-yaml).
+    const rec = JSON.parse(
+      readFileSync(join(repoRoot, 'test/fixtures/recordings/realapp-real.json'), 'utf8'),
+    ) as Recording;
+    const page = await openWebview(web.browser, web.origin, dark);
+    try {
+      await hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording: rec,
+        live: false,
+        origin: { kind: 'file', fileName: 'realapp-real.json' },
+      });
+      const rows = page.locator('button.hotspot');
+      const texts = await rows.allInnerTexts();
+      assert.ok(
+        texts.some((t) => /save[\s\S]*app\.js:19[\s\S]*in lowdb@1\.0\.0/.test(t)),
+        texts.join('\n--\n'),
+      );
+      assert.ok(texts.some((t) => /bcryptjs\.hashSync in bcryptjs@2\.4\.3/.test(t)));
+      const pkgs = await page.locator('.package-row').allInnerTexts();
+      for (const name of ['lowdb@1.0.0', 'bcryptjs@2.4.3', 'js-yaml@4.1.0', 'ejs@3.1.10']) {
+        assert.ok(
+          pkgs.some((t) => t.includes(name)),
+          `${name} in ${pkgs.join(' | ')}`,
+        );
+      }
+      const code = rec.stalls.filter((s) => s.kind !== 'starved').length;
+      assert.equal(await page.locator('[data-metric="stalls"]').innerText(), String(code));
+      if (code < rec.stalls.length) {
+        assert.match(await page.locator('.summary .notice').innerText(), /starved stall/);
+      }
+      await screenshot(page, 'webview-real-app-packages-dark');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('live: deltas extend the timeline and lists; ended is shown', async () => {
     const rec = fixture();
     const half = rec.stalls.length >> 1;

@@ -17,7 +17,7 @@ const REL = 'test/fixtures/cli/blocker.js';
 const REL_RE = REL.replace(/\./g, '\\.');
 /** A stall line the CLI prints for one of the fixture's two blocking lines (CPU loop, readFileSync). */
 const BLOCK_STALL = new RegExp(
-  `^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+${REL_RE}:(${SPIN} spin|${READ} readBig)$`,
+  `^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+(?:[^←\\n]* ← )?${REL_RE}:(${SPIN} spin|${READ} readBig)$`,
   'm',
 );
 /**
@@ -26,7 +26,10 @@ const BLOCK_STALL = new RegExp(
  * we attached (blame then lands on the call line, a known limit), and those tests are about what
  * is kept, not about attribution, which the first test checks.
  */
-const ANY_STALL = new RegExp(`^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+${REL_RE}:\\d+ `, 'm');
+const ANY_STALL = new RegExp(
+  `^\\s+\\+\\d+\\.\\d{3}s\\s+\\d+ ms  [a-z-]+\\s+(?:[^←\\n]* ← )?${REL_RE}:\\d+ `,
+  'm',
+);
 /** A stall blamed on one of the two blocking lines, with the right function. */
 function blamedRight(s: { blame?: { file: string; line: number; functionName: string } }): boolean {
   const b = s.blame;
@@ -73,7 +76,10 @@ test('record -- node blocker.js: prints stalls live, hotspots on exit, writes JS
   assert.match(p.out(), new RegExp(`^Hotspots: \\d+ stalls?, .* blocked in`, 'm'));
   assert.match(
     p.out(),
-    new RegExp(`\\d+ ms\\s+\\d+\\s+\\d+ ms  ${REL_RE}:(${SPIN} spin|${READ} readBig)$`, 'm'),
+    new RegExp(
+      `\\d+ ms\\s+\\d+\\s+\\d+ ms  ${REL_RE}:(${SPIN} spin|${READ} readBig)( {2}\\(.+\\))?$`,
+      'm',
+    ),
   );
 
   const rec = readRecording(files.out);

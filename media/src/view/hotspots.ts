@@ -25,7 +25,11 @@ export class HotspotsView {
     this.element = h(
       'section',
       { class: 'section', 'aria-labelledby': 'hotspots-title' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'hotspots-title' }, 'Hotspots')),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'hotspots-title' }, 'Hotspots by your line'),
+      ),
       this.list,
       this.footer,
     );
@@ -59,7 +63,8 @@ export class HotspotsView {
 
   private row(r: LineNode, rank: number, top: number): HTMLElement {
     const where = r.file ? `${baseName(r.file)}:${r.line}` : 'no source line';
-    const label = `${r.functionName} at ${where}: ${formatMs(r.totalMs)} blocked in ${r.count} stall${r.count === 1 ? '' : 's'}, longest ${formatMs(r.maxMs)}, mostly ${kindLabel(r.kind)}`;
+    const what = [r.operation, r.package && `in ${r.package}`].filter(Boolean).join(' ');
+    const label = `${r.functionName} at ${where}${what ? `, ${what}` : ''}: ${formatMs(r.totalMs)} blocked in ${r.count} stall${r.count === 1 ? '' : 's'}, longest ${formatMs(r.maxMs)}, mostly ${kindLabel(r.kind)}`;
     const b = h(
       'button',
       {
@@ -85,6 +90,7 @@ export class HotspotsView {
           where,
           r.file ? h('span', { class: 'hs-dir' }, ` ${shortDir(r.file)}`) : undefined,
         ),
+        what ? h('span', { class: 'hs-op' }, what) : undefined,
       ),
       h(
         'span',

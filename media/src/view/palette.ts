@@ -26,6 +26,7 @@ export function readPalette(el: Element): Palette {
       'sync-io': v('--ll-kind-sync-io', '#cca700'),
       gc: v('--ll-kind-gc', '#b180d7'),
       native: v('--ll-kind-native', '#3794ff'),
+      starved: v('--ll-kind-starved', '#888'),
     },
     delay: v('--ll-delay', '#3794ff'),
     threshold: v('--ll-threshold', '#cca700'),

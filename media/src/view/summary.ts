@@ -66,8 +66,17 @@ export class SummaryView {
     this.tiles.blocked.label.textContent = share ? `Blocked · ${share}` : 'Blocked';
     this.set('blocked', formatMs(agg.totalMs), agg.totalMs > 0);
     this.set('longest', agg.count ? formatMs(agg.maxMs) : '–', agg.maxMs >= state.thresholdMs);
-    this.notice.textContent = state.notice ?? '';
-    this.notice.hidden = !state.notice;
+    const st = agg.starved;
+    const starved = st.count
+      ? `${st.count} starved stall${st.count === 1 ? '' : 's'} (${formatMs(st.totalMs)}, ${formatPercent(st.waitShare)} waiting for a CPU): the machine was busy, not the code; not counted here.`
+      : '';
+    const unknown =
+      state.starvationKnown === false
+        ? 'Starved stalls (a busy machine) cannot be told apart from code stalls for this target (no /proc).'
+        : '';
+    const notice = [state.notice, starved, unknown].filter(Boolean).join(' ');
+    this.notice.textContent = notice;
+    this.notice.hidden = !notice;
   }
 
   private set(key: keyof SummaryView['tiles'], text: string, warn: boolean): void {

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { Hotspot, Recording, Stall, StallKind } from '../../shared/protocol/runtime';
+import { summarizeHotspots } from '../hotspots';
 
 /** One blamed line of one file in the heatmap. */
 export interface HeatCell {
@@ -23,6 +24,7 @@ export interface HeatRow {
 }
 
 export interface ReportSummary {
+  /** Code stalls only (starved ones are counted in `byKind.starved`). */
   stallCount: number;
   totalBlockedMs: number;
   /** Worst p99 loop delay over the metrics samples, undefined without metrics. */
@@ -30,17 +32,21 @@ export interface ReportSummary {
   byKind: Record<StallKind, { count: number; totalMs: number }>;
   /** The line that blocked longest in total, when any stall was attributed. */
   worst?: Hotspot;
+  /** The recording cannot tell starved stalls from code stalls (no /proc for its target). */
+  starvationUnknown?: boolean;
 }
 
 /** Stalls without a blamed line are grouped under this file name in the heatmap. */
 export const UNATTRIBUTED = '(unattributed)';
 
-export const STALL_KINDS: readonly StallKind[] = ['cpu', 'sync-io', 'gc', 'native'];
+export const STALL_KINDS: readonly StallKind[] = ['cpu', 'sync-io', 'gc', 'native', 'starved'];
 
 /** Groups stalls per blamed file:line and sums them, sorted by total blocked time. */
 export function aggregateByLine(stalls: readonly Stall[]): Hotspot[] {
   const byKey = new Map<string, Hotspot>();
   for (const s of stalls) {
+    // A starved stall (the machine was busy) is no line's doing: kept out of the heat.
+    if (s.kind === 'starved') continue;
     const file = s.blame?.file ?? UNATTRIBUTED;
     const line = s.blame?.line ?? 0;
     const key = `${file}\u0000${line}`;
@@ -85,8 +91,12 @@ export function summarize(rec: Recording): ReportSummary {
     STALL_KINDS.map((k) => [k, { count: 0, totalMs: 0 }]),
   ) as ReportSummary['byKind'];
   let totalBlockedMs = 0;
+  let stallCount = 0;
   for (const s of rec.stalls) {
-    totalBlockedMs += s.durationMs;
+    if (s.kind !== 'starved') {
+      totalBlockedMs += s.durationMs;
+      stallCount++;
+    }
     const k = byKind[s.kind] ?? (byKind[s.kind] = { count: 0, totalMs: 0 });
     k.count += 1;
     k.totalMs += s.durationMs;
@@ -98,12 +108,19 @@ export function summarize(rec: Recording): ReportSummary {
   const hotspots = reportHotspots(rec);
   // The engine groups unattributed stalls under `(kind)` with line 0: never the named offender.
   const worst = hotspots.find((h) => h.file !== UNATTRIBUTED && h.line > 0);
-  return { stallCount: rec.stalls.length, totalBlockedMs, worstP99Ms, byKind, worst };
+  return {
+    stallCount,
+    totalBlockedMs,
+    worstP99Ms,
+    byKind,
+    worst,
+    ...(rec.starvationKnown === false ? { starvationUnknown: true } : {}),
+  };
 }
 
 /** The hotspot table: the recording's own list when it has one, else computed from the stalls. */
 export function reportHotspots(rec: Recording): Hotspot[] {
-  const own = rec.hotspots.length > 0 ? [...rec.hotspots] : aggregateByLine(rec.stalls);
+  const own = rec.hotspots.length > 0 ? [...rec.hotspots] : summarizeHotspots(rec.stalls);
   return own.sort((a, b) => b.totalMs - a.totalMs);
 }
 
@@ -123,7 +140,10 @@ export function formatMs(ms: number): string {
 /** The one sentence a developer under pressure reads first. */
 export function worstSentence(s: ReportSummary, cwd?: string): string {
   if (s.stallCount === 0) {
-    return 'No stall: the event loop was never blocked longer than the threshold.';
+    const starved = s.byKind.starved?.count ?? 0;
+    return starved
+      ? `No stall of the code; ${starved} starved (the machine was busy, the loop waited for a CPU).`
+      : 'No stall: the event loop was never blocked longer than the threshold.';
   }
   const w = s.worst;
   if (!w) {
@@ -131,5 +151,6 @@ export function worstSentence(s: ReportSummary, cwd?: string): string {
   }
   const fn = w.functionName ? ` ${w.functionName}` : '';
   const stalls = `${w.count} stall${w.count === 1 ? '' : 's'}`;
-  return `${displayPath(w.file, cwd)}:${w.line}${fn} blocked the loop ${formatMs(w.totalMs)} in ${stalls}.`;
+  const what = [w.operation, w.package && `in ${w.package}`].filter(Boolean).join(' ');
+  return `${displayPath(w.file, cwd)}:${w.line}${fn} blocked the loop ${formatMs(w.totalMs)} in ${stalls}${what ? `: ${what}` : ''}.`;
 }

@@ -3,7 +3,13 @@
  * stacks. Each returns an HTML fragment; every recorded string goes through `escapeHtml`.
  * Long lists are capped so a recording of 10,000 stalls still renders fast.
  */
-import type { Hotspot, Recording, Stall, StackFrame } from '../../shared/protocol/runtime';
+import type {
+  Hotspot,
+  PackageHotspot,
+  Recording,
+  Stall,
+  StackFrame,
+} from '../../shared/protocol/runtime';
 import { escapeHtml as e } from './escape';
 import { buildHeatmap, displayPath, formatMs, type HeatRow } from './model';
 
@@ -56,7 +62,8 @@ export function renderHotspotTable(hotspots: readonly Hotspot[], cwd?: string): 
     .map(
       (h) =>
         `<tr class="hotspot"><td class="loc" title="${e(h.file)}">${e(displayPath(h.file, cwd))}${h.line > 0 ? `:${h.line}` : ''}</td>` +
-        `<td>${e(h.functionName)}</td><td class="num">${e(formatMs(h.totalMs))}</td>` +
+        `<td>${e(h.functionName)}</td><td class="op">${e(h.operation ?? '')}</td>` +
+        `<td class="pkg">${e(h.package ?? '')}</td><td class="num">${e(formatMs(h.totalMs))}</td>` +
         `<td class="num">${h.count}</td><td class="num">${e(formatMs(h.maxMs))}</td></tr>`,
     );
   const more =
@@ -64,7 +71,7 @@ export function renderHotspotTable(hotspots: readonly Hotspot[], cwd?: string): 
       ? `<p class="more">… ${hotspots.length - LIMITS.hotspots} more lines</p>`
       : '';
   return (
-    '<table id="hotspots"><thead><tr><th>file:line</th><th>function</th><th class="num">total</th>' +
+    '<table id="hotspots"><thead><tr><th>your line</th><th>function</th><th>operation</th><th>package</th><th class="num">total</th>' +
     `<th class="num">count</th><th class="num">max</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`
   );
 }
@@ -85,10 +92,47 @@ function frame(f: StackFrame, blame: StackFrame | undefined, cwd?: string): stri
   return `<li class="${cls}"><span class="fn">${e(f.functionName || '(anonymous)')}</span> <span class="dim">${e(where)}</span></li>`;
 }
 
-function stallItem(s: Stall, cwd?: string): string {
+/** The user's code stalls by installed package: what to replace or configure. */
+export function renderPackageTable(rows: readonly PackageHotspot[], cwd?: string): string {
+  if (rows.length === 0) return '<p class="empty">No installed package was involved.</p>';
+  const body = rows
+    .slice(0, LIMITS.hotspots)
+    .map(
+      (p) =>
+        `<tr class="package"><td class="pkg">${e(`${p.name}@${p.version}`)}</td>` +
+        `<td class="op">${e(p.operations.join(', '))}</td>` +
+        `<td class="loc">${e(p.lines.map((l) => displayPath(l, cwd)).join(', '))}</td>` +
+        `<td class="num">${e(formatMs(p.totalMs))}</td><td class="num">${p.count}</td>` +
+        `<td class="num">${e(formatMs(p.maxMs))}</td></tr>`,
+    );
+  return (
+    '<table id="packages"><thead><tr><th>package</th><th>operations</th><th>from your lines</th>' +
+    '<th class="num">total</th><th class="num">count</th><th class="num">max</th></tr></thead>' +
+    `<tbody>${body.join('')}</tbody></table>`
+  );
+}
+
+function stallWhere(s: Stall, cwd?: string): string {
+  if (s.kind === 'starved') {
+    const st = s.starvation;
+    const load = st?.load1 !== undefined ? `, load ${st.load1.toFixed(1)} on ${st.cpus} CPUs` : '';
+    return `${st ? `${Math.round(st.waitShare * 100)}% ` : ''}waiting for a CPU (busy machine${load})`;
+  }
   const where = s.blame
     ? `${displayPath(s.blame.file, cwd)}:${s.blame.line} ${s.blame.functionName}`
     : 'unattributed';
+  // A loop of the user's own function needs no operation beside its name.
+  const op = s.operation && s.operation !== s.blame?.functionName ? s.operation : '';
+  const pkg = s.package ? ` in ${s.package.name}@${s.package.version}` : '';
+  const mix = s.kindShares?.length
+    ? ` (${s.kindShares.map((k) => `${k.kind} ${Math.round(k.share * 100)}%`).join(', ')})`
+    : '';
+  const what = `${op}${pkg}${mix}`.trim();
+  return what ? `${what} ← ${where}` : where;
+}
+
+function stallItem(s: Stall, cwd?: string): string {
+  const where = stallWhere(s, cwd);
   const frames = s.stack.map((f) => frame(f, s.blame, cwd)).join('');
   return (
     `<details class="stall-item"><summary><span class="t">+${(Math.max(0, s.startMs) / 1000).toFixed(3)} s</span> ` +

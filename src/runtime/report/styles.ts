@@ -42,7 +42,7 @@ details.stall-item{border-top:1px solid #f0f1f3;padding:3px 0}
 details summary{cursor:pointer;font-family:ui-monospace,Menlo,Consolas,"Liberation Mono",monospace;font-size:12px}
 summary .t{color:#666}
 .kind{padding:0 5px;border-radius:3px;color:#fff;font-size:11px}
-.kind-cpu{background:#d9480f}.kind-sync-io{background:#1c7ed6}.kind-gc{background:#9c36b5}.kind-native{background:#e8a400}
+.kind-cpu{background:#d9480f}.kind-sync-io{background:#1c7ed6}.kind-gc{background:#9c36b5}.kind-native{background:#e8a400}.kind-starved{background:#868e96}
 ol.stack{margin:4px 0 6px;padding-left:28px;font:12px ui-monospace,Menlo,Consolas,"Liberation Mono",monospace}
 ol.stack li.blame{font-weight:700;background:#fff4e6}
 ol.stack li.internal{color:#999}

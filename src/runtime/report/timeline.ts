@@ -13,6 +13,7 @@ export const KIND_COLORS: Record<StallKind, string> = {
   'sync-io': '#1c7ed6',
   gc: '#9c36b5',
   native: '#e8a400',
+  starved: '#868e96',
 };
 
 const W = 1000;

@@ -3,8 +3,17 @@
  * adapter, extension host and webview. No imports, no side effects.
  */
 
-/** Why the loop was blocked, from the samples of the stall. */
-export type StallKind = 'cpu' | 'sync-io' | 'gc' | 'native';
+/**
+ * Why the loop was blocked, from the samples of the stall: the operation's own cause (`cpu`:
+ * computing or converting data, however deep in Node; `sync-io`: waiting in a file or process
+ * system call; `gc`; `native`: inside a native addon the recorder cannot see into), or
+ * `starved`: the thread was mostly runnable but waiting for a CPU (the machine was busy), which
+ * is no stall of the code.
+ */
+export type StallKind = 'cpu' | 'sync-io' | 'gc' | 'native' | 'starved';
+
+/** The kinds that are the code's own doing (everything but `starved`). */
+export type CodeStallKind = Exclude<StallKind, 'starved'>;
 
 /** One frame; absolute path (or URL when no file), 1-based line and column, after source maps. */
 export interface StackFrame {
@@ -17,6 +26,40 @@ export interface StackFrame {
 /** The line that blocked: the deepest frame in the user's own code. */
 export type Blame = StackFrame;
 
+/** An installed package (from its own package.json). */
+export interface PackageRef {
+  name: string;
+  version: string;
+  /** The package the user's code called directly (or, with no user code, the outermost one). */
+  direct?: boolean;
+}
+
+/** The packages a stall ran through between the user's code and the operation. */
+export interface StallPackage {
+  /** The package whose code ran the operation (the innermost of the chain). */
+  name: string;
+  version: string;
+  /** Outermost first; the one directly below the user's code is marked `direct`. */
+  chain: PackageRef[];
+}
+
+/**
+ * Where the blamed line came from: `profile` (the leaf's own line ticks), `stack` (a real stack
+ * of the blocked thread, the stack probe), `static` (the call-site lookup in the function's
+ * source), `definition` (nothing better: the function's first line).
+ */
+export type LineSource = 'profile' | 'stack' | 'static' | 'definition';
+
+/** A starved stall: how much of it the thread waited for a CPU, and the machine's load. */
+export interface Starvation {
+  /** Share of the stall spent runnable but not running, 0..1. */
+  waitShare: number;
+  /** 1-minute load average of the machine (/proc/loadavg) when the stall was judged. */
+  load1?: number;
+  /** CPUs of the machine, to read the load against. */
+  cpus?: number;
+}
+
 export interface Stall {
   /** Milliseconds since the recording started. */
   startMs: number;
@@ -25,6 +68,16 @@ export interface Stall {
   blame?: Blame;
   /** Innermost first. */
   stack: StackFrame[];
+  /** What blocked, by a human name: `JSON.stringify`, `fs.readFileSync`, `garbage collection`. */
+  operation?: string;
+  /** The installed packages the stack ran through; absent when none was involved. */
+  package?: StallPackage;
+  /** Where `blame.line` came from. */
+  lineSource?: LineSource;
+  /** When one stall mixed causes: each kind's share of its time (0..1), largest first. */
+  kindShares?: Array<{ kind: CodeStallKind; share: number }>;
+  /** Kind `starved` only. */
+  starvation?: Starvation;
 }
 
 export interface Hotspot {
@@ -34,6 +87,23 @@ export interface Hotspot {
   totalMs: number;
   count: number;
   maxMs: number;
+  /** The operation with the most blocked time on this line. */
+  operation?: string;
+  /** `name@version` of the package with the most blocked time on this line. */
+  package?: string;
+}
+
+/** Blocked time per installed package (the package whose code ran the operation). */
+export interface PackageHotspot {
+  name: string;
+  version: string;
+  totalMs: number;
+  count: number;
+  maxMs: number;
+  /** Its operations, most blocked time first (at most 3). */
+  operations: string[];
+  /** The user's lines that led into it (`file:line`), most blocked time first (at most 3). */
+  lines: string[];
 }
 
 export type ThreadState = 'R' | 'S' | 'D' | 'Z' | 'T' | 'I' | string;
@@ -75,6 +145,11 @@ export interface Recording {
   durationMs: number;
   thresholdMs: number;
   mode?: 'profile' | 'watch';
+  /**
+   * Whether a `starved` stall can be told from a code stall on this target (false without
+   * /proc/<pid>/task/<tid>/schedstat: a remote or non-Linux target). Absent in old recordings.
+   */
+  starvationKnown?: boolean;
   stalls: Stall[];
   hotspots: Hotspot[];
   metrics: Metrics[];

@@ -12,7 +12,14 @@ export function kindLabel(kind: StallKind | string): string {
       return 'GC';
     case 'native':
       return 'native';
+    case 'starved':
+      return 'starved (busy machine)';
     default:
       return String(kind);
   }
+}
+
+/** Whether a stall is the code's own doing (every kind but `starved`). */
+export function isCodeStall(s: { kind: StallKind | string }): boolean {
+  return s.kind !== 'starved';
 }

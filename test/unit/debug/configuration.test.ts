@@ -151,6 +151,13 @@ describe('remote addresses and paths', () => {
     };
     assert.equal(formatStall(s), '+3.21 s  stall 152 ms  sync-io  readBig  a.js:12');
     assert.match(formatStall({ ...s, blame: undefined }), /no user frame/);
+    const pkg = { name: 'lowdb', version: '1.0.0', chain: [] };
+    assert.equal(
+      formatStall({ ...s, operation: 'fs.readFileSync', package: pkg }),
+      '+3.21 s  stall 152 ms  sync-io  readBig  a.js:12  (fs.readFileSync in lowdb@1.0.0)',
+    );
+    const starved = { ...s, kind: 'starved' as const, starvation: { waitShare: 0.7 } };
+    assert.match(formatStall(starved), /starved {2}70% waiting for a CPU/);
   });
 });
 

@@ -18,7 +18,7 @@ test('groups blocked time by line, function and file, largest first', () => {
   assert.equal(agg.count, 6);
   assert.equal(agg.totalMs, 765);
   assert.equal(agg.maxMs, 300);
-  assert.deepEqual(agg.kinds, { cpu: 400, 'sync-io': 310, gc: 55, native: 0 });
+  assert.deepEqual(agg.kinds, { cpu: 400, 'sync-io': 310, gc: 55, native: 0, starved: 0 });
   assert.deepEqual(
     agg.files.map((f) => [f.file, f.totalMs, f.count]),
     [
@@ -73,7 +73,13 @@ test('the dominant kind of a line is the kind with the most blocked time', () =>
     stall(300, 200, 'sync-io', [A, 1, 'f']),
   ]);
   assert.equal(agg.hotspots[0]!.kind, 'sync-io');
-  assert.deepEqual(agg.hotspots[0]!.kinds, { cpu: 130, 'sync-io': 200, gc: 0, native: 0 });
+  assert.deepEqual(agg.hotspots[0]!.kinds, {
+    cpu: 130,
+    'sync-io': 200,
+    gc: 0,
+    native: 0,
+    starved: 0,
+  });
 });
 
 test('a recording that only has hotspots still fills the heatmap', () => {

@@ -121,3 +121,12 @@ test('malformed stalls and metrics are dropped, not shown as NaN', () => {
 test('an unknown message type throws (the never check), so main.ts can ignore it', () => {
   assert.throws(() => reduce(initialState, { type: 'webview/nope' } as never), /Unknown message/);
 });
+
+test('a recording that cannot tell starved stalls apart says so; old recordings say nothing', () => {
+  const rec = recording([stall(0, 100, 'cpu')]);
+  assert.equal(
+    reduce(initialState, hydrate({ ...rec, starvationKnown: false }, false)).starvationKnown,
+    false,
+  );
+  assert.equal(reduce(initialState, hydrate(rec, false)).starvationKnown, undefined);
+});

@@ -102,3 +102,32 @@ test('native frames show no :0:0 and a stall a hair before t0 shows at +0.000 s'
   assert.equal(count(html, /:0:0/g), 0);
   assert.match(html, /<span class="t">\+0\.000 s<\/span>/);
 });
+
+test('the verdict names the line, its operation and package; a package table; starved apart', () => {
+  const pk = {
+    name: 'lowdb',
+    version: '1.0.0',
+    chain: [{ name: 'lowdb', version: '1.0.0', direct: true }],
+  };
+  const a = `${ROOT}/src/store.ts`;
+  const rec = recording([
+    { ...stall(0, 100, 'cpu', a, 33, 'save'), operation: 'JSON.stringify', package: pk },
+    { ...stall(500, 120, 'cpu', a, 33, 'save'), operation: 'JSON.stringify', package: pk },
+    { startMs: 900, durationMs: 400, kind: 'starved', stack: [], starvation: { waitShare: 0.9 } },
+  ]);
+  const html = renderReportHtml(rec, { cwd: ROOT });
+  assert.match(
+    html,
+    /id="verdict">src\/store\.ts:33 save blocked the loop 220 ms in 2 stalls: JSON\.stringify in lowdb@1\.0\.0\.</,
+  );
+  assert.match(
+    html,
+    /<table id="packages">.*<td class="pkg">lowdb@1\.0\.0<\/td><td class="op">JSON\.stringify<\/td><td class="loc">src\/store\.ts:33<\/td>/,
+  );
+  assert.match(
+    html,
+    /<div class="v warn">2<\/div><div class="k">stalls<\/div>/,
+    'the starved stall is not counted',
+  );
+  assert.match(html, /90% waiting for a CPU/);
+});

@@ -108,3 +108,73 @@ test('ps table: pid, inspector port or -, command; cut to the terminal width', (
   assert.equal(table[2].length, 60);
   assert.match(table[2], /^123456 {2}- {10}node x+…$/);
 });
+
+test('a stall line names the operation, its package and the user line; a starved one says so', () => {
+  const s = {
+    ...stall(8214, 107, 'cpu', `${ROOT}/src/store.ts`, 33, 'save'),
+    operation: 'JSON.stringify',
+    package: {
+      name: 'lowdb',
+      version: '1.0.0',
+      chain: [{ name: 'lowdb', version: '1.0.0', direct: true }],
+    },
+  };
+  assert.equal(
+    formatStallLine(s, ROOT),
+    '   +8.214s    107 ms  cpu      JSON.stringify in lowdb@1.0.0 ← src/store.ts:33 save',
+  );
+  const mixed = {
+    ...s,
+    kindShares: [
+      { kind: 'cpu' as const, share: 0.8 },
+      { kind: 'sync-io' as const, share: 0.2 },
+    ],
+  };
+  assert.match(
+    formatStallLine(mixed, ROOT),
+    /JSON\.stringify in lowdb@1\.0\.0 \(cpu 80%, sync-io 20%\) ←/,
+  );
+  const starved = {
+    startMs: 0,
+    durationMs: 52,
+    kind: 'starved' as const,
+    stack: [],
+    starvation: { waitShare: 0.6, load1: 5.2, cpus: 2 },
+  };
+  assert.match(
+    formatStallLine(starved, ROOT),
+    /starved {2}60% waiting for a CPU: the machine was busy \(load 5\.2 on 2 CPUs\), not the code$/,
+  );
+});
+
+test('summary: code stalls by line and by package; starved ones apart, not counted', () => {
+  const pk = (name: string) => ({
+    name,
+    version: '1.0.0',
+    chain: [{ name, version: '1.0.0', direct: true }],
+  });
+  const a = `${ROOT}/src/a.ts`;
+  const rec = recording([
+    { ...stall(0, 100, 'cpu', a, 1, 'fa'), operation: 'JSON.stringify', package: pk('lowdb') },
+    {
+      ...stall(500, 300, 'sync-io', a, 2, 'fb'),
+      operation: 'fs.writeFileSync',
+      package: pk('lowdb'),
+    },
+    { startMs: 900, durationMs: 70, kind: 'starved', stack: [], starvation: { waitShare: 0.5 } },
+  ]);
+  const text = formatHotspotSummary(rec, ROOT);
+  assert.match(text, /^Hotspots: 2 stalls, 400 ms blocked in 10 s$/m);
+  assert.match(
+    text,
+    /300 ms\s+1\s+300 ms {2}src\/a\.ts:2 fb {2}\(fs\.writeFileSync in lowdb@1\.0\.0\)$/m,
+  );
+  assert.match(text, /^By package:$/m);
+  assert.match(
+    text,
+    /400 ms\s+2\s+300 ms {2}lowdb@1\.0\.0 {2}fs\.writeFileSync, JSON\.stringify ← src\/a\.ts:2, src\/a\.ts:1$/m,
+  );
+  assert.match(text, /^Starved: 1 stall, 70 ms, 50% of it waiting for a CPU/m);
+  const remote = formatHotspotSummary(recording([], { starvationKnown: false }), ROOT);
+  assert.match(remote, /cannot be told apart/);
+});

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attributor, hottestLine, lostInnerFrames } from '../../../src/runtime/attribution';
+import { Attributor, hottestLine } from '../../../src/runtime/attribution';
+import { lostInnerFrames } from '../../../src/runtime/probedStack';
 import { findBlockingLine, findCallLine, functionEdgeLines } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
@@ -59,7 +60,7 @@ describe('call sites', () => {
   test('an alias the text does not show is resolved by the static engine', async () => {
     const aliased =
       "const { readFileSync: rfs } = require('fs');\nfunction load(f) {\n  const x = 1;\n  return rfs(f);\n}\n";
-    assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', 'readFileSync'), 4);
+    assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', ['readFileSync']), 4);
   });
 });
 

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  kindOfStack,
+  lineOperation,
+  operationOf,
+  type OpFrame,
+} from '../../../src/runtime/operation';
+import { PackageResolver, packageRootOf } from '../../../src/runtime/packages';
+import { judge } from '../../../src/runtime/starvation';
+
+const f = (functionName: string, url: string): OpFrame => ({ functionName, url });
+const USER = f('save', 'file:///app/store.js');
+const op = (frames: OpFrame[], line?: string) =>
+  operationOf(frames, (i) => (i === 0 ? line : undefined))?.name;
+
+test('Node APIs are named by their public function, whatever runs inside them', () => {
+  const buffer = [
+    f('', ''),
+    f('createFromString', 'node:buffer'),
+    f('fromStringFast', 'node:buffer'),
+    f('fromString', 'node:buffer'),
+    f('from', 'node:buffer'),
+    f('writeFile', 'node:fs'),
+    f('go$writeFile', 'file:///app/node_modules/graceful-fs/graceful-fs.js'),
+  ];
+  assert.equal(op(buffer), 'Buffer.from (string)');
+  const read = [f('readFileUtf8', ''), f('readFileSync', 'node:fs'), USER];
+  assert.equal(op(read), 'fs.readFileSync');
+  assert.equal(
+    op([f('run', ''), f('pbkdf2Sync', 'node:internal/crypto/pbkdf2'), USER]),
+    'crypto.pbkdf2Sync',
+  );
+  assert.equal(
+    op([
+      f('spawnSync', ''),
+      f('spawnSync', 'node:internal/child_process'),
+      f('spawnSync', 'node:child_process'),
+      f('execSync', 'node:child_process'),
+      USER,
+    ]),
+    'child_process.execSync',
+  );
+  const zlib = [
+    f('writeSync', ''),
+    f('processChunkSync', 'node:zlib'),
+    f('zlibBufferSync', 'node:zlib'),
+    f('syncBufferWrapper', 'node:zlib'),
+    USER,
+  ];
+  assert.equal(
+    operationOf(zlib, (i) => (i === 4 ? '  return zlib.gzipSync(text);' : undefined))?.name,
+    'zlib.gzipSync',
+  );
+  const req = [
+    f('readFileSync', 'node:fs'),
+    f('Module._extensions..js', 'node:internal/modules/cjs/loader'),
+    f('require', 'node:internal/modules/helpers'),
+    USER,
+  ];
+  assert.equal(op(req), 'require');
+  assert.equal(op([f('(garbage collector)', '')]), 'garbage collection');
+});
+
+test('built-ins: from a real stack frame, from the line V8 booked them to, past small ones', () => {
+  assert.equal(op([f('stringify', ''), USER]), 'JSON.stringify');
+  assert.equal(op([USER], '  return JSON.stringify(obj, null, 2);'), 'JSON.stringify');
+  assert.equal(op([USER], '  const m = re.exec(text);'), 'RegExp.prototype.exec');
+  assert.equal(
+    operationOf([f('function trim() { [native code] }', ''), USER], (i) =>
+      i === 1 ? '  return JSON.parse(s.trim());' : undefined,
+    )?.name,
+    'JSON.parse',
+  );
+  assert.equal(lineOperation('  let x = 1; // JSON.parse(x)'), undefined, 'comments do not count');
+  assert.equal(op([f('RegExp: [&<>\'"]', ''), USER]), 'RegExp /[&<>\'"]/');
+  assert.equal(op([f('encrypt_sync', ''), USER]), 'native encrypt_sync');
+  assert.equal(op([USER]), 'save', 'plain JavaScript of the user: its function');
+});
+
+test('one cause, one kind: conversion is cpu however deep, sync fs is sync-io, native only for an addon', () => {
+  const conv = [
+    f('', ''),
+    f('createFromString', 'node:buffer'),
+    f('from', 'node:buffer'),
+    f('writeFile', 'node:fs'),
+    USER,
+  ];
+  assert.equal(kindOfStack(conv), 'cpu');
+  assert.equal(
+    kindOfStack([f('writeFileUtf8', ''), f('writeFileSync', 'node:fs'), USER]),
+    'sync-io',
+  );
+  // V8 may book a long read to the allocation just before it: still the read's.
+  assert.equal(
+    kindOfStack([f('allocUnsafe', 'node:buffer'), f('readFileSync', 'node:fs'), USER]),
+    'sync-io',
+  );
+  assert.equal(
+    kindOfStack([f('run', ''), f('pbkdf2Sync', 'node:internal/crypto/pbkdf2'), USER]),
+    'cpu',
+  );
+  assert.equal(kindOfStack([f('stringify', ''), USER]), 'cpu');
+  assert.equal(kindOfStack([f('function trim() { [native code] }', ''), USER]), 'cpu');
+  assert.equal(kindOfStack([f('encrypt_sync', ''), USER]), 'native');
+  assert.equal(kindOfStack([f('(garbage collector)', '')]), 'gc');
+});
+
+test('packages: read from each package.json, outermost first, the one the user called marked', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'll-pkg-'));
+  const pkg = (name: string, version: string, deps: string[] = []) => {
+    const d = join(root, 'node_modules', name);
+    mkdirSync(d, { recursive: true });
+    const dependencies = Object.fromEntries(deps.map((n) => [n, '*']));
+    writeFileSync(join(d, 'package.json'), JSON.stringify({ name, version, dependencies }));
+    return join(d, 'index.js');
+  };
+  const lodash = pkg('lodash', '4.17.21');
+  const lowdb = pkg('lowdb', '1.0.0', ['lodash']);
+  const scoped = pkg('@scope/x', '2.0.0');
+  assert.equal(packageRootOf(scoped), join(root, 'node_modules', '@scope', 'x'));
+  assert.equal(packageRootOf('/app/src/a.js'), undefined);
+  const r = new PackageResolver();
+  // Innermost first: node:fs < lowdb < lodash (its chain wrapper) < the user's save.
+  const files = ['node:fs', lowdb, lodash, '/app/store.js', '/app/main.js'];
+  const p = await r.chainOf(files, 3);
+  assert.deepEqual(p, {
+    name: 'lowdb',
+    version: '1.0.0',
+    chain: [
+      { name: 'lodash', version: '4.17.21' },
+      { name: 'lowdb', version: '1.0.0', direct: true },
+    ],
+  });
+  assert.equal(await r.chainOf(['/app/a.js'], 0), undefined, 'no package involved');
+  assert.equal(await r.entryOf([lowdb, lowdb], ['write', 'db.write']), 'lowdb.write');
+});
+
+test('starved: under a threshold of CPU, and what is left after the wait is under it too', () => {
+  const T = 50_000;
+  assert.equal(judge(52_000, 5_000, 30_000, T), 'starved');
+  assert.equal(judge(55_300, 7_000, 32_600, T), 'starved');
+  assert.equal(judge(200_000, 60_000, 140_000, T), 'code', 'a threshold of CPU: the code');
+  assert.equal(judge(450_000, 350_000, 100_000, T), 'code', 'however long it also waited');
+  assert.equal(judge(55_000, 0, 45_000, T), 'code', 'no wait: CPU read a little short');
+  assert.equal(judge(60_000, 2_000, 5_000, T), 'asleep', 'little CPU, little wait: idle');
+  assert.equal(judge(300_000, 280_000, 10_000, T), 'starved');
+  assert.equal(judge(52_000, 0, undefined, T), 'code', 'no /proc: cannot tell');
+});
