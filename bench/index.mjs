@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-const parts = ['static', 'lsp', 'runtime'];
+const parts = ['static', 'lsp', 'runtime', 'robustness'];
 const asked = process.argv.slice(2).filter((a) => parts.includes(a));
 let failed = 0;
 for (const part of asked.length ? asked : parts) {

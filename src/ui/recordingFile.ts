@@ -40,11 +40,10 @@ export function parseRecording(json: string): Recording {
       : list(r.metrics, '"metrics"').map((m, i) => metricsOf(m, `metrics[${i}]`));
   const t =
     r.target === undefined || r.target === null ? { url: 'unknown' } : obj(r.target, 'target');
-  const end = Math.max(
-    0,
-    ...stalls.map((s) => s.startMs + s.durationMs),
-    ...metrics.map((m) => m.atMs),
-  );
+  // A loop, not Math.max(...spread): 100,000 stalls would overflow the stack as arguments.
+  let end = 0;
+  for (const s of stalls) end = Math.max(end, s.startMs + s.durationMs);
+  for (const m of metrics) end = Math.max(end, m.atMs);
   const mode = r.mode === 'profile' || r.mode === 'watch' ? r.mode : undefined;
   return {
     version: 1,

@@ -155,6 +155,18 @@ export function hostileRecordings(hugeMB = 100): HostileCase[] {
   const n = Math.ceil((hugeMB * 1024 * 1024) / one);
   big.stalls = Array.from({ length: n }, (_, i) => ({ ...stall, startMs: i * 100 }));
   add(`${hugeMB} MB of stalls (${n})`, JSON.stringify(big));
+  // Many small stalls: more than a call's argument list can hold (Math.max(...stalls) overflows).
+  const tiny = { startMs: 0, durationMs: 60, kind: 'cpu', stack: [] };
+  add(
+    '200,000 tiny stalls',
+    edit(
+      (r) =>
+        (r.stalls = Array.from({ length: 200_000 }, (_, i) => ({
+          ...tiny,
+          startMs: i * 100,
+        })) as unknown as J[]),
+    ),
+  );
   add(
     `${hugeMB} MB string in target.url`,
     edit((r) => (r.target.url = 'x'.repeat(hugeMB * 1024 * 1024))),
