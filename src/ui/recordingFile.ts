@@ -4,7 +4,29 @@
  */
 import type { Hotspot, Recording } from '../shared/protocol/runtime';
 import { computeLineHeat } from './lineHeat';
-import { list, metricsOf, num, obj, optNum, optText, stallOf, text } from './recordingShape';
+import {
+  extras,
+  list,
+  metricsOf,
+  num,
+  obj,
+  optNum,
+  optText,
+  stallOf,
+  text,
+} from './recordingShape';
+
+const TOP = [
+  'version',
+  'target',
+  'startedAt',
+  'durationMs',
+  'thresholdMs',
+  'mode',
+  'stalls',
+  'hotspots',
+  'metrics',
+];
 
 /** A larger file is refused before parsing (a day of stalls every 50 ms is about 200 MB). */
 export const MAX_RECORDING_CHARS = 256 * 1024 * 1024;
@@ -46,6 +68,8 @@ export function parseRecording(json: string): Recording {
   for (const m of metrics) end = Math.max(end, m.atMs);
   const mode = r.mode === 'profile' || r.mode === 'watch' ? r.mode : undefined;
   return {
+    // Fields of a later version (shallow ones) survive, as in each stall.
+    ...extras(r, TOP),
     version: 1,
     target: {
       url: text(t.url ?? 'unknown', 'target.url'),

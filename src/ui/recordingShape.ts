@@ -54,7 +54,7 @@ export function optText(v: unknown, path: string): string | undefined {
 }
 
 /** Own fields not in `known` whose values are shallow enough to copy and serialize. */
-function extras(o: Obj, known: readonly string[]): Obj {
+export function extras(o: Obj, known: readonly string[]): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(o)) {
     if (!known.includes(k) && k !== '__proto__' && depth(v, 0) <= MAX_EXTRA_DEPTH) out[k] = v;

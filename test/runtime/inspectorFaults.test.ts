@@ -15,7 +15,7 @@ import { cli } from './cliHelpers';
 /** What the message says, per fault, after "cannot record 127.0.0.1:<port>: ". */
 const REASON: Record<Fault, RegExp> = {
   refuses: /cannot reach a Node\.js inspector .*ECONNREFUSED/,
-  'http-closes': /cannot reach a Node\.js inspector .*socket hang up/,
+  'http-closes': /cannot reach a Node\.js inspector .*(socket hang up|ECONNRESET)/,
   'http-garbage': /cannot reach a Node\.js inspector .*Parse Error/,
   'http-silent': /cannot reach a Node\.js inspector .*no answer within 4500 ms/,
   'http-slow': /cannot reach a Node\.js inspector .*no answer within 4500 ms/,

@@ -12,7 +12,7 @@ import { computeLineHeat } from '../../../src/ui/lineHeat';
 import { initialState, reduce } from '../../../media/src/state';
 import { aggregate } from '../../../media/src/aggregate';
 import { MessageType } from '../../../src/shared/protocol/webview';
-import { PAYLOADS, hostileRecordings } from '../../robustness/hostileRecordings';
+import { PAYLOADS, baseRecording, hostileRecordings } from '../../robustness/hostileRecordings';
 
 /** What a clear refusal says: where and what, never a bare TypeError from deep inside. */
 const CLEAR =
@@ -84,4 +84,16 @@ test('markup stays text, huge strings are cut, deep unknown fields are dropped',
   const deep = parseRecording(byName('10,000-deep unknown field').text);
   assert.equal((deep.stalls[0] as unknown as Record<string, unknown>).deep, undefined);
   assert.ok(serializeRecording(deep).length > 0);
+});
+
+test("a later version's shallow fields survive opening and saving", () => {
+  const r = baseRecording() as Record<string, unknown> & { stalls: Array<Record<string, unknown>> };
+  r.starvationKnown = true;
+  r.stalls[0]!.starvation = { waitShare: 0.8, load: 3.1 };
+  const rec = parseRecording(serializeRecording(parseRecording(JSON.stringify(r))));
+  assert.equal((rec as unknown as Record<string, unknown>).starvationKnown, true);
+  assert.deepEqual((rec.stalls[0] as unknown as Record<string, unknown>).starvation, {
+    waitShare: 0.8,
+    load: 3.1,
+  });
 });
