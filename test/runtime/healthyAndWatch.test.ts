@@ -124,18 +124,13 @@ describe('watch mode, recorder starved of CPU', () => {
       const r = await record({ target: { kind: 'port', port: t.port! }, mode: 'watch' });
       const seen: string[] = [];
       for (let i = 0; i < 5; i++) {
-        // Quiet: the agent's beat rests (agent.ts), so only a probe finds a stall. (Should the
-        // machine be too busy for it to rest in 500 ms, the beat finds the stall: still a pass.)
+        // Quiet: the agent's beat rests (agent.ts), so only a probe finds a stall.
         await new Promise((res) => setTimeout(res, 500));
         const from = r.events.length;
-        const done = t.run('cpu 100'); // written now; runs 20 ms later in the target
+        t.child.stdin!.write('cpu 100\n'); // runs 20 ms later in the target
         const end = Date.now() + 260;
         while (Date.now() < end); // this process (the recorder) sleeps through it
-        // The target says when the block is over; its stall is then reported or never. Waiting
-        // for the event (not a fixed 500 ms) keeps a late report on a busy machine from
-        // counting as missed; 10 s without one is a miss.
-        await done;
-        await r.waitEvent((e) => e.type === 'stall', 10_000, from).catch(() => undefined);
+        await new Promise((res) => setTimeout(res, 500));
         const stalls = r.events
           .slice(from)
           .flatMap((x) => (x.e.type === 'stall' ? [x.e.stall] : []));

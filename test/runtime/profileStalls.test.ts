@@ -73,7 +73,9 @@ describe('profile mode: stalls in a real process', () => {
 
   test('the recording holds every stall, hotspots per blamed line, and metrics', async () => {
     const metricsSeen = () => rec.events.filter((x) => x.e.type === 'metrics').length;
-    await rec.waitEvent(() => metricsSeen() >= 3, 60_000);
+    for (let i = 0; metricsSeen() < 3 && i < 100; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+    }
     const r = rec.rec.snapshot();
     assert.equal(r.version, 1);
     assert.equal(r.mode, 'profile');
