@@ -1,9 +1,12 @@
 // One build script, one bundle per entry point.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** `--only=cli` builds dist/cli.js alone (`npm pack` ships only the CLI). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 /** Prints errors in the shape VS Code's esbuild problem matcher expects. */
 const problemMatcher = {
@@ -20,6 +23,15 @@ const problemMatcher = {
   },
 };
 
+/** `ts-morph` → scripts/build/tsMorphTs.cjs: its TypeScript without the rest of ts-morph. */
+const tsOnly = {
+  name: 'ts-morph-ts-only',
+  setup(build) {
+    const shim = fileURLToPath(new URL('./scripts/build/tsMorphTs.cjs', import.meta.url));
+    build.onResolve({ filter: /^ts-morph$/ }, () => ({ path: shim }));
+  },
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -29,7 +41,7 @@ const node = {
   minify: production,
   logLevel: watch ? 'silent' : 'warning',
   external: ['vscode'],
-  plugins: watch ? [problemMatcher] : [],
+  plugins: watch ? [tsOnly, problemMatcher] : [tsOnly],
 };
 
 /** [entry, outfile, extra options]; entries that do not exist yet are skipped. */
@@ -40,12 +52,16 @@ const entries = [
   ['server/src/server.ts', 'dist/serverCore.js', node],
   ['src/cli/main.ts', 'dist/cli.js', node],
   ['src/debug/adapterMain.ts', 'dist/adapter.js', node],
-  ['media/src/main.ts', 'media/dist/main.js', { ...node, platform: 'browser', format: 'iife', external: [] }],
+  [
+    'media/src/main.ts',
+    'media/dist/main.js',
+    { ...node, platform: 'browser', format: 'iife', external: [] },
+  ],
 ];
 
 const contexts = await Promise.all(
   entries
-    .filter(([entry]) => existsSync(entry))
+    .filter(([entry, outfile]) => existsSync(entry) && (!only || outfile === `dist/${only}.js`))
     .map(([entry, outfile, opts]) => esbuild.context({ ...opts, entryPoints: [entry], outfile })),
 );
 if (watch) {

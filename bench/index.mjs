@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-const parts = ['static', 'deps', 'lsp', 'runtime', 'blame'];
+const parts = ['static', 'deps', 'lsp', 'runtime', 'blame', 'robustness'];
 const optIn = ['sweep'];
 const asked = process.argv.slice(2).filter((a) => parts.includes(a) || optIn.includes(a));
 let failed = 0;

@@ -9,9 +9,11 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -47,9 +49,14 @@ for (const name of readdirSync(root).filter((n) => !heavy.has(n))) {
     filter: (src) => !heavy.has(basename(src)),
   });
 }
+// package.json's `files` lists the npm package (the CLI); the .vsix is chosen by .vscodeignore,
+// and vsce refuses to have both.
+const manifest = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'));
+delete manifest.files;
+writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-// --skip-license / --allow-missing-repository: vsce would otherwise stop at a y/N prompt.
-const args = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository'];
+// LICENSE, repository and icon are in package.json, so vsce asks nothing.
+const args = ['package', '--no-dependencies'];
 const tmp = `${stage}.vsix`;
 try {
   run(process.execPath, [vsce, ...args, '--out', tmp], stage);

@@ -2,9 +2,13 @@
 // `npm test`: typecheck → lint → build → unit → runtime → lsp → dap → vscode → e2e (CONTRIBUTING.md "Tests").
 // `node scripts/test.mjs unit runtime` runs only the named stages (build runs first when a stage
 // needs the bundles). Every stage's counts are summed into one closing line: "N passed, N failed".
+// On a fresh clone it first installs what the stages need (scripts/ensureInstalled.mjs).
+// `--stress` runs the stages beside two CPU-bound processes (scripts/hogs.mjs), as on a busy machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureNpmPackages, ensureTestTools } from './ensureInstalled.mjs';
+import { startHogs } from './hogs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const results = join(root, 'out', 'test-results');
@@ -45,16 +49,23 @@ function runNodeStage(stage) {
   if (files.length === 0) return { passed: 0, failed: 0 };
   const tap = join(results, `${stage}.tap`);
   const args = [
-    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeout}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files,
   ];
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (k) => sumTap(text, k);
   const passed = count('pass');
-  const failed = count('fail') + count('cancelled') + (r.status !== 0 && count('fail') === 0 ? 1 : 0);
+  const failed =
+    count('fail') + count('cancelled') + (r.status !== 0 && count('fail') === 0 ? 1 : 0);
   return { passed, failed };
 }
 
@@ -76,12 +87,16 @@ function runCommandStage(stage) {
   return r.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 }
 
-const asked = process.argv.slice(2);
+const stress = process.argv.includes('--stress');
+const asked = process.argv.slice(2).filter((a) => a !== '--stress');
 let stages = asked.length ? order.filter((s) => asked.includes(s)) : order;
 if (asked.length && stages.some((s) => needsBuild.has(s)) && !stages.includes('build')) {
   stages = ['build', ...stages];
 }
+ensureNpmPackages();
+if (stages.includes('vscode') || stages.includes('e2e')) ensureTestTools();
 mkdirSync(results, { recursive: true });
+const hogs = stress ? startHogs(2) : undefined;
 const total = { passed: 0, failed: 0 };
 const summary = [];
 for (const stage of stages) {
@@ -90,9 +105,12 @@ for (const stage of stages) {
   const r = stage in nodeStages ? runNodeStage(stage) : runCommandStage(stage);
   total.passed += r.passed;
   total.failed += r.failed;
-  summary.push(`${stage.padEnd(10)} ${r.passed} passed, ${r.failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  summary.push(
+    `${stage.padEnd(10)} ${r.passed} passed, ${r.failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   if (r.failed && (stage === 'build' || stage === 'typecheck')) break;
 }
+hogs?.stop();
 console.log('\n' + summary.join('\n'));
 console.log(`\nTests: ${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed ? 1 : 0);

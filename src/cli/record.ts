@@ -26,6 +26,8 @@ import {
 
 /** A connect that takes longer than this is reported as unreachable (issue #4: within 5 s). */
 const CONNECT_GUARD_MS = 5000;
+/** After a connect that timed out, how long a late session gets to stop before we exit anyway. */
+const EXIT_GRACE_MS = 1000;
 /** A stop that hangs (target frozen) still ends with what was seen. */
 const STOP_GUARD_MS = 5000;
 
@@ -85,8 +87,20 @@ async function connect(plan: RecordPlan): Promise<Session> {
       CONNECT_GUARD_MS,
     );
   });
+  const starting = startRecording(plan.options);
   try {
-    return await Promise.race([startRecording(plan.options), guard]);
+    return await Promise.race([starting, guard]);
+  } catch (err) {
+    // The guard fired: an endpoint that never answers may keep its connection open forever. A
+    // session that still arrives is stopped; whatever else is pending must not keep us alive.
+    starting
+      .then(
+        (s) => s.stop(),
+        () => undefined,
+      )
+      .catch(() => undefined);
+    setTimeout(() => process.exit(2), EXIT_GRACE_MS).unref();
+    throw err;
   } finally {
     clearTimeout(timer);
   }

@@ -4,39 +4,88 @@
  */
 import type { Hotspot, Recording } from '../shared/protocol/runtime';
 import { computeLineHeat } from './lineHeat';
+import {
+  extras,
+  list,
+  metricsOf,
+  num,
+  obj,
+  optNum,
+  optText,
+  stallOf,
+  text,
+} from './recordingShape';
 
-/** Parses and checks a recording file; the error names what is wrong. */
-export function parseRecording(text: string): Recording {
+const TOP = [
+  'version',
+  'target',
+  'startedAt',
+  'durationMs',
+  'thresholdMs',
+  'mode',
+  'stalls',
+  'hotspots',
+  'metrics',
+];
+
+/** A larger file is refused before parsing (a day of stalls every 50 ms is about 200 MB). */
+export const MAX_RECORDING_CHARS = 256 * 1024 * 1024;
+
+/**
+ * Parses and checks a recording file; the error names what is wrong and where. Every field is
+ * checked (recordingShape.ts), hotspots are recomputed from the stalls, and strings are kept as
+ * text: the views put them in the DOM as text nodes, never as HTML.
+ */
+export function parseRecording(json: string): Recording {
+  if (json.length > MAX_RECORDING_CHARS) {
+    throw new Error(
+      `too large (${Math.round(json.length / 1048576)} MB; recordings up to ${MAX_RECORDING_CHARS / 1048576} MB open)`,
+    );
+  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(json);
   } catch (e) {
     throw new Error(`not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const r = data as Partial<Recording> | null;
-  if (!r || typeof r !== 'object') {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new Error('not a Loop Lens recording (expected an object)');
   }
+  const r = data as Record<string, unknown>;
   if (r.version !== 1) {
     throw new Error(`unsupported recording version ${JSON.stringify(r.version)} (expected 1)`);
   }
-  if (!Array.isArray(r.stalls)) throw new Error('"stalls" is missing or not an array');
-  r.stalls.forEach((s, i) => {
-    if (typeof s?.startMs !== 'number' || typeof s.durationMs !== 'number') {
-      throw new Error(`stalls[${i}] needs numeric "startMs" and "durationMs"`);
-    }
-    if (!Array.isArray(s.stack)) throw new Error(`stalls[${i}].stack is not an array`);
-  });
+  const stalls = list(r.stalls, '"stalls"').map((s, i) => stallOf(s, `stalls[${i}]`));
+  const metrics =
+    r.metrics === undefined
+      ? []
+      : list(r.metrics, '"metrics"').map((m, i) => metricsOf(m, `metrics[${i}]`));
+  const t =
+    r.target === undefined || r.target === null ? { url: 'unknown' } : obj(r.target, 'target');
+  // A loop, not Math.max(...spread): 100,000 stalls would overflow the stack as arguments.
+  let end = 0;
+  for (const s of stalls) end = Math.max(end, s.startMs + s.durationMs);
+  for (const m of metrics) end = Math.max(end, m.atMs);
+  const mode = r.mode === 'profile' || r.mode === 'watch' ? r.mode : undefined;
   return {
+    // Fields of a later version (shallow ones) survive, as in each stall.
+    ...extras(r, TOP),
     version: 1,
-    target: r.target ?? { url: 'unknown' },
-    startedAt: r.startedAt ?? new Date(0).toISOString(),
-    durationMs: r.durationMs ?? 0,
-    thresholdMs: r.thresholdMs ?? 50,
-    mode: r.mode,
-    stalls: r.stalls,
-    hotspots: Array.isArray(r.hotspots) ? r.hotspots : hotspotsOf(r.stalls),
-    metrics: Array.isArray(r.metrics) ? r.metrics : [],
+    target: {
+      url: text(t.url ?? 'unknown', 'target.url'),
+      ...(t.pid !== undefined ? { pid: num(t.pid, 'target.pid', 1e10) } : {}),
+      ...(t.nodeVersion !== undefined
+        ? { nodeVersion: text(t.nodeVersion, 'target.nodeVersion') }
+        : {}),
+      ...(t.command !== undefined ? { command: text(t.command, 'target.command') } : {}),
+    },
+    startedAt: optText(r.startedAt, 'startedAt') ?? new Date(0).toISOString(),
+    durationMs: optNum(r.durationMs, 'durationMs') ?? end,
+    thresholdMs: optNum(r.thresholdMs, 'thresholdMs') ?? 50,
+    ...(mode ? { mode } : {}),
+    stalls,
+    hotspots: hotspotsOf(stalls),
+    metrics,
   };
 }
 

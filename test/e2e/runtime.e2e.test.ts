@@ -150,7 +150,7 @@ describe('recording a live process in the VS Code UI', () => {
     const first = await lensCount();
     await waitFor(
       async () => (await lensCount()) >= first + 5,
-      20_000,
+      60_000,
       'the live CodeLens to count on',
     ).catch(async (e: Error) => {
       throw new Error(`${e.message}: ${first} → ${await lensCount()}`);

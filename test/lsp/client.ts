@@ -106,6 +106,8 @@ export class LspClient {
     files: {},
   };
   stderr = '';
+  /** Messages the server logged as errors (window/logMessage type 1): its caught exceptions. */
+  readonly errorLogs: string[] = [];
   private readonly events = new EventEmitter();
   private versions = new Map<string, number>();
 
@@ -139,7 +141,9 @@ export class LspClient {
       this.progress.push(p);
       this.events.emit('progress', p);
     });
-    this.conn.onNotification('window/logMessage', () => {});
+    this.conn.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      if (p.type === 1) this.errorLogs.push(p.message);
+    });
     this.conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
       this.progressTokens.push(p.token);
       return null;
@@ -226,6 +230,11 @@ export class LspClient {
       range: diagnostic.range,
       context: { diagnostics: [diagnostic], only: ['quickfix'] },
     });
+  }
+
+  /** Calls `listener` on every publishDiagnostics. */
+  onDiagnostics(listener: (p: PublishDiagnosticsParams) => void): void {
+    this.events.on('diagnostics', listener);
   }
 
   /** Waits until the latest diagnostics of `uri` satisfy `ok` (checks the current ones first). */

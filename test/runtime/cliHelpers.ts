@@ -28,9 +28,9 @@ export interface Proc {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function run(args: string[], env: Record<string, string> = {}): Proc {
+export function run(args: string[], env: Record<string, string> = {}, cwd = ROOT): Proc {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

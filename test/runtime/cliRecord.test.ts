@@ -197,13 +197,12 @@ test('a target killed mid-recording leaves a recording of what was seen', async 
 
 test('an unreachable port fails fast with a clear message and exit code 2', async () => {
   const port = await freePort();
-  const t0 = Date.now();
   const p = cli(['record', '--port', String(port), '--out', join(tmp(), 'never.json')]);
   const { code } = await p.exited;
   assert.equal(code, 2);
   assert.match(p.err(), new RegExp(`loop-lens record: cannot record 127\\.0\\.0\\.1:${port}`));
-  // Generous bound (the spec says 5 s; the machine is shared): it must not hang.
-  assert.ok(Date.now() - t0 < 20_000);
+  // Fast because refused, not because a timeout ran out (inspectorFaults.test.ts has the rest).
+  assert.match(p.err(), /ECONNREFUSED/);
 });
 
 test('bad usage is rejected before anything is attached', async () => {

@@ -177,17 +177,15 @@ describe('attach and detach', () => {
     JSON.parse(JSON.stringify(final));
   });
 
-  test('nothing listening: fails within 5 s with a clear message', async () => {
+  test('nothing listening: fails at once (refused, not timed out) with a clear message', async () => {
     const srv = createServer().listen(0, '127.0.0.1');
     await new Promise((res) => srv.once('listening', res));
     const port = (srv.address() as AddressInfo).port;
     await new Promise((res) => srv.close(res));
-    const t0 = Date.now();
     await assert.rejects(
       startRecording({ target: { kind: 'port', port } }),
-      /cannot reach a Node\.js inspector at 127\.0\.0\.1:\d+/,
+      /cannot reach a Node\.js inspector at 127\.0\.0\.1:\d+: connect ECONNREFUSED/,
     );
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   });
 
   test('a port that is not an inspector (plain HTTP) and one that never answers: clear errors', async () => {
@@ -201,12 +199,11 @@ describe('attach and detach', () => {
         startRecording({ target: { kind: 'port', port: p1 } }),
         /not an inspector/,
       );
-      const t0 = Date.now();
+      // The given timeout is the one that ended the wait (a hang would be the test's timeout).
       await assert.rejects(
         startRecording({ target: { kind: 'port', port: p2 }, connectTimeoutMs: 1500 }),
-        /no answer within/,
+        /no answer within 1500 ms/,
       );
-      assert.ok(Date.now() - t0 < 5000);
     } finally {
       plain.close();
       silent.close();

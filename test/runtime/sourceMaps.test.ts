@@ -94,7 +94,7 @@ describe('source maps: a TypeScript program', () => {
     const b = await stallFor(t, r, 'cpu 200');
     for (const s of [a.stall, b.stall]) {
       assert.equal(s?.blame?.file, js, describeStall(s));
-      // TypeScript prints the loop body on its own line: the hot line is the loop's.
+      // TypeScript prints the loops' bodies on lines of their own: the hot line is one of them.
       const lines = readFileSync(js, 'utf8').split('\n');
       const hot = [
         blockLine(js, 'tscpu'),

@@ -65,7 +65,9 @@ export async function listNodeProcessesLinux(): Promise<ProcessTarget[]> {
       if (pid === process.pid) return undefined;
       const argv = await readCmdline(pid);
       if (!argv || !(await isNode(pid, argv))) return undefined;
-      const inspectorPort = await findInspectorPort(pid, 300);
+      // All processes are asked at once, so this bounds the whole listing; 300 ms was too short
+      // for an idle target's inspector to answer on a busy machine (its port went missing).
+      const inspectorPort = await findInspectorPort(pid, 2000);
       return { pid, command: argv.join(' '), ...(inspectorPort ? { inspectorPort } : {}) };
     }),
   );

@@ -21,6 +21,13 @@ export function getJson(
         }
       });
     });
+    // `timeout` above is for an idle socket; a server that trickles bytes is never idle, so the
+    // whole answer also has a deadline.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('close', () => clearTimeout(deadline));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
   });

@@ -56,6 +56,8 @@ function alive(pid: number): boolean {
 describe('runtime UI', () => {
   let api: LoopLensApi;
   let child: ChildProcess | undefined;
+  /** What the blocker printed ("tick N" after each round). */
+  let childOut = '';
 
   before(async () => {
     const ext = vscode.extensions.getExtension<LoopLensApi>(extensionId);
@@ -94,9 +96,8 @@ describe('runtime UI', () => {
     const pid = child.pid!;
     // Attach as a user does, to a process that has run a while: after two rounds of blocking, V8
     // has compiled the spin loop (and node listens for SIGUSR1).
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(() => out.includes('tick 2'), 'the fixture to block twice', 30_000);
+    child.stdout!.on('data', (d: Buffer) => (childOut += d.toString()));
+    await waitFor(() => childOut.includes('tick 2'), 'the fixture to block twice', 30_000);
     const ok = await vscode.commands.executeCommand<boolean>('loopLens.attachProcess', pid);
     assert.equal(ok, true, 'the loop-lens debug session started');
     const tree = api.runtime.stallTree;
@@ -192,6 +193,10 @@ describe('runtime UI', () => {
       'the loop-lens debug session to end',
     );
     assert.ok(alive(child!.pid!), 'the attached process still runs after the detach');
+    // Still running: it finishes another round after the stop (an event, not a fixed wait).
+    const ticks = () => Number(/tick (\d+)\n?$/.exec(childOut)?.[1] ?? 0);
+    const atStop = ticks();
+    await waitFor(() => ticks() > atStop, 'the attached process to tick again after the stop');
     assert.match(api.runtime.statusText(), /Loop Lens/);
     assert.doesNotMatch(api.runtime.statusText(), /\$\(record\)/);
   });
