@@ -116,7 +116,8 @@ export function nodeModuleOf(url: string): string {
   const m = url.replace(/^node:/, '').replace(/^internal\//, '');
   if (/^modules\//.test(m)) return 'require';
   const head = m.split('/')[0];
-  return head === 'crypto' || head === 'fs' || head === 'child_process' ? head : m;
+  // `internal/process/per_thread` → `process` (so `process.cpuUsage`, not a file path).
+  return ['crypto', 'fs', 'child_process', 'process'].includes(head!) ? head! : m;
 }
 
 /** The innermost Node module's frames: from the first Node frame, those of the same module. */

@@ -34,6 +34,11 @@ test('Node APIs are named by their public function, whatever runs inside them', 
     op([f('run', ''), f('pbkdf2Sync', 'node:internal/crypto/pbkdf2'), USER]),
     'crypto.pbkdf2Sync',
   );
+  // An internal module's path is not shown: `process.cpuUsage`, not `process/per_thread.cpuUsage`.
+  assert.equal(
+    op([f('cpuUsage', ''), f('cpuUsage', 'node:internal/process/per_thread'), USER]),
+    'process.cpuUsage',
+  );
   assert.equal(
     op([
       f('spawnSync', ''),
