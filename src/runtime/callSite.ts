@@ -99,7 +99,10 @@ export function findCallLine(
   fnStartLine1: number,
   callees: string[],
 ): { line: number; byName: boolean } | undefined {
-  const names = callees.filter((n) => /^[\w$]+$/.test(n));
+  // V8 names a method by its owner too (`db.write`, `Writer.write`); the call shows the last part.
+  const names = callees
+    .map((n) => n.slice(n.lastIndexOf('.') + 1))
+    .filter((n) => /^[\w$]+$/.test(n));
   const byName = names.length
     ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
     : undefined;

@@ -56,6 +56,12 @@ describe('call sites', () => {
       'falls back to a known blocking call',
     );
     assert.equal(findCallLine('function f() {\n  return 1;\n}\nfoo();', 1, ['foo']), undefined);
+    // lowdb under lodash's chain: V8 names the method `db.write`; the call shows `.write()`.
+    const chained = "function save(i) {\n  db.get('posts').push({ id: i }).write();\n}\n";
+    assert.deepEqual(findCallLine(chained, 1, ['wrapper', 'apply', 'db.write']), {
+      line: 2,
+      byName: true,
+    });
   });
   test('an alias the text does not show is resolved by the static engine', async () => {
     const aliased =
