@@ -24,7 +24,10 @@ export function startServer(command, args, label, settings = {}) {
     for (const w of [...waiters]) w(p);
   });
   conn.onNotification('$/progress', (p) => {
-    if (p.value?.kind === 'end') s.progressEnded = true;
+    if (p.value?.kind === 'end' && !s.progressEnded) {
+      s.progressEnded = true;
+      s.progressEndedAt = performance.now();
+    }
     notify();
   });
   conn.onNotification(() => {});
@@ -66,10 +69,21 @@ export function startServer(command, args, label, settings = {}) {
   };
   /** CPU ms used so far by the server and every process it started (tsserver), from /proc. */
   s.cpuMs = () => treeCpuMs(child.pid);
+  /** RSS and peak RSS (MB) of the server and every process it started (tsserver). */
   s.rssMb = () => {
-    const st = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0);
-    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+    let rss = 0;
+    let peak = 0;
+    for (const pid of treePids(child.pid)) {
+      try {
+        const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0);
+        rss += kb('VmRSS') / 1024;
+        peak += kb('VmHWM') / 1024;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return { rss, peak };
   };
   s.stop = async () => {
     try {
@@ -87,6 +101,18 @@ export function startServer(command, args, label, settings = {}) {
 
 /** utime + stime (ms) of `pid` and its descendants; load-independent unlike wall time. */
 export function treeCpuMs(pid) {
+  const procs = processes();
+  const tree = treeOf(procs, pid);
+  const ticks = procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** `pid` and its descendants. */
+function treePids(pid) {
+  return [...treeOf(processes(), pid)];
+}
+
+function processes() {
   const procs = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -98,13 +124,16 @@ export function treeCpuMs(pid) {
       // exited meanwhile
     }
   }
+  return procs;
+}
+
+function treeOf(procs, pid) {
   const tree = new Set([pid]);
   for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) && true;
   }
-  const ticks = procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  return tree;
 }
 
 export const delay = (ms) => new Promise((r) => setTimeout(r, ms));

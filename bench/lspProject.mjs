@@ -1,12 +1,15 @@
-// Generated projects of the language-server benchmark (bench/lsp.mjs): 1,000 small modules and a
-// 3,000-line file importing 100 of them, a 5,000-file workspace, and the edit texts.
+// Workspaces of the language-server benchmark (bench/lsp.mjs): generated projects of 1,000 and
+// 10,000 files (small modules and a 3,000-line file importing 100 of them), a real folder installed
+// from npm (webpack's package tree), and the edit texts of each.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { npmInstall } from './measure.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 export const cache = join(root, '.cache', 'bench-lsp');
 export const project = join(cache, 'project');
 const GEN_VERSION = '1';
+const REAL_PINNED = { webpack: '5.95.0' };
 
 export function moduleText(i) {
   const blocking = i % 10 === 0;
@@ -57,16 +60,24 @@ function bigText() {
   return lines.join('\n');
 }
 
-export function generate() {
-  const marker = join(project, '.generated');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === GEN_VERSION) return;
-  rmSync(project, { recursive: true, force: true });
-  mkdirSync(join(project, 'src', 'lib'), { recursive: true });
-  for (let i = 0; i < 999; i++)
-    writeFileSync(join(project, 'src', 'lib', `mod${i}.ts`), moduleText(i));
-  writeFileSync(join(project, 'src', 'big.ts'), bigText());
+/**
+ * A generated project of `files` files (src/big.ts and `files - 1` modules, 500 per folder past
+ * the first 1,000); returns its folder.
+ */
+export function generate(files = 1000) {
+  const dir = files === 1000 ? project : join(cache, `project${files / 1000}k`);
+  const marker = join(dir, '.generated');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === GEN_VERSION) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+  for (let i = 0; i < files - 1; i++) {
+    const sub = i < 1000 ? 'lib' : join('more', `part${Math.floor(i / 500)}`);
+    if (i % 500 === 0) mkdirSync(join(dir, 'src', sub), { recursive: true });
+    writeFileSync(join(dir, 'src', sub, `mod${i}.ts`), moduleText(i));
+  }
+  writeFileSync(join(dir, 'src', 'big.ts'), bigText());
   writeFileSync(
-    join(project, 'tsconfig.json'),
+    join(dir, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
         strict: true,
@@ -79,33 +90,12 @@ export function generate() {
       include: ['src'],
     }),
   );
-  mkdirSync(join(project, 'node_modules', '@types'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
   symlinkSync(
     join(root, 'node_modules', '@types', 'node'),
-    join(project, 'node_modules', '@types', 'node'),
+    join(dir, 'node_modules', '@types', 'node'),
   );
   writeFileSync(marker, GEN_VERSION);
-}
-
-/** A 5,000-file workspace (50 packages of 100 chained modules); returns its folder. */
-export function generate5k() {
-  const dir = join(cache, 'project5k');
-  if (!existsSync(join(dir, '.generated'))) {
-    rmSync(dir, { recursive: true, force: true });
-    for (let d = 0; d < 50; d++) mkdirSync(join(dir, 'src', `pkg${d}`), { recursive: true });
-    for (let i = 0; i < 5000; i++) {
-      const imp =
-        i % 100
-          ? `import { helper${i - 1} } from '../pkg${Math.floor((i - 1) / 100)}/mod${i - 1}';\n`
-          : '';
-      const text = moduleText(i).replace(
-        "import * as fs from 'node:fs';\n",
-        `import * as fs from 'node:fs';\n${imp}`,
-      );
-      writeFileSync(join(dir, 'src', `pkg${Math.floor(i / 100)}`, `mod${i}.ts`), text);
-    }
-    writeFileSync(join(dir, '.generated'), GEN_VERSION);
-  }
   return dir;
 }
 
@@ -122,3 +112,58 @@ export function editText(base, k) {
   return { text, present: true, name, line };
 }
 
+/**
+ * A real folder from npm: webpack@5.95.0 and its dependencies (~80 packages, ~3,000 JavaScript
+ * files), installed into .cache/bench-lsp/real; the workspace is its node_modules folder. A
+ * jsconfig.json there turns on checkJs and noUnusedLocals, so typescript-language-server reports
+ * the edits' unused local as it does on the generated projects. Returns the folder, or undefined
+ * when the install failed.
+ */
+export function realFolder() {
+  const prefix = join(cache, 'real');
+  const dir = join(prefix, 'node_modules');
+  const pkg = join(dir, 'webpack', 'package.json');
+  const ok = () => existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).version === '5.95.0';
+  if (!ok()) {
+    try {
+      npmInstall(prefix, REAL_PINNED);
+    } catch (e) {
+      console.log(String(e));
+    }
+    if (!ok()) return undefined;
+  }
+  writeFileSync(
+    join(dir, 'jsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        allowJs: true,
+        checkJs: true,
+        noUnusedLocals: true,
+        noEmit: true,
+        target: 'es2022',
+        module: 'commonjs',
+        skipLibCheck: true,
+        maxNodeModuleJsDepth: 0,
+      },
+      include: ['**/*.js'],
+    }),
+  );
+  return dir;
+}
+
+/**
+ * Edit k of a real file: odd edits add, after line `anchor` (0-based), an async arrow that calls
+ * readFileSync and is never used; even edits take it out again.
+ */
+export function insertEdit(base, k, anchor) {
+  const line = anchor + 1;
+  if (k % 2 === 0) return { text: base, present: false, name: `blocked${k - 1}`, line };
+  const name = `blocked${k}`;
+  const lines = base.split('\n');
+  lines.splice(
+    line,
+    0,
+    `\t\tconst ${name} = async () => require("fs").readFileSync("/etc/hosts", "utf8");`,
+  );
+  return { text: lines.join('\n'), present: true, name, line };
+}
