@@ -22,6 +22,7 @@ import {
   type Hover,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 
@@ -195,6 +196,17 @@ export class LspClient {
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
       contentChanges: [{ text }],
+    });
+    return version;
+  }
+
+  /** An incremental change (as VS Code sends while typing): `text` replaces `range`. */
+  async edit(uri: string, range: Range, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
     });
     return version;
   }

@@ -5,18 +5,19 @@
  */
 import * as path from 'node:path';
 import type { DependencyLinks } from './deps/dependencies';
-import { dependencyMessage } from './deps/where';
 import { silences } from './patterns';
 import type { ApiHit, CallSite, CallTarget, FileSummary } from './summaryTypes';
 import type { ChainStep, FileNote, Finding, LoopLensConfig, Severity } from './types';
 import { isRelative } from './syntax';
+import { findingOf } from './linkFinding';
+import { LinkIndex } from './linkIndex';
 
 /** What a target stands for: an API, a function (a method when found through a class), a class. */
 type Resolved =
   | { hit: ApiHit }
   | { file: string; fn: number; method?: boolean }
   | { file: string; cls: number; inst: boolean };
-interface Chain {
+export interface Chain {
   steps: ChainStep[];
   hit: ApiHit;
 }
@@ -25,11 +26,7 @@ const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 export class Linker {
   private readonly specCache = new Map<string, string | undefined>();
-  private readonly memo = new Map<string, Chain | null>();
-  private readonly registered = new Map<string, string>();
-  private readonly workerFiles = new Set<string>();
-  /** Files whose registrations or workers could not be indexed (an engine bug), as notes. */
-  readonly errors: FileNote[] = [];
+  private readonly ix = new LinkIndex<Chain>();
 
   /**
    * `summaries.has` answers for the project's files; `get` may also return installed packages'
@@ -40,25 +37,45 @@ export class Linker {
     private readonly configOf: (file: string) => LoopLensConfig | undefined,
     private readonly deps?: DependencyLinks,
   ) {
-    for (const [file, s] of summaries) {
-      try {
-        this.index(file, s);
-      } catch (e) {
-        const reason = `internal error while linking: ${e instanceof Error ? e.message : String(e)}`;
-        this.errors.push({ file, kind: 'error', reason });
-      }
-    }
+    for (const [file, s] of summaries) this.index(file, s);
+  }
+
+  /** Files whose registrations or workers could not be indexed (an engine bug), as notes. */
+  get errors(): FileNote[] {
+    return this.ix.errors();
   }
 
   private index(file: string, s: FileSummary): void {
-    for (const spec of s.workerSpecs) {
-      const w = this.resolveSpec(file, spec);
-      if (w) this.workerFiles.add(w);
+    try {
+      for (const spec of s.workerSpecs) {
+        const w = this.resolveSpec(file, spec);
+        if (w) this.ix.addWorker(file, w);
+      }
+      for (const r of s.registrations) {
+        const t = this.resolveTarget(file, { kind: 'import', spec: r.spec, path: r.path });
+        if (t && 'fn' in t) this.ix.register(file, `${t.file}#${t.fn}`, r.reason);
+      }
+    } catch (e) {
+      const reason = `internal error while linking: ${e instanceof Error ? e.message : String(e)}`;
+      this.ix.error(file, { file, kind: 'error', reason });
     }
-    for (const r of s.registrations) {
-      const t = this.resolveTarget(file, { kind: 'import', spec: r.spec, path: r.path });
-      if (t && 'fn' in t) this.registered.set(`${t.file}#${t.fn}`, r.reason);
+  }
+
+  /**
+   * The summaries of `files` changed (the set of files did not): drops the chains of those
+   * files and of every file whose linking went through them, and indexes them again. A worker
+   * file started or no longer started changes the chains of its own functions too.
+   */
+  update(files: readonly string[]): void {
+    const stale = this.ix.dependents(files);
+    const workers = new Set<string>();
+    for (const f of stale) for (const w of this.ix.unindex(f)) workers.add(w);
+    for (const f of stale) {
+      const s = this.summaries.get(f);
+      if (s) this.index(f, s);
     }
+    for (const f of stale) for (const w of this.ix.workersOf(f)) workers.add(w);
+    for (const f of this.ix.dependents([...stale, ...workers])) this.ix.memo.delete(f);
   }
 
   /**
@@ -70,7 +87,11 @@ export class Linker {
     if (typeof spec !== 'string') return undefined;
     if (!isRelative(spec)) return this.resolveBare(from, spec);
     const base = path.resolve(path.dirname(from), spec);
-    if (this.specCache.has(base)) return this.specCache.get(base);
+    if (this.specCache.has(base)) {
+      const hit = this.specCache.get(base);
+      if (hit) this.ix.used(from, hit);
+      return hit;
+    }
     const stem = base.replace(/\.[cm]?jsx?$/, '');
     const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
     candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
@@ -78,6 +99,7 @@ export class Linker {
       candidates.find((c) => this.summaries.has(c)) ??
       (this.isDependency(from) ? this.deps?.relative(from, spec) : undefined);
     this.specCache.set(base, found);
+    if (found) this.ix.used(from, found);
     return found;
   }
 
@@ -189,22 +211,22 @@ export class Linker {
 
   /** The first chain by which sync function `fn` of `file` reaches a blocking API, or null. */
   blocking(file: string, fn: number): Chain | null {
-    const key = `${file}#${fn}`;
-    const known = this.memo.get(key);
+    const memo = this.ix.memoOf(file);
+    const known = memo.get(fn);
     if (known !== undefined) return known;
-    this.memo.set(key, null); // cycle guard: a function in progress does not block (yet)
+    memo.set(fn, null); // cycle guard: a function in progress does not block (yet)
     const f = this.summaries.get(file)?.fns[fn];
     let result: Chain | null = null;
     // A package's async function blocks its caller too: nobody reports inside the package.
     const followed = f && (!f.isAsync || this.isDependency(file));
-    if (f && followed && !f.worker && !this.workerFiles.has(file)) {
+    if (f && followed && !f.worker && !this.ix.isWorker(file)) {
       for (const call of f.calls) {
         if (call.target.kind === 'api' && call.target.hit.local) continue;
         result = this.chainOf(file, call);
         if (result) break;
       }
     }
-    this.memo.set(key, result);
+    memo.set(fn, result);
     return result;
   }
 
@@ -229,10 +251,10 @@ export class Linker {
   context(file: string, fn: number, depth = 0): string | undefined {
     const s = this.summaries.get(file);
     const f = s?.fns[fn];
-    if (!f || f.worker || this.workerFiles.has(file) || depth > 50) return undefined;
+    if (!f || f.worker || this.ix.isWorker(file) || depth > 50) return undefined;
     if (f.isAsync) return `async ${f.name}`;
     if (f.eventLoop) return f.eventLoop;
-    const reg = this.registered.get(`${file}#${fn}`);
+    const reg = this.ix.registration(`${file}#${fn}`);
     if (reg) return reg;
     if (f.inherits && f.parent >= 0) return this.context(file, f.parent, depth + 1);
     return undefined;
@@ -249,50 +271,11 @@ export class Linker {
       for (const call of f.calls) {
         if (call.inline) continue;
         const chain = this.chainOf(file, call);
-        if (chain) out.push(this.finding(file, call, chain, ctx));
+        if (!chain) continue;
+        const severity = this.severity(file, chain.hit) ?? chain.hit.severity;
+        out.push(findingOf(file, call, chain, ctx, severity));
       }
     });
     return out;
   }
-
-  private finding(file: string, call: CallSite, chain: Chain, ctx: string): Finding {
-    const { hit, steps } = chain;
-    const direct = steps.length === 1;
-    const last = steps[steps.length - 1]!;
-    const via = steps.map((s) => s.name).join(' → ');
-    const where = `${path.basename(last.file)}:${last.line}`;
-    const message =
-      hit.category === 'threadpool'
-        ? `${call.name}(… ${hit.api} per element) can saturate the libuv threadpool in ${ctx}: ${hit.why}. Instead, ${hit.replacement}.`
-        : direct
-          ? `${hit.api} blocks the event loop in ${ctx}: ${hit.why}. Use ${hit.replacement}.`
-          : (dependencyMessage(file, call.name, ctx, hit, steps) ??
-            `${callText(call)} blocks the event loop in ${ctx}: it reaches ${hit.api} (${where}) via ${via}. ` +
-              `${capitalize(hit.why)}. Use ${hit.replacement} there, and make the callers async.`);
-    return {
-      file,
-      line: call.line,
-      column: call.column,
-      endLine: call.endLine,
-      endColumn: call.endColumn,
-      rule: hit.rule,
-      category: hit.category,
-      severity: this.severity(file, hit) ?? hit.severity,
-      message,
-      api: hit.api,
-      why: hit.why,
-      replacement: hit.replacement,
-      chain: direct ? [] : steps,
-    };
-  }
-}
-
-/** `render()`, or `reading this.config` for a getter (`setting this.x` for a setter). */
-function callText(call: CallSite): string {
-  if (call.access) return `${call.access === 'get' ? 'reading' : 'setting'} ${call.name}`;
-  return `${call.name}()`;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -11,6 +11,7 @@ import { Linker } from './linker';
 import { summarize } from './summarize';
 import { TypeResolver } from './typeCheck';
 import type { FileSummary } from './summaryTypes';
+import type { ts } from 'ts-morph';
 import type { FileNote, Finding, LoopLensConfig } from './types';
 
 export interface StaticWorkspaceOptions {
@@ -44,6 +45,10 @@ export class StaticWorkspace {
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private linker: Linker | undefined;
+  /** The summaries the linker sees; kept up to date in place while the set of files stays. */
+  private linked: LinkedSummaries | undefined;
+  /** Parse trees of open buffers, so the next edit re-parses only what it changed. */
+  private readonly trees = new Map<string, ts.SourceFile>();
   private readonly useTypeChecker: boolean;
   private types: TypeResolver | undefined;
   private deps: Dependencies;
@@ -92,6 +97,7 @@ export class StaticWorkspace {
   /** An open or changed buffer: its text overrides the disk. */
   setFileText(file: string, text: string): void {
     const abs = path.resolve(file);
+    if (this.overlays.get(abs) === text && this.entries.has(abs)) return;
     this.overlays.set(abs, text);
     this.dirty.add(abs);
     if (this.files && !this.files.includes(abs) && isSourceFile(abs)) {
@@ -103,6 +109,7 @@ export class StaticWorkspace {
   closeFile(file: string): void {
     const abs = path.resolve(file);
     this.overlays.delete(abs);
+    this.trees.delete(abs);
     this.dirty.add(abs);
   }
 
@@ -110,6 +117,7 @@ export class StaticWorkspace {
   removeFile(file: string): void {
     const abs = path.resolve(file);
     this.overlays.delete(abs);
+    this.trees.delete(abs);
     this.entries.delete(abs);
     this.dirty.delete(abs);
     if (this.files) this.files = this.files.filter((f) => f !== abs);
@@ -142,8 +150,8 @@ export class StaticWorkspace {
   }
 
   private newLinker(): Linker {
-    const linked = new LinkedSummaries(this.summaries(), this.deps);
-    return new Linker(linked, this.configOf, this.deps);
+    this.linked = new LinkedSummaries(this.summaries(), this.deps);
+    return new Linker(this.linked, this.configOf, this.deps);
   }
 
   /** One file's findings; an engine error there is a note, and the other files go on. */
@@ -180,12 +188,21 @@ export class StaticWorkspace {
       return !e || this.dirty.has(f) || e.configKey !== this.configKey(f);
     });
     let done = 0;
+    let sameFiles = true;
     for (const f of todo) {
-      this.entries.set(f, this.load(f));
+      const had = this.entries.get(f)?.summary !== undefined;
+      const entry = this.load(f);
+      this.entries.set(f, entry);
       this.dirty.delete(f);
+      if (had !== (entry.summary !== undefined)) sameFiles = false;
+      else if (entry.summary) this.linked?.set(f, entry.summary);
       onProgress?.(++done, todo.length);
     }
-    if (todo.length) this.linker = undefined;
+    if (!todo.length) return;
+    // Same files, new contents (an edit): re-link only what can depend on them. A file that
+    // appeared or went away can change how any import resolves: link everything anew.
+    if (sameFiles && this.linker) this.linker.update(todo);
+    else this.linker = undefined;
   }
 
   private configKey(file: string): string {
@@ -197,9 +214,15 @@ export class StaticWorkspace {
     const configKey = this.configKey(file);
     const overlay = this.overlays.get(file);
     const src = overlay !== undefined ? checkText(file, overlay) : readSource(file);
+    const previous = this.trees.get(file);
+    this.trees.delete(file); // an incremental parse reuses (and spoils) the old tree
     if ('note' in src) return { note: src.note, configKey };
     try {
-      const summary = summarize(file, src.text, { extra: this.configOf(file)?.blocking });
+      const summary = summarize(file, src.text, {
+        extra: this.configOf(file)?.blocking,
+        previous,
+        keepTree: overlay !== undefined ? (sf) => this.trees.set(file, sf) : undefined,
+      });
       if (this.useTypeChecker && summary.candidates?.length) {
         (this.types ??= new TypeResolver()).settle(summary, src.text);
       }
