@@ -32,14 +32,13 @@ export interface StaticWorkspaceOptions {
 interface Entry {
   summary?: FileSummary;
   note?: FileNote;
-  /** Config-dependent part of the cache key (the extra `blocking` entries). */
-  configKey: string;
 }
 
 export class StaticWorkspace {
   private readonly roots: string[];
   private readonly configOf: (file: string) => LoopLensConfig | undefined;
-  private files: string[] | undefined;
+  private files: Set<string> | undefined;
+  private sorted: string[] | undefined;
   private readonly listNotes: FileNote[] = [];
   private readonly overlays = new Map<string, string>();
   private readonly entries = new Map<string, Entry>();
@@ -72,6 +71,12 @@ export class StaticWorkspace {
 
   /** JS/TS files under the roots (node_modules, .git and config `ignore` globs left out). */
   listFiles(): string[] {
+    this.sorted ??= [...this.fileSet()].sort();
+    return this.sorted;
+  }
+
+  /** The files (a set: buffers join it one by one, thousands of them during a scan). */
+  private fileSet(): Set<string> {
     if (!this.files) {
       this.listNotes.length = 0;
       const ignored = (file: string) => {
@@ -79,9 +84,9 @@ export class StaticWorkspace {
         const base = this.roots.find((r) => file.startsWith(r)) ?? path.dirname(file);
         return ignoreMatcher(base, cfg?.ignore)(file);
       };
-      const listed = new Set(listSourceFiles(this.roots, ignored, this.listNotes));
-      for (const f of this.overlays.keys()) listed.add(f);
-      this.files = [...listed].sort();
+      this.files = new Set(listSourceFiles(this.roots, ignored, this.listNotes));
+      for (const f of this.overlays.keys()) this.files.add(f);
+      this.sorted = undefined;
     }
     return this.files;
   }
@@ -100,8 +105,9 @@ export class StaticWorkspace {
     if (this.overlays.get(abs) === text && this.entries.has(abs)) return;
     this.overlays.set(abs, text);
     this.dirty.add(abs);
-    if (this.files && !this.files.includes(abs) && isSourceFile(abs)) {
-      this.files = [...this.files, abs].sort();
+    if (this.files && !this.files.has(abs) && isSourceFile(abs)) {
+      this.files.add(abs);
+      this.sorted = undefined;
     }
   }
 
@@ -120,7 +126,7 @@ export class StaticWorkspace {
     this.trees.delete(abs);
     this.entries.delete(abs);
     this.dirty.delete(abs);
-    if (this.files) this.files = this.files.filter((f) => f !== abs);
+    if (this.files?.delete(abs)) this.sorted = undefined;
     this.linker = undefined;
   }
 
@@ -132,11 +138,10 @@ export class StaticWorkspace {
     files?: string[],
     onProgress?: (done: number, total: number) => void,
   ): Map<string, Finding[]> {
-    const all = this.listFiles();
-    this.update(all, onProgress);
+    this.update(this.fileSet(), onProgress);
     const linker = (this.linker ??= this.newLinker());
     const out = new Map<string, Finding[]>();
-    for (const f of files ? files.map((x) => path.resolve(x)) : all) {
+    for (const f of files ? files.map((x) => path.resolve(x)) : this.listFiles()) {
       const e = this.entries.get(f);
       out.set(f, e?.summary ? this.findingsOf(linker, f) : []);
     }
@@ -182,11 +187,18 @@ export class StaticWorkspace {
     return this.entries.get(path.resolve(file))?.summary;
   }
 
-  private update(all: string[], onProgress?: (done: number, total: number) => void): void {
-    const todo = all.filter((f) => {
-      const e = this.entries.get(f);
-      return !e || this.dirty.has(f) || e.configKey !== this.configKey(f);
-    });
+  /**
+   * Summarises the files that changed or are new, without linking (a workspace scan loads its
+   * files this way and links once they are all in).
+   */
+  prepare(): void {
+    this.update(this.fileSet());
+  }
+
+  private update(all: Set<string>, onProgress?: (done: number, total: number) => void): void {
+    // New and changed files. A config whose `blocking` list changed needs `refresh()`.
+    const todo: string[] = [];
+    for (const f of all) if (this.dirty.has(f) || !this.entries.has(f)) todo.push(f);
     let done = 0;
     let sameFiles = true;
     for (const f of todo) {
@@ -205,32 +217,29 @@ export class StaticWorkspace {
     else this.linker = undefined;
   }
 
-  private configKey(file: string): string {
-    const b = this.configOf(file)?.blocking;
-    return b?.length ? JSON.stringify(b) : '';
-  }
-
   private load(file: string): Entry {
-    const configKey = this.configKey(file);
     const overlay = this.overlays.get(file);
     const src = overlay !== undefined ? checkText(file, overlay) : readSource(file);
     const previous = this.trees.get(file);
     this.trees.delete(file); // an incremental parse reuses (and spoils) the old tree
-    if ('note' in src) return { note: src.note, configKey };
+    if ('note' in src) return { note: src.note };
+    // The tree is kept for a buffer that changes again (an edited document), not for every
+    // file a scan reads: memory stays bounded by what is being edited.
+    const edited = overlay !== undefined && this.entries.has(file);
     try {
       const summary = summarize(file, src.text, {
         extra: this.configOf(file)?.blocking,
         previous,
-        keepTree: overlay !== undefined ? (sf) => this.trees.set(file, sf) : undefined,
+        keepTree: edited ? (sf) => this.trees.set(file, sf) : undefined,
       });
       if (this.useTypeChecker && summary.candidates?.length) {
         (this.types ??= new TypeResolver()).settle(summary, src.text);
       }
-      return { summary, configKey };
+      return { summary };
     } catch (e) {
       // An engine bug on one file must not lose the others.
       const reason = `internal error: ${e instanceof Error ? e.message : String(e)}`;
-      return { note: { file, kind: 'error', reason }, configKey };
+      return { note: { file, kind: 'error', reason } };
     }
   }
 

@@ -186,7 +186,7 @@ export class AnalysisService {
         () => false,
         async (batch) => {
           await this.host.loadFromDisk(batch, (f) => this.isOpen(f));
-          this.host.analyze(batch);
+          this.host.prepare(batch);
         },
       );
       level = next;

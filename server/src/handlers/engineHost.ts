@@ -136,6 +136,19 @@ export class EngineHost {
   }
 
   /**
+   * Summarises newly loaded files without linking them (a scan, or an open file's imports,
+   * links once the batch of work is in) and records their imports.
+   */
+  prepare(files: string[]): void {
+    try {
+      this.engine.prepare();
+      for (const f of files) this.recordDeps(f);
+    } catch (e) {
+      this.log.error('lsp.analysis', 'analysis failed:', e);
+    }
+  }
+
+  /**
    * Files whose findings an edit of `file` can change: the file, every file importing it
    * (transitively), and files it registers as callbacks or starts as workers, before and after.
    */

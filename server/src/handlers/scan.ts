@@ -1,8 +1,8 @@
 /**
- * The background workspace scan: lists every folder's files, feeds them to the engine in small
- * time-boxed batches with a yield to the event loop after each (so hover, code actions and edits
- * answer while it runs), reports work-done progress, and publishes as it goes. A last pass
- * re-links everything once all summaries exist, so cross-file chains appear everywhere.
+ * The background workspace scan: after the documents opened at start (and their imports), lists
+ * every folder's files and summarises them in small time-boxed batches with a yield to the event
+ * loop after each (so hover, code actions and edits answer while it runs), reporting work-done
+ * progress; then links them, again in batches, and publishes each batch's diagnostics.
  */
 import type { AnalysisService } from './analysisService';
 import { inBatches, yieldToLoop } from './slices';
@@ -50,6 +50,10 @@ async function scan(
   cancelled: () => boolean,
 ): Promise<void> {
   const { connection } = service.ctx;
+  // The documents a client opens right after `initialized` go first: their analysis and
+  // their imports come before the listing and the bulk of the scan.
+  await yieldToLoop();
+  await service.dependencies;
   state.scope = await scopeOf(service);
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Loop Lens', 0, 'Listing files…', false);
@@ -65,7 +69,8 @@ async function scan(
       await service.dependencies;
       const todo = batch.filter((f) => !service.host.isLoaded(f));
       await service.host.loadFromDisk(todo, (f) => service.isOpen(f));
-      service.store(service.host.analyze(batch));
+      // Summaries only: linking after each batch would index every file loaded so far again.
+      service.host.prepare(todo);
       done += batch.length;
       progress?.report(
         Math.floor((done / Math.max(files.length, 1)) * 90),
