@@ -50,6 +50,8 @@ const entries = [
   // dist/server.js is a small loader that runs dist/serverCore.js through a V8 code cache.
   ['server/src/main.ts', 'dist/server.js', node],
   ['server/src/server.ts', 'dist/serverCore.js', node],
+  // The language server's scan summarises files in this worker thread.
+  ['server/src/summaryWorker.ts', 'dist/summaryWorker.js', node],
   ['src/cli/main.ts', 'dist/cli.js', node],
   ['src/debug/adapterMain.ts', 'dist/adapter.js', node],
   [

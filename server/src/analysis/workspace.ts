@@ -8,7 +8,7 @@ import { Dependencies, type DependencyStats } from './deps/dependencies';
 import { LinkedSummaries } from './deps/linked';
 import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
 import { Linker } from './linker';
-import { summarize } from './summarize';
+import { summarizeEntry, type FileEntry } from './fileEntry';
 import { TypeResolver } from './typeCheck';
 import type { FileSummary } from './summaryTypes';
 import type { ts } from 'ts-morph';
@@ -29,10 +29,7 @@ export interface StaticWorkspaceOptions {
   dependencyCache?: boolean;
 }
 
-interface Entry {
-  summary?: FileSummary;
-  note?: FileNote;
-}
+type Entry = FileEntry;
 
 export class StaticWorkspace {
   private readonly roots: string[];
@@ -41,6 +38,8 @@ export class StaticWorkspace {
   private sorted: string[] | undefined;
   private readonly listNotes: FileNote[] = [];
   private readonly overlays = new Map<string, string>();
+  /** Files whose summaries came from elsewhere (`addSummarized`). */
+  private readonly given = new Set<string>();
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private linker: Linker | undefined;
@@ -86,6 +85,7 @@ export class StaticWorkspace {
       };
       this.files = new Set(listSourceFiles(this.roots, ignored, this.listNotes));
       for (const f of this.overlays.keys()) this.files.add(f);
+      for (const f of this.given) this.files.add(f);
       this.sorted = undefined;
     }
     return this.files;
@@ -124,6 +124,7 @@ export class StaticWorkspace {
     const abs = path.resolve(file);
     this.overlays.delete(abs);
     this.trees.delete(abs);
+    this.given.delete(abs);
     this.entries.delete(abs);
     this.dirty.delete(abs);
     if (this.files?.delete(abs)) this.sorted = undefined;
@@ -222,24 +223,36 @@ export class StaticWorkspace {
     const src = overlay !== undefined ? checkText(file, overlay) : readSource(file);
     const previous = this.trees.get(file);
     this.trees.delete(file); // an incremental parse reuses (and spoils) the old tree
-    if ('note' in src) return { note: src.note };
     // The tree is kept for a buffer that changes again (an edited document), not for every
     // file a scan reads: memory stays bounded by what is being edited.
     const edited = overlay !== undefined && this.entries.has(file);
-    try {
-      const summary = summarize(file, src.text, {
-        extra: this.configOf(file)?.blocking,
-        previous,
-        keepTree: edited ? (sf) => this.trees.set(file, sf) : undefined,
-      });
-      if (this.useTypeChecker && summary.candidates?.length) {
-        (this.types ??= new TypeResolver()).settle(summary, src.text);
-      }
-      return { summary };
-    } catch (e) {
-      // An engine bug on one file must not lose the others.
-      const reason = `internal error: ${e instanceof Error ? e.message : String(e)}`;
-      return { note: { file, kind: 'error', reason } };
+    return summarizeEntry(file, src, {
+      extra: this.configOf(file)?.blocking,
+      previous,
+      keepTree: edited ? (sf) => this.trees.set(file, sf) : undefined,
+      types: this.useTypeChecker ? () => (this.types ??= new TypeResolver()) : undefined,
+    });
+  }
+
+  /**
+   * The entry of a file's disk text summarised elsewhere (a worker thread during a scan). An
+   * open buffer of the file wins over it.
+   */
+  addSummarized(file: string, entry: Entry): void {
+    const abs = path.resolve(file);
+    if (this.overlays.has(abs)) return;
+    const had = this.entries.get(abs)?.summary !== undefined;
+    this.entries.set(abs, entry);
+    this.given.add(abs);
+    this.dirty.delete(abs);
+    if (this.files && !this.files.has(abs)) {
+      this.files.add(abs);
+      this.sorted = undefined;
+    }
+    if (had !== (entry.summary !== undefined)) this.linker = undefined;
+    else if (entry.summary && this.linker) {
+      this.linked?.set(abs, entry.summary);
+      this.linker.update([abs]);
     }
   }
 

@@ -48,6 +48,7 @@ export class AnalysisService {
   /** A fresh engine (at start, and after a config file changed). */
   newHost(): EngineHost {
     const log = connectionLogger(this.ctx.connection.console);
+    (this.host as EngineHost | undefined)?.dispose();
     this.host = new EngineHost((f) => this.ctx.folders.owner(f), log);
     this.findings.clear();
     return this.host;
@@ -224,5 +225,6 @@ export class AnalysisService {
 
   dispose(): void {
     this.edits.dispose();
+    this.host.dispose();
   }
 }

@@ -11,6 +11,7 @@ import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
 import { StaticWorkspace } from '../analysis';
 import type { ILogger } from '../../../src/common/logger';
 import type { Folder } from './folders';
+import { SummaryWorkerClient } from './summaryWorkerClient';
 
 const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -25,12 +26,44 @@ export class EngineHost {
   private readonly rdeps = new Map<string, Set<string>>();
   /** Files whose findings depend on this file's content although it imports them. */
   private readonly forward = new Map<string, Set<string>>();
+  /** Summarises what a scan reads off the event loop (the bundle sits beside the server's). */
+  private readonly worker: SummaryWorkerClient;
 
   constructor(
     private readonly folderOf: (file: string) => Folder | undefined,
     private readonly log: ILogger,
   ) {
     this.engine = new StaticWorkspace({ roots: [], config: (file) => this.configFor(file) });
+    this.worker = new SummaryWorkerClient(path.join(__dirname, 'summaryWorker.js'), log);
+  }
+
+  /**
+   * Reads and summarises `files` in the worker thread (a scan's bulk); false when the worker
+   * cannot run, and the caller loads them on the event loop in small batches instead.
+   */
+  async loadInWorker(files: string[], skip: (file: string) => boolean): Promise<boolean> {
+    const todo = files.filter((f) => isSourceFile(f) && !skip(f));
+    if (!todo.length) return true;
+    const entries = await this.worker.summarize(
+      todo.map((file) => ({ file, extra: this.configFor(file)?.blocking })),
+    );
+    if (!entries) return false;
+    todo.forEach((f, i) => {
+      const entry = entries[i];
+      // Opened (or already loaded) meanwhile: the buffer's text is the truth.
+      if (!entry || skip(f) || this.loaded.has(f)) return;
+      if (entry.note?.kind === 'error') this.log.warn('lsp.files', `${f}: ${entry.note.reason}`);
+      if (!entry.summary) return;
+      this.engine.addSummarized(f, entry);
+      this.loaded.add(f);
+      this.know(f);
+      this.recordDeps(f);
+    });
+    return true;
+  }
+
+  dispose(): void {
+    this.worker.dispose();
   }
 
   /** The folder's config file (`.looplensrc.json` / package.json `loopLens`), cached. */

@@ -7,6 +7,9 @@
 import type { AnalysisService } from './analysisService';
 import { inBatches, yieldToLoop } from './slices';
 
+/** Files per request to the summary worker: small enough to take in without a pause. */
+const WORKER_CHUNK = 32;
+
 /** Cancels a running scan when a newer one starts. */
 export class ScanState {
   generation = 0;
@@ -64,18 +67,31 @@ async function scan(
     // The open documents' imports first: their diagnostics are the ones a person looks at.
     await service.dependencies;
     let done = 0;
-    await inBatches(files, cancelled, async (batch) => {
+    const report = (n: number) => {
+      done += n;
+      const pct = Math.floor((done / Math.max(files.length, 1)) * 90);
+      progress?.report(pct, `${done}/${files.length} files`);
+    };
+    const isOpen = (f: string) => service.isOpen(f);
+    // Parsing in the worker thread: the event loop only takes the summaries in.
+    let inWorker = true;
+    for (let i = 0; i < files.length && inWorker && !cancelled(); i += WORKER_CHUNK) {
       // A document opened meanwhile: its imports go before the rest of the workspace.
       await service.dependencies;
+      const chunk = files.slice(i, i + WORKER_CHUNK).filter((f) => !service.host.isLoaded(f));
+      inWorker = await service.host.loadInWorker(chunk, isOpen);
+      if (inWorker) report(Math.min(WORKER_CHUNK, files.length - i));
+      await yieldToLoop();
+    }
+    // Without a worker: small time-boxed batches on the event loop.
+    const rest = files.filter((f) => !service.host.isLoaded(f));
+    await inBatches(inWorker ? [] : rest, cancelled, async (batch) => {
+      await service.dependencies;
       const todo = batch.filter((f) => !service.host.isLoaded(f));
-      await service.host.loadFromDisk(todo, (f) => service.isOpen(f));
+      await service.host.loadFromDisk(todo, isOpen);
       // Summaries only: linking after each batch would index every file loaded so far again.
       service.host.prepare(todo);
-      done += batch.length;
-      progress?.report(
-        Math.floor((done / Math.max(files.length, 1)) * 90),
-        `${done}/${files.length} files`,
-      );
+      report(batch.length);
     });
     if (cancelled()) return;
     progress?.report(90, 'Linking across files…');

@@ -1,0 +1,84 @@
+/**
+ * The server's side of the summary worker thread (see `summaryWorker.ts`): started on first use,
+ * one request at a time per caller. When the worker cannot run (no bundle beside the server, a
+ * crash), `summarize` answers undefined and the caller summarises on the event loop instead.
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { FileEntry } from '../analysis/fileEntry';
+import type { ExtraBlockingApi } from '../analysis/types';
+import type { ILogger } from '../../../src/common/logger';
+
+export interface SummaryRequest {
+  id: number;
+  files: { file: string; extra?: readonly ExtraBlockingApi[] }[];
+}
+
+export interface SummaryResponse {
+  id: number;
+  entries: FileEntry[];
+}
+
+export class SummaryWorkerClient {
+  private worker: Worker | undefined;
+  private broken = false;
+  private nextId = 0;
+  private readonly pending = new Map<number, (entries: FileEntry[] | undefined) => void>();
+
+  constructor(
+    private readonly script: string,
+    private readonly log: ILogger,
+  ) {}
+
+  /** Entries of `files` (in order), summarised in the worker; undefined when it cannot run. */
+  summarize(files: SummaryRequest['files']): Promise<FileEntry[] | undefined> {
+    const worker = this.start();
+    if (!worker) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      worker.postMessage({ id, files } satisfies SummaryRequest);
+    });
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.broken) return this.worker;
+    if (!existsSync(this.script)) {
+      this.broken = true;
+      return undefined;
+    }
+    try {
+      const worker = new Worker(this.script);
+      worker.unref();
+      worker.on('message', (m: SummaryResponse) => {
+        const done = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        done?.(m.entries);
+      });
+      worker.on('error', (e) => {
+        this.log.error('lsp.worker', 'summary worker failed (scanning on the event loop):', e);
+        this.stop();
+      });
+      worker.on('exit', () => this.stop());
+      this.worker = worker;
+    } catch (e) {
+      this.log.error('lsp.worker', 'summary worker did not start:', e);
+      this.broken = true;
+    }
+    return this.worker;
+  }
+
+  /** No more worker: what is pending is answered undefined (its callers do the work). */
+  private stop(): void {
+    this.broken = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const done of this.pending.values()) done(undefined);
+    this.pending.clear();
+    void worker?.terminate().catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}
