@@ -52,6 +52,7 @@ const entries = [
   ['server/src/server.ts', 'dist/serverCore.js', node],
   // The language server's scan summarises files in this worker thread.
   ['server/src/summaryWorker.ts', 'dist/summaryWorker.js', node],
+  ['server/src/summaryWorkerCore.ts', 'dist/summaryWorkerCore.js', node],
   ['src/cli/main.ts', 'dist/cli.js', node],
   ['src/debug/adapterMain.ts', 'dist/adapter.js', node],
   [

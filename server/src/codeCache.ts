@@ -22,12 +22,25 @@ const CACHE_DIR = path.join(tmpdir(), 'loop-lens-code-cache');
  * used a cache.
  */
 export function loadWithCodeCache(file: string, cacheDir = CACHE_DIR): boolean {
+  const { used, save } = loadCached(file, cacheDir);
+  if (!used) process.once('exit', save);
+  return used;
+}
+
+/**
+ * As {@link loadWithCodeCache}, for a worker thread (no `exit` event runs when it is
+ * terminated): the caller calls `save` once the code it wants cached has run.
+ */
+export function loadCached(
+  file: string,
+  cacheDir = CACHE_DIR,
+): { used: boolean; save: () => void } {
   const source = fs.readFileSync(file, 'utf8');
   const { cacheFile, stale } = cacheNames(file, cacheDir);
   const cachedData = readOrUndefined(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const used = cachedData !== undefined && script.cachedDataRejected !== true;
-  if (!used) process.once('exit', () => writeCache(script, cacheFile, stale));
+  const save = () => writeCache(script, cacheFile, stale);
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
@@ -36,7 +49,7 @@ export function loadWithCodeCache(file: string, cacheDir = CACHE_DIR): boolean {
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const require = (id: string): unknown => mod.require(id);
   wrapper.call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
-  return used;
+  return { used, save };
 }
 
 /** This build's cache file, and a test for older builds' caches of the same bundle. */

@@ -1,23 +1,13 @@
 /**
- * Entry of the summary worker thread (`dist/summaryWorker.js`): reads files from disk and
- * summarises them, so a workspace scan's parsing (hundreds of milliseconds for one large file)
- * never holds the server's event loop. Requests and answers are plain data.
+ * Entry of the summary worker thread (`dist/summaryWorker.js`): runs the worker itself
+ * (`dist/summaryWorkerCore.js`, from `summaryWorkerCore.ts`) through a V8 code cache, as the
+ * server does, so the thread is ready before the first files it is sent. A thread that ran
+ * without a cache writes one after its first answer (a terminated thread has no `exit` event).
  */
+import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { readSource } from './analysis/files';
-import { summarizeEntry } from './analysis/fileEntry';
-import { TypeResolver } from './analysis/typeCheck';
-import type { SummaryRequest, SummaryResponse } from './handlers/summaryWorkerClient';
+import { loadCached } from './codeCache';
 
-let types: TypeResolver | undefined;
-
-parentPort?.on('message', ({ id, files }: SummaryRequest) => {
-  const entries = files.map(({ file, extra }) =>
-    summarizeEntry(file, readSource(file), {
-      extra,
-      types: () => (types ??= new TypeResolver()),
-    }),
-  );
-  const answer: SummaryResponse = { id, entries };
-  parentPort!.postMessage(answer);
-});
+const { used, save } = loadCached(join(__dirname, 'summaryWorkerCore.js'));
+// After the core's own listener: the functions that summarised the first files are compiled.
+if (!used) parentPort?.once('message', () => setImmediate(save));
