@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attributor, hottestLine } from '../../../src/runtime/attribution';
-import { lostInnerFrames } from '../../../src/runtime/probedStack';
+import { lostInnerFrames, withProbedLine } from '../../../src/runtime/probedStack';
 import { findBlockingLine, findCallLine, functionEdgeLines } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
@@ -249,5 +249,28 @@ describe('profile against the probe', () => {
     assert.equal(lostInnerFrames(f('parse', 40), probe), false);
     assert.equal(lostInnerFrames(f('spinCpu', 16), probe), false);
     assert.equal(lostInnerFrames(f('cpu', 52), { stack: probe.stack }), false);
+  });
+
+  test('a built-in the probe saw names the operation; a JavaScript frame it stopped at does not', () => {
+    const user = f('save', 12);
+    const profile = { stack: [user], blame: user, operation: 'save', operationNamed: false };
+    const stringify = { functionName: 'stringify', file: '(native)', line: 0, column: 0 };
+    const viaBuiltin = { stack: [stringify, user], blame: user, operationNamed: true };
+    assert.equal(
+      withProbedLine(profile, { ...viaBuiltin, operation: 'JSON.stringify' }).operation,
+      'JSON.stringify',
+    );
+    // V8 took the probe at the first call after a long native one returned (isInt32 in writeFile).
+    const check = {
+      functionName: 'isInt32',
+      file: 'node:internal/validators',
+      line: 44,
+      column: 1,
+    };
+    const after = { stack: [check, user], blame: user, operationNamed: true };
+    assert.equal(
+      withProbedLine(profile, { ...after, operation: 'validators.isInt32' }).operation,
+      'save',
+    );
   });
 });

@@ -68,6 +68,13 @@ test('Node APIs are named by their public function, whatever runs inside them', 
   ];
   assert.equal(op(req), 'require');
   assert.equal(op([f('(garbage collector)', '')]), 'garbage collection');
+  // A real stack taken right after a long native call: the argument check on top is not the work.
+  const after = [
+    f('isInt32', 'node:internal/validators'),
+    f('writeFile', 'node:fs'),
+    f('go$writeFile', 'file:///app/node_modules/graceful-fs/graceful-fs.js'),
+  ];
+  assert.equal(op(after), 'fs.writeFile');
 });
 
 test('built-ins: from a real stack frame, from the line V8 booked them to, past small ones', () => {
