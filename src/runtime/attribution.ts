@@ -12,6 +12,7 @@ import type {
   StallPackage,
 } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
+import { withCallersSeen } from './callbackCallers';
 import {
   findBlockingLine,
   findRequireLine,
@@ -144,7 +145,12 @@ export class Attributor {
     const text =
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
-    return this.map(raw, hottestLine(ticks, edges));
+    const a = await this.map(raw, hottestLine(ticks, edges));
+    // A package's callback the event loop called: its package by its callers (callbackCallers.ts).
+    const root = (u: string) => packageRootOf(this.toPath(u));
+    const seen = a.package && withCallersSeen(store, nodes, (u) => this.rank(u), root);
+    const via = seen && (await this.map(seen.map(nodeFrame), undefined));
+    return via && via.package ? { ...a, package: via.package } : a;
   }
 
   /** Watch mode: frames of a `Debugger.paused` event, positions already exact. */
@@ -168,9 +174,8 @@ export class Attributor {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
     let lineSource: LineSource | undefined;
-    // Every file of the stack (its text and source map, its package.json) is read at once and
-    // awaited once: the first stall of a stack waited for each read in turn, and each wait let
-    // the recorder's other work in before the next (p95 30-60 ms at load 10 in the bench).
+    // A stack's files (text, source map, package.json) are read at once and awaited once: one
+    // wait per frame let the recorder's other work in each time (bench: p95 30-60 ms at load 10).
     const files = new Set(raw.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
     await Promise.all([...files].flatMap((p) => [this.resolver.prepare(p), this.packages.of(p)]));
     for (let i = 0; i < raw.length; i++) {

@@ -220,15 +220,18 @@ describe('real applications: operation, package and the user call line', () => {
       { PORT: String(port) },
     );
     const stalls = requestStalls(rec, firstAt);
+    // lowdb chose to serialise and write the whole database: it is the package for both
+    // operations, not graceful-fs, pify or steno, which pass the write through (packages.ts),
+    // also when steno writes what it queued from its own callback (callbackCallers.ts).
     assertMostlyRight(
       stalls,
       (s) =>
         ['JSON.stringify', 'Buffer.from (string)'].includes(s.operation ?? '') &&
-        !!s.package?.chain.some((p) => p.name === 'lowdb' || p.name === 'steno') &&
-        !!s.package.chain.some((p) => p.direct),
+        s.package?.name === 'lowdb' &&
+        s.package.chain.some((p) => p.direct),
       4,
     );
-    assert.ok(stalls.some((s) => s.operation === 'JSON.stringify' && s.package?.name === 'lowdb'));
+    assert.ok(stalls.some((s) => s.operation === 'JSON.stringify'));
     assertOneKindPerShape(rec);
   });
 });
