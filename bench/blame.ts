@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { startRecording } from '../src/runtime/index';
 import { loadStaticFinder } from '../src/runtime/callSite';
 import type { ILogger } from '../src/common/logger';
-import { prepareRealApps } from '../test/runtime/realAppsSetup';
+import { prepareRealApps, removeAppData } from '../test/runtime/realAppsSetup';
 
 const ROUTES = ['save', 'hash', 'render', 'yaml'];
 const REQUESTS = Number(process.env.BENCH_BLAME_REQUESTS) || 24;
@@ -86,6 +86,7 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = await prepareRealApps();
   for (const mode of ['profile', 'watch'] as const) await run(mode, dir);
+  removeAppData(dir);
 }
 
 void main().catch((e: unknown) => {
