@@ -146,9 +146,11 @@ export class Attributor {
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
     const a = await this.map(raw, hottestLine(ticks, edges));
-    // A package's callback the event loop called: its package by its callers (callbackCallers.ts).
+    // The stack begins in the package it ran in (a callback the loop called): it cannot say
+    // who asked for the work; the callers the profile saw can (callbackCallers.ts).
     const root = (u: string) => packageRootOf(this.toPath(u));
-    const seen = a.package && withCallersSeen(store, nodes, (u) => this.rank(u), root);
+    const starts = a.package && a.package.chain[0]?.name === a.package.name;
+    const seen = starts && withCallersSeen(store, nodes, (u) => this.rank(u), root);
     const via = seen && (await this.map(seen.map(nodeFrame), undefined));
     return via && via.package ? { ...a, package: via.package } : a;
   }
