@@ -12,6 +12,8 @@ import type {
   StallPackage,
 } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
+import { hottestLine } from './hotLines';
+export { hottestLine } from './hotLines';
 import { withCallersSeen } from './callbackCallers';
 import {
   findBlockingLine,
@@ -62,6 +64,9 @@ export class Attributor {
     // At attach, not at the first stall that needs it (callSite.ts).
     preloadStaticFinder();
   }
+
+  /** The profile and stall window `fromProfile` is mapping (a frame's own line ticks). */
+  private window: { store: ProfileStore; startUs: number; endUs: number } | undefined;
 
   /** URL → local path, kept: every frame of every sample of a stall window asks (`rank`). */
   private readonly paths = new Map<string, string>();
@@ -145,7 +150,10 @@ export class Attributor {
     const text =
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
-    const a = await this.map(raw, hottestLine(ticks, edges));
+    this.window = { store, startUs, endUs };
+    const a = await this.map(raw, hottestLine(ticks, edges)).finally(
+      () => (this.window = undefined),
+    );
     // The stack begins in the package it ran in (a callback the loop called): it cannot say
     // who asked for the work; the callers the profile saw can (callbackCallers.ts).
     const root = (u: string) => packageRootOf(this.toPath(u));
@@ -192,6 +200,17 @@ export class Attributor {
       ...(raw.length ? { kind: kindOfStack(raw) } : {}),
       ...details,
     };
+  }
+
+  /** Original lines where a profile frame's own code ran in the stall window (its ticks). */
+  private async ranLines(f: RawFrame, file: string): Promise<Set<number>> {
+    const w = this.window;
+    const ticks = w && f.nodeId !== undefined && w.store.lineTicks(f.nodeId, w.startUs, w.endUs);
+    const lines = new Set<number>();
+    for (const l of ticks ? ticks.keys() : []) {
+      lines.add((await this.resolver.original(file, l)).line);
+    }
+    return lines;
   }
 
   private async mapFrame(
@@ -245,6 +264,7 @@ export class Attributor {
             f.functionName,
             callees,
             blamed,
+            await this.ranLines(f, file),
           )
         : undefined);
     return {
@@ -269,28 +289,6 @@ function nodeFrame(n: StoreNode): RawFrame {
     isDefinition: true,
     nodeId: n.id,
   };
-}
-
-/**
- * The line with the most ticks. Ticks on the function's edges (`functionEdgeLines`: where V8
- * books its entry, its resumptions and its exit) count half, so that at 10 ms sampling a few
- * ticks of `await` machinery on a `return` do not outvote the loop that ran; a heavy call on an
- * edge line (`return JSON.parse(s)`) still wins by its own weight. Ties go to the earlier line.
- */
-export function hottestLine(
-  ticks: Map<number, number>,
-  edges: ReadonlySet<number> = new Set(),
-): number | undefined {
-  let best: number | undefined;
-  let bestW = -1;
-  for (const [line, t] of ticks) {
-    const w = edges.has(line) ? t / 2 : t;
-    if (w > bestW || (w === bestW && best !== undefined && line < best)) {
-      best = line;
-      bestW = w;
-    }
-  }
-  return best;
 }
 
 /** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */

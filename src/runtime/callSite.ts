@@ -60,12 +60,14 @@ export async function findBlockingLine(
   fnName: string,
   callees: readonly string[],
   useEngine = true,
+  ran: ReadonlySet<number> = NONE,
 ): Promise<number | undefined> {
   // The same stall shape recurs: its answer is kept while the file's text stays the same.
-  const key = `${fileName}\0${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${useEngine}`;
+  const shape = `${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${[...ran].join(',')}`;
+  const key = `${fileName}\0${shape}\0${useEngine}`;
   const known = answers.get(key);
   if (known && known.text === sourceText) return Promise.resolve(known.line);
-  const byName = lookUpByName(sourceText, fnStartLine1, callees);
+  const byName = lookUpByName(sourceText, fnStartLine1, callees, ran);
   if (byName.final || !useEngine || sourceText.length > ENGINE_MAX_CHARS) {
     remember(key, sourceText, byName.line);
     return Promise.resolve(byName.line);
@@ -95,10 +97,11 @@ function lookUpByName(
   sourceText: string,
   fnStartLine1: number,
   callees: readonly string[],
+  ran: ReadonlySet<number>,
 ): { line: number | undefined; final: boolean } {
   let hit: { line: number; byName: boolean } | undefined;
   for (const callee of callees.length ? callees : ['']) {
-    const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
+    const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : [], ran);
     hit ??= h;
     if (h?.byName) return { line: h.line, final: true };
   }
@@ -145,15 +148,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const NONE: ReadonlySet<number> = new Set();
+
 /**
  * 1-based line of the first call to one of `callees` (plain names such as `readFileSync`) in
- * the function that starts on `fnStartLine1` (0: module top-level code, the whole file); with no match, the first well-known blocking call;
- * `undefined` if neither is found.
+ * the function that starts on `fnStartLine1` (0: module top-level code, the whole file), the
+ * first among the lines in `ran` (where the profile saw the function's own code run in the
+ * stall: `cpuUsage()` before a loop and in its condition, the loop's line) when any is; with no
+ * match, the first well-known blocking call; `undefined` if neither is found.
  */
 export function findCallLine(
   sourceText: string,
   fnStartLine1: number,
   callees: string[],
+  ran: ReadonlySet<number> = NONE,
 ): { line: number; byName: boolean } | undefined {
   // V8 names a method by its owner too (`db.write`, `Writer.write`); the call shows the last part.
   const names = callees
@@ -163,12 +171,17 @@ export function findCallLine(
     ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
     : undefined;
   let firstKnown: number | undefined;
+  let firstByName: number | undefined;
   const lines =
     fnStartLine1 > 0 ? bodyLines(sourceText, fnStartLine1, 2000) : allLines(sourceText, 20_000);
   for (const { line1, code } of lines) {
-    if (byName?.test(code)) return { line: line1, byName: true };
+    if (byName?.test(code)) {
+      if (ran.size === 0 || ran.has(line1)) return { line: line1, byName: true };
+      firstByName ??= line1;
+    }
     if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = line1;
   }
+  if (firstByName !== undefined) return { line: firstByName, byName: true };
   return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
 }
 

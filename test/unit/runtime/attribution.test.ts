@@ -68,6 +68,21 @@ describe('call sites', () => {
       byName: true,
     });
   });
+  test('of several calls of the callee, the one on a line where the function itself ran', () => {
+    const spin = [
+      'function spin(ms) {', // 1
+      '  const end = process.cpuUsage().user / 1000 + ms;', // 2
+      '  let acc = 0;', // 3
+      '  while (process.cpuUsage().user / 1000 < end) acc += Math.sqrt(acc);', // 4
+      '  return acc;', // 5
+      '}',
+    ].join('\n');
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage']), { line: 2, byName: true });
+    const ran = new Set([4, 5]);
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage'], ran), { line: 4, byName: true });
+    // No call of it where the function ran: the first call.
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage'], new Set([3])), { line: 2, byName: true });
+  });
   test('an alias the text does not show is resolved by the static engine', async () => {
     const aliased =
       "const { readFileSync: rfs } = require('fs');\nfunction load(f) {\n  const x = 1;\n  return rfs(f);\n}\n";
