@@ -12,7 +12,15 @@ import type {
   StallPackage,
 } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
-import { findBlockingLine, findRequireLine, functionEdgeLines } from './callSite';
+import { hottestLine } from './hotLines';
+export { hottestLine } from './hotLines';
+import { withCallersSeen } from './callbackCallers';
+import {
+  findBlockingLine,
+  findRequireLine,
+  functionEdgeLines,
+  preloadStaticFinder,
+} from './callSite';
 import { kindOfStack } from './operation';
 import { PackageResolver, packageRootOf } from './packages';
 import type { ProfileStore, StoreNode } from './profileStore';
@@ -52,10 +60,28 @@ export class Attributor {
   constructor(
     private readonly resolver: SourceMapResolver,
     private readonly roots: { localRoot?: string; remoteRoot?: string } = {},
-  ) {}
+  ) {
+    // At attach, not at the first stall that needs it (callSite.ts).
+    preloadStaticFinder();
+  }
+
+  /** The profile and stall window `fromProfile` is mapping (a frame's own line ticks). */
+  private window: { store: ProfileStore; startUs: number; endUs: number } | undefined;
+
+  /** URL → local path, kept: every frame of every sample of a stall window asks (`rank`). */
+  private readonly paths = new Map<string, string>();
 
   private toPath(url: string): string {
-    const p = urlToPath(url);
+    let p = this.paths.get(url);
+    if (p === undefined) {
+      p = this.mapRoots(urlToPath(url));
+      if (this.paths.size >= 5000) this.paths.clear();
+      this.paths.set(url, p);
+    }
+    return p;
+  }
+
+  private mapRoots(p: string): string {
     const { localRoot, remoteRoot } = this.roots;
     if (localRoot && remoteRoot && p.startsWith(remoteRoot)) {
       return localRoot + p.slice(remoteRoot.length);
@@ -124,7 +150,17 @@ export class Attributor {
     const text =
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
-    return this.map(raw, hottestLine(ticks, edges));
+    this.window = { store, startUs, endUs };
+    const a = await this.map(raw, hottestLine(ticks, edges)).finally(
+      () => (this.window = undefined),
+    );
+    // The stack begins in the package it ran in (a callback the loop called): it cannot say
+    // who asked for the work; the callers the profile saw can (callbackCallers.ts).
+    const root = (u: string) => packageRootOf(this.toPath(u));
+    const starts = a.package && a.package.chain[0]?.name === a.package.name;
+    const seen = starts && withCallersSeen(store, nodes, (u) => this.rank(u), root);
+    const via = seen && (await this.map(seen.map(nodeFrame), undefined));
+    return via && via.package ? { ...a, package: via.package } : a;
   }
 
   /** Watch mode: frames of a `Debugger.paused` event, positions already exact. */
@@ -148,6 +184,10 @@ export class Attributor {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
     let lineSource: LineSource | undefined;
+    // A stack's files (text, source map, package.json) are read at once and awaited once: one
+    // wait per frame let the recorder's other work in each time (bench: p95 30-60 ms at load 10).
+    const files = new Set(raw.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
+    await Promise.all([...files].flatMap((p) => [this.resolver.prepare(p), this.packages.of(p)]));
     for (let i = 0; i < raw.length; i++) {
       const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi);
       stack.push(m.frame);
@@ -160,6 +200,17 @@ export class Attributor {
       ...(raw.length ? { kind: kindOfStack(raw) } : {}),
       ...details,
     };
+  }
+
+  /** Original lines where a profile frame's own code ran in the stall window (its ticks). */
+  private async ranLines(f: RawFrame, file: string): Promise<Set<number>> {
+    const w = this.window;
+    const ticks = w && f.nodeId !== undefined && w.store.lineTicks(f.nodeId, w.startUs, w.endUs);
+    const lines = new Set<number>();
+    for (const l of ticks ? ticks.keys() : []) {
+      lines.add((await this.resolver.original(file, l)).line);
+    }
+    return lines;
   }
 
   private async mapFrame(
@@ -213,6 +264,7 @@ export class Attributor {
             f.functionName,
             callees,
             blamed,
+            await this.ranLines(f, file),
           )
         : undefined);
     return {
@@ -237,28 +289,6 @@ function nodeFrame(n: StoreNode): RawFrame {
     isDefinition: true,
     nodeId: n.id,
   };
-}
-
-/**
- * The line with the most ticks. Ticks on the function's edges (`functionEdgeLines`: where V8
- * books its entry, its resumptions and its exit) count half, so that at 10 ms sampling a few
- * ticks of `await` machinery on a `return` do not outvote the loop that ran; a heavy call on an
- * edge line (`return JSON.parse(s)`) still wins by its own weight. Ties go to the earlier line.
- */
-export function hottestLine(
-  ticks: Map<number, number>,
-  edges: ReadonlySet<number> = new Set(),
-): number | undefined {
-  let best: number | undefined;
-  let bestW = -1;
-  for (const [line, t] of ticks) {
-    const w = edges.has(line) ? t / 2 : t;
-    if (w > bestW || (w === bestW && best !== undefined && line < best)) {
-      best = line;
-      bestW = w;
-    }
-  }
-  return best;
 }
 
 /** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */

@@ -14,6 +14,8 @@ export interface TextSource {
 
 /** Frames whose source line the operation's rules may read: the leaf and a few callers. */
 const LINE_FRAMES = 12;
+/** Frames whose source line the package rules may read. */
+const MAX_FRAMES = 64;
 const MAX_FILES = 200;
 const lineCache = new Map<string, string[]>();
 
@@ -45,13 +47,19 @@ export async function describeStack(
   const files = stack.map((f) => f.file);
   const userIndex =
     blameIndex !== undefined && !packageRootOf(stack[blameIndex].file) ? blameIndex : undefined;
-  const pkg = await packages.chainOf(files, userIndex);
+  // Source lines: the operation's rules read the leaf's and a few callers'; the package rules
+  // read the call lines between the packages, up to the user's frame.
   const lineTexts: Array<string | undefined> = [];
-  for (let i = 0; i < Math.min(stack.length, LINE_FRAMES); i++) {
+  const upTo = Math.min(stack.length, Math.max(LINE_FRAMES, (userIndex ?? stack.length) + 1));
+  for (let i = 0; i < Math.min(upTo, MAX_FRAMES); i++) {
     const f = stack[i];
     const lines = isLocalFile(f.file) && f.line > 0 ? await linesOf(texts, f.file) : undefined;
     lineTexts.push(lines?.[f.line - 1]);
   }
+  const pkg = await packages.chainOf(files, userIndex, {
+    names: stack.map((f) => f.functionName),
+    lines: lineTexts,
+  });
   // The leaf's package, past a small built-in it called (`trim`: no file).
   const k = Math.max(
     0,

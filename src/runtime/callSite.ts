@@ -12,23 +12,46 @@
 import type { findBlockingCallInFunction as FindFn } from '../../server/src/analysis/findBlocking';
 
 let staticEngine: Promise<typeof FindFn | undefined> | undefined;
+/** The finder once loaded (`null`: it cannot load). */
+let loadedFinder: typeof FindFn | null | undefined;
 
 /** The static engine's finder, loaded on first use; `undefined` if it cannot load. */
 export function loadStaticFinder(): Promise<typeof FindFn | undefined> {
   staticEngine ??= import('../../server/src/analysis/findBlocking.js').then(
-    (m) => m.findBlockingCallInFunction,
-    () => undefined,
+    (m) => (loadedFinder = m.findBlockingCallInFunction),
+    () => {
+      loadedFinder = null;
+      return undefined;
+    },
   );
   return staticEngine;
 }
 
 /**
+ * Loads the static engine soon, off any stall's path: loading it brings the TypeScript parser,
+ * a few hundred ms to 2 s of the recorder's thread on a busy machine, which the first stall that
+ * needed it used to wait for. A recorder calls this when it attaches.
+ */
+export function preloadStaticFinder(): void {
+  if (staticEngine) return;
+  setTimeout(() => {
+    // Its first parse also warms the parser up (60 ms of a stall's time before).
+    void loadStaticFinder().then((find) => find?.('function f() {}', 'warm.js', 1, 'f'));
+  }, 0).unref();
+}
+
+/** Files larger than this are not parsed by the static engine for a stall (the parse is linear). */
+const ENGINE_MAX_CHARS = 512 * 1024;
+
+/**
  * Line of the call inside the function `fnName` that starts on `fnStartLine1` (the whole file for
  * module top-level code, `fnStartLine1` 0) that led to the frames inside it: by the callee's
  * name (the nearest inner frame's name first, then the next ones: a package's entry is often
- * reached through wrappers whose names the call does not show), else the static engine (unless
- * `useEngine` is false: it costs a parse, and loading it the first time blocks the recorder for a
- * few hundred ms), else the first well-known blocking call.
+ * reached through wrappers whose names the call does not show), else the static engine's answer
+ * when it has one for this shape, else the first well-known blocking call. The static engine
+ * (unless `useEngine` is false) never runs on a stall's path: it parses the whole file, 3-60 ms
+ * a lookup (graceful-fs.js: 40-60 ms) on top of its load; it runs after the stall, one lookup at
+ * a time, and its answer serves the next stalls of the same shape (`staticLookupsDone`).
  */
 export async function findBlockingLine(
   sourceText: string,
@@ -37,43 +60,79 @@ export async function findBlockingLine(
   fnName: string,
   callees: readonly string[],
   useEngine = true,
+  ran: ReadonlySet<number> = NONE,
 ): Promise<number | undefined> {
-  // The same stall shape recurs: its answer is kept while the file's text stays the same (the
-  // static engine parses the whole file, tens of ms per lookup).
-  const key = `${fileName}\0${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${useEngine}`;
+  // The same stall shape recurs: its answer is kept while the file's text stays the same.
+  const shape = `${fnStartLine1}\0${fnName}\0${callees.join(',')}\0${[...ran].join(',')}`;
+  const key = `${fileName}\0${shape}\0${useEngine}`;
   const known = answers.get(key);
-  if (known && known.text === sourceText) return known.line;
-  const line = await lookUp(sourceText, fileName, fnStartLine1, fnName, callees, useEngine);
-  if (answers.size >= 2000) answers.delete(answers.keys().next().value as string);
-  answers.set(key, { text: sourceText, line });
-  return line;
+  if (known && known.text === sourceText) return Promise.resolve(known.line);
+  const byName = lookUpByName(sourceText, fnStartLine1, callees, ran);
+  if (byName.final || !useEngine || sourceText.length > ENGINE_MAX_CHARS) {
+    remember(key, sourceText, byName.line);
+    return Promise.resolve(byName.line);
+  }
+  laterByEngine(key, () => {
+    let line: number | undefined;
+    try {
+      const start = Math.max(1, fnStartLine1);
+      line = loadedFinder?.(sourceText, fileName, start, fnName || undefined)?.line;
+    } catch {
+      line = undefined;
+    }
+    remember(key, sourceText, line ?? byName.line);
+  });
+  return Promise.resolve(byName.line);
 }
 
 const answers = new Map<string, { text: string; line: number | undefined }>();
 
-async function lookUp(
+function remember(key: string, text: string, line: number | undefined): void {
+  if (answers.size >= 2000) answers.delete(answers.keys().next().value as string);
+  answers.set(key, { text, line });
+}
+
+/** By the callees' names (`final`), else the first well-known blocking call. */
+function lookUpByName(
   sourceText: string,
-  fileName: string,
   fnStartLine1: number,
-  fnName: string,
   callees: readonly string[],
-  useEngine: boolean,
-): Promise<number | undefined> {
+  ran: ReadonlySet<number>,
+): { line: number | undefined; final: boolean } {
   let hit: { line: number; byName: boolean } | undefined;
   for (const callee of callees.length ? callees : ['']) {
-    const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : []);
+    const h = findCallLine(sourceText, fnStartLine1, callee ? [callee] : [], ran);
     hit ??= h;
-    if (h?.byName) return h.line;
+    if (h?.byName) return { line: h.line, final: true };
   }
-  if (!useEngine) return hit?.line;
-  const find = await loadStaticFinder();
-  let viaEngine: number | undefined;
-  try {
-    viaEngine = find?.(sourceText, fileName, Math.max(1, fnStartLine1), fnName || undefined)?.line;
-  } catch {
-    viaEngine = undefined;
+  return { line: hit?.line, final: false };
+}
+
+/** Static lookups waiting to run after the stalls that asked for them, by shape. */
+const pending = new Map<string, () => void>();
+let draining: Promise<void> | undefined;
+
+function laterByEngine(key: string, run: () => void): void {
+  if (pending.has(key) || pending.size >= 200) return;
+  pending.set(key, run);
+  draining ??= drain();
+}
+
+async function drain(): Promise<void> {
+  await loadStaticFinder();
+  while (pending.size) {
+    // One lookup per turn of the recorder's loop: what it has to do meanwhile goes first.
+    await new Promise<void>((r) => setImmediate(r));
+    const [key, run] = pending.entries().next().value as [string, () => void];
+    run();
+    pending.delete(key);
   }
-  return viaEngine ?? hit?.line;
+  draining = undefined;
+}
+
+/** Resolves once the static lookups asked for so far have answered (tests wait on it). */
+export function staticLookupsDone(): Promise<void> {
+  return draining ?? Promise.resolve();
 }
 
 /** Calls that block the loop when no callee name is known. */
@@ -89,15 +148,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const NONE: ReadonlySet<number> = new Set();
+
 /**
  * 1-based line of the first call to one of `callees` (plain names such as `readFileSync`) in
- * the function that starts on `fnStartLine1` (0: module top-level code, the whole file); with no match, the first well-known blocking call;
- * `undefined` if neither is found.
+ * the function that starts on `fnStartLine1` (0: module top-level code, the whole file), the
+ * first among the lines in `ran` (where the profile saw the function's own code run in the
+ * stall: `cpuUsage()` before a loop and in its condition, the loop's line) when any is; with no
+ * match, the first well-known blocking call; `undefined` if neither is found.
  */
 export function findCallLine(
   sourceText: string,
   fnStartLine1: number,
   callees: string[],
+  ran: ReadonlySet<number> = NONE,
 ): { line: number; byName: boolean } | undefined {
   // V8 names a method by its owner too (`db.write`, `Writer.write`); the call shows the last part.
   const names = callees
@@ -107,12 +171,17 @@ export function findCallLine(
     ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
     : undefined;
   let firstKnown: number | undefined;
+  let firstByName: number | undefined;
   const lines =
     fnStartLine1 > 0 ? bodyLines(sourceText, fnStartLine1, 2000) : allLines(sourceText, 20_000);
   for (const { line1, code } of lines) {
-    if (byName?.test(code)) return { line: line1, byName: true };
+    if (byName?.test(code)) {
+      if (ran.size === 0 || ran.has(line1)) return { line: line1, byName: true };
+      firstByName ??= line1;
+    }
     if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = line1;
   }
+  if (firstByName !== undefined) return { line: firstByName, byName: true };
   return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
 }
 
@@ -138,14 +207,41 @@ export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set
   return edges;
 }
 
+/**
+ * A text's lines with comments and strings blanked, each computed when first asked: a stall's
+ * frames scan the same files (lodash.js, 17,000 lines) again and again, by several callee names.
+ */
+class CodeLines {
+  private readonly code: Array<string | undefined> = [];
+  readonly length: number;
+  constructor(private readonly lines: string[]) {
+    this.length = lines.length;
+  }
+  at(i: number): string {
+    return (this.code[i] ??= stripCommentsAndStrings(this.lines[i]));
+  }
+}
+
+const codeCache = new Map<string, CodeLines>();
+
+function codeLinesOf(sourceText: string): CodeLines {
+  let c = codeCache.get(sourceText);
+  if (!c) {
+    c = new CodeLines(sourceText.split('\n'));
+    if (codeCache.size >= 50) codeCache.delete(codeCache.keys().next().value as string);
+    codeCache.set(sourceText, c);
+  }
+  return c;
+}
+
 /** Every line of a file (module top-level code), comments and strings blanked. */
 function* allLines(
   sourceText: string,
   maxLines: number,
 ): Generator<{ line1: number; code: string }> {
-  const lines = sourceText.split('\n');
+  const lines = codeLinesOf(sourceText);
   for (let i = 0; i < Math.min(lines.length, maxLines); i++) {
-    yield { line1: i + 1, code: stripCommentsAndStrings(lines[i]) };
+    yield { line1: i + 1, code: lines.at(i) };
   }
 }
 
@@ -160,12 +256,12 @@ function* bodyLines(
   fnStartLine1: number,
   maxLines: number,
 ): Generator<{ line1: number; code: string; closes: boolean }> {
-  const lines = sourceText.split('\n');
+  const lines = codeLinesOf(sourceText);
   let depth = 0;
   let opened = false;
   const end = Math.min(lines.length, fnStartLine1 - 1 + maxLines);
   for (let i = Math.max(0, fnStartLine1 - 1); i < end; i++) {
-    const code = stripCommentsAndStrings(lines[i]);
+    const code = lines.at(i);
     for (const ch of code) {
       if (ch === '{') {
         depth++;

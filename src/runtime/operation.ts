@@ -103,6 +103,16 @@ export function lineOperation(lineText: string | undefined): string | undefined 
   return LINE_OPS.find(([re]) => re.test(code))?.[1];
 }
 
+/**
+ * Node's argument checks (`isInt32`, `validateFunction`): never the work, their caller's. A real
+ * stack taken while a long native call blocked shows one on top: V8 runs the probe at the next
+ * JavaScript call after the native one returned (`fs.writeFile` checks its `fd` right after
+ * converting its string with `Buffer.from`).
+ */
+function isValidator(f: OpFrame): boolean {
+  return f.url === 'node:internal/validators';
+}
+
 function isNative(f: OpFrame): boolean {
   return !f.url || f.url === '(native)';
 }
@@ -177,7 +187,7 @@ export function operationOf(
   lineOf: (i: number) => string | undefined = () => undefined,
   packageEntry?: () => string | undefined,
 ): { name: string; named: boolean } | undefined {
-  if (frames.length > 1 && isMinorBuiltin(frames[0])) {
+  if (frames.length > 1 && (isMinorBuiltin(frames[0]) || isValidator(frames[0]))) {
     // `data.trim()` in a package: the caller's line and function name the work.
     return operationOf(frames.slice(1), (i) => lineOf(i + 1), packageEntry);
   }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PackageRef, StallPackage } from '../shared/protocol/runtime';
+import { isLocalFile } from './sourceMaps';
 
 /** The package folder of a file inside `node_modules`, the innermost one; undefined outside. */
 export function packageRootOf(file: string): string | undefined {
@@ -56,23 +57,27 @@ export class PackageResolver {
   }
 
   /**
-   * The packages of `files` (innermost first, as a stack), between the user's frame at
-   * `userIndex` (exclusive; undefined when the stack never touches user code) and the leaf,
-   * outermost first, each package once. The one the user's code called is
-   * marked `direct`: the outermost one that is not a dependency of another package of the chain
-   * (lowdb's `db.get().write()` runs through lodash's chain wrapper first: lowdb is the one the
-   * user called); with no user code, the outermost such one (the place to look: json-server,
-   * not the express it runs its routes in). `name` and `version`
-   * are those of the innermost package, whose code ran the operation.
+   * The packages of `files` (innermost first, as a stack; `frames` their functions and lines),
+   * between the user's frame at `userIndex` (exclusive; undefined when the stack never touches
+   * user code) and the leaf, outermost first, each package once. The one the user's code called
+   * is marked `direct`: the outermost one that is not a dependency of another package of the
+   * chain (lowdb's `db.get().write()` runs through lodash's chain wrapper first: lowdb is the one
+   * the user called); with no user code, the outermost such one (the place to look: json-server,
+   * not the express it runs its routes in). `name` and `version` are those of the package the
+   * operation ran in: the innermost one that is not a pass-through (see `passThroughs`), else the
+   * innermost.
    */
   async chainOf(
     files: readonly string[],
     userIndex: number | undefined,
+    frames: StackText = { names: [], lines: [] },
   ): Promise<StallPackage | undefined> {
     const end = userIndex ?? files.length;
+    const refs: Array<Known | undefined> = [];
     const known: Known[] = [];
     for (let i = end - 1; i >= 0; i--) {
       const ref = await this.of(files[i]);
+      refs[i] = ref;
       // Once each, where the stack first entered it (express → json-server → express → …).
       if (ref && !known.includes(ref)) known.push(ref);
     }
@@ -85,8 +90,11 @@ export class PackageResolver {
         known.findIndex((k) => !helper(k)),
       )
     ].direct = true;
-    const inner = chain[chain.length - 1];
-    return { name: inner.name, version: inner.version, chain };
+    const wrappers = passThroughs(files.slice(0, end), frames, refs);
+    let at = known.length - 1;
+    while (at > 0 && wrappers.has(known[at])) at--;
+    const ran = chain[wrappers.has(known[at]) ? known.length - 1 : at];
+    return { name: ran.name, version: ran.version, chain };
   }
 
   /**
@@ -106,4 +114,59 @@ export class PackageResolver {
     const fn = entry?.split('.').at(-1);
     return fn ? `${first.name}.${fn}` : first.name;
   }
+}
+
+/** `module.exports.writeFile`, `go$writeFile` → `writeFile`: the name a caller knows it by. */
+function bareName(name: string | undefined): string {
+  const last = name?.split('.').at(-1) ?? '';
+  return last === '(anonymous)' ? '' : last.replace(/^[\w]*\$/, '');
+}
+
+/** A stack's function names and the source text of each frame's line (innermost first). */
+export interface StackText {
+  names: readonly string[];
+  lines: ReadonlyArray<string | undefined>;
+}
+
+/**
+ * The packages of a stack (innermost first) that only pass a call through, judged by their
+ * innermost stretch of frames: what runs next is the function the caller asked for, by the
+ * stretch's own name (graceful-fs's `writeFile` calls `fs.writeFile`; steno's `writeFile` calls
+ * graceful-fs's `writeFile`) or by the name on the caller's call line (lowdb's
+ * `writeFile(this.source, …)` runs pify's promise wrapper, which calls steno's `writeFile`). The
+ * work is not theirs: the data was their caller's (lowdb serialised the whole database and
+ * handed it down to be written).
+ */
+export function passThroughs<K>(
+  files: readonly string[],
+  frames: StackText,
+  refs: ReadonlyArray<K | undefined>,
+): Set<K> {
+  const { names, lines } = frames;
+  const out = new Set<K>();
+  // Frames with a script of their own end a stretch; a built-in (`Promise`) does not.
+  const scripted = (k: number): boolean =>
+    refs[k] !== undefined || isLocalFile(files[k] ?? '') || files[k]!.startsWith('node:');
+  let i = files.length - 1;
+  while (i >= 0) {
+    const ref = refs[i];
+    if (ref === undefined) {
+      i--;
+      continue;
+    }
+    // The stretch of `ref` from its entry (i) inward to its innermost frame (j).
+    let j = i;
+    for (let k = i - 1; k >= 0; k--) {
+      if (refs[k] === ref) j = k;
+      else if (scripted(k)) break;
+    }
+    const next = bareName(j > 0 ? names[j - 1] : undefined);
+    const asked = lines[i + 1]?.replace(/\/\/.*$/, '');
+    const calls = (n: string): boolean =>
+      !!asked && new RegExp(`(^|[^\\w$])${n.replace(/\$/g, '\\$')}\\s*\\(`).test(asked);
+    if (next && (bareName(names[i]) === next || calls(next))) out.add(ref);
+    else out.delete(ref);
+    i = j - 1;
+  }
+  return out;
 }

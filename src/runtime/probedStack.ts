@@ -27,8 +27,15 @@ export function lostInnerFrames(blame: Blame, probed: Attribution): boolean {
  */
 export function withProbedLine(a: Attribution, probed: Attribution | undefined): Attribution {
   // The profile books a built-in (JSON.stringify) to its caller's line, where the line may not
-  // show it (a wrapper inlined): the real stack names it.
-  if (probed?.operationNamed && !a.operationNamed && sameUserFrame(a, probed)) {
+  // show it (a wrapper inlined): the real stack names it. Only a built-in's frame (no script):
+  // a JavaScript frame on top of a real stack is where V8 took the probe, the next call after a
+  // long native one had returned (`isInt32` after `Buffer.from` in `fs.writeFile`), not the work.
+  if (
+    probed?.operationNamed &&
+    !a.operationNamed &&
+    probed.stack[0]?.file === '(native)' &&
+    sameUserFrame(a, probed)
+  ) {
     a = { ...a, operation: probed.operation, operationNamed: true };
   }
   const b = a.blame;

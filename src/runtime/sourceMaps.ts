@@ -59,6 +59,11 @@ export class SourceMapResolver {
     return t;
   }
 
+  /** Reads a file and its source map (cached): a caller awaits all of a stack's files at once. */
+  async prepare(file: string): Promise<void> {
+    await this.map(file);
+  }
+
   private map(file: string): Promise<TraceMap | undefined> {
     let m = this.maps.get(file);
     if (!m) {

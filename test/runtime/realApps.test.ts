@@ -14,7 +14,14 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Recording, Stall } from '../../src/shared/protocol/runtime';
 import { CLI, freePort } from './cliHelpers';
-import { APP_SOURCE, appLine, prepareRealApps, writeServerDb } from './realAppsSetup';
+import {
+  APP_SOURCE,
+  JSON_SERVER_BIN,
+  appLine,
+  prepareRealApps,
+  removeAppData,
+  writeServerDb,
+} from './realAppsSetup';
 import { waitFor } from '../waitFor';
 
 let dir = '';
@@ -25,6 +32,7 @@ before(async () => {
 });
 after(() => {
   for (const c of children) c.kill('SIGKILL');
+  if (dir) removeAppData(dir);
 });
 
 function sendOnce(port: number, method: string, path: string): Promise<void> {
@@ -207,28 +215,30 @@ describe('real applications: operation, package and the user call line', () => {
   }
 
   test('json-server@0.17.4 with a 15 MB db.json, a POST every fifth request: JSON.stringify and Buffer.from in lowdb', async () => {
-    const db = writeServerDb();
+    const db = writeServerDb(dir);
     const port = await freePort();
     const requests = Array.from({ length: 40 }, (_, i): [string, string] =>
       i % 5 === 4 ? ['POST', '/comments'] : ['GET', '/posts/1'],
     );
-    const bin = join(dir, 'node_modules', 'json-server', 'lib', 'cli', 'bin.js');
     const { rec, firstAt } = await recordRequests(
-      [bin, '--host', '127.0.0.1', '--port', String(port), db],
+      [JSON_SERVER_BIN, '--host', '127.0.0.1', '--port', String(port), db],
       /Home\s+http/,
       requests,
       { PORT: String(port) },
     );
     const stalls = requestStalls(rec, firstAt);
+    // lowdb chose to serialise and write the whole database: it is the package for both
+    // operations, not graceful-fs, pify or steno, which pass the write through (packages.ts),
+    // also when steno writes what it queued from its own callback (callbackCallers.ts).
     assertMostlyRight(
       stalls,
       (s) =>
         ['JSON.stringify', 'Buffer.from (string)'].includes(s.operation ?? '') &&
-        !!s.package?.chain.some((p) => p.name === 'lowdb' || p.name === 'steno') &&
-        !!s.package.chain.some((p) => p.direct),
+        s.package?.name === 'lowdb' &&
+        s.package.chain.some((p) => p.direct),
       4,
     );
-    assert.ok(stalls.some((s) => s.operation === 'JSON.stringify' && s.package?.name === 'lowdb'));
+    assert.ok(stalls.some((s) => s.operation === 'JSON.stringify'));
     assertOneKindPerShape(rec);
   });
 });

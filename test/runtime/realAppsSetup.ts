@@ -2,10 +2,13 @@
  * Real applications for the runtime tests: real packages at pinned versions, installed once from
  * the npm registry into a cache folder under the OS temp dir (reused while its marker file says
  * the same list), plus the data that makes them block: a large lowdb database, an EJS template,
- * a large YAML file, and the tests' own app (test/fixtures/realapps/app.js).
+ * a large YAML file, and the tests' own app (test/fixtures/realapps/app.js). The app and its data
+ * live in a folder of each test process inside the cache (its packages resolve from the cache's
+ * node_modules): two runs at once (several checkouts on one machine) never write each other's
+ * database while the other reads it.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cliHelpers';
@@ -51,13 +54,29 @@ function posts(): Array<{ id: number; title: string; body: string }> {
   }));
 }
 
-/** A fresh database for json-server (posts, and comments the test posts to); returns its name. */
-export function writeServerDb(): string {
-  writeFileSync(join(APP_DIR, 'server-db.json'), JSON.stringify({ posts: posts(), comments: [] }));
+/**
+ * A fresh database for json-server (posts, and comments the test posts to) in the app's folder
+ * `dir`; returns its name.
+ */
+export function writeServerDb(dir: string): string {
+  writeFileSync(join(dir, 'server-db.json'), JSON.stringify({ posts: posts(), comments: [] }));
   return 'server-db.json';
 }
 
-/** Installs the packages (once) and writes the data files; returns the app's folder. */
+/** json-server's CLI, installed in the cache. */
+export const JSON_SERVER_BIN = join(APP_DIR, 'node_modules', 'json-server', 'lib', 'cli', 'bin.js');
+
+/** Removes the app folder's data files (recordings stay, to be looked at). */
+export function removeAppData(dir: string): void {
+  for (const f of ['db.json', 'server-db.json', '.~server-db.json', 'big.yaml']) {
+    rmSync(join(dir, f), { force: true });
+  }
+}
+
+/**
+ * Installs the packages (once) and writes the app and its data files into a folder of this
+ * process inside the cache; returns that folder.
+ */
 export async function prepareRealApps(): Promise<string> {
   mkdirSync(APP_DIR, { recursive: true });
   const marker = join(APP_DIR, 'installed.txt');
@@ -70,18 +89,20 @@ export async function prepareRealApps(): Promise<string> {
     await npmInstall(APP_DIR);
     writeFileSync(marker, want);
   }
-  writeFileSync(join(APP_DIR, 'db.json'), JSON.stringify({ posts: posts() }));
+  const dir = join(APP_DIR, `run-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'db.json'), JSON.stringify({ posts: posts() }));
   writeFileSync(
-    join(APP_DIR, 'page.ejs'),
+    join(dir, 'page.ejs'),
     '<ul><% items.forEach(function (p) { %><li><%= p.id %> <%= p.title %> <%= p.body %></li><% }) %></ul>\n',
   );
   let y = '';
   for (let i = 0; i < 40_000; i++) {
     y += `key${i}:\n  name: item ${i}\n  tags: [a, b, c]\n  value: ${i}\n`;
   }
-  writeFileSync(join(APP_DIR, 'big.yaml'), y);
-  copyFileSync(APP_SOURCE, join(APP_DIR, 'app.js'));
-  return APP_DIR;
+  writeFileSync(join(dir, 'big.yaml'), y);
+  copyFileSync(APP_SOURCE, join(dir, 'app.js'));
+  return dir;
 }
 
 /** 1-based line of the app's line carrying `// marker`. */

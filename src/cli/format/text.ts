@@ -37,8 +37,13 @@ export function formatText(result: AnalysisResult, options: TextOptions): string
   const out: string[] = [];
   for (const [file, findings] of groupByFile(result.findings)) {
     out.push('', paint('underline', show(file)));
-    const posWidth = Math.max(...findings.map((f) => `${f.line}:${f.column}`.length));
-    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    // A loop, not Math.max(...spread): ~130,000 findings as arguments overflow the stack.
+    let posWidth = 0;
+    let sevWidth = 0;
+    for (const f of findings) {
+      posWidth = Math.max(posWidth, `${f.line}:${f.column}`.length);
+      sevWidth = Math.max(sevWidth, f.severity.length);
+    }
     for (const f of findings) {
       const pos = `${f.line}:${f.column}`.padEnd(posWidth);
       const sev = paint(severityStyle(f.severity), f.severity.padEnd(sevWidth));

@@ -46,7 +46,9 @@ function heatRow(row: HeatRow, maxCell: number, cwd?: string): string {
 export function renderHeatmap(rec: Recording, cwd?: string): string {
   const rows = buildHeatmap(rec.stalls);
   if (rows.length === 0) return '<p class="empty">No blocked lines.</p>';
-  const maxCell = Math.max(...rows.flatMap((r) => r.cells.map((c) => c.totalMs)));
+  // A loop, not Math.max(...spread): ~130,000 cells as arguments overflow the stack.
+  let maxCell = 0;
+  for (const r of rows) for (const c of r.cells) maxCell = Math.max(maxCell, c.totalMs);
   const html = rows.slice(0, LIMITS.heatFiles).map((r) => heatRow(r, maxCell, cwd));
   if (rows.length > LIMITS.heatFiles) {
     html.push(`<p class="more">… ${rows.length - LIMITS.heatFiles} more files</p>`);

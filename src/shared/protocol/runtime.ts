@@ -36,7 +36,7 @@ export interface PackageRef {
 
 /** The packages a stall ran through between the user's code and the operation. */
 export interface StallPackage {
-  /** The package whose code ran the operation (the innermost of the chain). */
+  /** The package the operation ran in: the innermost of the chain that is no pass-through wrapper. */
   name: string;
   version: string;
   /** Outermost first; the one directly below the user's code is marked `direct`. */

@@ -123,6 +123,24 @@ describe('text format', () => {
     assert.ok(formatText(result, { cwd, color: true }).includes('\u001b[33mwarning'));
   });
 
+  test('200,000 findings in one file print (the column widths are no spread into Math.max)', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) =>
+      finding({ line: i + 1, column: 1, severity: i === 7 ? 'error' : 'info' }),
+    );
+    const out = formatText(
+      { findings: many, notes: [], filesAnalyzed: 1, durationMs: 1 },
+      {
+        cwd,
+        color: false,
+      },
+    );
+    const lines = out.split('\n');
+    // Positions pad to the widest (`200000:1`), severities to `error`.
+    assert.match(lines[2], /^ {2}1:1 {7}info {3}render/);
+    assert.ok(lines.includes(`  200000:1  info   ${many[0].message}  sync-fs`));
+    assert.match(out, /✖ 200000 problems \(1 error, 0 warnings, 199999 infos\)\n$/);
+  });
+
   test('a clean run says so', () => {
     const clean = formatText(
       { findings: [], notes: [], filesAnalyzed: 4, durationMs: 1 },

@@ -94,6 +94,21 @@ test('10,000 stalls: the page stays small (binned bars, capped lists) and sums s
   );
 });
 
+test('200,000 stalls on as many lines render (the heat scale is no spread into Math.max)', () => {
+  const file = `${ROOT}/src/big.ts`;
+  const stalls = Array.from({ length: 200_000 }, (_, i) =>
+    stall(i * 60, i === 0 ? 400 : 51, 'cpu', file, i + 1, `fn${i}`),
+  );
+  const html = renderReportHtml(recording(stalls, { durationMs: 12_000_000 }), fixed);
+  // The hottest line is the scale's top (deep red, white text), 51 ms near its bottom.
+  const cells = [...html.matchAll(/class="cell" style="background:hsl\((\d+),[^"]*"/g)];
+  assert.deepEqual(
+    cells.slice(0, 2).map((m) => Number(m[1])),
+    [0, 45],
+  );
+  assert.ok(html.includes(`data-file="${file}" data-total-ms="${199_999 * 51 + 400}"`));
+});
+
 test('native frames show no :0:0 and a stall a hair before t0 shows at +0.000 s', () => {
   const s = stall(-0.4, 90, 'sync-io', `${ROOT}/src/a.ts`, 4, 'readAll');
   s.stack.unshift({ functionName: 'read', file: '(native)', line: 0, column: 0 });

@@ -5,8 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attributor, hottestLine } from '../../../src/runtime/attribution';
-import { lostInnerFrames } from '../../../src/runtime/probedStack';
-import { findBlockingLine, findCallLine, functionEdgeLines } from '../../../src/runtime/callSite';
+import { lostInnerFrames, withProbedLine } from '../../../src/runtime/probedStack';
+import {
+  findBlockingLine,
+  findCallLine,
+  functionEdgeLines,
+  staticLookupsDone,
+} from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
 import { framesOfSnapshot } from '../../../src/runtime/stackProbe';
@@ -63,9 +68,27 @@ describe('call sites', () => {
       byName: true,
     });
   });
+  test('of several calls of the callee, the one on a line where the function itself ran', () => {
+    const spin = [
+      'function spin(ms) {', // 1
+      '  const end = process.cpuUsage().user / 1000 + ms;', // 2
+      '  let acc = 0;', // 3
+      '  while (process.cpuUsage().user / 1000 < end) acc += Math.sqrt(acc);', // 4
+      '  return acc;', // 5
+      '}',
+    ].join('\n');
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage']), { line: 2, byName: true });
+    const ran = new Set([4, 5]);
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage'], ran), { line: 4, byName: true });
+    // No call of it where the function ran: the first call.
+    assert.deepEqual(findCallLine(spin, 1, ['cpuUsage'], new Set([3])), { line: 2, byName: true });
+  });
   test('an alias the text does not show is resolved by the static engine', async () => {
     const aliased =
       "const { readFileSync: rfs } = require('fs');\nfunction load(f) {\n  const x = 1;\n  return rfs(f);\n}\n";
+    // Asked after the stall that needed it (callSiteEngine.test.ts): the next one has it.
+    await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', ['readFileSync']);
+    await staticLookupsDone();
     assert.equal(await findBlockingLine(aliased, '/tmp/a.js', 2, 'load', ['readFileSync']), 4);
   });
 });
@@ -249,5 +272,28 @@ describe('profile against the probe', () => {
     assert.equal(lostInnerFrames(f('parse', 40), probe), false);
     assert.equal(lostInnerFrames(f('spinCpu', 16), probe), false);
     assert.equal(lostInnerFrames(f('cpu', 52), { stack: probe.stack }), false);
+  });
+
+  test('a built-in the probe saw names the operation; a JavaScript frame it stopped at does not', () => {
+    const user = f('save', 12);
+    const profile = { stack: [user], blame: user, operation: 'save', operationNamed: false };
+    const stringify = { functionName: 'stringify', file: '(native)', line: 0, column: 0 };
+    const viaBuiltin = { stack: [stringify, user], blame: user, operationNamed: true };
+    assert.equal(
+      withProbedLine(profile, { ...viaBuiltin, operation: 'JSON.stringify' }).operation,
+      'JSON.stringify',
+    );
+    // V8 took the probe at the first call after a long native one returned (isInt32 in writeFile).
+    const check = {
+      functionName: 'isInt32',
+      file: 'node:internal/validators',
+      line: 44,
+      column: 1,
+    };
+    const after = { stack: [check, user], blame: user, operationNamed: true };
+    assert.equal(
+      withProbedLine(profile, { ...after, operation: 'validators.isInt32' }).operation,
+      'save',
+    );
   });
 });

@@ -68,6 +68,13 @@ test('Node APIs are named by their public function, whatever runs inside them', 
   ];
   assert.equal(op(req), 'require');
   assert.equal(op([f('(garbage collector)', '')]), 'garbage collection');
+  // A real stack taken right after a long native call: the argument check on top is not the work.
+  const after = [
+    f('isInt32', 'node:internal/validators'),
+    f('writeFile', 'node:fs'),
+    f('go$writeFile', 'file:///app/node_modules/graceful-fs/graceful-fs.js'),
+  ];
+  assert.equal(op(after), 'fs.writeFile');
 });
 
 test('built-ins: from a real stack frame, from the line V8 booked them to, past small ones', () => {
@@ -142,6 +149,63 @@ test('packages: read from each package.json, outermost first, the one the user c
   });
   assert.equal(await r.chainOf(['/app/a.js'], 0), undefined, 'no package involved');
   assert.equal(await r.entryOf([lowdb, lowdb], ['write', 'db.write']), 'lowdb.write');
+});
+
+test('the package an operation ran in is not a wrapper that passes the call through', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'll-pass-'));
+  const pkg = (name: string, deps: string[] = []) => {
+    const d = join(root, 'node_modules', name);
+    mkdirSync(d, { recursive: true });
+    const dependencies = Object.fromEntries(deps.map((n) => [n, '*']));
+    writeFileSync(
+      join(d, 'package.json'),
+      JSON.stringify({ name, version: '1.0.0', dependencies }),
+    );
+    return join(d, 'index.js');
+  };
+  const [gfs, steno, pify] = [pkg('graceful-fs'), pkg('steno', ['graceful-fs']), pkg('pify')];
+  const lowdb = pkg('lowdb', ['graceful-fs', 'pify', 'steno']);
+  const server = pkg('json-server', ['lowdb']);
+  const r = new PackageResolver();
+  const ran = async (frames: Array<[string, string, string?]>, user?: number) =>
+    (await r.chainOf(
+      frames.map((x) => x[1]),
+      user,
+      { names: frames.map((x) => x[0]), lines: frames.map((x) => x[2]) },
+    ))!;
+  // json-server's POST (a profile's stack): lowdb serialises the database and hands it down;
+  // pify promisifies steno's writeFile, which calls graceful-fs's, which calls fs.writeFile.
+  const write: Array<[string, string, string?]> = [
+    ['from', 'node:buffer'],
+    ['writeFile', 'node:fs'],
+    ['go$writeFile', gfs, '    return fs$writeFile(path, data, options, function (err) {'],
+    ['writeFile', gfs, '  return go$writeFile(path, data, options, cb)'],
+    ['Writer.write', steno, '    fs.writeFile(tmpFile, data, function (err) {'],
+    ['module.exports.writeFile', steno, '  writers[file].write(data, cb)'],
+    ['(anonymous)', pify, '\t\tfn.apply(this, args);'],
+    ['(anonymous)', pify, '\treturn new P((resolve, reject) => {'],
+    ['ret', pify, '\t\treturn processFn(obj, opts).apply(this, arguments);'],
+    ['write', lowdb, '      return writeFile(this.source, this.serialize(data));'],
+    ['db.write', lowdb, '    return db.getState().then(…) // a call of write()'],
+    ['(anonymous)', server, '    db.write()'],
+  ];
+  const p = await ran(write);
+  assert.equal(p.name, 'lowdb');
+  assert.deepEqual(
+    p.chain.map((c) => `${c.name}${c.direct ? '*' : ''}`),
+    ['json-server*', 'lowdb', 'pify', 'steno', 'graceful-fs'],
+  );
+  // A real stack (the probe's) shows the promise between pify's frames: the same answer.
+  const probed = [...write.slice(0, 7), ['Promise', '(native)'], ...write.slice(7)];
+  assert.equal((await ran(probed as typeof write)).name, 'lowdb');
+  // Without the call lines, pify's promise wrapper is not seen as one.
+  assert.equal((await ran(write.map(([n, f]) => [n, f]))).name, 'pify');
+  // steno writing what it queued, from its rename callback: steno's own work decides.
+  const queued: typeof write = [...write.slice(0, 5), ['(anonymous)', steno]];
+  assert.equal((await ran(queued)).name, 'steno');
+  // The user's code calling graceful-fs itself: nothing else to name.
+  const own: typeof write = [...write.slice(0, 4), ['save', '/app/store.js']];
+  assert.equal((await ran(own, 4)).name, 'graceful-fs');
 });
 
 test('starved: under a threshold of CPU, and what is left after the wait is under it too', () => {
