@@ -54,7 +54,10 @@ export function register(program: Command): void {
     .option('--metrics', 'print a compact metrics line every second')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
-    .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
+    .option(
+      '--tuning <list>',
+      'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)',
+    )
     .addHelpText(
       'after',
       [
@@ -209,7 +212,9 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   } catch (err) {
     return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  for (const w of session.warnings ?? []) process.stderr.write(`loop-lens record: warning: ${w}\n`);
+  const warn = (w: string) => process.stderr.write(`loop-lens record: warning: ${w}\n`);
+  const early = session.warnings?.length ?? 0;
+  session.warnings?.forEach(warn);
   const printer = makePrinter(plan, cwd);
   const sub = session.onEvent(printer.print);
   const known = session.target.pid === undefined || plan.options.target.kind === 'pid';
@@ -222,6 +227,8 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   sub.dispose();
   printer.clear();
   process.stderr.write(`Stopped: ${reason}.\n`);
+  // Warnings found while recording (a broken source map, an unreadable /proc file), once each.
+  session.warnings?.slice(early).forEach(warn);
   if (session.detachNote) process.stderr.write(`${capitalize(session.detachNote)}.\n`);
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
   const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);

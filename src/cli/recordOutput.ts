@@ -51,7 +51,8 @@ export function formatStallLine(stall: Stall, cwd?: string): string {
   // A stall caught as the recording starts may begin a hair before t0: show it at 0.
   const t = `+${(Math.max(0, stall.startMs) / 1000).toFixed(3)}s`.padStart(10);
   const d = `${Math.round(stall.durationMs)} ms`.padStart(9);
-  return `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallWhat(stall, cwd)}`;
+  const on = stall.waitingOn ? `  (waiting on ${stall.waitingOn})` : '';
+  return `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallWhat(stall, cwd)}${on}`;
 }
 
 /** `loop p50 11 ms p99 15 ms max 60 ms · elu 34% · heap 21.3 MB · threadpool saturated` */
@@ -67,7 +68,10 @@ export function formatMetricsLine(m: Metrics): string {
     .map(([k, n]) => `${k} ${n}`)
     .join(' ');
   if (res) parts.push(res);
-  if (m.threadpoolSaturated) parts.push('THREADPOOL SATURATED');
+  if (m.threadpoolSaturated) {
+    const on = m.threadpoolWaitingOn ? `: ${m.threadpoolWaitingOn}` : '';
+    parts.push(`THREADPOOL SATURATED${on}`);
+  }
   return parts.join(' · ');
 }
 

@@ -39,6 +39,8 @@ export class RunQueueMonitor {
   private lastIdle = 0;
   /** Seen waits whose timeout cannot be read (epoll_pwait2): idle is then a guess. */
   private noTimeouts = false;
+  /** Told of each sample: whether it saw the loop idle (waitingOn/sampler.ts starts on a busy one). */
+  onSample: ((idle: boolean) => void) | undefined;
 
   /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`). */
   constructor(pid: number, readSyscall = true) {
@@ -70,14 +72,14 @@ export class RunQueueMonitor {
   }
 
   /**
-   * Reads one sample now (also used right before a stall is judged). Synchronously: procfs
-   * answers from memory in microseconds, where the promise API costs four thread-pool round
-   * trips per file, 200 times a second.
+   * Reads one sample now (also used right before a stall is judged). Synchronously: procfs answers
+   * from memory in µs, where the promise API costs four pool round trips per file, 200 times a second.
    */
   sample(): void {
     const x = this.read();
     if (!x) return;
     this.samples.push(x);
+    this.onSample?.(this.lastIdle === x[0]);
     if (this.samples.length > 64 && this.samples[0][0] < x[0] - KEEP_US) {
       this.samples = this.samples.filter((s) => s[0] >= x[0] - KEEP_US);
     }
@@ -149,9 +151,7 @@ export class RunQueueMonitor {
   }
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */
-  lastIdleWithin(sUs: number, eUs: number): number | undefined {
-    return lastIdleIn(this.samples, sUs, eUs);
-  }
+  lastIdleWithin = (sUs: number, eUs: number) => lastIdleIn(this.samples, sUs, eUs);
 
   /** See {@link stallStartFrom}. */
   startAfter(sUs: number, eUs: number, fallbackUs: number): number {
