@@ -16,6 +16,7 @@ import {
   type RawRecordOptions,
   type RecordPlan,
 } from './recordArgs';
+import { openExports } from './recordExport';
 import { openRecordLog, type RecordLog } from './recordLog';
 import {
   formatHotspotSummary,
@@ -52,12 +53,18 @@ export function register(program: Command): void {
     .option('--local-root <dir>', 'local folder of the sources (with --remote-root)')
     .option('--remote-root <dir>', 'folder of the sources in the target')
     .option('--metrics', 'print a compact metrics line every second')
+    .option(
+      '--prometheus <[host:]port>',
+      'serve Prometheus metrics at /metrics (127.0.0.1 unless a host is given)',
+    )
+    .option(
+      '--prometheus-lines <n>',
+      'blamed lines with a series of their own (default 20; the rest: other)',
+    )
+    .option('--otlp <url>', 'push metrics and stall logs to an OpenTelemetry collector (OTLP/HTTP)')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
-    .option(
-      '--tuning <list>',
-      'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)',
-    )
+    .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
     .addHelpText(
       'after',
       [
@@ -206,12 +213,21 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
 async function recordWith(plan: RecordPlan): Promise<number> {
   const cwd = process.cwd();
   const what = describeTarget(plan.options.target);
-  let session: Session;
+  let session: Session | undefined;
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  let exports: Awaited<ReturnType<typeof openExports>>;
+  try {
+    exports = await openExports(plan.exports, () => session?.target.pid, cwd, say);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
   try {
     session = await connect(plan);
   } catch (err) {
+    await exports?.close();
     return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
+  exports?.attach(session.onEvent);
   const warn = (w: string) => process.stderr.write(`loop-lens record: warning: ${w}\n`);
   const early = session.warnings?.length ?? 0;
   session.warnings?.forEach(warn);
@@ -225,6 +241,7 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   const reason = await whenDone(session, plan);
   const rec = await stopSafely(session);
   sub.dispose();
+  await exports?.close();
   printer.clear();
   process.stderr.write(`Stopped: ${reason}.\n`);
   // Warnings found while recording (a broken source map, an unreadable /proc file), once each.

@@ -3,6 +3,8 @@
  * saying what is wrong. Pure, so every bad combination is unit-tested without a process.
  */
 import type { RecordOptions, RecordTuning, TargetSpec } from '../runtime/api';
+import type { ExportPlan } from './recordExport';
+import { parseExports } from './recordExport';
 import type { OutputFiles } from './recordOutput';
 
 /** Options as commander hands them over (strings; commander camel-cases the names). */
@@ -25,6 +27,9 @@ export interface RawRecordOptions {
   tuning?: string;
   verbose?: boolean;
   logFile?: string;
+  prometheus?: string;
+  prometheusLines?: string;
+  otlp?: string;
 }
 
 export interface RecordPlan {
@@ -37,6 +42,8 @@ export interface RecordPlan {
   verbose: boolean;
   /** `--log-file`: every log line, trace included, to this file. */
   logFile?: string;
+  /** `--prometheus`, `--prometheus-lines`, `--otlp` (recordExport.ts). */
+  exports: ExportPlan;
 }
 
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
@@ -131,6 +138,7 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
     showMetrics: raw.metrics === true,
     verbose: raw.verbose === true,
     ...(raw.logFile !== undefined ? { logFile: raw.logFile } : {}),
+    exports: parseExports(raw, (name, v) => positiveNumber(name, v, true)),
   };
 }
 
