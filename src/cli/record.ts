@@ -62,6 +62,7 @@ export function register(program: Command): void {
       'blamed lines with a series of their own (default 20; the rest: other)',
     )
     .option('--otlp <url>', 'push metrics and stall logs to an OpenTelemetry collector (OTLP/HTTP)')
+    .option('--otlp-interval <s>', 'seconds between two pushes of --otlp (default 10)')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
     .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')

@@ -30,6 +30,7 @@ export interface RawRecordOptions {
   prometheus?: string;
   prometheusLines?: string;
   otlp?: string;
+  otlpInterval?: string;
 }
 
 export interface RecordPlan {

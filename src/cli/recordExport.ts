@@ -8,6 +8,7 @@ import type { IDisposable } from '../common/disposable';
 import type { RuntimeEvent } from '../shared/protocol/runtime';
 import { DEFAULT_MAX_LINES, FleetTotals } from '../runtime/export/fleetTotals';
 import type { PrometheusEndpoint } from '../runtime/export/prometheus';
+import { DEFAULT_OTLP_INTERVAL_MS, OtlpExport } from '../runtime/export/otlp';
 import { fleetRegistry, parseListen, servePrometheus } from '../runtime/export/prometheus';
 
 export interface ExportPlan {
@@ -15,14 +16,20 @@ export interface ExportPlan {
   /** Blamed lines with a series of their own (the rest: `other`). */
   maxLines: number;
   otlp?: string;
+  /** `--otlp-interval` (s): how often metrics are pushed. */
+  otlpIntervalMs: number;
 }
 
 export function parseExports(
-  raw: { prometheus?: string; prometheusLines?: string; otlp?: string },
+  raw: { prometheus?: string; prometheusLines?: string; otlp?: string; otlpInterval?: string },
   positiveInt: (name: string, v: string | undefined) => number | undefined,
 ): ExportPlan {
   const maxLines = positiveInt('--prometheus-lines', raw.prometheusLines) ?? DEFAULT_MAX_LINES;
-  const plan: ExportPlan = { maxLines };
+  const interval = positiveInt('--otlp-interval', raw.otlpInterval);
+  const plan: ExportPlan = {
+    maxLines,
+    otlpIntervalMs: interval === undefined ? DEFAULT_OTLP_INTERVAL_MS : interval * 1000,
+  };
   if (raw.prometheus !== undefined) plan.prometheus = parseListen(raw.prometheus);
   if (raw.otlp !== undefined) {
     let url: URL;
@@ -70,14 +77,24 @@ export async function openExports(
         : `warning: Prometheus metrics at ${prom.url} are reachable from other machines (file paths and function names included)`,
     );
   }
+  let otlp: OtlpExport | undefined;
+  if (plan.otlp) {
+    otlp = new OtlpExport(plan.otlp, totals, plan.otlpIntervalMs);
+    say(
+      `OpenTelemetry: pushing metrics and stall logs to ${plan.otlp} every ${plan.otlpIntervalMs / 1000} s`,
+    );
+  }
   let sub: IDisposable | undefined;
   return {
     attach(onEvent) {
-      sub = onEvent((e) => totals.onEvent(e));
+      sub = onEvent((e) => {
+        totals.onEvent(e);
+        otlp?.onEvent(e);
+      });
     },
     async close() {
       sub?.dispose();
-      await prom?.close();
+      await Promise.all([prom?.close(), otlp?.close()]);
     },
   };
 }

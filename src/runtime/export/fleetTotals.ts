@@ -85,6 +85,15 @@ export class FleetTotals {
     this.delaySumMs += h.sumMs;
   }
 
+  /** Each series of the stall totals by kind or by line: its labels and its count or seconds. */
+  series(by: 'kind' | 'line', pick: 'count' | 'seconds'): Array<[Record<string, string>, number]> {
+    const rows = by === 'kind' ? [...this.byKind.values()] : [...this.byLine.values()];
+    return rows.map((x) => [
+      { [by]: 'kind' in x ? x.kind : x.line, pid: x.pid, thread: x.thread },
+      x[pick],
+    ]);
+  }
+
   /** The loop delay histogram so far, in seconds. */
   delay(): DelayHistogram {
     const cumulative: number[] = [];

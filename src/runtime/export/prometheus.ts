@@ -40,19 +40,10 @@ export function fleetRegistry(totals: FleetTotals): Registry {
   const registers = [new Registry()];
   const [reg] = registers;
   const p = METRIC_PREFIX;
-  const byKind = (pick: 'count' | 'seconds') =>
+  const fromTotals = (by: 'kind' | 'line', pick: 'count' | 'seconds') =>
     function (this: Counter) {
       this.reset();
-      for (const t of totals.byKind.values()) {
-        this.inc({ kind: t.kind, pid: t.pid, thread: t.thread }, t[pick]);
-      }
-    };
-  const byLine = (pick: 'count' | 'seconds') =>
-    function (this: Counter) {
-      this.reset();
-      for (const t of totals.byLine.values()) {
-        this.inc({ line: t.line, pid: t.pid, thread: t.thread }, t[pick]);
-      }
+      for (const [labels, v] of totals.series(by, pick)) this.inc(labels, v);
     };
   const kindLabels = ['kind', 'pid', 'thread'];
   const lineLabels = ['line', 'pid', 'thread'];
@@ -61,28 +52,28 @@ export function fleetRegistry(totals: FleetTotals): Registry {
     help: 'Event-loop stalls by kind',
     labelNames: kindLabels,
     registers,
-    collect: byKind('count'),
+    collect: fromTotals('kind', 'count'),
   });
   new Counter({
     name: `${p}blocked_seconds_total`,
     help: 'Seconds the event loop was blocked, by stall kind',
     labelNames: kindLabels,
     registers,
-    collect: byKind('seconds'),
+    collect: fromTotals('kind', 'seconds'),
   });
   new Counter({
     name: `${p}line_stalls_total`,
     help: "Stalls by blamed line 'file:line function' (the first lines seen; later ones as 'other')",
     labelNames: lineLabels,
     registers,
-    collect: byLine('count'),
+    collect: fromTotals('line', 'count'),
   });
   new Counter({
     name: `${p}line_blocked_seconds_total`,
     help: 'Seconds blocked by blamed line',
     labelNames: lineLabels,
     registers,
-    collect: byLine('seconds'),
+    collect: fromTotals('line', 'seconds'),
   });
   const last = (name: string, help: string, value: () => number | undefined) =>
     new Gauge({
