@@ -18,6 +18,7 @@ import {
 } from './recordArgs';
 import { openExports } from './recordExport';
 import { openRecordLog, type RecordLog } from './recordLog';
+import { Rotation } from './recordRotate';
 import {
   formatHotspotSummary,
   formatMetricsLine,
@@ -43,7 +44,7 @@ export function register(program: Command): void {
     .option('--ws <url>', 'attach to an inspector WebSocket URL')
     .option('--pid <pid>', 'attach to a local process, opening its inspector with SIGUSR1')
     .option('--keep-inspector', 'with --pid: leave the inspector open after stopping')
-    .option('--duration <s>', 'stop after S seconds (default: Ctrl-C or target exit)')
+    .option('--duration <s>', 'stop after S seconds (default, or 0: Ctrl-C or target exit)')
     .option('--threshold <ms>', 'a stall is a blocked loop longer than this', '50')
     .option('--sampling-interval <us>', 'profiler sampling interval in microseconds')
     .option('--mode <mode>', "'profile' (continuous sampling) or 'watch' (low overhead)", 'profile')
@@ -63,6 +64,8 @@ export function register(program: Command): void {
     )
     .option('--otlp <url>', 'push metrics and stall logs to an OpenTelemetry collector (OTLP/HTTP)')
     .option('--otlp-interval <s>', 'seconds between two pushes of --otlp (default 10)')
+    .option('--rotate <minutes>', 'with --out: write each period to rec.1.json, rec.2.json, … (long runs)')
+    .option('--rotate-keep <n>', 'rotated files kept (default 24)')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
     .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
@@ -229,6 +232,11 @@ async function recordWith(plan: RecordPlan): Promise<number> {
     return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
   exports?.attach(session.onEvent);
+  const s = session;
+  const rotation =
+    plan.rotate && plan.files.out
+      ? new Rotation(plan.files.out, plan.rotate.everyMs, plan.rotate.keep, () => s.snapshot(), say)
+      : undefined;
   const warn = (w: string) => process.stderr.write(`loop-lens record: warning: ${w}\n`);
   const early = session.warnings?.length ?? 0;
   session.warnings?.forEach(warn);
@@ -249,7 +257,8 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   session.warnings?.slice(early).forEach(warn);
   if (session.detachNote) process.stderr.write(`${capitalize(session.detachNote)}.\n`);
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
-  const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
+  const last = rotation ? rotation.finish(rec) : rec;
+  const { written, problems } = writeOutputs(last, session.cpuProfile(), plan.files, cwd);
   for (const p of problems) process.stderr.write(`loop-lens record: ${p}\n`);
   for (const w of written) {
     // The report is meant to be opened: give a link terminals make clickable.

@@ -6,6 +6,7 @@ import type { RecordOptions, RecordTuning, TargetSpec } from '../runtime/api';
 import type { ExportPlan } from './recordExport';
 import { parseExports } from './recordExport';
 import type { OutputFiles } from './recordOutput';
+import { DEFAULT_ROTATE_KEEP } from './recordRotate';
 
 /** Options as commander hands them over (strings; commander camel-cases the names). */
 export interface RawRecordOptions {
@@ -31,6 +32,8 @@ export interface RawRecordOptions {
   prometheusLines?: string;
   otlp?: string;
   otlpInterval?: string;
+  rotate?: string;
+  rotateKeep?: string;
 }
 
 export interface RecordPlan {
@@ -45,6 +48,8 @@ export interface RecordPlan {
   logFile?: string;
   /** `--prometheus`, `--prometheus-lines`, `--otlp` (recordExport.ts). */
   exports: ExportPlan;
+  /** `--rotate` minutes (ms here) and `--rotate-keep` files (recordRotate.ts). */
+  rotate?: { everyMs: number; keep: number };
 }
 
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
@@ -119,7 +124,13 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
   if ((raw.localRoot === undefined) !== (raw.remoteRoot === undefined)) {
     throw new Error('--local-root and --remote-root go together');
   }
-  const duration = positiveNumber('--duration', raw.duration, false);
+  // `--duration 0`: no limit (a long-running recorder), like no --duration at all.
+  const duration =
+    raw.duration !== undefined && Number(raw.duration) === 0
+      ? undefined
+      : positiveNumber('--duration', raw.duration, false);
+  const rotateMin = positiveNumber('--rotate', raw.rotate, false);
+  if (rotateMin !== undefined && raw.out === undefined) throw new Error('--rotate needs --out');
   const options: RecordOptions = {
     target: targetOf(raw, command),
     thresholdMs: positiveNumber('--threshold', raw.threshold, false) ?? 50,
@@ -140,6 +151,14 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
     verbose: raw.verbose === true,
     ...(raw.logFile !== undefined ? { logFile: raw.logFile } : {}),
     exports: parseExports(raw, (name, v) => positiveNumber(name, v, true)),
+    ...(rotateMin !== undefined
+      ? {
+          rotate: {
+            everyMs: rotateMin * 60_000,
+            keep: positiveNumber('--rotate-keep', raw.rotateKeep, true) ?? DEFAULT_ROTATE_KEEP,
+          },
+        }
+      : {}),
   };
 }
 

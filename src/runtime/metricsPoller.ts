@@ -46,7 +46,7 @@ export class MetricsPoller {
           expression: agentMetricsExpression({ key: this.agentKey }),
           returnByValue: true,
         }),
-        this.localPid !== undefined ? readThreads(this.localPid) : Promise.resolve(undefined),
+        this.localPid !== undefined ? readThreads(this.localPid) : undefined,
       ]);
       const raw = r?.result?.value;
       if (typeof raw !== 'string' || !this.timer) return;

@@ -1,9 +1,8 @@
 /**
  * One live recording: attaches, installs the agent, runs the chosen mode, streams events and
  * on `stop()` (or when the target goes away) leaves the target as it was: profiler stopped,
- * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts
- * (mode, poller, /proc monitor, listeners, the inspector session): `stop()` ends them all
- * through `dispose()`.
+ * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts (mode,
+ * poller, /proc monitor, listeners, the inspector session): `stop()` ends them all in `dispose()`.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -34,15 +33,15 @@ import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
 import { TICK_EVERY_MS } from './stackProbe';
+import { KEEP_METRICS, KEEP_STALLS, Ring } from './ring';
 import { WatchMode } from './watchMode';
 import { BlockedOnWhat } from './waitingOn';
 
 /**
- * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
- * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
- * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
- * (`tuning.heartbeatMs` changes it for benchmarks; a beat must stay well under the threshold,
- * or every beat reads as a gap.)
+ * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms beats
+ * + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %. 20 ms
+ * still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start
+ * (`tuning.heartbeatMs` changes it for benchmarks; it must stay well under the threshold).
  */
 const HEARTBEAT_MS = 20;
 /**
@@ -63,8 +62,8 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   readonly onEvent = this.emitter.event;
   target: TargetInfo;
   readonly warnings: string[];
-  private readonly stalls: Stall[] = [];
-  private readonly metrics: Metrics[] = [];
+  private readonly stalls = new Ring<Stall>(KEEP_STALLS);
+  private readonly metrics = new Ring<Metrics>(KEEP_METRICS);
   private readonly startedAt = new Date();
   private endedAt: number | undefined;
   private readonly agent: AgentLink;
@@ -247,6 +246,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       stalls,
       hotspots: summarizeHotspots(stalls),
       metrics: [...this.metrics],
+      ...(this.stalls.dropped ? { droppedStalls: this.stalls.dropped } : {}),
     };
   }
 

@@ -25,6 +25,7 @@ export class WaitSampler {
   private syscallReadable: boolean | undefined;
   private disposed = false;
   private noted = false;
+  private busySamples = 0;
 
   constructor(
     private readonly pid: number,
@@ -48,15 +49,19 @@ export class WaitSampler {
     return this.n;
   }
 
-  /** The liveness monitor's sample: idle stops the looks, anything else starts them. */
+  /**
+   * The liveness monitor's sample (every 20 ms): idle stops the looks; two in a row that are not
+   * start them (one alone is mostly the loop turning once, seen at idle a few times a second).
+   */
   onLoopSample(idle: boolean): void {
     if (this.disposed) return;
     if (idle) {
+      this.busySamples = 0;
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
-    if (this.timer) return;
+    if (this.timer || ++this.busySamples < 2) return;
     this.look();
     this.timer = setInterval(() => this.look(), this.everyMs);
     this.timer.unref();

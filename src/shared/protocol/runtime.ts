@@ -172,6 +172,11 @@ export interface Recording {
   stalls: Stall[];
   hotspots: Hotspot[];
   metrics: Metrics[];
+  /**
+   * Older stalls a long-running recorder forgot (it keeps the newest 10,000, and the last hour
+   * of metrics); absent when none was.
+   */
+  droppedStalls?: number;
 }
 
 /** A local Node.js process as `loop-lens ps` and the VS Code picker list it. */
