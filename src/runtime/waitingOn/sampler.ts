@@ -97,9 +97,13 @@ export class WaitSampler {
     return out;
   }
 
-  /** What the thread did during [sUs, eUs], or undefined when no look fell inside. */
+  /**
+   * What the thread did during [sUs, eUs]; undefined when no look fell inside, or when it only
+   * ran (a CPU stall: the stack already says what it computed).
+   */
   summary(sUs: number, eUs: number): string | undefined {
-    return summarizeLabels(this.labelsWithin(sUs, eUs));
+    const labels = this.labelsWithin(sUs, eUs);
+    return labels.every((l) => l === 'running') ? undefined : summarizeLabels(labels);
   }
 
   dispose(): void {

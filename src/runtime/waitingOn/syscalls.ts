@@ -24,7 +24,8 @@ function table(spec: string): Record<number, CallInfo> {
 }
 
 const X64 = table(
-  '0 read:fd 1 write:fd 2 open 4 stat 5 fstat:fd 7 poll 17 pread64:fd 18 pwrite64:fd ' +
+  '0 read:fd 1 write:fd 2 open 4 stat 5 fstat:fd 7 poll 9 mmap 10 mprotect 11 munmap 12 brk ' +
+    '17 pread64:fd 18 pwrite64:fd 28 madvise ' +
     '19 readv:fd 20 writev:fd 23 select 35 nanosleep 40 sendfile:fd 42 connect:fd ' +
     '43 accept:fd 44 sendto:fd 45 recvfrom:fd 46 sendmsg:fd 47 recvmsg:fd 61 wait4:pid ' +
     '72 fcntl:fd 73 flock:fd 74 fsync:fd 75 fdatasync:fd 77 ftruncate:fd 202 futex ' +
@@ -39,6 +40,7 @@ const ARM64 = table(
     '69 preadv:fd 70 pwritev:fd 71 sendfile:fd 72 pselect6 73 ppoll 79 newfstatat 80 fstat:fd ' +
     '82 fsync:fd 83 fdatasync:fd 95 waitid:pid 98 futex 101 nanosleep 115 clock_nanosleep ' +
     '202 accept:fd 203 connect:fd 206 sendto:fd 207 recvfrom:fd 211 sendmsg:fd 212 recvmsg:fd ' +
+    '214 brk 215 munmap 222 mmap 226 mprotect 233 madvise ' +
     '242 accept4:fd 260 wait4:pid 285 copy_file_range:fd 291 statx 426 io_uring_enter ' +
     '441 epoll_pwait2',
 );

@@ -1,9 +1,11 @@
 /** Pure parts of "blocked on what": the syscall text, the socket tables, the summaries. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { formatStallLine } from '../../../../src/cli/recordOutput';
 import { countLabels, summarizeLabels } from '../../../../src/runtime/waitingOn/observe';
 import { peerOf } from '../../../../src/runtime/waitingOn/resolve';
 import { isIdleWait, parseSyscall } from '../../../../src/runtime/waitingOn/syscalls';
+import type { Stall } from '../../../../src/shared/protocol/runtime';
 
 describe('parseSyscall', () => {
   it('reads a read(2) on fd 23 (x64) with its descriptor', () => {
@@ -67,5 +69,23 @@ describe('summaries', () => {
 
   it('counts what several threads do at once', () => {
     assert.equal(countLabels(['read /a (S)', 'running', 'read /a (S)']), 'read /a (S) ×2, running');
+  });
+});
+
+describe('the CLI line of a stall that waited on something', () => {
+  it('keeps the stall line as it was and says what it waited on under it', () => {
+    const stall: Stall = {
+      startMs: 1200,
+      durationMs: 150,
+      kind: 'sync-io',
+      stack: [],
+      blame: { functionName: 'load', file: '/app/src/a.js', line: 3, column: 1 },
+      operation: 'fs.readFileSync',
+      waitingOn: 'read /data/big.bin (D) 80 %, running 20 %',
+    };
+    const [line, under, more] = formatStallLine(stall, '/app').split('\n');
+    assert.equal(line, '   +1.200s    150 ms  sync-io  fs.readFileSync ← src/a.js:3 load');
+    assert.equal(under, `${' '.repeat(31)}waiting on read /data/big.bin (D) 80 %, running 20 %`);
+    assert.equal(more, undefined);
   });
 });
