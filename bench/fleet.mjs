@@ -23,8 +23,10 @@ const variants = [
   { name: 'profile', mode: 'profile' },
 ];
 if (process.env.BENCH_CLI_B) {
-  for (const v of [...variants])
+  // The other build may predate --prometheus: only the variants without extra flags.
+  for (const v of variants.filter((x) => !x.args)) {
     variants.push({ ...v, name: `${v.name} (B)`, cli: process.env.BENCH_CLI_B });
+  }
 }
 
 /** GETs /metrics once a second while `until` is pending. */
