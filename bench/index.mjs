@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const parts = ['static', 'deps', 'lsp', 'runtime', 'blame', 'robustness'];
-const optIn = ['sweep'];
+// fleet also runs at the end of runtime; named alone it runs by itself.
+const optIn = ['sweep', 'fleet'];
 const asked = process.argv.slice(2).filter((a) => parts.includes(a) || optIn.includes(a));
 let failed = 0;
 for (const part of asked.length ? asked : parts) {

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the real-VS-Code tests need: chromium for the workbench, ripgrep for
 # code-server's search, and headers/toolchain for code-server's native modules (node-pty,
-# kerberos, spdlog, @vscode/native-watchdog...).
+# kerberos, spdlog, @vscode/native-watchdog...); prometheus (with promtool) for the fleet-export
+# tests, which scrape a real recorder and check docs/fleet's alert rules.
 apt_packages=(chromium fonts-liberation ripgrep libkrb5-dev libsecret-1-dev libx11-dev
-  libxkbfile-dev python3 make g++ pkg-config)
+  libxkbfile-dev python3 make g++ pkg-config prometheus)
 
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -16,7 +16,9 @@ import {
   type RawRecordOptions,
   type RecordPlan,
 } from './recordArgs';
+import { openExports } from './recordExport';
 import { openRecordLog, type RecordLog } from './recordLog';
+import { Rotation } from './recordRotate';
 import {
   formatHotspotSummary,
   formatMetricsLine,
@@ -42,7 +44,7 @@ export function register(program: Command): void {
     .option('--ws <url>', 'attach to an inspector WebSocket URL')
     .option('--pid <pid>', 'attach to a local process, opening its inspector with SIGUSR1')
     .option('--keep-inspector', 'with --pid: leave the inspector open after stopping')
-    .option('--duration <s>', 'stop after S seconds (default: Ctrl-C or target exit)')
+    .option('--duration <s>', 'stop after S seconds (default, or 0: Ctrl-C or target exit)')
     .option('--threshold <ms>', 'a stall is a blocked loop longer than this', '50')
     .option('--sampling-interval <us>', 'profiler sampling interval in microseconds')
     .option('--mode <mode>', "'profile' (continuous sampling) or 'watch' (low overhead)", 'profile')
@@ -52,6 +54,18 @@ export function register(program: Command): void {
     .option('--local-root <dir>', 'local folder of the sources (with --remote-root)')
     .option('--remote-root <dir>', 'folder of the sources in the target')
     .option('--metrics', 'print a compact metrics line every second')
+    .option(
+      '--prometheus <[host:]port>',
+      'serve Prometheus metrics at /metrics (127.0.0.1 unless a host is given)',
+    )
+    .option(
+      '--prometheus-lines <n>',
+      'blamed lines with a series of their own (default 20; the rest: other)',
+    )
+    .option('--otlp <url>', 'push metrics and stall logs to an OpenTelemetry collector (OTLP/HTTP)')
+    .option('--otlp-interval <s>', 'seconds between two pushes of --otlp (default 10)')
+    .option('--rotate <minutes>', 'with --out: write each period to rec.1.json, rec.2.json, … (long runs)')
+    .option('--rotate-keep <n>', 'rotated files kept (default 24)')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
     .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
@@ -203,13 +217,29 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
 async function recordWith(plan: RecordPlan): Promise<number> {
   const cwd = process.cwd();
   const what = describeTarget(plan.options.target);
-  let session: Session;
+  let session: Session | undefined;
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  let exports: Awaited<ReturnType<typeof openExports>>;
+  try {
+    exports = await openExports(plan.exports, () => session?.target.pid, cwd, say);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
   try {
     session = await connect(plan);
   } catch (err) {
+    await exports?.close();
     return fail(`cannot record ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  for (const w of session.warnings ?? []) process.stderr.write(`loop-lens record: warning: ${w}\n`);
+  exports?.attach(session.onEvent);
+  const s = session;
+  const rotation =
+    plan.rotate && plan.files.out
+      ? new Rotation(plan.files.out, plan.rotate.everyMs, plan.rotate.keep, () => s.snapshot(), say)
+      : undefined;
+  const warn = (w: string) => process.stderr.write(`loop-lens record: warning: ${w}\n`);
+  const early = session.warnings?.length ?? 0;
+  session.warnings?.forEach(warn);
   const printer = makePrinter(plan, cwd);
   const sub = session.onEvent(printer.print);
   const known = session.target.pid === undefined || plan.options.target.kind === 'pid';
@@ -220,11 +250,15 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   const reason = await whenDone(session, plan);
   const rec = await stopSafely(session);
   sub.dispose();
+  await exports?.close();
   printer.clear();
   process.stderr.write(`Stopped: ${reason}.\n`);
+  // Warnings found while recording (a broken source map, an unreadable /proc file), once each.
+  session.warnings?.slice(early).forEach(warn);
   if (session.detachNote) process.stderr.write(`${capitalize(session.detachNote)}.\n`);
   process.stdout.write(formatHotspotSummary(rec, cwd) + '\n');
-  const { written, problems } = writeOutputs(rec, session.cpuProfile(), plan.files, cwd);
+  const last = rotation ? rotation.finish(rec) : rec;
+  const { written, problems } = writeOutputs(last, session.cpuProfile(), plan.files, cwd);
   for (const p of problems) process.stderr.write(`loop-lens record: ${p}\n`);
   for (const w of written) {
     // The report is meant to be opened: give a link terminals make clickable.

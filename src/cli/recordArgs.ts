@@ -3,7 +3,10 @@
  * saying what is wrong. Pure, so every bad combination is unit-tested without a process.
  */
 import type { RecordOptions, RecordTuning, TargetSpec } from '../runtime/api';
+import type { ExportPlan } from './recordExport';
+import { parseExports } from './recordExport';
 import type { OutputFiles } from './recordOutput';
+import { DEFAULT_ROTATE_KEEP } from './recordRotate';
 
 /** Options as commander hands them over (strings; commander camel-cases the names). */
 export interface RawRecordOptions {
@@ -25,6 +28,12 @@ export interface RawRecordOptions {
   tuning?: string;
   verbose?: boolean;
   logFile?: string;
+  prometheus?: string;
+  prometheusLines?: string;
+  otlp?: string;
+  otlpInterval?: string;
+  rotate?: string;
+  rotateKeep?: string;
 }
 
 export interface RecordPlan {
@@ -37,6 +46,10 @@ export interface RecordPlan {
   verbose: boolean;
   /** `--log-file`: every log line, trace included, to this file. */
   logFile?: string;
+  /** `--prometheus`, `--prometheus-lines`, `--otlp` (recordExport.ts). */
+  exports: ExportPlan;
+  /** `--rotate` minutes (ms here) and `--rotate-keep` files (recordRotate.ts). */
+  rotate?: { everyMs: number; keep: number };
 }
 
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
@@ -111,7 +124,13 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
   if ((raw.localRoot === undefined) !== (raw.remoteRoot === undefined)) {
     throw new Error('--local-root and --remote-root go together');
   }
-  const duration = positiveNumber('--duration', raw.duration, false);
+  // `--duration 0`: no limit (a long-running recorder), like no --duration at all.
+  const duration =
+    raw.duration !== undefined && Number(raw.duration) === 0
+      ? undefined
+      : positiveNumber('--duration', raw.duration, false);
+  const rotateMin = positiveNumber('--rotate', raw.rotate, false);
+  if (rotateMin !== undefined && raw.out === undefined) throw new Error('--rotate needs --out');
   const options: RecordOptions = {
     target: targetOf(raw, command),
     thresholdMs: positiveNumber('--threshold', raw.threshold, false) ?? 50,
@@ -131,6 +150,15 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
     showMetrics: raw.metrics === true,
     verbose: raw.verbose === true,
     ...(raw.logFile !== undefined ? { logFile: raw.logFile } : {}),
+    exports: parseExports(raw, (name, v) => positiveNumber(name, v, true)),
+    ...(rotateMin !== undefined
+      ? {
+          rotate: {
+            everyMs: rotateMin * 60_000,
+            keep: positiveNumber('--rotate-keep', raw.rotateKeep, true) ?? DEFAULT_ROTATE_KEEP,
+          },
+        }
+      : {}),
   };
 }
 

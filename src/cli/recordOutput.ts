@@ -46,12 +46,17 @@ export function stallWhat(stall: Stall, cwd?: string): string {
   return what ? `${what} ← ${where}` : where;
 }
 
-/** `  +8.214s    107 ms  cpu      JSON.stringify in lowdb@1.0.0 ← src/store.ts:33 save` */
+/**
+ * `  +8.214s    107 ms  cpu      JSON.stringify in lowdb@1.0.0 ← src/store.ts:33 save`, and
+ * under it `waiting on read /data/big.bin (D) 80 %, running 20 %` when the recording says.
+ */
 export function formatStallLine(stall: Stall, cwd?: string): string {
   // A stall caught as the recording starts may begin a hair before t0: show it at 0.
   const t = `+${(Math.max(0, stall.startMs) / 1000).toFixed(3)}s`.padStart(10);
   const d = `${Math.round(stall.durationMs)} ms`.padStart(9);
-  return `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallWhat(stall, cwd)}`;
+  const line = `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallWhat(stall, cwd)}`;
+  // What the thread waited on, on a line of its own under the stall's (local Linux targets).
+  return stall.waitingOn ? `${line}\n${' '.repeat(31)}waiting on ${stall.waitingOn}` : line;
 }
 
 /** `loop p50 11 ms p99 15 ms max 60 ms · elu 34% · heap 21.3 MB · threadpool saturated` */
@@ -67,7 +72,10 @@ export function formatMetricsLine(m: Metrics): string {
     .map(([k, n]) => `${k} ${n}`)
     .join(' ');
   if (res) parts.push(res);
-  if (m.threadpoolSaturated) parts.push('THREADPOOL SATURATED');
+  if (m.threadpoolSaturated) {
+    const on = m.threadpoolWaitingOn ? `: ${m.threadpoolWaitingOn}` : '';
+    parts.push(`THREADPOOL SATURATED${on}`);
+  }
   return parts.join(' · ');
 }
 

@@ -30,6 +30,11 @@ export class Liveness implements ILiveness, IDisposable {
     return this.monitor;
   }
 
+  /** Whether /proc/<pid>/task/<tid>/syscall may be read (not with tuning `liveness: 'wchan'`). */
+  get readsSyscall(): boolean {
+    return this.tuning.liveness !== 'wchan';
+  }
+
   /** Starts watching a local target's main thread in /proc (its figures help every scheme). */
   startMonitor(pid: number): RunQueueMonitor {
     this.monitor = new RunQueueMonitor(pid, this.tuning.liveness !== 'wchan');

@@ -4,6 +4,7 @@
  * queued behind a stall) and, for a local Linux target, reads its threads from /proc.
  */
 import type { Metrics } from '../shared/protocol/runtime';
+import { LOOP_DELAY_BUCKETS_MS } from '../shared/protocol/runtime';
 import type { AgentMetrics } from './agent';
 import { agentMetricsExpression } from './agent';
 import type { IInspectorSession } from './inspectorSession';
@@ -11,7 +12,7 @@ import { usToMs } from './modeDriver';
 import { isThreadpoolSaturated, poolSizeOf, readThreads } from './threads';
 
 /** Active resources that are work for the libuv pool (fs, dns, zlib, async crypto). */
-const POOL_WORK =
+export const POOL_WORK =
   /^(FSReq|GetAddrInfo|GetNameInfo|Zlib|RandomBytes|PBKDF2|Scrypt|Hash|Sign|Verify|Crypto)/;
 
 export class MetricsPoller {
@@ -45,7 +46,7 @@ export class MetricsPoller {
           expression: agentMetricsExpression({ key: this.agentKey }),
           returnByValue: true,
         }),
-        this.localPid !== undefined ? readThreads(this.localPid) : Promise.resolve(undefined),
+        this.localPid !== undefined ? readThreads(this.localPid) : undefined,
       ]);
       const raw = r?.result?.value;
       if (typeof raw !== 'string' || !this.timer) return;
@@ -53,7 +54,7 @@ export class MetricsPoller {
       const a = JSON.parse(raw) as AgentMetrics;
       const m: Metrics = {
         atMs: usToMs(a.t - t0Us),
-        loopDelay: { p50: round2(a.p50), p99: round2(a.p99), max: round2(a.max) },
+        loopDelay: { p50: round2(a.p50), p99: round2(a.p99), max: round2(a.max), ...histOf(a.l) },
         elu: Math.round(a.elu * 1000) / 1000,
         heapUsed: a.heapUsed,
         activeResources: a.res,
@@ -89,4 +90,17 @@ export class MetricsPoller {
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** The interval's lags counted per histogram bucket (shared/protocol `LOOP_DELAY_BUCKETS_MS`). */
+export function histOf(lags: number[] | undefined): Pick<Metrics['loopDelay'], 'hist'> {
+  if (!lags) return {};
+  const counts = new Array<number>(LOOP_DELAY_BUCKETS_MS.length + 1).fill(0);
+  let sumMs = 0;
+  for (const l of lags) {
+    const i = LOOP_DELAY_BUCKETS_MS.findIndex((b) => l <= b);
+    counts[i < 0 ? LOOP_DELAY_BUCKETS_MS.length : i]++;
+    sumMs += l;
+  }
+  return { hist: { counts, sumMs: round2(sumMs) } };
 }

@@ -1,9 +1,8 @@
 /**
  * One live recording: attaches, installs the agent, runs the chosen mode, streams events and
  * on `stop()` (or when the target goes away) leaves the target as it was: profiler stopped,
- * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts
- * (mode, poller, /proc monitor, listeners, the inspector session): `stop()` ends them all
- * through `dispose()`.
+ * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts (mode,
+ * poller, /proc monitor, listeners, the inspector session): `stop()` ends them all in `dispose()`.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -34,14 +33,15 @@ import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
 import { TICK_EVERY_MS } from './stackProbe';
+import { KEEP_METRICS, KEEP_STALLS, Ring } from './ring';
 import { WatchMode } from './watchMode';
+import { BlockedOnWhat } from './waitingOn';
 
 /**
- * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
- * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
- * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
- * (`tuning.heartbeatMs` changes it for benchmarks; a beat must stay well under the threshold,
- * or every beat reads as a gap.)
+ * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms beats
+ * + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %. 20 ms
+ * still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start
+ * (`tuning.heartbeatMs` changes it for benchmarks; it must stay well under the threshold).
  */
 const HEARTBEAT_MS = 20;
 /**
@@ -51,10 +51,7 @@ const HEARTBEAT_MS = 20;
  * sampling rate, and 10 ms still named the line of every 70 ms and 200 ms stall in the bench.
  */
 export const DEFAULT_SAMPLING_US = 10_000;
-/**
- * The agent removes itself 4 s after the last metrics poll (polled every second): a recorder
- * that died (SIGKILL) leaves nothing in the target for long (agent/loopAgent.ts).
- */
+/** The agent removes itself 4 s after the last poll: a killed recorder leaves nothing for long. */
 const LEASE_MS = 4000;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
 const CLEANUP_TIMEOUT_MS = 3000;
@@ -65,8 +62,8 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   readonly onEvent = this.emitter.event;
   target: TargetInfo;
   readonly warnings: string[];
-  private readonly stalls: Stall[] = [];
-  private readonly metrics: Metrics[] = [];
+  private readonly stalls = new Ring<Stall>(KEEP_STALLS);
+  private readonly metrics = new Ring<Metrics>(KEEP_METRICS);
   private readonly startedAt = new Date();
   private endedAt: number | undefined;
   private readonly agent: AgentLink;
@@ -83,6 +80,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   detachNote: string | undefined;
   private readonly keepInspector: boolean;
   private childExit: Promise<number | undefined> | undefined;
+  private blockedOn: BlockedOnWhat | undefined;
 
   constructor(
     private readonly session: IInspectorSession,
@@ -126,7 +124,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       id,
       agentKey: this.agent.key,
       liveness: this.liveness,
-      emitStall: (s: Stall) => this.onStall(s),
+      emitStall: (s: Stall) => this.onStall(this.blockedOn?.annotateStall(s) ?? s),
       logger: this.logger,
     };
     this.mode = this._register(
@@ -187,7 +185,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       'runtime.attach',
       `attached to pid ${pid} (Node ${hello.version}): ${command}`,
     );
-    if (localPid !== undefined) await this.useLocalLiveness(localPid);
+    if (localPid !== undefined) await this.useLocalLiveness(localPid, hello.t);
     this.mode.begin(hello.t);
     this.poller = this._register(
       new MetricsPoller(
@@ -202,12 +200,13 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   }
 
   /**
-   * Local target with a readable /proc: the loop's liveness comes from there, so the agent
-   * beats slower and sends no ticks (localLiveness.ts). Kept as installed when /proc gives no
-   * samples (or tuning says `ticks`).
+   * Local target with a readable /proc: the loop's liveness comes from there, so the agent beats
+   * slower, no ticks (localLiveness.ts); kept as installed without samples or with tuning `ticks`.
    */
-  private async useLocalLiveness(pid: number): Promise<void> {
+  private async useLocalLiveness(pid: number, t0Us: number): Promise<void> {
     const rq = this.liveness.startMonitor(pid);
+    const note = (w: string) => this.warn(w);
+    this.blockedOn = this._register(new BlockedOnWhat(this.liveness, pid, t0Us, note));
     const tuning = this.liveness.localTuning(this.thresholdMs);
     if (!tuning || !(await this.agent.tune(tuning))) return;
     this.liveness.useLocal(tuning);
@@ -229,6 +228,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   }
 
   private onMetrics(m: Metrics): void {
+    this.blockedOn?.annotateMetrics(m);
     this.metrics.push(m);
     this.emitter.fire({ type: 'metrics', metrics: m });
   }
@@ -246,6 +246,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       stalls,
       hotspots: summarizeHotspots(stalls),
       metrics: [...this.metrics],
+      ...(this.stalls.dropped ? { droppedStalls: this.stalls.dropped } : {}),
     };
   }
 

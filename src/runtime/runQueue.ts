@@ -16,7 +16,7 @@
  * file is not readable (it needs ptrace access, e.g. Yama's ptrace_scope 1 for a process we did
  * not start), wchan only says "some epoll wait", and `tellsSyncWaits` is false.
  */
-import { readFileSync } from 'node:fs';
+import { ProcFile } from './procFile';
 
 const SAMPLE_MS = 20;
 /** Longest epoll timeout of the loop while the agent beats (a beat is at most 40 ms). */
@@ -31,21 +31,23 @@ export class RunQueueMonitor {
    */
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly file: string;
-  private readonly wchanFile: string;
-  private readonly syscallFile: string;
+  private readonly file: ProcFile;
+  private readonly wchanFile: ProcFile;
+  private readonly syscallFile: ProcFile;
   /** Unknown until read; false from the start when told not to read it (liveness 'wchan'). */
   private syscallReadable: boolean | undefined;
   private lastIdle = 0;
   /** Seen waits whose timeout cannot be read (epoll_pwait2): idle is then a guess. */
   private noTimeouts = false;
+  /** Told of each sample: whether it saw the loop idle (waitingOn/sampler.ts starts on a busy one). */
+  onSample: ((idle: boolean) => void) | undefined;
 
   /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`). */
   constructor(pid: number, readSyscall = true) {
     if (!readSyscall) this.syscallReadable = false;
-    this.file = `/proc/${pid}/task/${pid}/schedstat`;
-    this.wchanFile = `/proc/${pid}/task/${pid}/wchan`;
-    this.syscallFile = `/proc/${pid}/task/${pid}/syscall`;
+    this.file = new ProcFile(`/proc/${pid}/task/${pid}/schedstat`);
+    this.wchanFile = new ProcFile(`/proc/${pid}/task/${pid}/wchan`);
+    this.syscallFile = new ProcFile(`/proc/${pid}/task/${pid}/syscall`);
   }
 
   /** Whether a wait inside execSync/spawnSync is told from the loop's idle wait (see above). */
@@ -70,14 +72,14 @@ export class RunQueueMonitor {
   }
 
   /**
-   * Reads one sample now (also used right before a stall is judged). Synchronously: procfs
-   * answers from memory in microseconds, where the promise API costs four thread-pool round
-   * trips per file, 200 times a second.
+   * Reads one sample now (also used right before a stall is judged). Synchronously: procfs answers
+   * from memory in µs, where the promise API costs four pool round trips per file, 200 times a second.
    */
   sample(): void {
     const x = this.read();
     if (!x) return;
     this.samples.push(x);
+    this.onSample?.(this.lastIdle === x[0]);
     if (this.samples.length > 64 && this.samples[0][0] < x[0] - KEEP_US) {
       this.samples = this.samples.filter((s) => s[0] >= x[0] - KEEP_US);
     }
@@ -86,8 +88,8 @@ export class RunQueueMonitor {
   /** One reading of /proc now; a sure idle (or a maybe) also counts as a sign of life. */
   private read(): Sample | undefined {
     try {
-      // loop-lens-ignore-next-line sync-fs -- procfs, answered from memory
-      const text = readFileSync(this.file, 'utf8');
+      const text = this.file.read();
+      if (text === undefined) throw new Error('gone');
       const idle = this.loopIdle();
       const [runNs, waitNs] = text.split(' ').map(Number);
       const now = Number(process.hrtime.bigint() / 1000n);
@@ -109,7 +111,7 @@ export class RunQueueMonitor {
    */
   private loopIdle(): LoopState {
     if (this.syscallReadable !== false) {
-      const text = readOr(this.syscallFile, '');
+      const text = this.syscallFile.read() ?? '';
       const w = epollWaitOf(text, process.arch);
       if (text) this.syscallReadable = true;
       else this.syscallReadable ??= false;
@@ -127,7 +129,7 @@ export class RunQueueMonitor {
       }
     }
     // wchan: where the thread sleeps, "0" when it runs.
-    const wchan = readOr(this.wchanFile, '').trim();
+    const wchan = (this.wchanFile.read() ?? '').trim();
     return /epoll|ep_poll/.test(wchan) ? 'maybe' : wchan && wchan !== '0' ? 'asleep' : 'busy';
   }
 
@@ -149,9 +151,7 @@ export class RunQueueMonitor {
   }
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */
-  lastIdleWithin(sUs: number, eUs: number): number | undefined {
-    return lastIdleIn(this.samples, sUs, eUs);
-  }
+  lastIdleWithin = (sUs: number, eUs: number) => lastIdleIn(this.samples, sUs, eUs);
 
   /** See {@link stallStartFrom}. */
   startAfter(sUs: number, eUs: number, fallbackUs: number): number {
@@ -181,6 +181,7 @@ export class RunQueueMonitor {
   dispose(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const f of [this.file, this.wchanFile, this.syscallFile]) f.close();
   }
 }
 
@@ -288,13 +289,4 @@ export function epollWaitOf(
   // An int argument in a 64-bit register: -1 (wait forever) reads 0xffffffff.
   const t = Number.parseInt(timeout, 16) | 0;
   return { timeoutMs: Number.isFinite(t) ? t : undefined };
-}
-
-function readOr(file: string, fallback: string): string {
-  try {
-    // loop-lens-ignore-next-line sync-fs -- procfs, answered from memory
-    return readFileSync(file, 'utf8');
-  } catch {
-    return fallback;
-  }
 }

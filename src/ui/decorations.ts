@@ -115,6 +115,7 @@ export function hover(l: LineHeat): vscode.MarkdownString {
   const pkgs = byWeight(l.packages).map((p) => `\`${p}\``);
   if (ops.length) md.appendMarkdown(`Operation: ${ops.join(', ')}  \n`);
   if (pkgs.length) md.appendMarkdown(`Package: ${pkgs.join(', ')}\n\n`);
+  if (l.waitingOn) md.appendMarkdown(`Waited on: \`${l.waitingOn}\`\n\n`);
   l.stacks.forEach((stack, i) => {
     md.appendMarkdown(i === 0 ? '**Stack** (innermost first)\n\n' : `\n\n**Another stack**\n\n`);
     md.appendMarkdown(stack.slice(0, 8).map(frameLink).join('\n'));

@@ -27,6 +27,8 @@ export interface LineHeat {
   operations: Record<string, number>;
   /** Packages (`name@version`) the line's stalls ran in, with their blocked ms. */
   packages: Record<string, number>;
+  /** What the thread waited on in the longest stall that says (`read /data/a.bin (D) 80 %`). */
+  waitingOn?: string;
 }
 
 /** Blocked time of one function, for its CodeLens. */
@@ -80,6 +82,8 @@ export function computeLineHeat(stalls: readonly Stall[]): Map<string, LineHeat[
       h.packages[p] = (h.packages[p] ?? 0) + s.durationMs;
     }
     entry.stalls.push(s);
+    const longestOn = entry.stalls.filter((x) => x.waitingOn && x.durationMs > s.durationMs);
+    if (s.waitingOn && longestOn.length === 0) h.waitingOn = s.waitingOn;
   }
   const out = new Map<string, LineHeat[]>();
   for (const { heat, stalls: own } of byLine.values()) {

@@ -146,6 +146,7 @@ function stallItem(s: Stall, index: number): vscode.TreeItem {
   );
   item.id = `stall:${index}`;
   item.description = `at +${(s.startMs / 1000).toFixed(2)} s`;
+  if (s.waitingOn) item.tooltip = `${where}\nwaiting on ${s.waitingOn}`;
   item.iconPath = new vscode.ThemeIcon(
     s.kind === 'sync-io' ? 'file-binary' : s.kind === 'gc' ? 'trash' : 'watch',
   );

@@ -212,7 +212,9 @@ export function installLoopAgent(cfg: AgentConfig, req: AgentRequire): string {
       const pct = (p: number) =>
         seen.length ? seen[Math.min(seen.length - 1, Math.floor((seen.length * p) / 100))] / 1000 : 0;
       const heapUsed = process.memoryUsage().heapUsed;
-      const m = { t: now(), p50: pct(50), p99: pct(99), max: maxLag / 1000, elu: u.utilization, heapUsed, res };
+      // Each lag (ms, 0.1 ms steps) for the recorder's delay histogram (export/): a few a second.
+      const l = Array.from(seen, (x) => Math.round(x / 100) / 10);
+      const m = { t: now(), p50: pct(50), p99: pct(99), max: maxLag / 1000, elu: u.utilization, heapUsed, res, l };
       nLags = 0;
       maxLag = 0;
       return JSON.stringify(m);

@@ -53,6 +53,8 @@ export interface AgentMetrics {
   elu: number;
   heapUsed: number;
   res: Record<string, number>;
+  /** The interval's beat lags (ms), for a delay histogram; absent from older agents. */
+  l?: number[];
 }
 
 /** The agent object under `globalThis[cfg.key]`. */

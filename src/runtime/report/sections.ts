@@ -130,7 +130,8 @@ function stallWhere(s: Stall, cwd?: string): string {
     ? ` (${s.kindShares.map((k) => `${k.kind} ${Math.round(k.share * 100)}%`).join(', ')})`
     : '';
   const what = `${op}${pkg}${mix}`.trim();
-  return what ? `${what} ← ${where}` : where;
+  const on = s.waitingOn ? ` (waiting on ${s.waitingOn})` : '';
+  return (what ? `${what} ← ${where}` : where) + on;
 }
 
 function stallItem(s: Stall, cwd?: string): string {

@@ -78,6 +78,11 @@ export interface Stall {
   kindShares?: Array<{ kind: CodeStallKind; share: number }>;
   /** Kind `starved` only. */
   starvation?: Starvation;
+  /**
+   * What the blocked thread did during the stall, by share of looks at it (local Linux targets):
+   * `read /data/big.bin (D) 80 %, running 20 %`, `wait for child sleep 0.25 100 %`.
+   */
+  waitingOn?: string;
 }
 
 export interface Hotspot {
@@ -114,11 +119,23 @@ export interface ThreadInfo {
   state: ThreadState;
 }
 
+/** Upper bounds (ms) of the loop delay histogram of each metrics sample (`loopDelay.hist`). */
+export const LOOP_DELAY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+
 /** Sampled once a second. */
 export interface Metrics {
   /** Milliseconds since the recording started. */
   atMs: number;
-  loopDelay: { p50: number; p99: number; max: number };
+  loopDelay: {
+    p50: number;
+    p99: number;
+    max: number;
+    /**
+     * The interval's delays counted by {@link LOOP_DELAY_BUCKETS_MS} (each slot counts those up
+     * to its bound and over the one before; a last slot for longer ones), and their sum (ms).
+     */
+    hist?: { counts: number[]; sumMs: number };
+  };
   /** Event-loop utilization over the last interval, 0..1. */
   elu: number;
   heapUsed: number;
@@ -127,6 +144,8 @@ export interface Metrics {
   threads?: ThreadInfo[];
   /** All libuv pool threads busy while work is queued. */
   threadpoolSaturated?: boolean;
+  /** While saturated: what the busy pool threads do (`read /tmp/a (S) ×2, running ×2`). */
+  threadpoolWaitingOn?: string;
 }
 
 export interface TargetInfo {
@@ -153,6 +172,11 @@ export interface Recording {
   stalls: Stall[];
   hotspots: Hotspot[];
   metrics: Metrics[];
+  /**
+   * Older stalls a long-running recorder forgot (it keeps the newest 10,000, and the last hour
+   * of metrics); absent when none was.
+   */
+  droppedStalls?: number;
 }
 
 /** A local Node.js process as `loop-lens ps` and the VS Code picker list it. */

@@ -1,0 +1,97 @@
+// `npm run bench -- fleet` (also run at the end of `npm run bench -- runtime`): what a long-running
+// recorder costs beside a production process (#14 item 4).
+//  1. The recorder's own CPU at idle (ms of CPU a second, schedstat of all its threads) against an
+//     idle server, variants side by side and interleaved round by round (facts.md "Noise"):
+//     watch, watch with --prometheus (scraped once a second by this script, like Prometheus would),
+//     and profile. BENCH_CLI_B=/path/to/other/cli.js adds the same variants run by that build.
+//  2. The recorder's memory fed 100,000 stalls (bench/fleetMemory.ts): the session's stall store
+//     and the fleet exporters' totals, bounded (ring) and, for comparison, an unbounded list.
+// Env: BENCH_FLEET_ROUNDS (default 3), BENCH_FLEET_S (seconds measured per variant, default 15).
+import { spawnSync } from 'node:child_process';
+import { cpuMs, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
+import { median } from './fixtures/stats.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS) || 3;
+const SECONDS = Number(process.env.BENCH_FLEET_S) || 15;
+const SETTLE_MS = 4000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const variants = [
+  { name: 'watch', mode: 'watch' },
+  { name: 'watch + prometheus', mode: 'watch', args: ['--prometheus', '0'], scrape: true },
+  { name: 'profile', mode: 'profile' },
+];
+if (process.env.BENCH_CLI_B) {
+  // The other build may predate --prometheus: only the variants without extra flags.
+  for (const v of variants.filter((x) => !x.args)) {
+    variants.push({ ...v, name: `${v.name} (B)`, cli: process.env.BENCH_CLI_B });
+  }
+}
+
+/** GETs /metrics once a second while `until` is pending. */
+async function scrapeEverySecond(url, isDone) {
+  while (!isDone()) {
+    await fetch(url)
+      .then((r) => r.text())
+      .catch(() => undefined);
+    await sleep(1000);
+  }
+}
+
+async function idleCpu(server, v) {
+  const rec = await startRecorder(server.ws, v);
+  let done = false;
+  const m = /Prometheus metrics at (\S+)/.exec(rec.tail);
+  const scraping = v.scrape && m ? scrapeEverySecond(m[1], () => done) : undefined;
+  await sleep(SETTLE_MS);
+  const [r0, t0] = [cpuMs(rec.pid), cpuMs(server.pid)];
+  await sleep(SECONDS * 1000);
+  const [r1, t1] = [cpuMs(rec.pid), cpuMs(server.pid)];
+  done = true;
+  await scraping;
+  await stopChild(rec);
+  return { recorder: (r1 - r0) / SECONDS, target: (t1 - t0) / SECONDS };
+}
+
+async function main() {
+  console.log(
+    `idle cost, ${ROUNDS} rounds × ${SECONDS} s per variant, interleaved (ms of CPU per second):`,
+  );
+  const server = await startServer('off');
+  const got = new Map(variants.map((v) => [v.name, { recorder: [], target: [] }]));
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      // Rotate the order each round: whatever else the machine does hits every variant alike.
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(i + r) % variants.length];
+        const x = await idleCpu(server, v);
+        got.get(v.name).recorder.push(x.recorder);
+        got.get(v.name).target.push(x.target);
+      }
+    }
+  } finally {
+    await stopChild(server.child);
+  }
+  const base = median(got.get('watch').recorder);
+  for (const [name, x] of got) {
+    const rec = median(x.recorder);
+    console.log(
+      `  ${name.padEnd(26)} recorder ${rec.toFixed(1).padStart(5)} ms/s (${x.recorder.map((n) => n.toFixed(1)).join(', ')}; ${(rec / base).toFixed(2)}× watch)  target ${median(x.target).toFixed(1)} ms/s`,
+    );
+  }
+  const prom = median(got.get('watch + prometheus').recorder);
+  console.log(
+    `long-running watch recorder with Prometheus export, idle ≤ 5 ms/s: ${prom <= 5 ? 'MET' : 'MISSED'} (${prom.toFixed(1)} ms/s)`,
+  );
+  const mem = spawnSync(process.execPath, ['--import', 'tsx', `${root}bench/fleetMemory.ts`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  process.exit(mem.status ?? 1);
+}
+
+main().catch((err) => {
+  console.error(`fleet bench failed: ${err instanceof Error ? err.stack : err}`);
+  process.exit(1);
+});
