@@ -54,7 +54,10 @@ const MINOR_BUILTINS = new Set(
     'localeCompare join push pop shift unshift splice concat map forEach filter reduce some ' +
     'every find findIndex keys values entries assign freeze hasOwnProperty toString valueOf ' +
     'apply call bind getOwnPropertyNames defineProperty isArray from fill set get has delete ' +
-    'add charAt repeat fromCharCode floor ceil round max min random now'
+    'add charAt repeat fromCharCode floor ceil round max min random now ' +
+    // Math: one arithmetic step of the caller's loop (`x += Math.sqrt(i)`), not an operation.
+    'sqrt cbrt abs pow exp expm1 log log2 log10 log1p sin cos tan asin acos atan atan2 sinh ' +
+    'cosh tanh hypot trunc sign imul clz32 fround'
   ).split(' '),
 );
 

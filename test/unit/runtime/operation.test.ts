@@ -91,6 +91,9 @@ test('built-ins: from a real stack frame, from the line V8 booked them to, past 
   assert.equal(op([f('RegExp: [&<>\'"]', ''), USER]), 'RegExp /[&<>\'"]/');
   assert.equal(op([f('encrypt_sync', ''), USER]), 'native encrypt_sync');
   assert.equal(op([USER]), 'save', 'plain JavaScript of the user: its function');
+  // `x += Math.sqrt(x + i)` in a spin loop: the loop is the work, not an addon's `native sqrt`.
+  assert.equal(op([f('sqrt', ''), USER]), 'save');
+  assert.equal(kindOfStack([f('sqrt', ''), USER]), 'cpu');
 });
 
 test('one cause, one kind: conversion is cpu however deep, sync fs is sync-io, native only for an addon', () => {
