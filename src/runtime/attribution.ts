@@ -25,8 +25,11 @@ import { kindOfStack } from './operation';
 import { PackageResolver, packageRootOf } from './packages';
 import type { ProfileStore, StoreNode } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
-import { isLocalFile, urlToPath } from './sourceMaps';
+import { isLocalFile } from './sourceMaps';
 import { isAgentFrame } from './stallAnalysis';
+import { FramePaths } from './framePaths';
+import { FileWarmer } from './warmUp';
+import { warmCodeLines } from './codeLines';
 
 /** A frame before mapping: 0-based generated position. */
 export interface RawFrame {
@@ -52,15 +55,26 @@ export interface Attribution {
   package?: StallPackage;
 }
 
-type Rank = 0 | 1 | 2; // 2 = user code, 1 = node_modules, 0 = neither
-
-export class Attributor {
+export class Attributor extends FramePaths {
   readonly packages = new PackageResolver();
+  /** Stalls being attributed now: the warm-up waits meanwhile. */
+  private attributing = 0;
+  /** Reads the profile's scripts before a stall needs them (warmUp.ts), into the same caches. */
+  readonly warmer = new FileWarmer({
+    load: async (p) => {
+      await Promise.all([this.resolver.prepare(p), this.packages.of(p)]);
+      const text = await this.resolver.text(p);
+      if (text) warmCodeLines(text);
+    },
+    busy: () => this.attributing > 0,
+  });
+  private warmedUpTo = 0;
 
   constructor(
     private readonly resolver: SourceMapResolver,
-    private readonly roots: { localRoot?: string; remoteRoot?: string } = {},
+    roots: { localRoot?: string; remoteRoot?: string } = {},
   ) {
+    super(roots);
     // At attach, not at the first stall that needs it (callSite.ts).
     preloadStaticFinder();
   }
@@ -68,46 +82,16 @@ export class Attributor {
   /** The profile and stall window `fromProfile` is mapping (a frame's own line ticks). */
   private window: { store: ProfileStore; startUs: number; endUs: number } | undefined;
 
-  /** URL → local path, kept: every frame of every sample of a stall window asks (`rank`). */
-  private readonly paths = new Map<string, string>();
-
-  private toPath(url: string): string {
-    let p = this.paths.get(url);
-    if (p === undefined) {
-      p = this.mapRoots(urlToPath(url));
-      if (this.paths.size >= 5000) this.paths.clear();
-      this.paths.set(url, p);
+  /** Queues the local files of the profile nodes added since the last call (warmUp.ts). */
+  warmFrom(store: ProfileStore): void {
+    const files = new Set<string>();
+    for (let id = this.warmedUpTo + 1; store.nodes.has(id); id++, this.warmedUpTo++) {
+      const url = store.nodes.get(id)!.callFrame.url;
+      if (this.rank(url) > 0) files.add(this.toPath(url));
     }
-    return p;
+    this.warmer.add(files);
   }
 
-  private mapRoots(p: string): string {
-    const { localRoot, remoteRoot } = this.roots;
-    if (localRoot && remoteRoot && p.startsWith(remoteRoot)) {
-      return localRoot + p.slice(remoteRoot.length);
-    }
-    return p;
-  }
-
-  rank(url: string): Rank {
-    if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
-    const p = this.toPath(url);
-    // Not a file: Node's internals, eval'd code, and templates compiled with a `sourceURL` of
-    // their own (ejs: `"/app/page.ejs"`, quotes included): the user's line is the call into them.
-    if (!p || p.startsWith('node:') || !isLocalFile(p)) return 0;
-    return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
-  }
-
-  /** Index of the blamed frame (innermost first): deepest user frame, else deepest dependency. */
-  blameIndex(frames: Array<{ url: string }>): number | undefined {
-    let dep: number | undefined;
-    for (let i = 0; i < frames.length; i++) {
-      const r = this.rank(frames[i].url);
-      if (r === 2) return i;
-      if (r === 1 && dep === undefined) dep = i;
-    }
-    return dep;
-  }
 
   /** The stack of the stall window: the heaviest blamed frame's heaviest leaf. */
   async fromProfile(
@@ -181,6 +165,11 @@ export class Attributor {
   }
 
   private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
+    this.attributing++;
+    return this.mapNow(raw, leafLine1).finally(() => this.attributing--);
+  }
+
+  private async mapNow(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
     let lineSource: LineSource | undefined;

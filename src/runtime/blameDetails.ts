@@ -3,6 +3,7 @@
  * blocked (operation.ts) and the installed packages the stack ran through (packages.ts).
  */
 import type { StackFrame, StallPackage } from '../shared/protocol/runtime';
+import { codeLinesOf } from './codeLines';
 import { operationOf, type OpFrame } from './operation';
 import { packageRootOf, type PackageResolver } from './packages';
 import { isLocalFile } from './sourceMaps';
@@ -16,19 +17,10 @@ export interface TextSource {
 const LINE_FRAMES = 12;
 /** Frames whose source line the package rules may read. */
 const MAX_FRAMES = 64;
-const MAX_FILES = 200;
-const lineCache = new Map<string, string[]>();
 
 async function linesOf(texts: TextSource, file: string): Promise<string[] | undefined> {
-  let lines = lineCache.get(file);
-  if (!lines) {
-    const text = await texts.text(file);
-    if (text === undefined) return undefined;
-    lines = text.split('\n');
-    if (lineCache.size >= MAX_FILES) lineCache.delete(lineCache.keys().next().value as string);
-    lineCache.set(file, lines);
-  }
-  return lines;
+  const text = await texts.text(file);
+  return text === undefined ? undefined : codeLinesOf(text).lines;
 }
 
 /**

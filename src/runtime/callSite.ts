@@ -9,6 +9,7 @@
  * (`findBlockingCallInFunction`, which resolves imports and aliases) is asked, loaded lazily
  * because it brings the TypeScript parser; a generic "well-known blocking call" is the last resort.
  */
+import { codeLinesOf } from './codeLines';
 import type { findBlockingCallInFunction as FindFn } from '../../server/src/analysis/findBlocking';
 
 let staticEngine: Promise<typeof FindFn | undefined> | undefined;
@@ -138,11 +139,6 @@ export function staticLookupsDone(): Promise<void> {
 /** Calls that block the loop when no callee name is known. */
 const KNOWN_BLOCKING = /\b(\w+Sync|JSON\.parse|JSON\.stringify)\s*\(/;
 
-function stripCommentsAndStrings(line: string): string {
-  return line
-    .replace(/\/\/.*$/, '')
-    .replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
-}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -207,33 +203,6 @@ export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set
   return edges;
 }
 
-/**
- * A text's lines with comments and strings blanked, each computed when first asked: a stall's
- * frames scan the same files (lodash.js, 17,000 lines) again and again, by several callee names.
- */
-class CodeLines {
-  private readonly code: Array<string | undefined> = [];
-  readonly length: number;
-  constructor(private readonly lines: string[]) {
-    this.length = lines.length;
-  }
-  at(i: number): string {
-    return (this.code[i] ??= stripCommentsAndStrings(this.lines[i]));
-  }
-}
-
-const codeCache = new Map<string, CodeLines>();
-
-function codeLinesOf(sourceText: string): CodeLines {
-  let c = codeCache.get(sourceText);
-  if (!c) {
-    c = new CodeLines(sourceText.split('\n'));
-    if (codeCache.size >= 50) codeCache.delete(codeCache.keys().next().value as string);
-    codeCache.set(sourceText, c);
-  }
-  return c;
-}
-
 /** Every line of a file (module top-level code), comments and strings blanked. */
 function* allLines(
   sourceText: string,
@@ -282,6 +251,6 @@ function* bodyLines(
 export function findRequireLine(sourceText: string, name: string): number | undefined {
   const spec = escapeRe(name);
   const re = new RegExp(`(require\\s*\\(|from|import\\s*\\()\\s*['"\`]${spec}(/[^'"\`]*)?['"\`]`);
-  const i = sourceText.split('\n').findIndex((l) => re.test(l));
+  const i = codeLinesOf(sourceText).lines.findIndex((l) => re.test(l));
   return i >= 0 ? i + 1 : undefined;
 }

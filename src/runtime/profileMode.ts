@@ -147,6 +147,8 @@ export class ProfileMode implements IModeDriver {
         `chunk: ${r.profile.samples?.length ?? 0} samples, ${r.profile.nodes.length} nodes, ${Math.round(performance.now() - t0)} ms to stop`,
       );
       this.store.append(r.profile);
+      // The scripts seen so far: their files are read before a stall needs them (warmUp.ts).
+      this.ctx.attributor.warmFrom(this.store);
     }
     await this.processGaps(!restart);
   }

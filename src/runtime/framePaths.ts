@@ -1,0 +1,53 @@
+/**
+ * Where a frame's URL points on this machine (`localRoot`/`remoteRoot` for a remote target) and
+ * whose code it is: the user's, an installed package's, or neither (Node, eval'd code).
+ */
+import { isLocalFile, urlToPath } from './sourceMaps';
+import { isAgentFrame } from './stallAnalysis';
+
+export type Rank = 0 | 1 | 2; // 2 = user code, 1 = node_modules, 0 = neither
+
+export class FramePaths {
+  constructor(private readonly roots: { localRoot?: string; remoteRoot?: string } = {}) {}
+
+  /** URL → local path, kept: every frame of every sample of a stall window asks (`rank`). */
+  private readonly paths = new Map<string, string>();
+
+  protected toPath(url: string): string {
+    let p = this.paths.get(url);
+    if (p === undefined) {
+      p = this.mapRoots(urlToPath(url));
+      if (this.paths.size >= 5000) this.paths.clear();
+      this.paths.set(url, p);
+    }
+    return p;
+  }
+
+  private mapRoots(p: string): string {
+    const { localRoot, remoteRoot } = this.roots;
+    if (localRoot && remoteRoot && p.startsWith(remoteRoot)) {
+      return localRoot + p.slice(remoteRoot.length);
+    }
+    return p;
+  }
+
+  rank(url: string): Rank {
+    if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
+    const p = this.toPath(url);
+    // Not a file: Node's internals, eval'd code, and templates compiled with a `sourceURL` of
+    // their own (ejs: `"/app/page.ejs"`, quotes included): the user's line is the call into them.
+    if (!p || p.startsWith('node:') || !isLocalFile(p)) return 0;
+    return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
+  }
+
+  /** Index of the blamed frame (innermost first): deepest user frame, else deepest dependency. */
+  blameIndex(frames: Array<{ url: string }>): number | undefined {
+    let dep: number | undefined;
+    for (let i = 0; i < frames.length; i++) {
+      const r = this.rank(frames[i].url);
+      if (r === 2) return i;
+      if (r === 1 && dep === undefined) dep = i;
+    }
+    return dep;
+  }
+}
