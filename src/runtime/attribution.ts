@@ -13,6 +13,13 @@ import type {
 } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
 import { hottestLine } from './hotLines';
+/** The profile and stall window a stall is mapped in (a frame's own line ticks come from it). */
+interface StallWindow {
+  store: ProfileStore;
+  startUs: number;
+  endUs: number;
+}
+
 export { hottestLine } from './hotLines';
 import { withCallersSeen } from './callbackCallers';
 import {
@@ -79,9 +86,6 @@ export class Attributor extends FramePaths {
     preloadStaticFinder();
   }
 
-  /** The profile and stall window `fromProfile` is mapping (a frame's own line ticks). */
-  private window: { store: ProfileStore; startUs: number; endUs: number } | undefined;
-
   /** Queues the local files of the profile nodes added since the last call (warmUp.ts). */
   warmFrom(store: ProfileStore): void {
     const files = new Set<string>();
@@ -91,7 +95,6 @@ export class Attributor extends FramePaths {
     }
     this.warmer.add(files);
   }
-
 
   /** The stack of the stall window: the heaviest blamed frame's heaviest leaf. */
   async fromProfile(
@@ -134,10 +137,7 @@ export class Attributor extends FramePaths {
     const text =
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
-    this.window = { store, startUs, endUs };
-    const a = await this.map(raw, hottestLine(ticks, edges)).finally(
-      () => (this.window = undefined),
-    );
+    const a = await this.map(raw, hottestLine(ticks, edges), { store, startUs, endUs });
     // The stack begins in the package it ran in (a callback the loop called): it cannot say
     // who asked for the work; the callers the profile saw can (callbackCallers.ts).
     const root = (u: string) => packageRootOf(this.toPath(u));
@@ -164,12 +164,20 @@ export class Attributor extends FramePaths {
     return undefined;
   }
 
-  private async map(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
+  private async map(
+    raw: RawFrame[],
+    leafLine1: number | undefined,
+    window?: StallWindow,
+  ): Promise<Attribution> {
     this.attributing++;
-    return this.mapNow(raw, leafLine1).finally(() => this.attributing--);
+    return this.mapNow(raw, leafLine1, window).finally(() => this.attributing--);
   }
 
-  private async mapNow(raw: RawFrame[], leafLine1: number | undefined): Promise<Attribution> {
+  private async mapNow(
+    raw: RawFrame[],
+    leafLine1: number | undefined,
+    window: StallWindow | undefined,
+  ): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
     let lineSource: LineSource | undefined;
@@ -178,7 +186,7 @@ export class Attributor extends FramePaths {
     const files = new Set(raw.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
     await Promise.all([...files].flatMap((p) => [this.resolver.prepare(p), this.packages.of(p)]));
     for (let i = 0; i < raw.length; i++) {
-      const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi);
+      const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi, window);
       stack.push(m.frame);
       if (i === bi) lineSource = m.source;
     }
@@ -192,8 +200,11 @@ export class Attributor extends FramePaths {
   }
 
   /** Original lines where a profile frame's own code ran in the stall window (its ticks). */
-  private async ranLines(f: RawFrame, file: string): Promise<Set<number>> {
-    const w = this.window;
+  private async ranLines(
+    f: RawFrame,
+    file: string,
+    w: StallWindow | undefined,
+  ): Promise<Set<number>> {
     const ticks = w && f.nodeId !== undefined && w.store.lineTicks(f.nodeId, w.startUs, w.endUs);
     const lines = new Set<number>();
     for (const l of ticks ? ticks.keys() : []) {
@@ -207,6 +218,7 @@ export class Attributor extends FramePaths {
     i: number,
     leafLine1: number | undefined,
     blamed: boolean,
+    window: StallWindow | undefined,
   ): Promise<{ frame: StackFrame; source?: LineSource }> {
     const f = raw[i];
     const functionName = f.functionName || '(anonymous)';
@@ -253,7 +265,7 @@ export class Attributor extends FramePaths {
             f.functionName,
             callees,
             blamed,
-            await this.ranLines(f, file),
+            await this.ranLines(f, file, window),
           )
         : undefined);
     return {
