@@ -40,12 +40,12 @@ export class RunQueueMonitor {
   /** Seen waits whose timeout cannot be read (epoll_pwait2): idle is then a guess. */
   private noTimeouts = false;
 
-  /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`). */
-  constructor(pid: number, readSyscall = true) {
+  /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`); `tid`: a worker's thread. */
+  constructor(pid: number, readSyscall = true, tid = pid) {
     if (!readSyscall) this.syscallReadable = false;
-    this.file = `/proc/${pid}/task/${pid}/schedstat`;
-    this.wchanFile = `/proc/${pid}/task/${pid}/wchan`;
-    this.syscallFile = `/proc/${pid}/task/${pid}/syscall`;
+    this.file = `/proc/${pid}/task/${tid}/schedstat`;
+    this.wchanFile = `/proc/${pid}/task/${tid}/wchan`;
+    this.syscallFile = `/proc/${pid}/task/${tid}/syscall`;
   }
 
   /** Whether a wait inside execSync/spawnSync is told from the loop's idle wait (see above). */

@@ -60,7 +60,16 @@ export interface Starvation {
   cpus?: number;
 }
 
+/** A JavaScript thread of the target: the main thread is id 0, a worker its `threadId`. */
+export interface StallThread {
+  id: number;
+  /** The worker's `name` option when it was given one; `main` for the main thread. */
+  name?: string;
+}
+
 export interface Stall {
+  /** The thread whose loop was blocked (absent in recordings made before workers were seen). */
+  thread?: StallThread;
   /** Milliseconds since the recording started. */
   startMs: number;
   durationMs: number;

@@ -26,6 +26,16 @@ test('a stall line has time, duration, kind and file:line function relative to c
   assert.match(none, /gc {7}\(unattributed\)$/);
 });
 
+test("a worker thread's stall line names the thread; the main thread's does not", () => {
+  const s = stall(10, 150, 'cpu', `${ROOT}/w.js`, 9, 'spin');
+  assert.equal(
+    formatStallLine({ ...s, thread: { id: 1, name: 'cruncher' } }, ROOT),
+    '   +0.010s    150 ms  cpu      [worker 1: cruncher] w.js:9 spin',
+  );
+  assert.match(formatStallLine({ ...s, thread: { id: 3 } }, ROOT), /cpu {6}\[worker 3\] w\.js:9/);
+  assert.match(formatStallLine({ ...s, thread: { id: 0, name: 'main' } }, ROOT), /cpu {6}w\.js:9/);
+});
+
 test('hotspot summary: one row per line, sorted by total, with count and max', () => {
   const a = `${ROOT}/src/a.ts`;
   const b = `${ROOT}/src/b.ts`;
