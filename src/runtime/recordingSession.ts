@@ -117,7 +117,13 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     );
     // A worker may have run code before we attached to it, whatever the main thread did.
     this.workers = this._register(
-      new WorkerThreads(session, (ws, t) => new ThreadRecorder(ws, setup(t, true)), this.logger),
+      new WorkerThreads(
+        session,
+        (ws, t) => new ThreadRecorder(ws, setup(t, true)),
+        this.logger,
+        (thread, state) =>
+          this.emitter.fire({ type: 'thread', pid: this.target.pid, thread, state }),
+      ),
     );
     const child = resolved.child;
     if (child) {
@@ -169,6 +175,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     );
     if (localPid !== undefined) await this.main.useLocalLiveness(localPid, localPid);
     this.main.begin(hello.t, localPid);
+    this.emitter.fire({ type: 'thread', pid, thread: MAIN_THREAD, state: 'recording' });
     this.workers.begin(hello.t, localPid);
   }
 
@@ -180,8 +187,10 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       'attribution',
       `stall${t} at +${stall.startMs} ms, ${stall.durationMs} ms ${stall.kind}: ${where} (${stall.stack.length} frames)`,
     );
-    this.stalls.push(stall);
-    this.emitter.fire({ type: 'stall', stall });
+    const pid = this.target.pid;
+    const s: Stall = pid !== undefined ? { pid, ...stall } : stall;
+    this.stalls.push(s);
+    this.emitter.fire({ type: 'stall', stall: s });
   }
 
   private onMetrics(m: Metrics): void {
@@ -192,8 +201,15 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   snapshot(): Recording {
     const stalls = [...this.stalls].sort((a, b) => a.startMs - b.startMs);
     return {
-      version: 1,
+      version: 2,
       target: { ...this.target },
+      processes: [
+        {
+          pid: this.target.pid ?? 0,
+          ...(this.target.command ? { command: this.target.command } : {}),
+          threads: [MAIN_THREAD, ...this.workers.seen],
+        },
+      ],
       startedAt: this.startedAt.toISOString(),
       durationMs: (this.endedAt ?? Date.now()) - this.startedAt.getTime(),
       thresholdMs: this.thresholdMs,

@@ -42,6 +42,8 @@ export function threadOfWorker(info: { workerId: string; title: string }): Stall
 
 export class WorkerThreads extends Disposable {
   private readonly workers = new Map<string, Worker>();
+  /** Every worker attached during the recording, those that exited too, in order. */
+  readonly seen: StallThread[] = [];
   private start: { t0Us: number; localPid: number | undefined } | undefined;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -51,6 +53,7 @@ export class WorkerThreads extends Disposable {
     private readonly parent: IInspectorSession,
     private readonly makeRecorder: (s: IInspectorSession, t: StallThread) => ThreadRecorder,
     private readonly logger: ILogger,
+    private readonly onThread: (t: StallThread, state: 'recording' | 'exited') => void,
   ) {
     super();
     this.started = new Promise((r) => (this.markStarted = r));
@@ -99,6 +102,7 @@ export class WorkerThreads extends Disposable {
       this.logger,
     );
     const recorder = this.makeRecorder(session, thread);
+    if (!this.seen.some((t) => t.id === thread.id)) this.seen.push(thread);
     const w: Worker = { session, recorder, attaching: Promise.resolve() };
     this.workers.set(e.sessionId, w);
     w.attaching = this.run(w).catch((err: unknown) => {
@@ -124,6 +128,7 @@ export class WorkerThreads extends Disposable {
     if (this.stopped || w.session.closed) return;
     r.begin(t0Us, undefined);
     this.logger.info('runtime.attach', `attached to ${r.label()} (${w.session.sessionId})`);
+    this.onThread(r.thread, 'recording');
   }
 
   /** The worker's kernel task id, when it runs in the local process `pid`. */
@@ -149,6 +154,7 @@ export class WorkerThreads extends Disposable {
     this.logger.info('runtime.detach', `${w.recorder.label()} exited`);
     w.session.dispose();
     w.recorder.dispose();
+    this.onThread(w.recorder.thread, 'exited');
   }
 
   /** Cleans every live worker (bounded), lets go of it and disables the domain. */

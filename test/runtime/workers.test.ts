@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stall } from '../../src/shared/protocol/runtime';
-import { waitFor } from '../waitFor';
 import {
   blockLine,
   describeStall,
@@ -29,6 +28,14 @@ const describeWith = (s: Stall | undefined) =>
 /** Every thread's Loop Lens globals, by thread name (`main` and each worker). */
 async function globalsOf(t: Target): Promise<Record<string, string[]>> {
   return JSON.parse((await t.run('globals')).result) as Record<string, string[]>;
+}
+
+/** Resolves once the recorder records the worker named `name` (its stalls are seen from then). */
+function recording(r: Recorder, name: string): Promise<unknown> {
+  return r.waitEvent(
+    (e) => e.type === 'thread' && e.state === 'recording' && e.thread.name === name,
+    30_000,
+  );
 }
 
 /** How often a thread went to sleep and woke up (voluntary switches), counted in the kernel. */
@@ -59,10 +66,8 @@ for (const mode of ['profile', 'watch'] as const) {
     });
 
     test("a worker spinning its loop: the stall is the worker's, on its line; the main thread has none", async () => {
-      await waitFor(
-        async () => (await globalsOf(target)).cruncher?.length,
-        'the agent in the worker',
-      );
+      await recording(r, 'cruncher');
+      assert.ok((await globalsOf(target)).cruncher?.length, 'the agent is in the worker');
       const { stall, all } = await stallFor(target, r, 'wcpu cruncher 250');
       assert.deepEqual(stall?.thread, { id: 1, name: 'cruncher' }, describeWith(stall));
       assert.equal(stall?.kind, 'cpu', describeWith(stall));
@@ -87,14 +92,14 @@ for (const mode of ['profile', 'watch'] as const) {
 
     test('a worker started after the attach is picked up; one that exits is let go', async () => {
       await target.run('start late');
-      await waitFor(
-        async () => (await globalsOf(target)).late?.length,
-        'the agent in the late worker',
-      );
+      await recording(r, 'late');
       const { stall } = await stallFor(target, r, 'wcpu late 250');
       assert.equal(stall?.thread?.name, 'late', describeWith(stall));
       assert.equal(stall?.blame?.line, line('wcpu'), describeWith(stall));
       assert.equal((await target.run('wexit late')).result, 'exited');
+      await r.waitEvent(
+        (e) => e.type === 'thread' && e.state === 'exited' && e.thread.name === 'late',
+      );
       // The recording goes on: the other worker and the main thread are still recorded.
       const after = await stallFor(target, r, 'wcpu cruncher 200');
       assert.equal(after.stall?.thread?.name, 'cruncher', describeWith(after.stall));
@@ -111,16 +116,22 @@ describe('worker threads: detach', () => {
       const resourcesBefore = (await t.run('resources')).result;
       const r = await record({ target: { kind: 'port', port: t.port! } });
       await t.run('start busy');
-      await waitFor(async () => {
-        const g = await globalsOf(t);
-        return g.idle?.length && g.busy?.length && g.main.length;
-      }, 'the agent in every thread');
+      await Promise.all([recording(r, 'idle'), recording(r, 'busy')]);
+      const g = await globalsOf(t);
+      assert.ok(g.main.length && g.idle?.length && g.busy?.length, 'the agent in every thread');
       const { stall } = await stallFor(t, r, 'wcpu busy 200');
       assert.equal(stall?.thread?.name, 'busy', describeWith(stall));
       // A worker that exits while recorded, then the stop.
       await t.run('wexit busy');
       const rec = await r.rec.stop();
       assert.ok(rec.stalls.some((s) => s.thread?.name === 'busy'));
+      // Version 2: the process with every thread recorded (the exited one too), stalls with pid.
+      assert.equal(rec.version, 2);
+      assert.deepEqual(
+        rec.processes?.map((p) => ({ pid: p.pid, threads: p.threads.map((x) => x.name) })),
+        [{ pid: t.pid, threads: ['main', 'idle', 'busy'] }],
+      );
+      assert.ok(rec.stalls.every((s) => s.pid === t.pid));
       assert.deepEqual(await globalsOf(t), { main: [], idle: [] });
       assert.equal((await t.run('resources')).result, resourcesBefore);
       // Nothing of ours still wakes the idle worker (a beat of 40 ms is 25 wake-ups a second);
