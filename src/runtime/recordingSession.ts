@@ -152,6 +152,17 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
     );
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
+    if (this.resolved.waitingForDebugger && !this.resolved.onWaitingForDisconnect) {
+      // A child held by an inherited --inspect-brk waits for us to leave when it finishes; its
+      // stderr is not ours to read, so Node's own notice says when.
+      this._register(
+        s.onUntyped(
+          'NodeRuntime.waitingForDisconnect',
+          () => void this.onTargetGone('the target finished'),
+        ),
+      );
+      await s.sendUntyped('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
+    }
     // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event to a
     // client unless it subscribes with its own `JsDebug.subscribe`: without it the heartbeat's
     // `Runtime.bindingCalled` never arrives and no stall is found. A plain inspector answers

@@ -206,9 +206,9 @@ test('an unreachable port fails fast with a clear message and exit code 2', asyn
 });
 
 test('bad usage is rejected before anything is attached', async () => {
-  const p = cli(['record', '--port', '9229', '--pid', '1']);
+  const p = cli(['record', '--ws', 'ws://127.0.0.1:9/x', '--pid', '1']);
   assert.equal((await p.exited).code, 2);
-  assert.match(p.err(), /give only one target/);
+  assert.match(p.err(), /give only one kind of target/);
   const none = cli(['record']);
   assert.equal((await none.exited).code, 2);
   assert.match(none.err(), /no target/);

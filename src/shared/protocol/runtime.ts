@@ -190,6 +190,8 @@ export interface ProcessTarget {
   command: string;
   /** Inspector port when one is open and belongs to this pid. */
   inspectorPort?: number;
+  /** Its parent process (a cluster primary for its workers). */
+  ppid?: number;
 }
 
 /** The live stream of a recording session. */
