@@ -5,7 +5,6 @@
  * every process in `processes[]` and every stall with its pid; `stop()` stops them all. The
  * recording ends (`exit`) when every target the user named has ended; children go with them.
  */
-import type { IDisposable } from '../common/disposable';
 import { EventEmitter } from '../common/events';
 import type { Recording, RuntimeEvent, Stall } from '../shared/protocol/runtime';
 import type { IRecordingSession } from './api';
@@ -21,7 +20,6 @@ interface Part {
   primary: boolean;
   parentPid?: number;
   ended: boolean;
-  sub: IDisposable;
 }
 
 export class MultiRecording implements IRecordingSession {
@@ -58,8 +56,8 @@ export class MultiRecording implements IRecordingSession {
       return;
     }
     const offsetMs = Date.parse(session.snapshot().startedAt) - this.startedAt;
-    const part: Part = { session, offsetMs, ...opts, ended: false, sub: { dispose() {} } };
-    part.sub = session.onEvent((e) => this.onPartEvent(part, e));
+    const part: Part = { session, offsetMs, ...opts, ended: false };
+    session.onEvent((e) => this.onPartEvent(part, e));
     this.parts.push(part);
     if (!opts.primary) {
       const pid = session.target.pid;
@@ -126,9 +124,8 @@ export class MultiRecording implements IRecordingSession {
     this.stopping ??= (async () => {
       this.onStop.forEach((f) => f());
       await Promise.all(this.parts.map((p) => p.session.stop().catch(() => undefined)));
-      const rec = this.snapshot();
-      this.parts.forEach((p) => p.sub.dispose());
-      return rec;
+      // (Subscriptions stay: a part's `exit` comes after its stop, and ends this recording.)
+      return this.snapshot();
     })();
     return this.stopping;
   }

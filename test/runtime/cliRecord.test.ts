@@ -83,7 +83,7 @@ test('record -- node blocker.js: prints stalls live, hotspots on exit, writes JS
   );
 
   const rec = readRecording(files.out);
-  assert.equal(rec.version, 1);
+  assert.equal(rec.version, 2);
   assert.equal(rec.thresholdMs, 50);
   assert.ok(rec.durationMs > 0 && typeof rec.startedAt === 'string');
   assert.ok(rec.target.pid && rec.target.url);
