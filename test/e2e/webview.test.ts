@@ -324,15 +324,17 @@ describe('sidebar webview in Chromium', () => {
         readFileSync(join(repoRoot, `test/fixtures/recordings/${name}`), 'utf8'),
       ) as Recording;
     const page = await openWebview(web.browser, web.origin, dark);
+    const openFile = (recording: Recording, fileName: string) =>
+      hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording,
+        live: false,
+        origin: { kind: 'file', fileName },
+      });
     try {
       // A process whose worker `cruncher` blocked its own loop (recorded by the real CLI).
       const rec = real('workers-real.json');
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: rec,
-        live: false,
-        origin: { kind: 'file', fileName: 'workers-real.json' },
-      });
+      await openFile(rec, 'workers-real.json');
       const lanes = page.locator('section.lanes');
       await lanes.waitFor({ state: 'visible' });
       assert.match(await lanes.locator('.hint').innerText(), /^2 threads\.$/);
@@ -374,21 +376,11 @@ describe('sidebar webview in Chromium', () => {
       await screenshot(page, 'webview-worker-lanes-dark');
       // A launched cluster: its primary and 4 workers, one lane each, in 5 processes.
       const cluster = real('cluster-real.json');
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: cluster,
-        live: false,
-        origin: { kind: 'file', fileName: 'cluster-real.json' },
-      });
+      await openFile(cluster, 'cluster-real.json');
       await page.locator('section.lanes .hint', { hasText: '5 threads in 5 processes.' }).waitFor();
       await screenshot(page, 'webview-cluster-lanes-dark');
       // One thread only: no lanes.
-      await hydrateAndWait(page, {
-        type: MessageType.Hydrate,
-        recording: real('blocker-real.json'),
-        live: false,
-        origin: { kind: 'file', fileName: 'blocker-real.json' },
-      });
+      await openFile(real('blocker-real.json'), 'blocker-real.json');
       await lanes.waitFor({ state: 'hidden' });
       assert.deepEqual(await cspViolations(page), []);
     } finally {
