@@ -83,7 +83,8 @@ export function attachTarget(a: AttachArgs): TargetSpec {
     return { kind: 'ws', url: a.websocketUrl };
   }
   if (a.processId !== undefined && a.processId !== '') {
-    const [pidText, portText] = String(a.processId).split(':');
+    // Several processes ("pid,pid:port"): the first here, the others in `alsoTargets`.
+    const [pidText, portText] = String(a.processId).split(',')[0]!.split(':');
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0) {
       throw new ConfigurationError(`processId must be a process id (got '${a.processId}')`);
@@ -124,6 +125,15 @@ export function toRecordOptions(
 ): RecordOptions {
   const target = request === 'attach' ? attachTarget(a) : launchTarget(a);
   const opts: RecordOptions = { target };
+  const more =
+    request === 'attach'
+      ? String(a.processId ?? '')
+          .split(',')
+          .slice(1)
+      : [];
+  if (more.length) {
+    opts.alsoTargets = more.map((id) => attachTarget({ ...a, processId: id.trim() }));
+  }
   if (a.thresholdMs !== undefined) opts.thresholdMs = Number(a.thresholdMs);
   if (a.samplingIntervalUs !== undefined) opts.samplingIntervalUs = Number(a.samplingIntervalUs);
   if (a.mode) opts.mode = a.mode;

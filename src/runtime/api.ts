@@ -56,6 +56,8 @@ export interface RecordOptions {
   connectTimeoutMs?: number;
   /** Where the engine's log lines go (tags `runtime.*`, `cdp`, `agent`, `attribution`, `targets`). */
   logger?: ILogger;
+  /** More targets recorded with `target` as one recording (several processes picked). */
+  alsoTargets?: TargetSpec[];
   /**
    * `launch` targets: also record the Node.js child processes the target starts (cluster
    * workers, `fork`, `spawn('node')`); default true.

@@ -37,6 +37,10 @@ export async function startRecording(
   opts: RecordOptions,
   token?: CancellationLike,
 ): Promise<IRecordingSession & { readonly warnings: readonly string[] }> {
+  if (opts.alsoTargets?.length) {
+    const { alsoTargets, ...rest } = opts;
+    return startRecordings([opts.target, ...alsoTargets], rest, token);
+  }
   const rec = await startOne(opts, token);
   if (opts.target.kind !== 'launch' || opts.children === false || !rec.target.pid) return rec;
   // A launched target's Node child processes are recorded with it (childProcesses.ts).

@@ -26,6 +26,17 @@ describe('loop-lens attach configuration', () => {
     });
   });
 
+  test('several processes picked ("pid,pid:port"): the first is the target, the others recorded with it', () => {
+    const o = toRecordOptions('attach', { processId: '4242,4243:9230, 4244' });
+    assert.deepEqual(o.target, { kind: 'pid', pid: 4242 });
+    assert.deepEqual(o.alsoTargets, [
+      { kind: 'pid', pid: 4243 },
+      { kind: 'pid', pid: 4244 },
+    ]);
+    assert.equal(toRecordOptions('attach', { processId: 4242 }).alsoTargets, undefined);
+    assert.throws(() => toRecordOptions('attach', { processId: '4242,x' }), /processId must be/);
+  });
+
   test('port defaults to loopback; websocketUrl wins over port', () => {
     assert.deepEqual(toRecordOptions('attach', { port: 9229 }).target, {
       kind: 'port',
