@@ -44,3 +44,30 @@ test('launch: a cluster of 4 workers; every worker recorded, its stalls with its
   assert.ok(rec.stalls.every((s) => s.pid !== undefined && [primary, ...workers].includes(s.pid)));
   assert.equal(rec.version, 2);
 });
+
+test('launch: a spawn(node) child and a fork child are recorded with their parent', async () => {
+  const SPAWNER = join(FIXTURES, 'spawner.js');
+  let out = '';
+  const r = await record({
+    target: { kind: 'launch', command: process.execPath, args: [SPAWNER] },
+    onOutput: (category, text) => {
+      if (category === 'stdout') out += text;
+    },
+  });
+  const parent = r.rec.target.pid!;
+  await r.waitEvent((e) => e.type === 'exit', 120_000);
+  const rec = await r.rec.stop();
+  const pidOf = (kind: string) => Number(new RegExp(`child ${kind} (\\d+)`).exec(out)?.[1]);
+  const line = blockLine(SPAWNER, 'child-spin');
+  for (const kind of ['spawned', 'forked']) {
+    const pid = pidOf(kind);
+    assert.ok(pid > 0, out);
+    const p = rec.processes?.find((x) => x.pid === pid);
+    assert.equal(p?.parentPid, parent, `${kind}: ${JSON.stringify(rec.processes)}`);
+    const own = rec.stalls.filter((s) => s.pid === pid && s.kind !== 'starved');
+    assert.ok(
+      own.some((s) => s.blame?.file === SPAWNER && s.blame.line === line),
+      `${kind} ${pid}: ${JSON.stringify(own.map((s) => [s.kind, s.blame?.line]))}`,
+    );
+  }
+});
