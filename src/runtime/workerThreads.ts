@@ -31,6 +31,8 @@ interface Worker {
   recorder: ThreadRecorder;
   /** Settles when the worker's recorder runs (or gave up). */
   attaching: Promise<void>;
+  /** The workers this worker started (a worker may start workers of its own). */
+  nested?: WorkerThreads;
 }
 
 /** A worker's thread from its inspector title (`[worker 1] cruncher`: its `name` option). */
@@ -42,8 +44,6 @@ export function threadOfWorker(info: { workerId: string; title: string }): Stall
 
 export class WorkerThreads extends Disposable {
   private readonly workers = new Map<string, Worker>();
-  /** Every worker attached during the recording, those that exited too, in order. */
-  readonly seen: StallThread[] = [];
   private start: { t0Us: number; localPid: number | undefined } | undefined;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -54,6 +54,8 @@ export class WorkerThreads extends Disposable {
     private readonly makeRecorder: (s: IInspectorSession, t: StallThread) => ThreadRecorder,
     private readonly logger: ILogger,
     private readonly onThread: (t: StallThread, state: 'recording' | 'exited') => void,
+    /** Every worker attached during the recording, nested ones and those that exited too. */
+    readonly seen: StallThread[] = [],
   ) {
     super();
     this.started = new Promise((r) => (this.markStarted = r));
@@ -129,6 +131,17 @@ export class WorkerThreads extends Disposable {
     r.begin(t0Us, undefined);
     this.logger.info('runtime.attach', `attached to ${r.label()} (${w.session.sessionId})`);
     this.onThread(r.thread, 'recording');
+    // The worker's own workers, the same way one level down (its session has the domain too).
+    const nested = new WorkerThreads(
+      w.session,
+      this.makeRecorder,
+      this.logger,
+      this.onThread,
+      this.seen,
+    );
+    w.nested = nested;
+    await nested.enable();
+    nested.begin(t0Us, localPid);
   }
 
   /** The worker's kernel task id, when it runs in the local process `pid`. */
@@ -152,6 +165,7 @@ export class WorkerThreads extends Disposable {
     if (!w) return;
     this.workers.delete(sessionId);
     this.logger.info('runtime.detach', `${w.recorder.label()} exited`);
+    w.nested?.dispose();
     w.session.dispose();
     w.recorder.dispose();
     this.onThread(w.recorder.thread, 'exited');
@@ -165,6 +179,8 @@ export class WorkerThreads extends Disposable {
     await within(Promise.all(live.map((w) => w.attaching)), timeoutMs);
     await Promise.all(
       live.map(async (w) => {
+        // Innermost first: a nested worker's session goes through this one's.
+        await w.nested?.detach(timeoutMs);
         await w.recorder.detach(timeoutMs);
         if (!this.parent.closed) {
           await within(
@@ -179,6 +195,7 @@ export class WorkerThreads extends Disposable {
 
   dispose(): void {
     for (const w of this.workers.values()) {
+      w.nested?.dispose();
       w.session.dispose();
       w.recorder.dispose();
     }

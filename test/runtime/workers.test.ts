@@ -108,6 +108,34 @@ for (const mode of ['profile', 'watch'] as const) {
   });
 }
 
+describe("worker threads: a worker's own workers", () => {
+  test('a worker started by a worker is recorded too, its stalls on its line', async () => {
+    const t = await startTarget(WORKERS);
+    try {
+      await t.run('start outer');
+      const r = await record({ target: { kind: 'port', port: t.port! } });
+      await recording(r, 'outer');
+      const inner = Number((await t.run('nest outer inner')).result);
+      // It spins once the agent is in it; its stalls carry its own thread id.
+      const { e } = await r.waitEvent(
+        (x) => x.type === 'stall' && x.stall.thread?.name === 'inner' && x.stall.kind !== 'starved',
+        60_000,
+      );
+      assert.ok(e.type === 'stall');
+      assert.deepEqual(e.stall.thread, { id: inner, name: 'inner' }, describeWith(e.stall));
+      assert.equal(e.stall.blame?.line, line('nested'), describeWith(e.stall));
+      const rec = await r.rec.stop();
+      assert.deepEqual(
+        rec.processes?.[0]?.threads.map((x) => x.name),
+        ['main', 'outer', 'inner'],
+      );
+      assert.deepEqual(await globalsOf(t), { main: [], outer: [] });
+    } finally {
+      t.kill();
+    }
+  });
+});
+
 describe('worker threads: detach', () => {
   test('stop leaves every thread clean: no global, no timer, nothing that wakes a worker', async () => {
     const t = await startTarget(WORKERS);
