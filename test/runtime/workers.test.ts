@@ -14,7 +14,6 @@ import {
   describeStall,
   FIXTURES,
   record,
-  stallFor,
   startTarget,
   type Recorder,
   type Target,
@@ -36,6 +35,27 @@ function recording(r: Recorder, name: string): Promise<unknown> {
     (e) => e.type === 'thread' && e.state === 'recording' && e.thread.name === name,
     30_000,
   );
+}
+
+/**
+ * Runs a blocking command and resolves with the first code stall (not `starved`) of thread
+ * `id` after it, and every stall seen meanwhile: on a busy machine other threads may have
+ * starved stalls at the same time, longer than this one.
+ */
+async function threadStall(t: Target, r: Recorder, cmd: string, id: number) {
+  const from = r.events.length;
+  await t.run(cmd);
+  const hit = await r
+    .waitEvent(
+      (e) => e.type === 'stall' && (e.stall.thread?.id ?? 0) === id && e.stall.kind !== 'starved',
+      20_000,
+      from,
+    )
+    .catch(() => undefined);
+  const all = r.events.slice(from).flatMap((x) => (x.e.type === 'stall' ? [x.e.stall] : []));
+  const stall = hit?.e.type === 'stall' ? hit.e.stall : undefined;
+  assert.ok(stall, `no stall of thread ${id} after "${cmd}": ${all.map(describeWith).join('; ')}`);
+  return { stall, all };
 }
 
 /** How often a thread went to sleep and woke up (voluntary switches), counted in the kernel. */
@@ -68,7 +88,7 @@ for (const mode of ['profile', 'watch'] as const) {
     test("a worker spinning its loop: the stall is the worker's, on its line; the main thread has none", async () => {
       await recording(r, 'cruncher');
       assert.ok((await globalsOf(target)).cruncher?.length, 'the agent is in the worker');
-      const { stall, all } = await stallFor(target, r, 'wcpu cruncher 250');
+      const { stall, all } = await threadStall(target, r, 'wcpu cruncher 250', 1);
       assert.deepEqual(stall?.thread, { id: 1, name: 'cruncher' }, describeWith(stall));
       assert.equal(stall?.kind, 'cpu', describeWith(stall));
       assert.equal(stall?.blame?.file, WORKERS, describeWith(stall));
@@ -78,22 +98,22 @@ for (const mode of ['profile', 'watch'] as const) {
     });
 
     test("a worker reading a file synchronously: sync-io on the worker's readFileSync line", async () => {
-      const { stall } = await stallFor(target, r, `wread cruncher ${join(dir, 'big.bin')}`);
+      const { stall } = await threadStall(target, r, `wread cruncher ${join(dir, 'big.bin')}`, 1);
       assert.equal(stall?.thread?.id, 1, describeWith(stall));
       assert.equal(stall?.kind, 'sync-io', describeWith(stall));
       assert.equal(stall?.blame?.line, line('wread'), describeWith(stall));
     });
 
     test("the main thread's own stall is still the main thread's", async () => {
-      const { stall } = await stallFor(target, r, 'cpu 250');
+      const { stall } = await threadStall(target, r, 'cpu 250', 0);
       assert.deepEqual(stall?.thread, { id: 0, name: 'main' }, describeWith(stall));
       assert.equal(stall?.blame?.line, line('cpu'), describeWith(stall));
     });
 
     test('a worker started after the attach is picked up; one that exits is let go', async () => {
-      await target.run('start late');
+      const [lateId] = (await target.run('start late')).result.split(' ').map(Number);
       await recording(r, 'late');
-      const { stall } = await stallFor(target, r, 'wcpu late 250');
+      const { stall } = await threadStall(target, r, 'wcpu late 250', lateId!);
       assert.equal(stall?.thread?.name, 'late', describeWith(stall));
       assert.equal(stall?.blame?.line, line('wcpu'), describeWith(stall));
       assert.equal((await target.run('wexit late')).result, 'exited');
@@ -101,7 +121,7 @@ for (const mode of ['profile', 'watch'] as const) {
         (e) => e.type === 'thread' && e.state === 'exited' && e.thread.name === 'late',
       );
       // The recording goes on: the other worker and the main thread are still recorded.
-      const after = await stallFor(target, r, 'wcpu cruncher 200');
+      const after = await threadStall(target, r, 'wcpu cruncher 200', 1);
       assert.equal(after.stall?.thread?.name, 'cruncher', describeWith(after.stall));
       assert.ok(!r.events.some((e) => e.e.type === 'error' || e.e.type === 'exit'));
     });
@@ -143,11 +163,11 @@ describe('worker threads: detach', () => {
       const [, tid] = (await t.run('start idle')).result.split(' ').map(Number);
       const resourcesBefore = (await t.run('resources')).result;
       const r = await record({ target: { kind: 'port', port: t.port! } });
-      await t.run('start busy');
+      const [busyId] = (await t.run('start busy')).result.split(' ').map(Number);
       await Promise.all([recording(r, 'idle'), recording(r, 'busy')]);
       const g = await globalsOf(t);
       assert.ok(g.main.length && g.idle?.length && g.busy?.length, 'the agent in every thread');
-      const { stall } = await stallFor(t, r, 'wcpu busy 200');
+      const { stall } = await threadStall(t, r, 'wcpu busy 200', busyId!);
       assert.equal(stall?.thread?.name, 'busy', describeWith(stall));
       // A worker that exits while recorded, then the stop.
       await t.run('wexit busy');

@@ -268,7 +268,7 @@ describe('runtime UI', () => {
       'heat from the opened file',
     );
     const bad = vscode.Uri.file(join(dir, 'bad.json'));
-    writeFileSync(bad.fsPath, '{"version": 2, "stalls": []}');
+    writeFileSync(bad.fsPath, '{"version": 3, "stalls": []}');
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', bad), false);
     assert.equal(api.runtime.store.current!.stalls.length, before, 'a bad file loses nothing');
   });
