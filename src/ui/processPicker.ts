@@ -17,15 +17,27 @@ export type ProcessLister = () => Promise<ProcessTarget[]>;
 const refreshMs = 2000;
 
 /**
- * Shows the picker; resolves with the chosen process ids ("pid" or "pid:port", joined by commas
- * when several are checked; Enter with none checked takes the highlighted one) or undefined.
+ * Shows the picker; resolves with the chosen process id ("pid" or "pid:port"), several joined by
+ * commas when the user switched to checking several (the title button), or undefined.
  */
 export function pickProcess(list: ProcessLister): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<ProcessItem>();
   qp.title = 'Loop Lens: Attach to Node Process';
-  qp.placeholder =
-    'Pick the Node.js process to record, or check several (type to filter by pid or command line)';
-  qp.canSelectMany = true;
+  qp.placeholder = 'Pick the Node.js process to record (type to filter by pid or command line)';
+  // One process by default (Enter picks the highlighted one); the title button lets the user
+  // check several, recorded together (a cluster's workers, a service and its helper).
+  const several: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('checklist'),
+    tooltip: 'Pick several processes (recorded together)',
+  };
+  qp.buttons = [several];
+  qp.onDidTriggerButton((b) => {
+    if (b !== several) return;
+    qp.canSelectMany = !qp.canSelectMany;
+    qp.placeholder = qp.canSelectMany
+      ? 'Check the Node.js processes to record together, then OK'
+      : 'Pick the Node.js process to record (type to filter by pid or command line)';
+  });
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.busy = true;
@@ -43,7 +55,7 @@ export function pickProcess(list: ProcessLister): Promise<string | undefined> {
         .filter((p) => p.pid !== process.pid)
         .sort(byInspectorThenPid)
         .map(toItem);
-      qp.selectedItems = qp.items.filter((i) => checked.has(i.target.pid));
+      if (qp.canSelectMany) qp.selectedItems = qp.items.filter((i) => checked.has(i.target.pid));
       if (active) qp.activeItems = qp.items.filter((i) => i.target.pid === active);
       qp.busy = false;
       if (!found.length) qp.placeholder = 'No Node.js processes found yet; still looking…';
@@ -58,7 +70,11 @@ export function pickProcess(list: ProcessLister): Promise<string | undefined> {
   void refresh();
   return new Promise((resolve) => {
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems.length ? qp.selectedItems : qp.activeItems.slice(0, 1);
+      const picked = !qp.canSelectMany
+        ? qp.selectedItems.slice(0, 1)
+        : qp.selectedItems.length
+          ? qp.selectedItems
+          : qp.activeItems.slice(0, 1);
       const ids = picked.map(({ target: t }) =>
         t.inspectorPort ? `${t.pid}:${t.inspectorPort}` : String(t.pid),
       );
