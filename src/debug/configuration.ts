@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordOptions, TargetSpec } from '../runtime/api';
+import { threadLabel } from '../shared/protocol/threadLanes';
 import type { Stall, StackFrame } from '../shared/protocol/runtime';
 
 /** Options shared by `attach` and `launch`. */
@@ -211,7 +212,8 @@ export function mapStall(s: Stall, localRoot?: string, remoteRoot?: string): Sta
  */
 export function formatStall(s: Stall): string {
   const at = `+${(s.startMs / 1000).toFixed(2)} s`;
-  const head = `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}`;
+  const t = s.thread && s.thread.id !== 0 ? `  [${threadLabel(s.thread)}]` : '';
+  const head = `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}${t}`;
   if (s.kind === 'starved') {
     const share = s.starvation ? `${Math.round(s.starvation.waitShare * 100)}% ` : '';
     return `${head}  ${share}waiting for a CPU: the machine was busy, not the code`;

@@ -83,6 +83,14 @@ describe('a worker thread recorded in the VS Code UI', () => {
         `button.hotspot[data-file$="worker.js"][data-line="${spinLine}"]`,
       );
       await hotspot.first().waitFor({ state: 'visible', timeout: 60_000 });
+      // The Debug Console names the worker of each of its stalls.
+      await page
+        .locator('.repl .monaco-list-row', {
+          hasText: /stall \d+ ms {2}cpu {2}\[worker 1: cruncher\]/,
+        })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      await view.locator('section.lanes').scrollIntoViewIfNeeded();
       await screenshot(page, 'workers-1-sidebar-lanes');
       await hotspot.first().click();
       await page

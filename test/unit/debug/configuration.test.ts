@@ -162,6 +162,11 @@ describe('remote addresses and paths', () => {
     };
     assert.equal(formatStall(s), '+3.21 s  stall 152 ms  sync-io  readBig  a.js:12');
     assert.match(formatStall({ ...s, blame: undefined }), /no user frame/);
+    assert.equal(
+      formatStall({ ...s, thread: { id: 1, name: 'cruncher' } }),
+      '+3.21 s  stall 152 ms  sync-io  [worker 1: cruncher]  readBig  a.js:12',
+    );
+    assert.equal(formatStall({ ...s, thread: { id: 0, name: 'main' } }), formatStall(s));
     const pkg = { name: 'lowdb', version: '1.0.0', chain: [] };
     assert.equal(
       formatStall({ ...s, operation: 'fs.readFileSync', package: pkg }),
