@@ -16,6 +16,7 @@ import { BackgroundView } from './view/background';
 import { emptyState } from './view/empty';
 import { HeatmapView } from './view/heatmap';
 import { HotspotsView } from './view/hotspots';
+import { LanesView } from './view/lanes';
 import { PackagesView } from './view/packages';
 import { SummaryView } from './view/summary';
 import { ThreadsView } from './view/threads';
@@ -56,6 +57,7 @@ const heatmap = new HeatmapView(
   api.getState<Saved>().expanded,
 );
 const threads = new ThreadsView();
+const lanes = new LanesView(openStall);
 const runCommand = (command: WebviewCommand): void =>
   api.post({ type: MessageType.RunCommand, command });
 const empty = emptyState(runCommand);
@@ -67,6 +69,7 @@ const content = h(
   hotspots.element,
   packages.element,
   timeline.element,
+  lanes.element,
   heatmap.element,
   threads.element,
 );
@@ -79,7 +82,9 @@ const root = h(
 );
 document.body.append(root);
 timeline.onViewport((vp) => {
-  if (state.status !== 'empty') threads.update(state, vp);
+  if (state.status === 'empty') return;
+  lanes.update(state, vp);
+  threads.update(state, vp);
 });
 
 function render(): void {

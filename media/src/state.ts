@@ -3,7 +3,13 @@
  * snapshot (`Hydrate`) and then deltas; the reducer never mutates its input, so a render can
  * compare array identities to know what changed.
  */
-import type { Metrics, Recording, Stall, TargetInfo } from '../../src/shared/protocol/runtime';
+import type {
+  Metrics,
+  RecordedProcess,
+  Recording,
+  Stall,
+  TargetInfo,
+} from '../../src/shared/protocol/runtime';
 import { MessageType } from '../../src/shared/protocol/webview';
 import type {
   BackgroundSession,
@@ -40,6 +46,8 @@ export interface ViewState {
   generation: number;
   /** A session's recording behind the one shown. */
   background: BackgroundSession | undefined;
+  /** The processes recorded with their threads (version 2 recordings): one lane per thread. */
+  processes?: readonly RecordedProcess[];
 }
 
 export const initialState: ViewState = {
@@ -119,6 +127,7 @@ function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
     stalls,
     metrics,
     fileHotspots: Array.isArray(rec.hotspots) ? rec.hotspots : [],
+    ...(Array.isArray(rec.processes) ? { processes: rec.processes.filter(isProcess) } : {}),
     notice: msg.live ? undefined : msg.endReason,
     generation,
     background,
@@ -140,6 +149,10 @@ function isStall(s: Stall | undefined): s is Stall {
   return (
     !!s && finite(s.startMs) && finite(s.durationMs) && s.durationMs >= 0 && Array.isArray(s.stack)
   );
+}
+
+function isProcess(p: RecordedProcess | undefined): p is RecordedProcess {
+  return !!p && finite(p.pid) && Array.isArray(p.threads) && p.threads.every((t) => finite(t?.id));
 }
 
 function isMetrics(m: Metrics | undefined): m is Metrics {

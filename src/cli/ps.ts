@@ -6,13 +6,34 @@ import type { Command } from 'commander';
 import { listNodeProcesses } from '../runtime';
 import type { ProcessTarget } from '../shared/protocol/runtime';
 
-/** The table: PID, INSPECTOR (port or `-`), COMMAND; cut to the terminal width on a TTY. */
+/**
+ * The processes as trees: each one whose parent is listed too (a cluster primary's workers, a
+ * forked child) comes right after it, with its depth.
+ */
+export function processTree(
+  list: readonly ProcessTarget[],
+): Array<{ p: ProcessTarget; depth: number }> {
+  const pids = new Set(list.map((p) => p.pid));
+  const out: Array<{ p: ProcessTarget; depth: number }> = [];
+  const visit = (p: ProcessTarget, depth: number): void => {
+    out.push({ p, depth });
+    for (const c of list) if (c.ppid === p.pid && c.pid !== p.pid) visit(c, depth + 1);
+  };
+  for (const p of list) if (p.ppid === undefined || !pids.has(p.ppid)) visit(p, 0);
+  return out;
+}
+
+/**
+ * The table: PID, INSPECTOR (port or `-`), COMMAND, children indented under their parent; cut
+ * to the terminal width on a TTY.
+ */
 export function formatProcessTable(list: readonly ProcessTarget[], width?: number): string {
   const pidW = Math.max(3, ...list.map((p) => String(p.pid).length));
   const rows = [`${'PID'.padStart(pidW)}  INSPECTOR  COMMAND`];
-  for (const p of list) {
+  for (const { p, depth } of processTree(list)) {
     const port = p.inspectorPort !== undefined ? String(p.inspectorPort) : '-';
-    const line = `${String(p.pid).padStart(pidW)}  ${port.padEnd(9)}  ${p.command}`;
+    const branch = depth > 0 ? `${'   '.repeat(depth - 1)}└─ ` : '';
+    const line = `${String(p.pid).padStart(pidW)}  ${port.padEnd(9)}  ${branch}${p.command}`;
     rows.push(width !== undefined && line.length > width ? line.slice(0, width - 1) + '…' : line);
   }
   return rows.join('\n');
@@ -22,7 +43,7 @@ export function formatProcessTable(list: readonly ProcessTarget[], width?: numbe
 export function register(program: Command): void {
   program
     .command('ps')
-    .description('list local Node.js processes and their inspector ports')
+    .description('list local Node.js processes (as trees) and their inspector ports')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { json?: boolean }) => {
       let list: ProcessTarget[];

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { startRecording } from '../runtime';
+import { startRecordings } from '../runtime';
 import type { IRecordingSession } from '../runtime/api';
 import type { Recording, RuntimeEvent } from '../shared/protocol/runtime';
 import {
@@ -39,10 +39,14 @@ export function register(program: Command): void {
     .command('record')
     .description('record event-loop stalls of a Node.js process and name the lines that blocked')
     .argument('[command...]', 'launch this command with the inspector (write it after --)')
-    .option('--port <n>', 'attach to an open inspector port')
+    .option('--port <n>', 'attach to an open inspector port (may repeat)', collect)
     .option('--host <host>', 'host of --port (default 127.0.0.1)')
     .option('--ws <url>', 'attach to an inspector WebSocket URL')
-    .option('--pid <pid>', 'attach to a local process, opening its inspector with SIGUSR1')
+    .option(
+      '--pid <pid>',
+      'attach to a local process, opening its inspector with SIGUSR1 (may repeat)',
+      collect,
+    )
     .option('--keep-inspector', 'with --pid: leave the inspector open after stopping')
     .option('--duration <s>', 'stop after S seconds (default, or 0: Ctrl-C or target exit)')
     .option('--threshold <ms>', 'a stall is a blocked loop longer than this', '50')
@@ -64,11 +68,17 @@ export function register(program: Command): void {
     )
     .option('--otlp <url>', 'push metrics and stall logs to an OpenTelemetry collector (OTLP/HTTP)')
     .option('--otlp-interval <s>', 'seconds between two pushes of --otlp (default 10)')
-    .option('--rotate <minutes>', 'with --out: write each period to rec.1.json, rec.2.json, … (long runs)')
+    .option(
+      '--rotate <minutes>',
+      'with --out: write each period to rec.1.json, rec.2.json, … (long runs)',
+    )
     .option('--rotate-keep <n>', 'rotated files kept (default 24)')
     .option('--verbose', 'print the engine log on stderr, CDP traffic included')
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
-    .option('--tuning <list>', 'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)')
+    .option(
+      '--tuning <list>',
+      'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)',
+    )
     .addHelpText(
       'after',
       [
@@ -77,6 +87,7 @@ export function register(program: Command): void {
         '  loop-lens record --duration 10 --html report.html -- node dist/server.js',
         '  loop-lens record --port 9229 --out rec.json        (node --inspect already running)',
         '  loop-lens record --pid 4242 --mode watch           (opens the inspector with SIGUSR1)',
+        '  loop-lens record --pid 4242 --pid 4243             (several processes, one recording)',
       ].join('\n'),
     )
     .action(async (command: string[], raw: RawRecordOptions) => {
@@ -84,16 +95,21 @@ export function register(program: Command): void {
     });
 }
 
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function fail(message: string): number {
   process.stderr.write(`loop-lens record: ${message}\n`);
   return 2;
 }
 
-type Session = Awaited<ReturnType<typeof startRecording>>;
+type Session = Awaited<ReturnType<typeof startRecordings>>;
 
 async function connect(plan: RecordPlan): Promise<Session> {
-  const kind = plan.options.target.kind;
-  if (kind !== 'port' && kind !== 'ws') return startRecording(plan.options);
+  const remote = plan.targets.some((t) => t.kind === 'port' || t.kind === 'ws');
+  if (!remote) return startRecordings(plan.targets, plan.options);
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -101,7 +117,7 @@ async function connect(plan: RecordPlan): Promise<Session> {
       CONNECT_GUARD_MS,
     );
   });
-  const starting = startRecording(plan.options);
+  const starting = startRecordings(plan.targets, plan.options);
   try {
     return await Promise.race([starting, guard]);
   } catch (err) {
@@ -216,7 +232,7 @@ async function runRecord(raw: RawRecordOptions, command: string[]): Promise<numb
 
 async function recordWith(plan: RecordPlan): Promise<number> {
   const cwd = process.cwd();
-  const what = describeTarget(plan.options.target);
+  const what = plan.targets.map(describeTarget).join(', ');
   let session: Session | undefined;
   const say = (line: string) => process.stderr.write(`${line}\n`);
   let exports: Awaited<ReturnType<typeof openExports>>;
@@ -242,7 +258,10 @@ async function recordWith(plan: RecordPlan): Promise<number> {
   session.warnings?.forEach(warn);
   const printer = makePrinter(plan, cwd);
   const sub = session.onEvent(printer.print);
-  const known = session.target.pid === undefined || plan.options.target.kind === 'pid';
+  const known =
+    session.target.pid === undefined ||
+    plan.options.target.kind === 'pid' ||
+    plan.targets.length > 1;
   const pid = known ? '' : ` (pid ${session.target.pid})`;
   process.stderr.write(
     `Recording ${what}${pid} · mode ${plan.options.mode} · threshold ${plan.options.thresholdMs} ms · Ctrl-C to stop\n`,

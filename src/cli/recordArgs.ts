@@ -10,10 +10,12 @@ import { DEFAULT_ROTATE_KEEP } from './recordRotate';
 
 /** Options as commander hands them over (strings; commander camel-cases the names). */
 export interface RawRecordOptions {
-  port?: string;
+  /** One, or several when repeated (`--port 9229 --port 9230`). */
+  port?: string | string[];
   host?: string;
   ws?: string;
-  pid?: string;
+  /** One, or several when repeated. */
+  pid?: string | string[];
   duration?: string;
   threshold?: string;
   samplingInterval?: string;
@@ -37,7 +39,10 @@ export interface RawRecordOptions {
 }
 
 export interface RecordPlan {
+  /** `target` is the first of `targets`. */
   options: RecordOptions;
+  /** Every target named (several `--pid`/`--port`), recorded as one recording. */
+  targets: TargetSpec[];
   /** Stop after this many milliseconds; undefined = until Ctrl-C or target exit. */
   durationMs?: number;
   files: OutputFiles;
@@ -62,7 +67,9 @@ function parseTuning(value: string | undefined): RecordTuning | undefined {
     const [k, v = ''] = part.split('=', 2);
     if (k === 'liveness') {
       const l = LIVENESS.find((x) => x === v);
-      if (!l) throw new Error(`--tuning liveness must be one of ${LIVENESS.join(', ')}, got '${v}'`);
+      if (!l) {
+        throw new Error(`--tuning liveness must be one of ${LIVENESS.join(', ')}, got '${v}'`);
+      }
       t.liveness = l;
     } else if (k === 'heartbeatMs' || k === 'rotateMs') {
       t[k] = positiveNumber(`--tuning ${k}`, v, false);
@@ -86,30 +93,42 @@ function positiveNumber(
   return n;
 }
 
-function targetOf(raw: RawRecordOptions, command: string[]): TargetSpec {
-  const given = [
-    raw.port !== undefined,
-    raw.ws !== undefined,
-    raw.pid !== undefined,
-    command.length > 0,
-  ];
+const many = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
+
+function targetsOf(raw: RawRecordOptions, command: string[]): TargetSpec[] {
+  const ports = many(raw.port);
+  const pids = many(raw.pid);
+  const given = [ports.length + pids.length > 0, raw.ws !== undefined, command.length > 0];
   const count = given.filter(Boolean).length;
   if (count === 0) {
     throw new Error('no target: give --port N, --ws URL, --pid P or -- <command> [args]');
   }
-  if (count > 1) throw new Error('give only one target: --port, --ws, --pid or -- <command>');
-  if (raw.host !== undefined && raw.port === undefined) throw new Error('--host needs --port');
-  if (raw.port !== undefined) {
-    const port = positiveNumber('--port', raw.port, true)!;
-    if (port > 65535) throw new Error(`--port must be at most 65535, got '${raw.port}'`);
-    return { kind: 'port', port, host: raw.host };
+  if (count > 1) {
+    throw new Error(
+      'give only one kind of target: --port and --pid (each may repeat), --ws or -- <command>',
+    );
   }
+  if (raw.host !== undefined && ports.length === 0) throw new Error('--host needs --port');
   if (raw.ws !== undefined) {
     if (!/^wss?:\/\//.test(raw.ws)) throw new Error(`--ws must be a ws:// URL, got '${raw.ws}'`);
-    return { kind: 'ws', url: raw.ws };
+    return [{ kind: 'ws', url: raw.ws }];
   }
-  if (raw.pid !== undefined) return { kind: 'pid', pid: positiveNumber('--pid', raw.pid, true)! };
-  return { kind: 'launch', command: command[0], args: command.slice(1) };
+  if (command.length > 0) return [{ kind: 'launch', command: command[0], args: command.slice(1) }];
+  const targets: TargetSpec[] = [
+    ...ports.map((p): TargetSpec => {
+      const port = positiveNumber('--port', p, true)!;
+      if (port > 65535) throw new Error(`--port must be at most 65535, got '${p}'`);
+      return { kind: 'port', port, host: raw.host };
+    }),
+    ...pids.map((p): TargetSpec => ({ kind: 'pid', pid: positiveNumber('--pid', p, true)! })),
+  ];
+  const keys = targets.map((t) => JSON.stringify(t));
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice) {
+    throw new Error(`the same target is given twice: ${describeTarget(JSON.parse(twice))}`);
+  }
+  return targets;
 }
 
 /** Validates everything up front so a bad flag never half-attaches to a process. */
@@ -131,8 +150,9 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
       : positiveNumber('--duration', raw.duration, false);
   const rotateMin = positiveNumber('--rotate', raw.rotate, false);
   if (rotateMin !== undefined && raw.out === undefined) throw new Error('--rotate needs --out');
+  const targets = targetsOf(raw, command);
   const options: RecordOptions = {
-    target: targetOf(raw, command),
+    target: targets[0]!,
     thresholdMs: positiveNumber('--threshold', raw.threshold, false) ?? 50,
     samplingIntervalUs: positiveNumber('--sampling-interval', raw.samplingInterval, true),
     mode,
@@ -145,6 +165,7 @@ export function planRecording(raw: RawRecordOptions, command: string[]): RecordP
   if (tuning) options.tuning = tuning;
   return {
     options,
+    targets,
     durationMs: duration === undefined ? undefined : duration * 1000,
     files: { out: raw.out, cpuprofile: raw.cpuprofile, html: raw.html },
     showMetrics: raw.metrics === true,

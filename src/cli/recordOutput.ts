@@ -54,9 +54,16 @@ export function formatStallLine(stall: Stall, cwd?: string): string {
   // A stall caught as the recording starts may begin a hair before t0: show it at 0.
   const t = `+${(Math.max(0, stall.startMs) / 1000).toFixed(3)}s`.padStart(10);
   const d = `${Math.round(stall.durationMs)} ms`.padStart(9);
-  const line = `${t} ${d}  ${stall.kind.padEnd(7)}  ${stallWhat(stall, cwd)}`;
+  const line = `${t} ${d}  ${stall.kind.padEnd(7)}  ${threadTag(stall)}${stallWhat(stall, cwd)}`;
   // What the thread waited on, on a line of its own under the stall's (local Linux targets).
   return stall.waitingOn ? `${line}\n${' '.repeat(31)}waiting on ${stall.waitingOn}` : line;
+}
+
+/** `[worker 2: cruncher] ` for a worker thread's stall; nothing for the main thread's. */
+export function threadTag(stall: Stall): string {
+  const t = stall.thread;
+  if (!t || t.id === 0) return '';
+  return `[worker ${t.id}${t.name ? `: ${t.name}` : ''}] `;
 }
 
 /** `loop p50 11 ms p99 15 ms max 60 ms · elu 34% · heap 21.3 MB · threadpool saturated` */

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordOptions, TargetSpec } from '../runtime/api';
+import { threadLabel } from '../shared/protocol/threadLanes';
 import type { Stall, StackFrame } from '../shared/protocol/runtime';
 
 /** Options shared by `attach` and `launch`. */
@@ -83,7 +84,8 @@ export function attachTarget(a: AttachArgs): TargetSpec {
     return { kind: 'ws', url: a.websocketUrl };
   }
   if (a.processId !== undefined && a.processId !== '') {
-    const [pidText, portText] = String(a.processId).split(':');
+    // Several processes ("pid,pid:port"): the first here, the others in `alsoTargets`.
+    const [pidText, portText] = String(a.processId).split(',')[0]!.split(':');
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0) {
       throw new ConfigurationError(`processId must be a process id (got '${a.processId}')`);
@@ -124,6 +126,15 @@ export function toRecordOptions(
 ): RecordOptions {
   const target = request === 'attach' ? attachTarget(a) : launchTarget(a);
   const opts: RecordOptions = { target };
+  const more =
+    request === 'attach'
+      ? String(a.processId ?? '')
+          .split(',')
+          .slice(1)
+      : [];
+  if (more.length) {
+    opts.alsoTargets = more.map((id) => attachTarget({ ...a, processId: id.trim() }));
+  }
   if (a.thresholdMs !== undefined) opts.thresholdMs = Number(a.thresholdMs);
   if (a.samplingIntervalUs !== undefined) opts.samplingIntervalUs = Number(a.samplingIntervalUs);
   if (a.mode) opts.mode = a.mode;
@@ -201,7 +212,8 @@ export function mapStall(s: Stall, localRoot?: string, remoteRoot?: string): Sta
  */
 export function formatStall(s: Stall): string {
   const at = `+${(s.startMs / 1000).toFixed(2)} s`;
-  const head = `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}`;
+  const t = s.thread && s.thread.id !== 0 ? `  [${threadLabel(s.thread)}]` : '';
+  const head = `${at}  stall ${Math.round(s.durationMs)} ms  ${s.kind}${t}`;
   if (s.kind === 'starved') {
     const share = s.starvation ? `${Math.round(s.starvation.waitShare * 100)}% ` : '';
     return `${head}  ${share}waiting for a CPU: the machine was busy, not the code`;

@@ -142,6 +142,8 @@ export class StallDebugSession extends LoggingDebugSession {
         return this.sendEvent(new TerminatedEvent());
       case 'error':
         return this.print('stderr', `Loop Lens: ${e.message}\n`);
+      case 'thread':
+        return;
       default: {
         const never: never = e;
         return never;

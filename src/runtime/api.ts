@@ -8,7 +8,16 @@ import type { Recording, RuntimeEvent, TargetInfo } from '../shared/protocol/run
 
 /** How to reach the process to record. */
 export type TargetSpec =
-  | { kind: 'port'; port: number; host?: string }
+  | {
+      kind: 'port';
+      port: number;
+      host?: string;
+      /**
+       * A launched target's child process: it may wait at its first line (an inherited
+       * `--inspect-brk`) and is let run once attached.
+       */
+      child?: boolean;
+    }
   | { kind: 'ws'; url: string }
   | { kind: 'pid'; pid: number }
   | {
@@ -47,6 +56,13 @@ export interface RecordOptions {
   connectTimeoutMs?: number;
   /** Where the engine's log lines go (tags `runtime.*`, `cdp`, `agent`, `attribution`, `targets`). */
   logger?: ILogger;
+  /** More targets recorded with `target` as one recording (several processes picked). */
+  alsoTargets?: TargetSpec[];
+  /**
+   * `launch` targets: also record the Node.js child processes the target starts (cluster
+   * workers, `fork`, `spawn('node')`); default true.
+   */
+  children?: boolean;
   /** For benchmarks and diagnosis only (docs/runtime.md "Tuning"); users keep the defaults. */
   tuning?: RecordTuning;
 }

@@ -115,6 +115,10 @@ class CriSession implements IInspectorSession {
     return { dispose: () => c.removeListener(event, l) };
   }
 
+  onUntyped(event: string, listener: (params: unknown) => void): IDisposable {
+    return this.on(event as CdpEvent, listener as never);
+  }
+
   dispose(): void {
     if (this.closed) return;
     void this.client.close().catch(() => undefined);

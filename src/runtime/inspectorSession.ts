@@ -36,6 +36,8 @@ export interface IInspectorSession extends IDisposable {
   sendUntyped(method: string, params?: object): Promise<unknown>;
   /** Subscribes to a CDP event. */
   on<E extends CdpEvent>(event: E, listener: (...args: CdpEventArgs<E>) => void): IDisposable;
+  /** Subscribes to an event outside the typed protocol (Node's own `NodeWorker` domain). */
+  onUntyped(event: string, listener: (params: unknown) => void): IDisposable;
   /** Fires once when the socket closes (target exited, killed, or `dispose()`). */
   readonly onClose: Event<void>;
   readonly closed: boolean;

@@ -35,9 +35,9 @@ export class Liveness implements ILiveness, IDisposable {
     return this.tuning.liveness !== 'wchan';
   }
 
-  /** Starts watching a local target's main thread in /proc (its figures help every scheme). */
-  startMonitor(pid: number): RunQueueMonitor {
-    this.monitor = new RunQueueMonitor(pid, this.tuning.liveness !== 'wchan');
+  /** Starts watching a local thread (`tid`, default the main one) in /proc (its figures help every scheme). */
+  startMonitor(pid: number, tid = pid): RunQueueMonitor {
+    this.monitor = new RunQueueMonitor(pid, this.tuning.liveness !== 'wchan', tid);
     this.monitor.start();
     return this.monitor;
   }

@@ -1,8 +1,9 @@
 /**
  * One live recording: attaches, installs the agent, runs the chosen mode, streams events and
  * on `stop()` (or when the target goes away) leaves the target as it was: profiler stopped,
- * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts (mode,
- * poller, /proc monitor, listeners, the inspector session): `stop()` ends them all in `dispose()`.
+ * debugger disabled, agent timer, histogram, binding and globals removed. It owns its parts
+ * (mode, poller, /proc monitor, listeners, the inspector session): `stop()` ends them all
+ * through `dispose()`.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -17,31 +18,27 @@ import type {
   Recording,
   RuntimeEvent,
   Stall,
+  StallThread,
   TargetInfo,
 } from '../shared/protocol/runtime';
-import { AGENT_KEY_PREFIX } from './agent';
-import { AgentLink } from './agentLink';
 import { Attributor } from './attribution';
 import { summarizeHotspots } from './hotspots';
 import type { IInspectorSession } from './inspectorSession';
-import { Liveness } from './liveness';
-import { MetricsPoller } from './metricsPoller';
-import type { IModeDriver, ModeContext } from './modeDriver';
-import { ProfileMode } from './profileMode';
 import { commandLineOf } from './processDiscovery';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
-import { TICK_EVERY_MS } from './stackProbe';
 import { KEEP_METRICS, KEEP_STALLS, Ring } from './ring';
-import { WatchMode } from './watchMode';
+import { ThreadRecorder } from './threadRecorder';
 import { BlockedOnWhat } from './waitingOn';
+import { WorkerThreads } from './workerThreads';
 
 /**
- * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms beats
- * + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %. 20 ms
- * still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start
- * (`tuning.heartbeatMs` changes it for benchmarks; it must stay well under the threshold).
+ * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
+ * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
+ * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
+ * (`tuning.heartbeatMs` changes it for benchmarks; a beat must stay well under the threshold,
+ * or every beat reads as a gap.)
  */
 const HEARTBEAT_MS = 20;
 /**
@@ -51,10 +48,10 @@ const HEARTBEAT_MS = 20;
  * sampling rate, and 10 ms still named the line of every 70 ms and 200 ms stall in the bench.
  */
 export const DEFAULT_SAMPLING_US = 10_000;
-/** The agent removes itself 4 s after the last poll: a killed recorder leaves nothing for long. */
-const LEASE_MS = 4000;
 /** Bound on each cleanup command: a stalled or dying target must not hang `stop()`. */
 const CLEANUP_TIMEOUT_MS = 3000;
+
+const MAIN_THREAD: StallThread = { id: 0, name: 'main' };
 
 export class RecordingSession extends Disposable implements IRecordingSession {
   /** Not disposed with the rest: the `exit` event comes after `stop()`. */
@@ -66,13 +63,14 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   private readonly metrics = new Ring<Metrics>(KEEP_METRICS);
   private readonly startedAt = new Date();
   private endedAt: number | undefined;
-  private readonly agent: AgentLink;
-  private readonly liveness: Liveness;
-  private readonly mode: IModeDriver;
+  /** The main thread's recorder; each worker has its own (workerThreads.ts). */
+  private readonly main: ThreadRecorder;
+  private readonly workers: WorkerThreads;
+  /** What the main thread waited on during its stalls (a local Linux target; waitingOn/). */
+  private blockedOn: BlockedOnWhat | undefined;
   private readonly logger: ILogger;
   private readonly thresholdMs: number;
   private readonly modeName: 'profile' | 'watch';
-  private poller: MetricsPoller | undefined;
   private stopping: Promise<Recording> | undefined;
   private exited = false;
   /** Closing the inspector we opened ends our connection too: that is no target exit. */
@@ -80,7 +78,6 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   detachNote: string | undefined;
   private readonly keepInspector: boolean;
   private childExit: Promise<number | undefined> | undefined;
-  private blockedOn: BlockedOnWhat | undefined;
 
   constructor(
     private readonly session: IInspectorSession,
@@ -96,46 +93,41 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     this.warnings = [...resolved.warnings];
     this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
     const id = randomBytes(4).toString('hex');
-    const beatMs = Math.min(opts.tuning?.heartbeatMs ?? HEARTBEAT_MS, this.thresholdMs / 2);
-    this.agent = new AgentLink(
-      session,
-      {
-        key: `${AGENT_KEY_PREFIX}${id}`,
-        binding: `__loopLensBinding_${id}`,
-        thresholdMs: this.thresholdMs,
-        tickMs: beatMs,
-        // Both modes: the stack probe notices a loop blocked right now by the missing ticks.
-        tickEveryMs: TICK_EVERY_MS,
-        cpu: true,
-        leaseMs: LEASE_MS,
-      },
-      this.logger,
-    );
-    const beat = { heartbeatMs: beatMs, tickEveryMs: TICK_EVERY_MS };
-    this.liveness = this._register(new Liveness(beat, opts.tuning));
+    const heartbeatMs = Math.min(opts.tuning?.heartbeatMs ?? HEARTBEAT_MS, this.thresholdMs / 2);
     const resolver = new SourceMapResolver((w) => this.warn(w));
-    const ctx: ModeContext = {
-      session,
-      attributor: new Attributor(resolver, {
-        localRoot: opts.localRoot,
-        remoteRoot: opts.remoteRoot,
-      }),
-      thresholdMs: this.thresholdMs,
+    const attributor = new Attributor(resolver, {
+      localRoot: opts.localRoot,
+      remoteRoot: opts.remoteRoot,
+    });
+    const setup = (thread: StallThread, codeRanBefore: boolean) => ({
+      thread,
       id,
-      agentKey: this.agent.key,
-      liveness: this.liveness,
-      emitStall: (s: Stall) => this.onStall(this.blockedOn?.annotateStall(s) ?? s),
+      thresholdMs: this.thresholdMs,
+      heartbeatMs,
+      mode: this.modeName,
+      samplingIntervalUs: opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
+      codeRanBefore,
+      rotateMs: opts.tuning?.rotateMs,
+      tuning: opts.tuning,
+      attributor,
       logger: this.logger,
-    };
-    this.mode = this._register(
-      this.modeName === 'watch'
-        ? new WatchMode(ctx)
-        : new ProfileMode(
-            ctx,
-            opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
-            !resolved.waitingForDebugger,
-            opts.tuning?.rotateMs,
-          ),
+      onStall: (st: Stall) => this.onStall(st),
+    });
+    this.main = this._register(
+      new ThreadRecorder(session, {
+        ...setup(MAIN_THREAD, !resolved.waitingForDebugger),
+        onMetrics: (m) => this.onMetrics(m),
+      }),
+    );
+    // A worker may have run code before we attached to it, whatever the main thread did.
+    this.workers = this._register(
+      new WorkerThreads(
+        session,
+        (ws, t) => new ThreadRecorder(ws, setup(t, true)),
+        this.logger,
+        (thread, state) =>
+          this.emitter.fire({ type: 'thread', pid: this.target.pid, thread, state }),
+      ),
     );
     const child = resolved.child;
     if (child) {
@@ -163,19 +155,30 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     s.onClose(
       () => void this.onTargetGone('the inspector connection closed (target exited or was killed)'),
     );
-    this._register(this.agent.listen((m) => this.mode.onAgentMessage(m)));
     this.resolved.onWaitingForDisconnect?.(() => void this.onTargetGone('the target finished'));
+    if (this.resolved.waitingForDebugger && !this.resolved.onWaitingForDisconnect) {
+      // A child held by an inherited --inspect-brk waits for us to leave when it finishes; its
+      // stderr is not ours to read, so Node's own notice says when.
+      this._register(
+        s.onUntyped(
+          'NodeRuntime.waitingForDisconnect',
+          () => void this.onTargetGone('the target finished'),
+        ),
+      );
+      await s.sendUntyped('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
+    }
     // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event to a
     // client unless it subscribes with its own `JsDebug.subscribe`: without it the heartbeat's
     // `Runtime.bindingCalled` never arrives and no stall is found. A plain inspector answers
     // "method not found" (ignored). The subscription lives and dies with our socket.
     await s.sendUntyped('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
-    await this.agent.addBinding();
-    await this.mode.start();
+    await this.main.attach();
+    // Before a launched target runs: its first workers are seen from their start.
+    await this.workers.enable();
     // A launched target waits before Node's own bootstrap has finished (no `require` yet): let
     // it run first; the profiler already samples from its first line.
     if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
-    const hello = await this.agent.install(this.resolved.waitingForDebugger ? 50 : 1);
+    const hello = await this.main.install(this.resolved.waitingForDebugger ? 50 : 1);
     const pid = this.resolved.pid ?? hello.pid;
     const localPid =
       this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
@@ -185,46 +188,32 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       'runtime.attach',
       `attached to pid ${pid} (Node ${hello.version}): ${command}`,
     );
-    if (localPid !== undefined) await this.useLocalLiveness(localPid, hello.t);
-    this.mode.begin(hello.t);
-    this.poller = this._register(
-      new MetricsPoller(
-        s,
-        this.agent.key,
-        localPid,
-        (m) => this.onMetrics(m),
-        () => void this.agent.reinstall(),
-      ),
-    );
-    this.poller.start(hello.t);
+    if (localPid !== undefined) {
+      await this.main.useLocalLiveness(localPid, localPid);
+      const note = (w: string) => this.warn(w);
+      this.blockedOn = this._register(
+        new BlockedOnWhat(this.main.liveness, localPid, hello.t, note),
+      );
+    }
+    this.main.begin(hello.t, localPid);
+    this.emitter.fire({ type: 'thread', pid, thread: MAIN_THREAD, state: 'recording' });
+    this.workers.begin(hello.t, localPid);
   }
 
-  /**
-   * Local target with a readable /proc: the loop's liveness comes from there, so the agent beats
-   * slower, no ticks (localLiveness.ts); kept as installed without samples or with tuning `ticks`.
-   */
-  private async useLocalLiveness(pid: number, t0Us: number): Promise<void> {
-    const rq = this.liveness.startMonitor(pid);
-    const note = (w: string) => this.warn(w);
-    this.blockedOn = this._register(new BlockedOnWhat(this.liveness, pid, t0Us, note));
-    const tuning = this.liveness.localTuning(this.thresholdMs);
-    if (!tuning || !(await this.agent.tune(tuning))) return;
-    this.liveness.useLocal(tuning);
-    this.logger.trace(
-      'runtime',
-      `local target: liveness from /proc (${rq.tellsSyncWaits ? 'epoll timeout' : 'wchan only, slow ticks'}), beat ${tuning.tickMs} ms${tuning.lazy ? ', resting while the loop is quiet' : ''}`,
-    );
-  }
-
-  private onStall(stall: Stall): void {
+  private onStall(st: Stall): void {
+    const onMain = !st.thread || st.thread.id === 0;
+    const stall = onMain && this.blockedOn ? this.blockedOn.annotateStall(st) : st;
     const b = stall.blame;
     const where = b ? `${b.functionName || '(anonymous)'} at ${b.file}:${b.line}` : 'no line';
+    const t = stall.thread && stall.thread.id !== 0 ? ` in worker ${stall.thread.id}` : '';
     this.logger.info(
       'attribution',
-      `stall at +${stall.startMs} ms, ${stall.durationMs} ms ${stall.kind}: ${where} (${stall.stack.length} frames)`,
+      `stall${t} at +${stall.startMs} ms, ${stall.durationMs} ms ${stall.kind}: ${where} (${stall.stack.length} frames)`,
     );
-    this.stalls.push(stall);
-    this.emitter.fire({ type: 'stall', stall });
+    const pid = this.target.pid;
+    const s: Stall = pid !== undefined ? { pid, ...stall } : stall;
+    this.stalls.push(s);
+    this.emitter.fire({ type: 'stall', stall: s });
   }
 
   private onMetrics(m: Metrics): void {
@@ -236,13 +225,20 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   snapshot(): Recording {
     const stalls = [...this.stalls].sort((a, b) => a.startMs - b.startMs);
     return {
-      version: 1,
+      version: 2,
       target: { ...this.target },
+      processes: [
+        {
+          pid: this.target.pid ?? 0,
+          ...(this.target.command ? { command: this.target.command } : {}),
+          threads: [MAIN_THREAD, ...this.workers.seen],
+        },
+      ],
       startedAt: this.startedAt.toISOString(),
       durationMs: (this.endedAt ?? Date.now()) - this.startedAt.getTime(),
       thresholdMs: this.thresholdMs,
       mode: this.modeName,
-      starvationKnown: this.liveness.runQueue !== undefined,
+      starvationKnown: this.main.liveness.runQueue !== undefined,
       stalls,
       hotspots: summarizeHotspots(stalls),
       metrics: [...this.metrics],
@@ -251,7 +247,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   }
 
   cpuProfile(): unknown | undefined {
-    return this.mode.cpuProfile();
+    return this.main.mode.cpuProfile();
   }
 
   /** The target went away (or finished and waits for us): keep what we have, say so once. */
@@ -274,13 +270,12 @@ export class RecordingSession extends Disposable implements IRecordingSession {
    * the target is cleaned (each command bounded), then every part is disposed in one place.
    */
   private async doStop(): Promise<Recording> {
-    this.poller?.dispose();
     const s = this.session;
-    if (!s.closed) {
-      // The last stalls are judged with the run queue's samples (starvation.ts): sampling ends after.
-      await within(this.mode.flush(), CLEANUP_TIMEOUT_MS);
-      await within(Promise.all([this.agent.remove(), this.mode.teardown()]), CLEANUP_TIMEOUT_MS);
-    }
+    // Every thread at once: each judges its last stalls, then is cleaned (bounded).
+    await Promise.all([
+      this.main.detach(CLEANUP_TIMEOUT_MS),
+      this.workers.detach(CLEANUP_TIMEOUT_MS),
+    ]);
     if (this.resolved.openedInspector && !s.closed) {
       this.closingInspector = !this.keepInspector;
       const r = this.resolved;

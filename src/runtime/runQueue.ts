@@ -42,12 +42,12 @@ export class RunQueueMonitor {
   /** Told of each sample: whether it saw the loop idle (waitingOn/sampler.ts starts on a busy one). */
   onSample: ((idle: boolean) => void) | undefined;
 
-  /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`). */
-  constructor(pid: number, readSyscall = true) {
+  /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`); `tid`: a worker's thread. */
+  constructor(pid: number, readSyscall = true, tid = pid) {
     if (!readSyscall) this.syscallReadable = false;
-    this.file = new ProcFile(`/proc/${pid}/task/${pid}/schedstat`);
-    this.wchanFile = new ProcFile(`/proc/${pid}/task/${pid}/wchan`);
-    this.syscallFile = new ProcFile(`/proc/${pid}/task/${pid}/syscall`);
+    this.file = new ProcFile(`/proc/${pid}/task/${tid}/schedstat`);
+    this.wchanFile = new ProcFile(`/proc/${pid}/task/${tid}/wchan`);
+    this.syscallFile = new ProcFile(`/proc/${pid}/task/${tid}/syscall`);
   }
 
   /** Whether a wait inside execSync/spawnSync is told from the loop's idle wait (see above). */

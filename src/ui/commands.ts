@@ -59,7 +59,10 @@ async function attachProcess(s: CommandServices, pid?: number | string): Promise
   if (processId === undefined) return false;
   return record({
     request: 'attach',
-    name: `Loop Lens: process ${String(processId).split(':')[0]}`,
+    name: `Loop Lens: process ${String(processId)
+      .split(',')
+      .map((id) => id.split(':')[0])
+      .join(', ')}`,
     processId,
   });
 }

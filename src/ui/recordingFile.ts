@@ -12,6 +12,7 @@ import {
   obj,
   optNum,
   optText,
+  processOf,
   stallOf,
   text,
 } from './recordingShape';
@@ -19,6 +20,7 @@ import {
 const TOP = [
   'version',
   'target',
+  'processes',
   'startedAt',
   'durationMs',
   'thresholdMs',
@@ -52,8 +54,8 @@ export function parseRecording(json: string): Recording {
     throw new Error('not a Loop Lens recording (expected an object)');
   }
   const r = data as Record<string, unknown>;
-  if (r.version !== 1) {
-    throw new Error(`unsupported recording version ${JSON.stringify(r.version)} (expected 1)`);
+  if (r.version !== 1 && r.version !== 2) {
+    throw new Error(`unsupported recording version ${JSON.stringify(r.version)} (expected 1 or 2)`);
   }
   const stalls = list(r.stalls, '"stalls"').map((s, i) => stallOf(s, `stalls[${i}]`));
   const metrics =
@@ -67,18 +69,31 @@ export function parseRecording(json: string): Recording {
   for (const s of stalls) end = Math.max(end, s.startMs + s.durationMs);
   for (const m of metrics) end = Math.max(end, m.atMs);
   const mode = r.mode === 'profile' || r.mode === 'watch' ? r.mode : undefined;
+  const target: Recording['target'] = {
+    url: text(t.url ?? 'unknown', 'target.url'),
+    ...(t.pid !== undefined ? { pid: num(t.pid, 'target.pid', 1e10) } : {}),
+    ...(t.nodeVersion !== undefined
+      ? { nodeVersion: text(t.nodeVersion, 'target.nodeVersion') }
+      : {}),
+    ...(t.command !== undefined ? { command: text(t.command, 'target.command') } : {}),
+  };
+  // Version 1 recorded one process's main thread: its target.
+  const processes =
+    r.version === 2 && r.processes !== undefined
+      ? list(r.processes, '"processes"').map((p, i) => processOf(p, `processes[${i}]`))
+      : [
+          {
+            pid: target.pid ?? 0,
+            ...(target.command ? { command: target.command } : {}),
+            threads: [{ id: 0, name: 'main' }],
+          },
+        ];
   return {
     // Fields of a later version (shallow ones) survive, as in each stall.
     ...extras(r, TOP),
-    version: 1,
-    target: {
-      url: text(t.url ?? 'unknown', 'target.url'),
-      ...(t.pid !== undefined ? { pid: num(t.pid, 'target.pid', 1e10) } : {}),
-      ...(t.nodeVersion !== undefined
-        ? { nodeVersion: text(t.nodeVersion, 'target.nodeVersion') }
-        : {}),
-      ...(t.command !== undefined ? { command: text(t.command, 'target.command') } : {}),
-    },
+    version: 2,
+    target,
+    processes,
     startedAt: optText(r.startedAt, 'startedAt') ?? new Date(0).toISOString(),
     durationMs: optNum(r.durationMs, 'durationMs') ?? end,
     thresholdMs: optNum(r.thresholdMs, 'thresholdMs') ?? 50,

@@ -5,7 +5,13 @@
  * stay; a 10,000-deep value, which JSON.stringify and postMessage cannot handle, is dropped).
  * Wrong data is an Error naming the field (`stalls[3].durationMs`), never a crash later.
  */
-import type { Metrics, StackFrame, Stall } from '../shared/protocol/runtime';
+import type {
+  Metrics,
+  RecordedProcess,
+  StackFrame,
+  Stall,
+  StallThread,
+} from '../shared/protocol/runtime';
 
 /** Milliseconds a recording may span: about 115 days. 1e308 is corruption, not a recording. */
 export const MAX_MS = 1e10;
@@ -82,15 +88,44 @@ export function frameOf(v: unknown, path: string): StackFrame {
   };
 }
 
-const STALL = ['startMs', 'durationMs', 'kind', 'blame', 'stack'] as const;
+/** Thread ids are Node's `threadId` (a counter); pids fit Linux's 2^22 and more. */
+const MAX_ID = 1e10;
+
+export function threadOf(v: unknown, path: string): StallThread {
+  const t = obj(v, path);
+  const name = optText(t.name, `${path}.name`);
+  return { id: num(t.id, `${path}.id`, MAX_ID), ...(name !== undefined ? { name } : {}) };
+}
+
+export function processOf(v: unknown, path: string): RecordedProcess {
+  const p = obj(v, path);
+  const command = optText(p.command, `${path}.command`);
+  const parentPid = optNum(p.parentPid, `${path}.parentPid`, MAX_ID);
+  return {
+    pid: num(p.pid, `${path}.pid`, MAX_ID),
+    ...(command !== undefined ? { command } : {}),
+    threads: list(p.threads ?? [], `${path}.threads`).map((t, i) =>
+      threadOf(t, `${path}.threads[${i}]`),
+    ),
+    ...(parentPid !== undefined ? { parentPid } : {}),
+  };
+}
+
+const STALL = ['startMs', 'durationMs', 'kind', 'blame', 'stack', 'pid', 'thread'] as const;
 
 export function stallOf(v: unknown, path: string): Stall {
   const s = obj(v, path);
   const blame =
     s.blame === undefined || s.blame === null ? undefined : frameOf(s.blame, `${path}.blame`);
+  const pid = optNum(s.pid, `${path}.pid`, MAX_ID);
+  const thread =
+    s.thread === undefined || s.thread === null ? undefined : threadOf(s.thread, `${path}.thread`);
   return {
     ...extras(s, STALL),
-    startMs: num(s.startMs, `${path}.startMs`),
+    ...(pid !== undefined ? { pid } : {}),
+    ...(thread ? { thread } : {}),
+    // A stall caught as the recording starts may begin a little before its origin.
+    startMs: num(s.startMs, `${path}.startMs`, MAX_MS, -60_000),
     durationMs: num(s.durationMs, `${path}.durationMs`),
     // Any string: kinds added by later versions still open (shown by their name).
     kind: text(s.kind ?? 'cpu', `${path}.kind`) as Stall['kind'],

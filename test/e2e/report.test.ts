@@ -141,3 +141,37 @@ test('the report of a real app with packages: the verdict names operation, packa
     await browser.close();
   }
 });
+
+test('the report of a process with a worker thread: a lane per thread, hotspots filtered by thread', async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ROOT, 'test', 'fixtures', 'cli', 'worker.js');
+  const workerLine =
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('// WORKER SPIN')) + 1;
+  const html = join(ARTIFACTS, 'report-e2e-threads.html');
+  const r = await record(file, html);
+  assert.equal(r.code, 0, r.err);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${html}`);
+    await page.locator('#lanes').waitFor({ state: 'visible' });
+    const lanes = await page.locator('#lanes .lane-label').allTextContents();
+    assert.deepEqual(lanes, ['main', 'worker 1: cruncher']);
+    const workerBars = page.locator('#lanes rect.lane-stall');
+    assert.ok((await workerBars.count()) >= 1, 'stall bars in the lanes');
+    // Pick the worker: only its table shows, and it names the worker's spin line.
+    await page.locator('label.hs-choice', { hasText: 'worker 1: cruncher' }).click();
+    const shown = page.locator('.hs-table:visible tr.hotspot');
+    await shown.first().waitFor({ state: 'visible' });
+    const rows = await shown.allInnerTexts();
+    assert.ok(
+      rows.every((t) => t.includes(`test/fixtures/cli/worker.js:${workerLine}`)),
+      rows.join(' | '),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'report-e2e-threads.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});

@@ -318,6 +318,76 @@ describe('sidebar webview in Chromium', () => {
     }
   });
 
+  test('worker threads and child processes: one lane per thread, grouped by process; a bar opens its line', async () => {
+    const real = (name: string) =>
+      JSON.parse(
+        readFileSync(join(repoRoot, `test/fixtures/recordings/${name}`), 'utf8'),
+      ) as Recording;
+    const page = await openWebview(web.browser, web.origin, dark);
+    const openFile = (recording: Recording, fileName: string) =>
+      hydrateAndWait(page, {
+        type: MessageType.Hydrate,
+        recording,
+        live: false,
+        origin: { kind: 'file', fileName },
+      });
+    try {
+      // A process whose worker `cruncher` blocked its own loop (recorded by the real CLI).
+      const rec = real('workers-real.json');
+      await openFile(rec, 'workers-real.json');
+      const lanes = page.locator('section.lanes');
+      await lanes.waitFor({ state: 'visible' });
+      assert.match(await lanes.locator('.hint').innerText(), /^2 threads\.$/);
+      const label = String(await lanes.locator('canvas').getAttribute('aria-label'));
+      const own = (id: number) => rec.stalls.filter((s) => (s.thread?.id ?? 0) === id).length;
+      assert.equal(
+        label,
+        `Stalls per thread: main: ${own(0)} stalls; worker 1: cruncher: ${own(1)} stalls.`,
+      );
+      const red = hex(dark.vars['--vscode-charts-red']!);
+      assert.ok((await countPixels(page, 'section.lanes canvas', red)) > 100, 'bars drawn');
+      // Click the first bar of the worker's lane (second row): it opens the worker's line.
+      const at = await page.evaluate((rgb) => {
+        interface Canvas {
+          width: number;
+          clientWidth: number;
+          getContext(k: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
+          getBoundingClientRect(): { left: number; top: number };
+        }
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
+          .document;
+        const c = doc.querySelector('section.lanes canvas') as Canvas;
+        const dpr = c.width / c.clientWidth;
+        const y = Math.round((1 + 15 + 6) * dpr);
+        const d = c.getContext('2d').getImageData(0, y, c.width, 1).data;
+        for (let x = 0; x < c.width; x++) {
+          const i = x * 4;
+          if (Math.abs(d[i]! - rgb[0]) < 24 && Math.abs(d[i + 1]! - rgb[1]) < 24) {
+            const r = c.getBoundingClientRect();
+            return { x: r.left + x / dpr + 1, y: r.top + y / dpr };
+          }
+        }
+        return undefined;
+      }, red);
+      assert.ok(at, 'a bar in the worker lane');
+      await page.mouse.click(at.x, at.y);
+      const worker = rec.stalls.find((s) => s.thread?.id === 1)!;
+      await waitForPosted(page, isOpen(worker.blame!.file, worker.blame!.line));
+      await screenshot(page, 'webview-worker-lanes-dark');
+      // A launched cluster: its primary and 4 workers, one lane each, in 5 processes.
+      const cluster = real('cluster-real.json');
+      await openFile(cluster, 'cluster-real.json');
+      await page.locator('section.lanes .hint', { hasText: '5 threads in 5 processes.' }).waitFor();
+      await screenshot(page, 'webview-cluster-lanes-dark');
+      // One thread only: no lanes.
+      await openFile(real('blocker-real.json'), 'blocker-real.json');
+      await lanes.waitFor({ state: 'hidden' });
+      assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a real app with packages: hotspot rows name operation and package, a package table, starved apart', async () => {
     // Recorded by the engine from test/fixtures/realapps/app.js (lowdb, ejs, bcryptjs, js-yaml).
     const rec = JSON.parse(

@@ -83,7 +83,7 @@ test('record -- node blocker.js: prints stalls live, hotspots on exit, writes JS
   );
 
   const rec = readRecording(files.out);
-  assert.equal(rec.version, 1);
+  assert.equal(rec.version, 2);
   assert.equal(rec.thresholdMs, 50);
   assert.ok(rec.durationMs > 0 && typeof rec.startedAt === 'string');
   assert.ok(rec.target.pid && rec.target.url);
@@ -206,9 +206,9 @@ test('an unreachable port fails fast with a clear message and exit code 2', asyn
 });
 
 test('bad usage is rejected before anything is attached', async () => {
-  const p = cli(['record', '--port', '9229', '--pid', '1']);
+  const p = cli(['record', '--ws', 'ws://127.0.0.1:9/x', '--pid', '1']);
   assert.equal((await p.exited).code, 2);
-  assert.match(p.err(), /give only one target/);
+  assert.match(p.err(), /give only one kind of target/);
   const none = cli(['record']);
   assert.equal((await none.exited).code, 2);
   assert.match(none.err(), /no target/);

@@ -170,7 +170,7 @@ describe('attach and detach', () => {
     const { e } = await exit;
     assert.equal(e.type, 'exit');
     const snap = r.rec.snapshot();
-    assert.equal(snap.version, 1);
+    assert.equal(snap.version, 2);
     assert.ok(snap.stalls.some((s) => s.blame?.functionName === 'spinCpu'));
     const final = await r.rec.stop();
     assert.deepEqual(final.stalls, snap.stalls);

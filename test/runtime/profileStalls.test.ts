@@ -78,7 +78,7 @@ describe('profile mode: stalls in a real process', () => {
     const metricsSeen = () => rec.events.filter((x) => x.e.type === 'metrics').length;
     await waitFor(() => metricsSeen() >= 3, 'three metrics samples');
     const r = rec.rec.snapshot();
-    assert.equal(r.version, 1);
+    assert.equal(r.version, 2);
     assert.equal(r.mode, 'profile');
     assert.equal(r.target.pid, target.pid);
     assert.match(r.target.nodeVersion ?? '', /^v\d+/);

@@ -3,6 +3,7 @@
  * the numbers a developer checks first — current loop delay p99, event-loop utilization, heap,
  * and the stall totals.
  */
+import { laneKey } from '../../../src/shared/protocol/threadLanes';
 import type { Aggregation } from '../aggregate';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../format';
 import type { ViewState } from '../state';
@@ -61,8 +62,12 @@ export class SummaryView {
     this.set('elu', m ? formatPercent(m.elu) : '–', !!m && m.elu >= 0.9);
     this.set('heap', m ? formatBytes(m.heapUsed) : '–', false);
     this.set('stalls', formatCount(agg.count), false);
+    // A share of one loop's time: stalls of several threads overlap, so none is given then.
+    const loops = new Set(state.stalls.map((x) => laneKey(x, state.target?.pid))).size;
     const share =
-      state.durationMs > 0 && agg.count ? formatPercent(agg.totalMs / state.durationMs) : '';
+      state.durationMs > 0 && agg.count && loops <= 1
+        ? formatPercent(agg.totalMs / state.durationMs)
+        : '';
     this.tiles.blocked.label.textContent = share ? `Blocked · ${share}` : 'Blocked';
     this.set('blocked', formatMs(agg.totalMs), agg.totalMs > 0);
     this.set('longest', agg.count ? formatMs(agg.maxMs) : '–', agg.maxMs >= state.thresholdMs);

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { ProcessTarget } from '../../shared/protocol/runtime';
 import { isInspectorPort } from '../targets/inspectorHttp';
+import { parentOf } from './tree';
 
 /** Ports in LISTEN state on sockets the process holds open. */
 export async function listeningPorts(pid: number): Promise<number[]> {
@@ -67,8 +68,16 @@ export async function listNodeProcessesLinux(): Promise<ProcessTarget[]> {
       if (!argv || !(await isNode(pid, argv))) return undefined;
       // All processes are asked at once, so this bounds the whole listing; 300 ms was too short
       // for an idle target's inspector to answer on a busy machine (its port went missing).
-      const inspectorPort = await findInspectorPort(pid, 2000);
-      return { pid, command: argv.join(' '), ...(inspectorPort ? { inspectorPort } : {}) };
+      const [inspectorPort, ppid] = await Promise.all([
+        findInspectorPort(pid, 2000),
+        parentOf(pid),
+      ]);
+      return {
+        pid,
+        command: argv.join(' '),
+        ...(inspectorPort ? { inspectorPort } : {}),
+        ...(ppid ? { ppid } : {}),
+      };
     }),
   );
   return found.filter((p): p is ProcessTarget => p !== undefined).sort((a, b) => a.pid - b.pid);

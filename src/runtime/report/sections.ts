@@ -11,6 +11,7 @@ import type {
   StackFrame,
 } from '../../shared/protocol/runtime';
 import { escapeHtml as e } from './escape';
+import { threadLabel } from '../../shared/protocol/threadLanes';
 import { buildHeatmap, displayPath, formatMs, type HeatRow } from './model';
 
 export const LIMITS = { heatFiles: 40, heatCells: 80, hotspots: 100, stacks: 300 };
@@ -140,6 +141,9 @@ function stallItem(s: Stall, cwd?: string): string {
   return (
     `<details class="stall-item"><summary><span class="t">+${(Math.max(0, s.startMs) / 1000).toFixed(3)} s</span> ` +
     `<span class="num">${e(formatMs(s.durationMs))}</span> <span class="kind kind-${e(s.kind)}">${e(s.kind)}</span> ` +
+    (s.thread && s.thread.id !== 0
+      ? `<span class="thread">${e(threadLabel(s.thread))}</span> `
+      : '') +
     `${e(where)}</summary><ol class="stack">${frames || '<li class="dim">no stack</li>'}</ol></details>`
   );
 }

@@ -47,4 +47,11 @@ ol.stack{margin:4px 0 6px;padding-left:28px;font:12px ui-monospace,Menlo,Consola
 ol.stack li.blame{font-weight:700;background:#fff4e6}
 ol.stack li.internal{color:#999}
 footer{color:#888;font-size:12px;margin-top:18px}
+.lane-bg{fill:#f4f5f7}
+.lane-label{font-size:12px;fill:#333}
+.lane-process{font-size:12px;font-weight:600;fill:#1d1d1f}
+.thread{font-size:11px;padding:0 5px;border-radius:3px;background:#e7f5ff;color:#1864ab}
+.hs-choices{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px}
+.hs-choice{cursor:pointer;border:1px solid #dde1e6;border-radius:12px;padding:1px 10px;font-size:12px}
+.hs-pick:focus-visible~.hs-choices{outline:2px solid #1c7ed6}
 `;

@@ -15,6 +15,8 @@ export interface LaunchedTarget {
 }
 
 const INSPECT_FLAG = '--inspect-brk=127.0.0.1:0';
+/** Child processes run at once and are attached when found (childProcesses.ts); loopback only. */
+const CHILD_FLAG = '--inspect=127.0.0.1:0';
 
 function isNodeCommand(command: string): boolean {
   return command === process.execPath || /^node(\.exe)?$/.test(path.basename(command));
@@ -31,13 +33,24 @@ const toOwnStdio: OutputSink = (category, text) =>
 export function launchTarget(
   command: string,
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; timeoutMs: number; onOutput?: OutputSink },
+  opts: {
+    cwd?: string;
+    env?: Record<string, string>;
+    timeoutMs: number;
+    onOutput?: OutputSink;
+    /** Its Node child processes are recorded too: `spawn('node')` children open an inspector. */
+    children?: boolean;
+  },
 ): Promise<LaunchedTarget> {
   const output = opts.onOutput ?? toOwnStdio;
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   let argv = args;
-  if (isNodeCommand(command)) argv = [INSPECT_FLAG, ...args];
-  else env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${INSPECT_FLAG}`.trim();
+  if (isNodeCommand(command)) {
+    argv = [INSPECT_FLAG, ...args];
+    // (The command line's --inspect-brk wins over NODE_OPTIONS in the target itself; `fork` and
+    // cluster children inherit --inspect-brk from its execArgv, other `node` children get this.)
+    if (opts.children) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${CHILD_FLAG}`.trim();
+  } else env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${INSPECT_FLAG}`.trim();
   const child = spawn(command, argv, { cwd: opts.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
   const waiters: Array<() => void> = [];
   // A decoder per stream: a chunk may end inside a multi-byte character.

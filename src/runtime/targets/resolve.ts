@@ -63,6 +63,7 @@ export async function resolveTarget(
   spec: TargetSpec,
   timeoutMs: number,
   onOutput?: OutputSink,
+  children = true,
 ): Promise<ResolvedTarget> {
   switch (spec.kind) {
     case 'port': {
@@ -73,7 +74,7 @@ export async function resolveTarget(
         wsUrl,
         local,
         warnings: local ? [] : [nonLoopbackWarning(host)],
-        waitingForDebugger: false,
+        waitingForDebugger: spec.child === true,
       };
     }
     case 'ws': {
@@ -94,6 +95,7 @@ export async function resolveTarget(
         ...spec,
         timeoutMs: Math.max(timeoutMs, 10_000),
         onOutput,
+        children,
       });
       return {
         wsUrl: t.wsUrl,

@@ -60,7 +60,18 @@ export interface Starvation {
   cpus?: number;
 }
 
+/** A JavaScript thread of the target: the main thread is id 0, a worker its `threadId`. */
+export interface StallThread {
+  id: number;
+  /** The worker's `name` option when it was given one; `main` for the main thread. */
+  name?: string;
+}
+
 export interface Stall {
+  /** The process (version 2; absent in version 1 recordings: the target's). */
+  pid?: number;
+  /** The thread whose loop was blocked (version 2; absent in version 1: the main thread). */
+  thread?: StallThread;
   /** Milliseconds since the recording started. */
   startMs: number;
   durationMs: number;
@@ -155,10 +166,28 @@ export interface TargetInfo {
   command?: string;
 }
 
-/** The recording file (`--out rec.json`), version 1. */
+/** A recorded process and every JavaScript thread it had while it was recorded. */
+export interface RecordedProcess {
+  pid: number;
+  /** Its command line. */
+  command?: string;
+  /** The main thread first, then each worker that was recorded (those that exited too). */
+  threads: StallThread[];
+  /** The parent's pid when it was recorded too (a cluster worker, a forked child). */
+  parentPid?: number;
+}
+
+/**
+ * The recording file (`--out rec.json`). Version 2 adds `processes` and each stall's `pid` and
+ * `thread`; a version 1 file opens as a version 2 recording of its one target's main thread.
+ */
 export interface Recording {
-  version: 1;
+  /** 2 as written now; `parseRecording` upgrades a version 1 file. */
+  version: 1 | 2;
+  /** The first (or only) process recorded. */
   target: TargetInfo;
+  /** Every process recorded, with its threads (version 2). */
+  processes?: RecordedProcess[];
   /** ISO 8601. */
   startedAt: string;
   durationMs: number;
@@ -185,6 +214,8 @@ export interface ProcessTarget {
   command: string;
   /** Inspector port when one is open and belongs to this pid. */
   inspectorPort?: number;
+  /** Its parent process (a cluster primary for its workers). */
+  ppid?: number;
 }
 
 /** The live stream of a recording session. */
@@ -192,4 +223,6 @@ export type RuntimeEvent =
   | { type: 'stall'; stall: Stall }
   | { type: 'metrics'; metrics: Metrics }
   | { type: 'exit'; code?: number; reason: string }
+  /** A thread is being recorded (its stalls are seen from now on), or it exited. */
+  | { type: 'thread'; pid?: number; thread: StallThread; state: 'recording' | 'exited' }
   | { type: 'error'; message: string };

@@ -26,6 +26,17 @@ describe('loop-lens attach configuration', () => {
     });
   });
 
+  test('several processes picked ("pid,pid:port"): the first is the target, the others recorded with it', () => {
+    const o = toRecordOptions('attach', { processId: '4242,4243:9230, 4244' });
+    assert.deepEqual(o.target, { kind: 'pid', pid: 4242 });
+    assert.deepEqual(o.alsoTargets, [
+      { kind: 'pid', pid: 4243 },
+      { kind: 'pid', pid: 4244 },
+    ]);
+    assert.equal(toRecordOptions('attach', { processId: 4242 }).alsoTargets, undefined);
+    assert.throws(() => toRecordOptions('attach', { processId: '4242,x' }), /processId must be/);
+  });
+
   test('port defaults to loopback; websocketUrl wins over port', () => {
     assert.deepEqual(toRecordOptions('attach', { port: 9229 }).target, {
       kind: 'port',
@@ -151,6 +162,11 @@ describe('remote addresses and paths', () => {
     };
     assert.equal(formatStall(s), '+3.21 s  stall 152 ms  sync-io  readBig  a.js:12');
     assert.match(formatStall({ ...s, blame: undefined }), /no user frame/);
+    assert.equal(
+      formatStall({ ...s, thread: { id: 1, name: 'cruncher' } }),
+      '+3.21 s  stall 152 ms  sync-io  [worker 1: cruncher]  readBig  a.js:12',
+    );
+    assert.equal(formatStall({ ...s, thread: { id: 0, name: 'main' } }), formatStall(s));
     const pkg = { name: 'lowdb', version: '1.0.0', chain: [] };
     assert.equal(
       formatStall({ ...s, operation: 'fs.readFileSync', package: pkg }),

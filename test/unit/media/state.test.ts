@@ -4,6 +4,7 @@ import { initialState, latestMetrics, reduce } from '../../../media/src/state';
 import { MessageType } from '../../../src/shared/protocol/webview';
 import type { RecordingOrigin, ToWebviewMessage } from '../../../src/shared/protocol/webview';
 import { metrics, recording, stall } from './helpers';
+import type { RecordedProcess } from '../../../src/shared/protocol/runtime';
 
 const fromFile: RecordingOrigin = { kind: 'file', fileName: 'rec.json' };
 const hydrate = (
@@ -129,4 +130,35 @@ test('a recording that cannot tell starved stalls apart says so; old recordings 
     false,
   );
   assert.equal(reduce(initialState, hydrate(rec, false)).starvationKnown, undefined);
+});
+
+test('hydrate keeps the recorded processes and their threads (lanes); malformed ones are dropped', () => {
+  const rec = recording([], {
+    version: 2,
+    processes: [
+      {
+        pid: 10,
+        threads: [
+          { id: 0, name: 'main' },
+          { id: 1, name: 'cruncher' },
+        ],
+      },
+      { pid: 'x', threads: [] } as unknown as RecordedProcess,
+      { pid: 11, threads: [{ id: 'y' }] } as unknown as RecordedProcess,
+    ],
+  });
+  const s = reduce(initialState, {
+    type: MessageType.Hydrate,
+    recording: rec,
+    live: false,
+    origin: { kind: 'file', fileName: 'r.json' },
+  });
+  assert.deepEqual(s.processes, [rec.processes![0]]);
+  const v1 = reduce(initialState, {
+    type: MessageType.Hydrate,
+    recording: recording([]),
+    live: false,
+    origin: { kind: 'file', fileName: 'r.json' },
+  });
+  assert.equal(v1.processes, undefined);
 });

@@ -26,6 +26,16 @@ test('a stall line has time, duration, kind and file:line function relative to c
   assert.match(none, /gc {7}\(unattributed\)$/);
 });
 
+test("a worker thread's stall line names the thread; the main thread's does not", () => {
+  const s = stall(10, 150, 'cpu', `${ROOT}/w.js`, 9, 'spin');
+  assert.equal(
+    formatStallLine({ ...s, thread: { id: 1, name: 'cruncher' } }, ROOT),
+    '   +0.010s    150 ms  cpu      [worker 1: cruncher] w.js:9 spin',
+  );
+  assert.match(formatStallLine({ ...s, thread: { id: 3 } }, ROOT), /cpu {6}\[worker 3\] w\.js:9/);
+  assert.match(formatStallLine({ ...s, thread: { id: 0, name: 'main' } }, ROOT), /cpu {6}w\.js:9/);
+});
+
 test('hotspot summary: one row per line, sorted by total, with count and max', () => {
   const a = `${ROOT}/src/a.ts`;
   const b = `${ROOT}/src/b.ts`;
@@ -82,7 +92,12 @@ test('record options: one target, validated numbers, defaults', () => {
   });
   assert.equal(describeTarget(launch.options.target), 'node server.js --x');
   assert.throws(() => planRecording({}, []), /no target/);
-  assert.throws(() => planRecording({ port: '1', pid: '2' }, []), /only one target/);
+  assert.throws(() => planRecording({ port: '1', ws: 'ws://x' }, []), /only one kind of target/);
+  assert.throws(() => planRecording({ pid: '2' }, ['node', 'a.js']), /only one kind of target/);
+  assert.throws(
+    () => planRecording({ pid: ['2', '2'] }, []),
+    /the same target is given twice: pid 2/,
+  );
   assert.throws(() => planRecording({ port: 'abc' }, []), /--port must be a positive integer/);
   assert.throws(() => planRecording({ port: '70000' }, []), /at most 65535/);
   assert.throws(() => planRecording({ pid: '3', threshold: '-1' }, []), /--threshold/);
@@ -93,6 +108,18 @@ test('record options: one target, validated numbers, defaults', () => {
   assert.throws(() => planRecording({ port: '9', keepInspector: true }, []), /goes with --pid/);
   assert.equal(planRecording({ pid: '3', keepInspector: true }, []).options.keepInspector, true);
   assert.equal(planRecording({ pid: '3' }, []).options.keepInspector, undefined);
+});
+
+test('record options: --pid and --port repeat, one recording of every target', () => {
+  const p = planRecording({ pid: ['3', '4'], port: ['9229'] }, []);
+  assert.deepEqual(p.targets, [
+    { kind: 'port', port: 9229, host: undefined },
+    { kind: 'pid', pid: 3 },
+    { kind: 'pid', pid: 4 },
+  ]);
+  assert.deepEqual(p.options.target, p.targets[0]);
+  assert.deepEqual(planRecording({ pid: '5' }, []).targets, [{ kind: 'pid', pid: 5 }]);
+  assert.throws(() => planRecording({ pid: ['3', 'x'] }, []), /--pid must be a positive integer/);
 });
 
 test('ps table: pid, inspector port or -, command; cut to the terminal width', () => {
@@ -107,6 +134,23 @@ test('ps table: pid, inspector port or -, command; cut to the terminal width', (
   assert.equal(table[1], '    12  9229       node server.js');
   assert.equal(table[2].length, 60);
   assert.match(table[2], /^123456 {2}- {10}node x+…$/);
+});
+
+test('ps table: a cluster primary with its workers under it, as a tree', () => {
+  const table = formatProcessTable([
+    { pid: 10, command: 'node cluster.js' },
+    { pid: 11, command: 'node cluster.js', ppid: 10, inspectorPort: 9230 },
+    { pid: 12, command: 'node other.js', ppid: 1 },
+    { pid: 13, command: 'node cluster.js', ppid: 10 },
+    { pid: 14, command: 'node child.js', ppid: 13 },
+  ]).split('\n');
+  assert.deepEqual(table.slice(1), [
+    ' 10  -          node cluster.js',
+    ' 11  9230       └─ node cluster.js',
+    ' 13  -          └─ node cluster.js',
+    ' 14  -             └─ node child.js',
+    ' 12  -          node other.js',
+  ]);
 });
 
 test('a stall line names the operation, its package and the user line; a starved one says so', () => {

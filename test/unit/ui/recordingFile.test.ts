@@ -6,6 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseRecording, serializeRecording } from '../../../src/ui/recordingFile';
 import { MAX_TEXT } from '../../../src/ui/recordingShape';
 import { computeLineHeat } from '../../../src/ui/lineHeat';
@@ -96,4 +98,61 @@ test("a later version's shallow fields survive opening and saving", () => {
     waitShare: 0.8,
     load: 3.1,
   });
+});
+
+test('a version 1 recording opens as version 2: one process, its main thread', () => {
+  const text = readFileSync(join(__dirname, '../../fixtures/recordings/blocker-real.json'), 'utf8');
+  assert.equal((JSON.parse(text) as { version: number }).version, 1);
+  const rec = parseRecording(text);
+  assert.equal(rec.version, 2);
+  assert.deepEqual(rec.processes, [
+    { pid: 22691, command: rec.target.command, threads: [{ id: 0, name: 'main' }] },
+  ]);
+  assert.ok(rec.stalls.length > 0);
+  assert.ok(rec.stalls.every((s) => s.thread === undefined && s.pid === undefined));
+  assert.deepEqual(parseRecording(serializeRecording(rec)).processes, rec.processes);
+});
+
+test('version 2: processes with their threads and each stall with pid and thread round-trip', () => {
+  const r = baseRecording() as Record<string, unknown> & { stalls: Array<Record<string, unknown>> };
+  r.version = 2;
+  r.processes = [
+    {
+      pid: 10,
+      command: 'node w.js',
+      threads: [
+        { id: 0, name: 'main' },
+        { id: 1, name: 'cruncher' },
+      ],
+    },
+    { pid: 11, threads: [{ id: 0, name: 'main' }], parentPid: 10 },
+  ];
+  r.stalls[0]!.pid = 10;
+  r.stalls[0]!.thread = { id: 1, name: 'cruncher' };
+  const rec = parseRecording(serializeRecording(parseRecording(JSON.stringify(r))));
+  assert.equal(rec.version, 2);
+  assert.deepEqual(rec.processes, r.processes);
+  assert.equal(rec.stalls[0]!.pid, 10);
+  assert.deepEqual(rec.stalls[0]!.thread, { id: 1, name: 'cruncher' });
+  const bad = (patch: (x: typeof r) => void) => {
+    const x = JSON.parse(JSON.stringify(r)) as typeof r;
+    patch(x);
+    return () => parseRecording(JSON.stringify(x));
+  };
+  assert.throws(
+    bad((x) => ((x.stalls[0]!.thread as { id: unknown }).id = 'one')),
+    /stalls\[0\]\.thread\.id must be a number/,
+  );
+  assert.throws(
+    bad((x) => ((x.processes as Array<{ pid: unknown }>)[1]!.pid = -1)),
+    /processes\[1\]\.pid must be a number/,
+  );
+  assert.throws(
+    bad((x) => (x.processes = {})),
+    /"processes" must be an array/,
+  );
+  assert.throws(
+    bad((x) => (x.version = 3)),
+    /unsupported recording version 3 \(expected 1 or 2\)/,
+  );
 });

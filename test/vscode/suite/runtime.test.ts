@@ -244,7 +244,7 @@ describe('runtime UI', () => {
       version: number;
       hotspots: { file: string }[];
     };
-    assert.equal(saved.version, 1);
+    assert.equal(saved.version, 2);
     assert.ok(saved.hotspots.some((h) => h.file === blocker));
     // The Stalls tree is told of each switch at once (its refreshes while stalls stream in are
     // throttled to one a second, which must not delay a switch of recording).
@@ -268,7 +268,7 @@ describe('runtime UI', () => {
       'heat from the opened file',
     );
     const bad = vscode.Uri.file(join(dir, 'bad.json'));
-    writeFileSync(bad.fsPath, '{"version": 2, "stalls": []}');
+    writeFileSync(bad.fsPath, '{"version": 3, "stalls": []}');
     assert.equal(await vscode.commands.executeCommand('loopLens.openRecording', bad), false);
     assert.equal(api.runtime.store.current!.stalls.length, before, 'a bad file loses nothing');
   });
