@@ -17,6 +17,7 @@ import {
   screenshot,
   startWithExtension,
   waitFor,
+  waitForHeatedLine,
   webviewFrame,
   type ExtensionSession,
 } from './harness';
@@ -129,22 +130,7 @@ describe('recording a live process in the VS Code UI', () => {
     }
 
     await hotspot.click();
-    await page
-      .locator('.tabs-container .tab[aria-label^="blocker.js"]')
-      .first()
-      .waitFor({ state: 'visible' });
-    const selection = page.locator('#status\\.editor\\.selection');
-    await waitFor(
-      async () => (await selection.innerText()).includes(`Ln ${line},`),
-      30_000,
-      `cursor on line ${line}`,
-    );
-    // Heat on the blamed line: the decoration's background sits in the editor's view overlays.
-    await waitFor(
-      () => page.locator('.monaco-editor .view-overlays div[class*="ced-"]').count(),
-      30_000,
-      'a heat decoration',
-    );
+    await waitForHeatedLine(page, 'blocker.js', line);
     await screenshot(page, 'runtime-3-hotspot-opened');
     // While stalls stream in, spinFor's CodeLens keeps counting them (it once stayed behind:
     // VS Code postponed its refresh at each change event until the stream stopped).

@@ -16,6 +16,7 @@ import {
   screenshot,
   startWithExtension,
   waitFor,
+  waitForHeatedLine,
   webviewFrame,
   type ExtensionSession,
 } from './harness';
@@ -93,21 +94,7 @@ describe('a worker thread recorded in the VS Code UI', () => {
       await view.locator('section.lanes').scrollIntoViewIfNeeded();
       await screenshot(page, 'workers-1-sidebar-lanes');
       await hotspot.first().click();
-      await page
-        .locator('.tabs-container .tab[aria-label^="worker.js"]')
-        .first()
-        .waitFor({ state: 'visible' });
-      const selection = page.locator('#status\\.editor\\.selection');
-      await waitFor(
-        async () => (await selection.innerText()).includes(`Ln ${spinLine},`),
-        30_000,
-        `cursor on line ${spinLine}`,
-      );
-      await waitFor(
-        () => page.locator('.monaco-editor .view-overlays div[class*="ced-"]').count(),
-        30_000,
-        'a heat decoration',
-      );
+      await waitForHeatedLine(page, 'worker.js', spinLine);
       await screenshot(page, 'workers-2-worker-line');
       await runCommand(page, 'Loop Lens: Stop Recording');
       assert.ok(target!.exitCode === null, 'the process still runs after Stop');

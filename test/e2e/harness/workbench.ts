@@ -208,3 +208,25 @@ export async function waitFor<T>(
     throw new Error(`${e.message}${last ? `: ${String(last)}` : ''}`);
   }) as Promise<T>;
 }
+
+/**
+ * After a click that opens a blamed line: waits for `fileName`'s editor tab, the cursor on `line`
+ * (status bar "Ln N,") and Loop Lens's heat decoration in the editor's view overlays.
+ */
+export async function waitForHeatedLine(page: Page, fileName: string, line: number): Promise<void> {
+  await page
+    .locator(`.tabs-container .tab[aria-label^="${fileName}"]`)
+    .first()
+    .waitFor({ state: 'visible' });
+  const selection = page.locator('#status\\.editor\\.selection');
+  await waitFor(
+    async () => (await selection.innerText()).includes(`Ln ${line},`),
+    30_000,
+    `cursor on line ${line}`,
+  );
+  await waitFor(
+    () => page.locator('.monaco-editor .view-overlays div[class*="ced-"]').count(),
+    30_000,
+    'a heat decoration',
+  );
+}
