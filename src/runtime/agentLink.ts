@@ -43,23 +43,48 @@ export class AgentLink {
     await this.session.sendOrThrow('Runtime.addBinding', { name: this.config.binding });
   }
 
-  /** Evaluates the agent; retries while the target is still bootstrapping (launch). */
+  /**
+   * Evaluates the agent. A launched target (`attempts` > 1) may still be in Node's bootstrap
+   * when we get there: its main context not yet known to the inspector ("Cannot find context"),
+   * or known but before Node's pre-execution (timers throw `testEnabled is not a function`).
+   * Between such attempts the target is released again (`runIfWaitingForDebugger` is a no-op
+   * for a running target): should the first release not have reached a target still waiting
+   * for its debugger, it would otherwise stay in that state for good.
+   */
   async install(attempts: number): Promise<AgentHello> {
-    let why = 'no result';
+    const errors: string[] = [];
     for (let i = 0; i < attempts; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 100));
-      const r = await this.session.sendOrThrow('Runtime.evaluate', {
-        expression: agentInstallExpression(this.config),
-        includeCommandLineAPI: true,
-        returnByValue: true,
-      });
-      if (!r.exceptionDetails && typeof r.result.value === 'string') {
-        this.logger.trace('agent', `installed as ${this.config.key}`);
-        return JSON.parse(r.result.value) as AgentHello;
+      if (i > 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        await this.session.send('Runtime.runIfWaitingForDebugger');
       }
-      why = r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? why;
+      let why: string;
+      try {
+        const r = await this.session.sendOrThrow('Runtime.evaluate', {
+          expression: agentInstallExpression(this.config),
+          includeCommandLineAPI: true,
+          returnByValue: true,
+        });
+        if (!r.exceptionDetails && typeof r.result.value === 'string') {
+          this.logger.trace(
+            'agent',
+            `installed as ${this.config.key}${i ? ` (attempt ${i + 1})` : ''}`,
+          );
+          return JSON.parse(r.result.value) as AgentHello;
+        }
+        why = r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result';
+      } catch (e) {
+        // The connection is gone: no attempt can help.
+        if (this.session.closed) throw e;
+        why = e instanceof Error ? e.message : String(e);
+      }
+      why = why.split('\n')[0]!;
+      this.logger.trace('agent', `install attempt ${i + 1} of ${attempts}: ${why}`);
+      if (errors[errors.length - 1] !== why) errors.push(why);
     }
-    throw new Error(`cannot install the loop agent: ${why.split('\n')[0]}`);
+    throw new Error(
+      `cannot install the loop agent after ${attempts} attempt${attempts > 1 ? 's' : ''}: ${errors.slice(-3).join('; then ')}`,
+    );
   }
 
   /** Changes the agent's beat; false when the agent did not take it. */
