@@ -1,4 +1,4 @@
-// `npm run bench -- multi` (also run at the end of `npm run bench -- runtime`): what a recorder
+// `npm run bench -- multiTarget` (also run at the end of `npm run bench -- runtime`): what a recorder
 // costs targets of more than one thread or process (#14), at the main pass's load (each target at
 // ~25 % of a core, fixed rate):
 //  - workers: fixtures/workerServer.mjs, an HTTP server whose requests are serialised by 4 busy

@@ -3,11 +3,11 @@
  * over the samples, and the epoll wait read from /proc/<pid>/task/<tid>/syscall.
  */
 
-/** A thread is sampled this often while its loop is not seen idle (runQueue.ts). */
-export const SAMPLE_MS = 20;
-
-/** [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state] (see RunQueueMonitor). */
-export type Sample = [number, number, number, number];
+/**
+ * [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state (see RunQueueMonitor),
+ * and 1 when the loop had been quiet so long that the next sample came after a sparse period].
+ */
+export type Sample = [number, number, number, number, (0 | 1)?];
 
 /**
  * How long (µs) the main thread may have been blocking its loop from `sUs` to the last sample:
@@ -56,10 +56,11 @@ export function stallStartFrom(
     if (samples[i][3] === 1) {
       const n = samples[i + 1];
       const next = Math.min(n?.[0] ?? eUs, eUs);
-      // A sparse idle spell (IDLE_SAMPLE_MS) and a running thread at the next sample: it ran or
-      // waited for a CPU all along since the stall began, so no earlier than its CPU and
-      // run-queue time before that sample (exact when the loop was quiet before the stall).
-      if (n && n[3] === 0 && n[0] - samples[i][0] > 1.5 * SAMPLE_MS) {
+      // After a quiet spell sampled sparsely (runQueue.ts), a running thread at the next sample
+      // ran or waited for a CPU all along since the stall began, so it began no earlier than its
+      // CPU and run-queue time before that sample: exact when the loop was quiet before it. (A
+      // busy loop's short tasks would count too, so not where the loop was busy.)
+      if (n && n[3] === 0 && samples[i][4] === 1) {
         const ranUs = n[1] - samples[i][1] + (n[2] - samples[i][2]);
         return Math.min(next, Math.max(samples[i][0], n[0] - ranUs));
       }
