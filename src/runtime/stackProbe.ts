@@ -140,6 +140,11 @@ export class StackProbe {
     }
   }
 
+  /** Whether the 10 ms watchdog runs now (see WATCHDOG_MS). */
+  get watching(): boolean {
+    return this.watchdog !== undefined;
+  }
+
   /** Watchdog checks so far (tests wait on them, not on the clock). */
   checks = 0;
 
