@@ -5,7 +5,8 @@
 //     watch, watch with --prometheus (scraped once a second by this script, like Prometheus would),
 //     and profile. BENCH_CLI_B=/path/to/other/cli.js adds the same variants run by that build.
 //  2. The recorder's memory fed 100,000 stalls (bench/fleetMemory.ts): the session's stall store
-//     and the fleet exporters' totals, bounded (ring) and, for comparison, an unbounded list.
+//     (compact stalls in a ring) and the fleet exporters' totals; for comparison the plain ring of
+//     stalls as emitted and an unbounded list.
 // Env: BENCH_FLEET_ROUNDS (default 3), BENCH_FLEET_S (seconds measured per variant, default 15).
 import { spawnSync } from 'node:child_process';
 import { cpuMs, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const parts = ['static', 'deps', 'lsp', 'runtime', 'blame', 'robustness'];
-// fleet also runs at the end of runtime; named alone it runs by itself.
-const optIn = ['sweep', 'fleet'];
+// multiTarget and fleet also run at the end of runtime; named alone each runs by itself.
+const optIn = ['sweep', 'fleet', 'multiTarget'];
 const asked = process.argv.slice(2).filter((a) => parts.includes(a) || optIn.includes(a));
 let failed = 0;
 for (const part of asked.length ? asked : parts) {

@@ -77,7 +77,7 @@ export function register(program: Command): void {
     .option('--log-file <file>', 'append the engine log (trace level) to this file')
     .option(
       '--tuning <list>',
-      'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=… (docs/runtime.md)',
+      'for benchmarks: liveness=…,heartbeatMs=…,rotateMs=…,waitingOn=on|off (docs/runtime.md)',
     )
     .addHelpText(
       'after',

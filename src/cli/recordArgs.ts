@@ -59,7 +59,7 @@ export interface RecordPlan {
 
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
 
-/** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000` (docs/runtime.md "Tuning"). */
+/** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000,waitingOn=off` (docs/runtime.md "Tuning"). */
 function parseTuning(value: string | undefined): RecordTuning | undefined {
   if (value === undefined) return undefined;
   const t: RecordTuning = {};
@@ -73,8 +73,12 @@ function parseTuning(value: string | undefined): RecordTuning | undefined {
       t.liveness = l;
     } else if (k === 'heartbeatMs' || k === 'rotateMs') {
       t[k] = positiveNumber(`--tuning ${k}`, v, false);
+    } else if (k === 'waitingOn' && (v === 'on' || v === 'off')) {
+      t.waitingOn = v === 'on';
+    } else if (k === 'waitingOn') {
+      throw new Error(`--tuning waitingOn must be on or off, got '${v}'`);
     } else {
-      throw new Error(`--tuning takes liveness, heartbeatMs and rotateMs, got '${k}'`);
+      throw new Error(`--tuning takes liveness, heartbeatMs, rotateMs and waitingOn, got '${k}'`);
     }
   }
   return t;

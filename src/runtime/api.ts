@@ -80,6 +80,8 @@ export interface RecordTuning {
   heartbeatMs?: number;
   /** Profile mode: how often the profiler is rotated when no stall does it (ms, default 5000). */
   rotateMs?: number;
+  /** `false`: no "blocked on what" looks at a local target's threads (what they cost: benchmarks). */
+  waitingOn?: boolean;
 }
 
 /** A live recording. `stop()` detaches and leaves the target as it was. */

@@ -60,7 +60,11 @@ export class Liveness implements ILiveness, IDisposable {
     if (!rq) return;
     this.beatMs = t.tickMs;
     this.tickMs = t.tickEveryMs;
-    this.watch = { idleAt: () => rq.lastIdleUs(), activeSince: (sUs) => rq.activeSince(sUs) };
+    this.watch = {
+      idleAt: () => rq.lastIdleUs(),
+      activeSince: (sUs) => rq.activeSince(sUs),
+      onSample: (listener) => rq.addSampleListener(listener),
+    };
   }
 
   heartbeatMs(): number {

@@ -59,6 +59,11 @@ export interface LoopWatch {
    * the loop's wait), read now (RunQueueMonitor.activeSince); undefined when unknown.
    */
   activeSince(sUs: number): number | undefined;
+  /**
+   * Calls `listener` after each /proc sample with whether it saw the loop surely idle in its own
+   * wait; returns the function that stops it. Absent: no samples to follow (tests).
+   */
+  onSample?(listener: (idle: boolean) => void): () => void;
 }
 
 export interface IModeDriver {

@@ -28,7 +28,8 @@ import { commandLineOf } from './processDiscovery';
 import { SourceMapResolver } from './sourceMaps';
 import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
-import { KEEP_METRICS, KEEP_STALLS, Ring } from './ring';
+import { KEEP_METRICS, Ring } from './ring';
+import { StallStore } from './stallStore';
 import { ThreadRecorder } from './threadRecorder';
 import { BlockedOnWhat } from './waitingOn';
 import { WorkerThreads } from './workerThreads';
@@ -59,7 +60,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   readonly onEvent = this.emitter.event;
   target: TargetInfo;
   readonly warnings: string[];
-  private readonly stalls = new Ring<Stall>(KEEP_STALLS);
+  private readonly stalls = new StallStore();
   private readonly metrics = new Ring<Metrics>(KEEP_METRICS);
   private readonly startedAt = new Date();
   private endedAt: number | undefined;
@@ -78,6 +79,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
   detachNote: string | undefined;
   private readonly keepInspector: boolean;
   private childExit: Promise<number | undefined> | undefined;
+  private readonly tuning: RecordOptions['tuning'];
 
   constructor(
     private readonly session: IInspectorSession,
@@ -90,6 +92,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     this.thresholdMs = opts.thresholdMs ?? 50;
     this.modeName = opts.mode ?? 'profile';
     this.keepInspector = opts.keepInspector === true;
+    this.tuning = opts.tuning;
     this.warnings = [...resolved.warnings];
     this.target = { url: resolved.wsUrl, ...(resolved.pid ? { pid: resolved.pid } : {}) };
     const id = randomBytes(4).toString('hex');
@@ -190,6 +193,8 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     );
     if (localPid !== undefined) {
       await this.main.useLocalLiveness(localPid, localPid);
+    }
+    if (localPid !== undefined && this.tuning?.waitingOn !== false) {
       const note = (w: string) => this.warn(w);
       this.blockedOn = this._register(
         new BlockedOnWhat(this.main.liveness, localPid, hello.t, note),
@@ -211,8 +216,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       `stall${t} at +${stall.startMs} ms, ${stall.durationMs} ms ${stall.kind}: ${where} (${stall.stack.length} frames)`,
     );
     const pid = this.target.pid;
-    const s: Stall = pid !== undefined ? { pid, ...stall } : stall;
-    this.stalls.push(s);
+    const s = this.stalls.push(pid !== undefined ? { pid, ...stall } : stall);
     this.emitter.fire({ type: 'stall', stall: s });
   }
 

@@ -4,7 +4,7 @@
  * time. Iterates oldest first; `dropped` says how many were forgotten.
  */
 
-/** Stalls a recording keeps (the newest); about 2–4 KB each with their stacks. */
+/** Stalls a recording keeps (the newest): compact, their frames shared (stallStore.ts). */
 export const KEEP_STALLS = 10_000;
 /** Metrics samples a recording keeps (one a second: the last hour). */
 export const KEEP_METRICS = 3_600;

@@ -17,8 +17,22 @@
  * not start), wchan only says "some epoll wait", and `tellsSyncWaits` is false.
  */
 import { ProcFile } from './procFile';
+import type { Sample } from './procSamples';
+import { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom } from './procSamples';
 
+export { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom };
+
+/**
+ * While the loop keeps being seen idle (IDLE_RUN samples running), one sample every
+ * IDLE_SAMPLE_MS, back to SAMPLE_MS at the first sample that is not idle. The probe's silence
+ * is 40 ms (stackProbe.ts), so the first busy sample after an idle one still comes before the
+ * probe is due, and the stall's start is taken from the thread's CPU time (stallStartFrom).
+ * Each wake-up of the recorder costs ~0.1 ms of CPU on a busy machine: this halves an idle
+ * recorder's (npm run bench -- fleet).
+ */
 const SAMPLE_MS = 20;
+const IDLE_SAMPLE_MS = 40;
+const IDLE_RUN = 5;
 /** Longest epoll timeout of the loop while the agent beats (a beat is at most 40 ms). */
 const LOOP_WAIT_MAX_MS = 60;
 const KEEP_US = 60_000_000;
@@ -31,6 +45,9 @@ export class RunQueueMonitor {
    */
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private periodMs = SAMPLE_MS;
+  /** Samples running that saw the loop surely idle. */
+  private idleRun = 0;
   private readonly file: ProcFile;
   private readonly wchanFile: ProcFile;
   private readonly syscallFile: ProcFile;
@@ -41,6 +58,8 @@ export class RunQueueMonitor {
   private noTimeouts = false;
   /** Told of each sample: whether it saw the loop idle (waitingOn/sampler.ts starts on a busy one). */
   onSample: ((idle: boolean) => void) | undefined;
+  /** Also told of each sample: whether it saw the loop surely idle in its own wait (state 1). */
+  private readonly listeners = new Set<(idle: boolean) => void>();
 
   /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`); `tid`: a worker's thread. */
   constructor(pid: number, readSyscall = true, tid = pid) {
@@ -60,15 +79,27 @@ export class RunQueueMonitor {
     return this.timer !== undefined && this.samples.length > 0;
   }
 
+  /** Calls `listener` after each sample (see `listeners`) until the returned function is called. */
+  addSampleListener(listener: (idle: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** When (our monotonic clock, µs) the main thread was last seen idle in the loop's wait. */
   lastIdleUs(): number {
     return this.lastIdle;
   }
 
   start(): void {
-    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
-    this.timer.unref();
+    this.every(SAMPLE_MS);
     this.sample();
+  }
+
+  private every(ms: number): void {
+    clearInterval(this.timer);
+    this.periodMs = ms;
+    this.timer = setInterval(() => this.sample(), ms);
+    this.timer.unref();
   }
 
   /**
@@ -79,7 +110,12 @@ export class RunQueueMonitor {
     const x = this.read();
     if (!x) return;
     this.samples.push(x);
+    this.idleRun = x[3] === 1 ? this.idleRun + 1 : 0;
+    const period = this.idleRun >= IDLE_RUN ? IDLE_SAMPLE_MS : SAMPLE_MS;
+    if (period === IDLE_SAMPLE_MS) x[4] = 1;
+    if (this.timer && period !== this.periodMs) this.every(period);
     this.onSample?.(this.lastIdle === x[0]);
+    for (const l of this.listeners) l(x[3] === 1);
     if (this.samples.length > 64 && this.samples[0][0] < x[0] - KEEP_US) {
       this.samples = this.samples.filter((s) => s[0] >= x[0] - KEEP_US);
     }
@@ -181,112 +217,10 @@ export class RunQueueMonitor {
   dispose(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.listeners.clear();
     for (const f of [this.file, this.wchanFile, this.syscallFile]) f.close();
   }
 }
 
-type Sample = [number, number, number, number];
 type LoopState = 'idle' | 'maybe' | 'asleep' | 'busy';
 const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2 };
-
-/**
- * How long (µs) the main thread may have been blocking its loop from `sUs` to the last sample:
- * its on-CPU time, plus the time it slept if any sample since saw it asleep outside the loop's
- * epoll wait (a sync syscall, execSync's wait). Sleep no sample saw outside the loop's wait was
- * the loop's own idle wait between two samples (a loaded server sleeps a few ms per turn), and
- * time in the run queue is no block at all. `undefined` when no sample is as old as `sUs`.
- */
-export function activeIn(samples: Sample[], sUs: number): number | undefined {
-  const last = samples.at(-1);
-  if (!last || last[0] <= sUs) return undefined;
-  const rq = counterDuring(samples, 1, sUs, last[0]);
-  const cpu = counterDuring(samples, 2, sUs, last[0]);
-  if (rq === undefined || cpu === undefined) return undefined;
-  let slept = false;
-  for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs && !slept; i--) {
-    slept = samples[i][3] === 2;
-  }
-  return slept ? Math.max(cpu, last[0] - sUs - rq) : cpu;
-}
-
-/** The last sample within (sUs, eUs) that saw the loop idle. */
-export function lastIdleIn(samples: Sample[], sUs: number, eUs: number): number | undefined {
-  for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs; i--) {
-    if (samples[i][0] < eUs && samples[i][3] === 1) return samples[i][0];
-  }
-  return undefined;
-}
-
-/**
- * Narrows the start of a stall that ended at `eUs` and began after `sUs` (the last beat): the
- * loop was idle at the last idle sample inside, so the stall began after that sample and before
- * the next one (their midpoint). Never seen idle inside: between the beat and the first sample
- * after it, if that is earlier than `fallbackUs` (half a beat).
- */
-export function stallStartFrom(
-  samples: Sample[],
-  sUs: number,
-  eUs: number,
-  fallbackUs: number,
-): number {
-  let i = samples.length - 1;
-  while (i >= 0 && samples[i][0] >= eUs) i--;
-  let firstInside: number | undefined;
-  for (; i >= 0 && samples[i][0] > sUs; i--) {
-    if (samples[i][3] === 1) {
-      const next = samples[i + 1]?.[0] ?? eUs;
-      return (samples[i][0] + Math.min(next, eUs)) / 2;
-    }
-    firstInside = samples[i][0];
-  }
-  return firstInside === undefined ? fallbackUs : Math.min(fallbackUs, (sUs + firstInside) / 2);
-}
-
-/**
- * Growth of cumulative counter `k` over [sUs, eUs], read off the samples around each edge by
- * linear interpolation: taking the bracketing samples whole counted up to two sampling periods
- * (20 ms) of what happened outside the gap, and dropped real stalls as "waiting for a CPU".
- */
-export function counterDuring(
-  samples: Sample[],
-  k: 1 | 2,
-  sUs: number,
-  eUs: number,
-): number | undefined {
-  const s = valueAt(samples, k, sUs);
-  const e = valueAt(samples, k, eUs);
-  return s === undefined || e === undefined ? undefined : Math.max(0, e - s);
-}
-
-function valueAt(samples: Sample[], k: 1 | 2, t: number): number | undefined {
-  let i = samples.length - 1;
-  while (i >= 0 && samples[i][0] > t) i--;
-  const a = samples[i];
-  const b = samples[i + 1];
-  if (!a) return undefined;
-  if (a[0] === t || !b) return a[0] === t ? a[k] : undefined;
-  return a[k] + ((b[k] - a[k]) * (t - a[0])) / (b[0] - a[0]);
-}
-
-/** epoll_wait and epoll_pwait (x64; arm64 has only pwait), and epoll_pwait2 (timeout by pointer). */
-const EPOLL_WAITS: Record<string, number[]> = { x64: [232, 281], arm64: [22] };
-const EPOLL_PWAIT2 = 441;
-
-/**
- * The epoll wait a thread is in, from /proc/<pid>/task/<tid>/syscall ("281 0xe 0x7ffc… 0x400
- * 0x1f4 …": timeout 500 ms), or `undefined` when it is running or in any other syscall. The
- * timeout is unknown (`undefined`) for epoll_pwait2, whose timeout is a pointer.
- */
-export function epollWaitOf(
-  syscallText: string,
-  arch: string,
-): { timeoutMs: number | undefined } | undefined {
-  const [nr, , , , timeout] = syscallText.trim().split(' ');
-  const waits = EPOLL_WAITS[arch] ?? EPOLL_WAITS.x64;
-  const n = Number(nr);
-  if (!waits.includes(n) && n !== EPOLL_PWAIT2) return undefined;
-  if (n === EPOLL_PWAIT2 || timeout === undefined) return { timeoutMs: undefined };
-  // An int argument in a 64-bit register: -1 (wait forever) reads 0xffffffff.
-  const t = Number.parseInt(timeout, 16) | 0;
-  return { timeoutMs: Number.isFinite(t) ? t : undefined };
-}

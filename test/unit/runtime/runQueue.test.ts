@@ -71,6 +71,31 @@ test('a stall starts after the last sample that saw the loop idle inside the gap
   assert.equal(stallStartFrom(s, 101_000, 119_000, 111_000), 111_000);
 });
 
+test('after a quiet spell sampled sparsely the start comes from the CPU the thread used before the next sample', () => {
+  // An idle loop sampled every 40 ms: idle at 0 and 40 ms; at 80 ms it has run 25 ms and waited
+  // 5 ms for a CPU since, so its stall began at 50 ms (not at the midpoint, 60 ms).
+  const sparse: Array<[number, number, number, number, (0 | 1)?]> = [
+    [0, 0, 0, 1, 1],
+    [40_000, 0, 1_000, 1, 1],
+    [80_000, 5_000, 26_000, 0],
+    [100_000, 5_000, 46_000, 0],
+  ];
+  assert.equal(stallStartFrom(sparse, 10_000, 110_000, 30_000), 50_000);
+  // Asleep at the next sample (a sync syscall): its CPU says nothing, the midpoint it is.
+  const slept = sparse.map((x, i): [number, number, number, number, (0 | 1)?] =>
+    i === 2 ? [x[0], x[1], 2_000, 2] : x,
+  );
+  assert.equal(stallStartFrom(slept, 10_000, 110_000, 30_000), 60_000);
+  // More CPU than the spell is long (a counter read late): never before the idle sample.
+  const over = sparse.map((x, i): [number, number, number, number, (0 | 1)?] =>
+    i === 2 ? [x[0], x[1], 90_000, 0] : x,
+  );
+  assert.equal(stallStartFrom(over, 10_000, 110_000, 30_000), 40_000);
+  // The same samples of a loop that was busy before (not sampled sparsely): the midpoint.
+  const busy = sparse.map((x): [number, number, number, number] => [x[0], x[1], x[2], x[3]]);
+  assert.equal(stallStartFrom(busy, 10_000, 110_000, 30_000), 60_000);
+});
+
 test('a silence of a loaded loop counts only its CPU time as a possible block; a sleep seen outside the loop counts whole', () => {
   // 60 ms without an idle sample: the thread ran 18 ms, waited 30 ms for a CPU, and slept 12 ms
   // between samples (its loop's own short waits, never caught).

@@ -19,6 +19,27 @@ const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
 const made: StackProbe[] = [];
 afterEach(() => made.splice(0).forEach((p) => p.dispose()));
 
+/** A probe's context for a local target whose loop /proc shows as `loop`. */
+function localContext(
+  loop: Record<string, unknown>,
+  send: () => Promise<unknown>,
+  logger = nullLogger,
+): ModeContext {
+  const liveness = {
+    heartbeatMs: () => 40,
+    tickEveryMs: () => 0,
+    loop: () => loop,
+    lastIdleWithin: () => undefined,
+  };
+  return {
+    thresholdMs: 50,
+    agentKey: '__k',
+    liveness,
+    logger,
+    session: { send },
+  } as unknown as ModeContext;
+}
+
 /**
  * A probe on a local target that never sees the loop idle; `answer` scripts each reply,
  * `active` what /proc says the loop may have blocked since a time (µs; none: not asked).
@@ -29,25 +50,19 @@ function probeWith(
 ) {
   let n = 0;
   let starved = 0;
-  const ctx = {
-    thresholdMs: 50,
-    agentKey: '__k',
-    liveness: {
-      heartbeatMs: () => 40,
-      tickEveryMs: () => 0,
-      loop: () => ({ idleAt: () => 0, activeSince: (s: number) => active?.(s) }),
-      lastIdleWithin: () => undefined,
+  const ctx = localContext(
+    { idleAt: () => 0, activeSince: (s: number) => active?.(s) },
+    async () => {
+      const a = answer(n++);
+      return { result: { value: JSON.stringify({ t: nowUs(), ...a }) } };
     },
     // A probe because this process was starved of CPU (a busy machine) is the design, not the
     // rule under test: counted apart.
-    logger: { ...nullLogger, trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++) },
-    session: {
-      send: async () => {
-        const a = answer(n++);
-        return { result: { value: JSON.stringify({ t: nowUs(), ...a }) } };
-      },
+    {
+      ...nullLogger,
+      trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++),
     },
-  } as unknown as ModeContext;
+  );
   const probe = new StackProbe(ctx);
   made.push(probe);
   /** Resolves once the probe's watchdog has checked `k` more times (each ≥ 10 ms apart). */
@@ -138,7 +153,41 @@ test('a silence spent waiting for a CPU is not probed; once the loop could have 
   if (before === 0) await waitFor(() => probes() > 0, 'a probe');
   await checks(10);
   probe.dispose();
-  assert.equal(probes(), Math.max(1, before), 'the beat was overdue: that stack is the stall’s, no more probes');
+  assert.equal(
+    probes(),
+    Math.max(1, before),
+    'the beat was overdue: that stack is the stall’s, no more probes',
+  );
   const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
   assert.equal(frames?.[0]?.functionName, 'spin');
+});
+
+test('a local target’s probe checks at each /proc sample and keeps its 10 ms watchdog only while the loop is not seen idle', async () => {
+  let listener: ((idle: boolean) => void) | undefined;
+  let idleAt = nowUs();
+  const ctx = localContext(
+    {
+      idleAt: () => idleAt,
+      activeSince: () => 0,
+      onSample: (l: (idle: boolean) => void) => ((listener = l), () => (listener = undefined)),
+    },
+    async () => ({}),
+  );
+  const probe = new StackProbe(ctx);
+  made.push(probe);
+  probe.begin();
+  assert.equal(probe.watching, true, 'the watchdog runs from the start');
+  // Its first watchdog check starts following the samples.
+  await waitFor(() => listener !== undefined, 'the probe follows the samples');
+  const before = probe.checks;
+  idleAt = nowUs();
+  listener!(true);
+  assert.equal(probe.checks, before + 1, 'a sample is a check');
+  assert.equal(probe.watching, false, 'no watchdog after an idle sample');
+  listener!(false);
+  assert.equal(probe.checks, before + 2);
+  assert.equal(probe.watching, true, 'a busy sample arms it again');
+  probe.dispose();
+  assert.equal(listener, undefined, 'dispose stops following the samples');
+  assert.equal(probe.watching, false);
 });

@@ -52,6 +52,14 @@ describe('record flags for long runs', () => {
     const p = planRecording({ pid: '3', rotate: '0.5', out: 'r.json', rotateKeep: '3' }, []);
     assert.deepEqual(p.rotate, { everyMs: 30_000, keep: 3 });
   });
+
+  it('--tuning waitingOn=off turns the blocked-on-what looks off (benchmarks); other values fail clearly', () => {
+    const t = (v: string) => planRecording({ pid: '3', tuning: v }, []).options.tuning;
+    assert.deepEqual(t('waitingOn=off'), { waitingOn: false });
+    assert.deepEqual(t('waitingOn=on,rotateMs=5000'), { waitingOn: true, rotateMs: 5000 });
+    assert.throws(() => t('waitingOn=no'), /--tuning waitingOn must be on or off, got 'no'/);
+    assert.throws(() => t('sampling=1'), /--tuning takes .*waitingOn/);
+  });
 });
 
 describe('rotation', () => {
