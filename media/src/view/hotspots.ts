@@ -12,6 +12,7 @@ import {
 } from '../../../src/shared/protocol/threadLanes';
 import type { Aggregation, LineNode } from '../aggregate';
 import type { ViewState } from '../state';
+import { shortCommand } from '../statusLine';
 import { baseName, formatMs, shortDir } from '../format';
 import { h, replaceChildrenKeepFocus } from './dom';
 import { kindLabel } from './palette';
@@ -88,7 +89,7 @@ export class HotspotsView {
         }
         let g = groups.get(l.group);
         if (!g) {
-          g = h('optgroup', { label: processLabel(f.state, l.pid, 40) });
+          g = h('optgroup', { label: processLabel(f.state, l.pid, 40, shortCommand) });
           groups.set(l.group, g);
           items.push(g);
         }

@@ -16,6 +16,7 @@ import {
   type ThreadLane,
 } from '../../../src/shared/protocol/threadLanes';
 import type { ViewState } from '../state';
+import { shortCommand } from '../statusLine';
 import type { Viewport } from '../viewport';
 import { h, sizeCanvas } from './dom';
 import { readPalette } from './palette';
@@ -111,7 +112,7 @@ export class LanesView {
     this.rows = lanes.map((lane) => {
       if (several && lane.group !== group) {
         if (group >= 0) top += GAP * 2;
-        this.heads.push({ top, text: processLabel(state, lane.pid, 48) });
+        this.heads.push({ top, text: processLabel(state, lane.pid, 48, shortCommand) });
         top += HEAD_H;
       }
       group = lane.group;

@@ -90,14 +90,19 @@ export function withThread(
   return list.map((x, j) => (j === i ? { ...p, threads: [...p.threads, thread] } : x));
 }
 
-/** A process group's heading: `pid 42 · node server.js` (the command cut to `maxCommand`). */
+/**
+ * A process group's heading: `pid 42 · node server.js`, its command through `short` (the
+ * sidebar drops the executable's folder and flags) and cut to `maxCommand`.
+ */
 export function processLabel(
   rec: { target?: Pick<TargetInfo, 'pid' | 'command'>; processes?: readonly RecordedProcess[] },
   pid: number | undefined,
   maxCommand = 60,
+  short: (command: string) => string = (c) => c,
 ): string {
   const p = rec.processes?.find((x) => x.pid === pid);
-  const cmd = p?.command ?? (pid === rec.target?.pid ? rec.target?.command : undefined);
-  const short = cmd && cmd.length > maxCommand ? `${cmd.slice(0, maxCommand - 1)}…` : cmd;
-  return `pid ${pid ?? '?'}${short ? ` · ${short}` : ''}`;
+  const full = p?.command ?? (pid === rec.target?.pid ? rec.target?.command : undefined);
+  const cmd = full && short(full);
+  const cut = cmd && cmd.length > maxCommand ? `${cmd.slice(0, maxCommand - 1)}…` : cmd;
+  return `pid ${pid ?? '?'}${cut ? ` · ${cut}` : ''}`;
 }
