@@ -102,7 +102,7 @@ describe('threads in the sidebar webview', () => {
         await picker
           .locator('optgroup')
           .evaluateAll((gs) => gs.map((g) => g.getAttribute('label'))),
-        ['pid 100 · api.js', 'pid 200 · jobs.js'],
+        ['pid 100 · api.js', 'pid 200 ← 100 · jobs.js'],
       );
       const hotspotFiles = () =>
         page

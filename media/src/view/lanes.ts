@@ -75,8 +75,10 @@ export class LanesView {
 
   update(state: ViewState, vp: Viewport): void {
     this.vp = vp;
-    const refs = [state.stalls, state.processes, state.exited, state.target];
+    const refs = [state.stalls, state.processes, state.exited, state.target, state.generation];
     if (refs.some((r, i) => r !== this.refs[i])) {
+      // A tooltip of another recording (a new snapshot) must not stay; live stalls keep it.
+      if (state.generation !== this.refs[4]) this.tooltip.hidden = true;
       this.refs = refs;
       this.layout(state);
     }

@@ -91,8 +91,9 @@ export function withThread(
 }
 
 /**
- * A process group's heading: `pid 42 · node server.js`, its command through `short` (the
- * sidebar drops the executable's folder and flags) and cut to `maxCommand`.
+ * A process group's heading: `pid 42 · node server.js` (`pid 43 ← 42 · …` for a child of a
+ * recorded process), its command through `short` (the sidebar drops the executable's folder
+ * and flags) and cut to `maxCommand`.
  */
 export function processLabel(
   rec: { target?: Pick<TargetInfo, 'pid' | 'command'>; processes?: readonly RecordedProcess[] },
@@ -104,5 +105,7 @@ export function processLabel(
   const full = p?.command ?? (pid === rec.target?.pid ? rec.target?.command : undefined);
   const cmd = full && short(full);
   const cut = cmd && cmd.length > maxCommand ? `${cmd.slice(0, maxCommand - 1)}…` : cmd;
-  return `pid ${pid ?? '?'}${cut ? ` · ${cut}` : ''}`;
+  // A cluster worker or forked child names its parent (the picker's `pid ← ppid`).
+  const parent = p?.parentPid !== undefined ? ` ← ${p.parentPid}` : '';
+  return `pid ${pid ?? '?'}${parent}${cut ? ` · ${cut}` : ''}`;
 }
