@@ -4,7 +4,11 @@
  * the views draw a bounded number of rows whatever the recording size.
  */
 import type { Hotspot, PackageHotspot, Stall, StallKind } from '../../src/shared/protocol/runtime';
-import { packageLabel, summarizePackages, summarizeStarved } from '../../src/shared/protocol/stallGroups';
+import {
+  packageLabel,
+  summarizePackages,
+  summarizeStarved,
+} from '../../src/shared/protocol/stallGroups';
 
 /** Blocked time split by the kind of stall. */
 export type KindTotals = Record<StallKind, number>;
@@ -14,6 +18,8 @@ export interface LineNode extends Hotspot {
   /** The kind with the most blocked time on this line. */
   kind: StallKind;
   kinds: KindTotals;
+  /** What the thread waited on in the line's longest stall that says (`read /data/a.bin (D) 90 %`). */
+  waitingOn?: string;
 }
 
 export interface FunctionNode {
@@ -93,6 +99,7 @@ export function aggregate(stalls: readonly Stall[]): Aggregation {
   const lines = new Map<string, LineNode>();
   const ops = new Map<LineNode, Map<string, number>>();
   const pkgs = new Map<LineNode, Map<string, number>>();
+  const waitedMs = new Map<LineNode, number>();
   const kinds = emptyKinds();
   let totalMs = 0;
   let maxMs = 0;
@@ -118,6 +125,10 @@ export function aggregate(stalls: readonly Stall[]): Aggregation {
     }
     node.totalMs += s.durationMs;
     node.count += 1;
+    if (s.waitingOn && (!node.waitingOn || s.durationMs > (waitedMs.get(node) ?? 0))) {
+      node.waitingOn = s.waitingOn;
+      waitedMs.set(node, s.durationMs);
+    }
     node.maxMs = Math.max(node.maxMs, s.durationMs);
     node.kinds[s.kind] = (node.kinds[s.kind] ?? 0) + s.durationMs;
     kinds[s.kind] = (kinds[s.kind] ?? 0) + s.durationMs;

@@ -10,6 +10,7 @@ import type { ViewState } from './state';
 import { MessageType } from '../../src/shared/protocol/webview';
 import type { ToWebviewMessage, WebviewCommand } from '../../src/shared/protocol/webview';
 import type { Stall } from '../../src/shared/protocol/runtime';
+import { stallsOfLane, threadLanes, type ThreadLane } from '../../src/shared/protocol/threadLanes';
 import { vscode } from './vscodeApi';
 import { h } from './view/dom';
 import { BackgroundView } from './view/background';
@@ -24,6 +25,8 @@ import { TimelineView } from './view/timeline';
 
 interface Saved {
   expanded: string[];
+  /** The lane whose hotspots are shown ('' or absent: every thread). */
+  thread: string;
 }
 
 const api = vscode();
@@ -31,6 +34,13 @@ let state: ViewState = initialState;
 let agg: Aggregation = aggregate([]);
 let aggOf: unknown;
 let frame = 0;
+/** The thread filter of the hotspots: the lanes, the one picked and its own aggregation. */
+let lanesList: ThreadLane[] = [];
+let lanesOf: unknown[] = [];
+let pickedLane = api.getState<Saved>().thread ?? '';
+let laneAgg: { of: unknown[]; agg: Aggregation } | undefined;
+const saveState = (s: Partial<Saved>): void =>
+  api.setState<Partial<Saved>>({ ...api.getState<Saved>(), ...s });
 
 const openLine = (l: { file: string; line: number }): void => {
   if (l.file) api.post({ type: MessageType.OpenLocation, file: l.file, line: l.line });
@@ -48,16 +58,23 @@ const openStall = (s: Stall): void => {
 };
 
 const summary = new SummaryView();
-const timeline = new TimelineView(openStall);
-const hotspots = new HotspotsView((r: LineNode) => openLine(r));
+const lanes = new LanesView(openStall);
+const timeline = new TimelineView(openStall, (s) => lanes.nameOf(s));
+const hotspots = new HotspotsView(
+  (r: LineNode) => openLine(r),
+  (key) => {
+    pickedLane = key;
+    saveState({ thread: key });
+    schedule();
+  },
+);
 const packages = new PackagesView();
 const heatmap = new HeatmapView(
   (r) => openLine(r),
-  (expanded) => api.setState<Saved>({ expanded }),
+  (expanded) => saveState({ expanded }),
   api.getState<Saved>().expanded,
 );
 const threads = new ThreadsView();
-const lanes = new LanesView(openStall);
 const runCommand = (command: WebviewCommand): void =>
   api.post({ type: MessageType.RunCommand, command });
 const empty = emptyState(runCommand);
@@ -104,11 +121,30 @@ function render(): void {
         : aggregateHotspots(state.fileHotspots);
   }
   summary.update(state, agg);
-  hotspots.update(agg);
+  const { agg: shown, picked } = hotspotsOf();
+  hotspots.update(shown, { lanes: lanesList, picked, state });
   packages.update(agg);
   heatmap.update(agg);
   timeline.update(state);
   root.dataset.stalls = String(state.stalls.length);
+}
+
+/** The hotspots' aggregation: every thread's, or the picked thread's alone. */
+function hotspotsOf(): { agg: Aggregation; picked: string } {
+  const refs = [state.stalls, state.processes, state.target];
+  if (refs.some((r, i) => r !== lanesOf[i])) {
+    lanesOf = refs;
+    lanesList = threadLanes(state);
+  }
+  // A thread of another recording (or none yet): every thread until it appears.
+  const picked =
+    lanesList.length > 1 && lanesList.some((l) => l.key === pickedLane) ? pickedLane : '';
+  if (!picked || !state.stalls.length) return { agg, picked };
+  const of = [state.stalls, picked];
+  if (!laneAgg || laneAgg.of.some((r, i) => r !== of[i])) {
+    laneAgg = { of, agg: aggregate(stallsOfLane(state.stalls, picked, state.target?.pid)) };
+  }
+  return { agg: laneAgg.agg, picked };
 }
 
 function schedule(): void {

@@ -10,10 +10,12 @@ import type {
   Stall,
   TargetInfo,
 } from '../../src/shared/protocol/runtime';
+import { laneKey, withThread } from '../../src/shared/protocol/threadLanes';
 import { MessageType } from '../../src/shared/protocol/webview';
 import type {
   BackgroundSession,
   HydrateMessage,
+  ThreadMessage,
   ToWebviewMessage,
 } from '../../src/shared/protocol/webview';
 
@@ -48,6 +50,11 @@ export interface ViewState {
   background: BackgroundSession | undefined;
   /** The processes recorded with their threads (version 2 recordings): one lane per thread. */
   processes?: readonly RecordedProcess[];
+  /**
+   * Lanes (`pid:threadId`) whose thread exited while recorded, with about when (the recording's
+   * length when the view heard of it; null when told by a snapshot, which has no time).
+   */
+  exited?: Readonly<Record<string, number | null>>;
 }
 
 export const initialState: ViewState = {
@@ -84,6 +91,8 @@ export function reduce(state: ViewState, msg: ToWebviewMessage): ViewState {
         metrics: insertSorted(state.metrics, msg.metrics, (m) => m.atMs),
         durationMs: Math.max(state.durationMs, msg.metrics.atMs),
       };
+    case MessageType.Thread:
+      return state.status === 'live' ? onThread(state, msg) : state;
     case MessageType.Ended:
       if (state.status !== 'live') return state;
       return { ...state, status: 'ended', notice: msg.reason };
@@ -92,6 +101,19 @@ export function reduce(state: ViewState, msg: ToWebviewMessage): ViewState {
     default:
       return unreachable(msg);
   }
+}
+
+/** A live thread: its lane is known from now on; an exit marks it at the recording's length. */
+function onThread(state: ViewState, msg: ThreadMessage): ViewState {
+  const t = msg.thread;
+  if (!t || !finite(t.id)) return state;
+  const pid = finite(msg.pid) ? msg.pid : state.target?.pid;
+  const thread = typeof t.name === 'string' ? { id: t.id, name: t.name } : { id: t.id };
+  const processes = pid === undefined ? state.processes : withThread(state.processes, pid, thread);
+  const key = laneKey({ pid, thread });
+  const { [key]: _was, ...others } = state.exited ?? {};
+  const exited = msg.state === 'exited' ? { ...others, [key]: state.durationMs } : others;
+  return { ...state, processes, exited };
 }
 
 function unreachable(msg: never): ViewState {
@@ -128,6 +150,9 @@ function hydrate(state: ViewState, msg: HydrateMessage): ViewState {
     metrics,
     fileHotspots: Array.isArray(rec.hotspots) ? rec.hotspots : [],
     ...(Array.isArray(rec.processes) ? { processes: rec.processes.filter(isProcess) } : {}),
+    ...(Array.isArray(msg.exitedLanes)
+      ? { exited: Object.fromEntries(msg.exitedLanes.map((k) => [String(k), null])) }
+      : {}),
     notice: msg.live ? undefined : msg.endReason,
     generation,
     background,

@@ -1,6 +1,7 @@
 import { EventEmitter } from './events';
 import type { Event } from './events';
 import type { Recording, RuntimeEvent } from '../shared/protocol/runtime';
+import { laneKey, withThread } from '../shared/protocol/threadLanes';
 import type { RecordingOrigin } from '../shared/protocol/webview';
 
 /** A change in the recording the UI shows: a full replacement or one live event appended. */
@@ -28,6 +29,8 @@ export class RecordingStore {
   private session: Recording | undefined;
   private isRunning = false;
   private sessionEnded: string | undefined;
+  /** Lanes (`pid:threadId`) of the session whose thread exited while it recorded. */
+  private exited = new Set<string>();
 
   /** The shown recording changed (reset) or the shown live recording got an event. */
   readonly onDidChange: Event<RecordingChange> = this.emitter.event;
@@ -70,6 +73,11 @@ export class RecordingStore {
     return this.showsSession ? this.sessionEnded : undefined;
   }
 
+  /** Lanes of the shown session whose thread (or process) exited while it recorded. */
+  get exitedLanes(): string[] {
+    return this.showsSession ? [...this.exited] : [];
+  }
+
   private get showsSession(): boolean {
     return this.shown !== undefined && this.shown === this.session;
   }
@@ -79,6 +87,7 @@ export class RecordingStore {
     this.session = recording;
     this.isRunning = true;
     this.sessionEnded = undefined;
+    this.exited = new Set();
     this.show(recording, undefined);
     this.sessionEmitter.fire();
   }
@@ -128,7 +137,14 @@ export class RecordingStore {
     if (!r || !this.isRunning) return;
     if (event.type === 'stall') r.stalls.push(event.stall);
     else if (event.type === 'metrics') r.metrics.push(event.metrics);
-    else if (event.type === 'exit') {
+    else if (event.type === 'thread') {
+      // Its lane shows from now on, whether or not it stalls; an exit is marked on it.
+      const pid = event.pid ?? r.target.pid;
+      if (pid !== undefined) r.processes = [...withThread(r.processes, pid, event.thread)];
+      const key = laneKey({ pid, thread: event.thread });
+      if (event.state === 'exited') this.exited.add(key);
+      else this.exited.delete(key);
+    } else if (event.type === 'exit') {
       this.isRunning = false;
       this.sessionEnded = event.reason;
     }

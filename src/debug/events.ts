@@ -3,7 +3,7 @@
  * layer (`ui/runtimeUi.ts`) receives them through `onDidReceiveDebugSessionCustomEvent` and feeds
  * the RecordingStore; any other DAP client may ignore them. No `vscode` import.
  */
-import type { Metrics, Recording, Stall } from '../shared/protocol/runtime';
+import type { Metrics, Recording, Stall, StallThread } from '../shared/protocol/runtime';
 
 /** The debug type contributed in package.json. */
 export const debugType = 'loop-lens';
@@ -16,6 +16,8 @@ export const enum LoopLensEvent {
   Stall = 'loopLens.stall',
   /** Once a second; body: {@link MetricsBody}. */
   Metrics = 'loopLens.metrics',
+  /** A thread (or a process's main thread) is recorded from now on, or exited; body: {@link ThreadBody}. */
+  Thread = 'loopLens.thread',
   /** The target exited or the connection closed; body: {@link ExitBody}. */
   Exit = 'loopLens.exit',
   /** Recording stopped (detached); body: {@link StoppedBody} with the final recording. */
@@ -30,6 +32,11 @@ export interface StallBody {
 }
 export interface MetricsBody {
   metrics: Metrics;
+}
+export interface ThreadBody {
+  pid?: number;
+  thread: StallThread;
+  state: 'recording' | 'exited';
 }
 export interface ExitBody {
   code?: number;

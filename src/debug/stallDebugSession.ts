@@ -143,7 +143,7 @@ export class StallDebugSession extends LoggingDebugSession {
       case 'error':
         return this.print('stderr', `Loop Lens: ${e.message}\n`);
       case 'thread':
-        return;
+        return this.custom(LoopLensEvent.Thread, { pid: e.pid, thread: e.thread, state: e.state });
       default: {
         const never: never = e;
         return never;

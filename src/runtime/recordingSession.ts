@@ -207,7 +207,9 @@ export class RecordingSession extends Disposable implements IRecordingSession {
 
   private onStall(st: Stall): void {
     const onMain = !st.thread || st.thread.id === 0;
-    const stall = onMain && this.blockedOn ? this.blockedOn.annotateStall(st) : st;
+    const stall = onMain
+      ? (this.blockedOn?.annotateStall(st) ?? st)
+      : this.workers.annotateStall(st);
     const b = stall.blame;
     const where = b ? `${b.functionName || '(anonymous)'} at ${b.file}:${b.line}` : 'no line';
     const t = stall.thread && stall.thread.id !== 0 ? ` in worker ${stall.thread.id}` : '';

@@ -4,16 +4,19 @@
  * `attachedToWorker` gets a {@link WorkerSession} and its own {@link ThreadRecorder} (the same
  * agent and mode as the main thread, in the worker's isolate). A worker that exits
  * (`detachedFromWorker`) is closed without a command; `detach()` cleans every live worker (its
- * profiler, agent and binding), lets go of its session and disables the domain.
+ * profiler, agent and binding), lets go of its session and disables the domain. A worker of a
+ * local Linux target is watched in /proc by its kernel task, so its stalls get `waitingOn`.
  */
 import { Disposable } from '../common/disposable';
 import type { ILogger } from '../common/logger';
 import { within } from '../common/within';
-import type { StallThread } from '../shared/protocol/runtime';
+import type { Stall, StallThread } from '../shared/protocol/runtime';
 import { remoteCall, TARGET_REQUIRE } from './agent/remote';
 import { threadOfTarget } from './agent/thread';
 import type { IInspectorSession } from './inspectorSession';
 import type { ThreadRecorder } from './threadRecorder';
+import { watchThreadWaits, withWaitingOn } from './waitingOn';
+import type { WaitSampler } from './waitingOn/sampler';
 import { WorkerSession } from './workerSession';
 
 /** `NodeWorker.attachedToWorker` (Node's own domain, not in devtools-protocol). */
@@ -33,6 +36,8 @@ interface Worker {
   attaching: Promise<void>;
   /** The workers this worker started (a worker may start workers of its own). */
   nested?: WorkerThreads;
+  /** Looks at the worker's task while its loop may be blocked (local Linux targets). */
+  waits?: WaitSampler;
 }
 
 /** A worker's thread from its inspector title (`[worker 1] cruncher`: its `name` option). */
@@ -125,7 +130,12 @@ export class WorkerThreads extends Disposable {
     const { t0Us, localPid } = this.start;
     if (localPid !== undefined) {
       const tid = await this.taskOf(w.session, localPid);
-      if (tid !== undefined) await r.useLocalLiveness(localPid, tid);
+      if (tid !== undefined) {
+        await r.useLocalLiveness(localPid, tid);
+        // (Why a syscall file cannot be read is said once, for the main thread.)
+        const note = (m: string) => this.logger.trace('runtime', `${r.label()}: ${m}`);
+        if (!w.session.closed) w.waits = watchThreadWaits(r.liveness, localPid, tid, note);
+      }
     }
     if (this.stopped || w.session.closed) return;
     r.begin(t0Us, undefined);
@@ -142,6 +152,22 @@ export class WorkerThreads extends Disposable {
     w.nested = nested;
     await nested.enable();
     nested.begin(t0Us, localPid);
+  }
+
+  /**
+   * A worker's stall (this level or a nested one) with what its thread did during it; a stall
+   * of a thread not watched in /proc as it was.
+   */
+  annotateStall(stall: Stall): Stall {
+    const id = stall.thread?.id;
+    for (const w of this.workers.values()) {
+      if (w.recorder.thread.id === id && w.waits && this.start) {
+        return withWaitingOn(w.waits, this.start.t0Us, stall);
+      }
+      const inner = w.nested?.annotateStall(stall);
+      if (inner && inner !== stall) return inner;
+    }
+    return stall;
   }
 
   /** The worker's kernel task id, when it runs in the local process `pid`. */
@@ -166,6 +192,7 @@ export class WorkerThreads extends Disposable {
     this.workers.delete(sessionId);
     this.logger.info('runtime.detach', `${w.recorder.label()} exited`);
     w.nested?.dispose();
+    w.waits?.dispose();
     w.session.dispose();
     w.recorder.dispose();
     this.onThread(w.recorder.thread, 'exited');
@@ -196,6 +223,7 @@ export class WorkerThreads extends Disposable {
   dispose(): void {
     for (const w of this.workers.values()) {
       w.nested?.dispose();
+      w.waits?.dispose();
       w.session.dispose();
       w.recorder.dispose();
     }

@@ -8,7 +8,14 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
 import type { RecordingStore } from '../common/recordingStore';
-import type { ExitBody, MetricsBody, StallBody, StartedBody, StoppedBody } from '../debug/events';
+import type {
+  ExitBody,
+  MetricsBody,
+  StallBody,
+  StartedBody,
+  StoppedBody,
+  ThreadBody,
+} from '../debug/events';
 import { debugType, LoopLensEvent } from '../debug/events';
 
 const jsDebugTypes = new Set([
@@ -73,6 +80,10 @@ export class RecordingSessions extends Disposable {
         return this.store.append({ type: 'stall', stall: (e.body as StallBody).stall });
       case LoopLensEvent.Metrics:
         return this.store.append({ type: 'metrics', metrics: (e.body as MetricsBody).metrics });
+      case LoopLensEvent.Thread: {
+        const b = e.body as ThreadBody;
+        return this.store.append({ type: 'thread', pid: b.pid, thread: b.thread, state: b.state });
+      }
       case LoopLensEvent.Exit: {
         const b = e.body as ExitBody;
         return this.store.append({ type: 'exit', code: b.code, reason: b.reason });

@@ -122,6 +122,7 @@ class StallsViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
       origin: this.store.origin,
       endReason: this.store.endReason,
       ...(background ? { background } : {}),
+      ...(this.store.exitedLanes.length ? { exitedLanes: this.store.exitedLanes } : {}),
     });
   }
 
@@ -159,6 +160,8 @@ function deltaFor(e: RuntimeEvent): ToWebviewMessage | undefined {
       return { type: MessageType.Stall, stall: slim(e.stall) };
     case 'metrics':
       return { type: MessageType.Metrics, metrics: e.metrics };
+    case 'thread':
+      return { type: MessageType.Thread, pid: e.pid, thread: e.thread, state: e.state };
     case 'exit':
       return { type: MessageType.Ended, reason: e.reason, code: e.code };
     case 'error':

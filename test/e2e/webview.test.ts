@@ -16,6 +16,7 @@ import {
   applyTheme,
   countPixels,
   cspViolations,
+  findBar,
   hex,
   hydrateAndWait,
   openWebview,
@@ -337,7 +338,7 @@ describe('sidebar webview in Chromium', () => {
       await openFile(rec, 'workers-real.json');
       const lanes = page.locator('section.lanes');
       await lanes.waitFor({ state: 'visible' });
-      assert.match(await lanes.locator('.hint').innerText(), /^2 threads\.$/);
+      assert.match(await lanes.locator('.hint').innerText(), /^2 threads\. /);
       const label = String(await lanes.locator('canvas').getAttribute('aria-label'));
       const own = (id: number) => rec.stalls.filter((s) => (s.thread?.id ?? 0) === id).length;
       assert.equal(
@@ -347,28 +348,7 @@ describe('sidebar webview in Chromium', () => {
       const red = hex(dark.vars['--vscode-charts-red']!);
       assert.ok((await countPixels(page, 'section.lanes canvas', red)) > 100, 'bars drawn');
       // Click the first bar of the worker's lane (second row): it opens the worker's line.
-      const at = await page.evaluate((rgb) => {
-        interface Canvas {
-          width: number;
-          clientWidth: number;
-          getContext(k: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
-          getBoundingClientRect(): { left: number; top: number };
-        }
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
-          .document;
-        const c = doc.querySelector('section.lanes canvas') as Canvas;
-        const dpr = c.width / c.clientWidth;
-        const y = Math.round((1 + 15 + 6) * dpr);
-        const d = c.getContext('2d').getImageData(0, y, c.width, 1).data;
-        for (let x = 0; x < c.width; x++) {
-          const i = x * 4;
-          if (Math.abs(d[i]! - rgb[0]) < 24 && Math.abs(d[i + 1]! - rgb[1]) < 24) {
-            const r = c.getBoundingClientRect();
-            return { x: r.left + x / dpr + 1, y: r.top + y / dpr };
-          }
-        }
-        return undefined;
-      }, red);
+      const at = await findBar(page, 'section.lanes canvas', 1 + 15 + 6, red);
       assert.ok(at, 'a bar in the worker lane');
       await page.mouse.click(at.x, at.y);
       const worker = rec.stalls.find((s) => s.thread?.id === 1)!;

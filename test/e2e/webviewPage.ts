@@ -291,3 +291,38 @@ export function hex(h: string): [number, number, number] {
   const n = parseInt(h.replace('#', ''), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
+
+/**
+ * The page position of the first canvas pixel close to `rgb` (a bar's colour) on the row at CSS
+ * pixel `cssY` of the canvas `selector`, or undefined when that row has none.
+ */
+export async function findBar(
+  page: Page,
+  selector: string,
+  cssY: number,
+  rgb: [number, number, number],
+): Promise<{ x: number; y: number } | undefined> {
+  return page.evaluate(
+    ({ selector, cssY, rgb }) => {
+      interface Canvas {
+        width: number;
+        clientWidth: number;
+        getContext(k: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
+        getBoundingClientRect(): { left: number; top: number };
+      }
+      const c = (globalThis as unknown as PageWindow).document.querySelector(selector) as Canvas;
+      const dpr = c.width / c.clientWidth;
+      const y = Math.round(cssY * dpr);
+      const d = c.getContext('2d').getImageData(0, y, c.width, 1).data;
+      for (let x = 0; x < c.width; x++) {
+        const i = x * 4;
+        if (Math.abs(d[i]! - rgb[0]) < 24 && Math.abs(d[i + 1]! - rgb[1]) < 24) {
+          const r = c.getBoundingClientRect();
+          return { x: r.left + x / dpr + 1, y: r.top + y / dpr };
+        }
+      }
+      return undefined;
+    },
+    { selector, cssY, rgb },
+  );
+}

@@ -125,3 +125,71 @@ describe('waitingOn without the syscall file (state and wchan only)', linuxOnly,
     assert.equal(why.length, 1, warnings.join('\n'));
   });
 });
+
+const WORKERS = join(FIXTURES, 'workers.js');
+
+for (const mode of ['watch', 'profile'] as const) {
+  describe(
+    `waitingOn of a worker thread's stall (${mode} mode, local Linux target)`,
+    linuxOnly,
+    () => {
+      let t: Target;
+      let r: Recorder;
+      let dir: string;
+
+      before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'loop-lens-waiting-worker-'));
+        t = await startTarget(WORKERS);
+        await t.run('start reader');
+        r = await record({ target: { kind: 'port', port: t.port! }, mode });
+        await r.waitEvent(
+          (e) => e.type === 'thread' && e.state === 'recording' && e.thread.name === 'reader',
+          30_000,
+        );
+      });
+
+      after(async () => {
+        await r?.rec.stop();
+        t?.kill();
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      it("names the FIFO a worker's readFileSync read in at least 9 of 10 stalls", async () => {
+        const fifo = join(dir, 'worker.fifo');
+        const line = blockLine(WORKERS, 'wfifo');
+        const seen: string[] = [];
+        for (let i = 0; i < 10; i++) {
+          const from = r.events.length;
+          await t.run(`wfifo reader ${fifo} 150`);
+          // The worker's stall on the read's line (the main thread or a busy machine may add others).
+          const hit = await r
+            .waitEvent(
+              (e) => e.type === 'stall' && e.stall.thread?.id === 1 && e.stall.blame?.line === line,
+              20_000,
+              from,
+            )
+            .catch(() => undefined);
+          const s = hit?.e.type === 'stall' ? hit.e.stall : undefined;
+          seen.push(
+            `${s?.waitingOn ?? '(none)'} ← ${describeStall(s)} ${JSON.stringify(s?.thread)}`,
+          );
+        }
+        const named = seen.filter((s) => s.split(' ← ')[0].includes(`read ${fifo} (S)`));
+        assert.ok(
+          named.length >= 9,
+          `named the FIFO in ${named.length} of 10:\n${seen.join('\n')}`,
+        );
+      });
+
+      it("the main thread's stalls are not given the worker's waits", async () => {
+        const main = r.stalls().filter((s) => (s.thread?.id ?? 0) === 0);
+        const fifo = join(dir, 'worker.fifo');
+        assert.deepEqual(
+          main.filter((s) => s.waitingOn?.includes(fifo)).map(describeStall),
+          [],
+          'a main-thread stall named the FIFO only the worker read',
+        );
+      });
+    },
+  );
+}

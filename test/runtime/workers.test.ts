@@ -93,6 +93,8 @@ for (const mode of ['profile', 'watch'] as const) {
       assert.equal(stall?.kind, 'cpu', describeWith(stall));
       assert.equal(stall?.blame?.file, WORKERS, describeWith(stall));
       assert.equal(stall?.blame?.line, line('wcpu'), describeWith(stall));
+      // It only ran: nothing it waited on (a look at its edges in the loop's poll says nothing).
+      assert.equal(stall?.waitingOn, undefined, describeWith(stall));
       const mainCode = all.filter((s) => s.thread?.id === 0 && s.kind !== 'starved');
       assert.deepEqual(mainCode.map(describeWith), [], 'the main thread was not blocked');
     });

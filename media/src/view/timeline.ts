@@ -4,12 +4,12 @@
  * the newest data while live. Clicking a bar opens the line it was blamed on.
  */
 import type { Stall } from '../../../src/shared/protocol/runtime';
-import { formatMs, formatOffset } from '../format';
 import type { ViewState } from '../state';
 import type { Bar, Viewport } from '../viewport';
 import { barAt, fit, followEnd, layoutBars, niceMax, pan, track, zoom } from '../viewport';
 import { h, sizeCanvas } from './dom';
 import { kindLabel, readPalette } from './palette';
+import { stallDetails } from './stallDetails';
 import {
   describeTimeline,
   drawAxes,
@@ -35,7 +35,11 @@ export class TimelineView {
   private drag: { x: number; startMs: number; moved: boolean } | undefined;
   private listeners: ((vp: Viewport) => void)[] = [];
 
-  constructor(private readonly onOpenStall: (stall: Stall) => void) {
+  constructor(
+    private readonly onOpenStall: (stall: Stall) => void,
+    /** The stall's thread by its lane's name, when the recording has several threads. */
+    private readonly threadOf: (stall: Stall) => string | undefined = () => undefined,
+  ) {
     this.canvas = h('canvas', {
       class: 'chart-canvas',
       tabindex: 0,
@@ -220,18 +224,7 @@ export class TimelineView {
       this.draw();
       return;
     }
-    const where = stall.blame;
-    this.tooltip.replaceChildren(
-      h('strong', {}, `${kindLabel(stall.kind)} stall · ${formatMs(stall.durationMs)}`),
-      h('div', {}, `at ${formatOffset(stall.startMs, this.vp.spanMs)}`),
-      h(
-        'div',
-        { class: 'mono' },
-        where
-          ? `${where.functionName || '(anonymous)'} ${tail(where.file)}:${where.line}`
-          : 'no source line',
-      ),
-    );
+    this.tooltip.replaceChildren(...stallDetails(stall, this.vp.spanMs, this.threadOf(stall)));
     this.tooltip.hidden = false;
     const left = Math.min(
       Math.max(0, PAD.left + x - 80),
@@ -283,9 +276,4 @@ export class TimelineView {
     ctx.restore();
     this.canvas.setAttribute('aria-label', describeTimeline(this.bars, s.stalls, this.vp));
   }
-}
-
-function tail(file: string): string {
-  const parts = file.split(/[\\/]/);
-  return parts[parts.length - 1] || file;
 }

@@ -5,7 +5,15 @@
  * a group of radio buttons whose `:checked` state CSS turns into which table shows.
  */
 import type { Recording } from '../../shared/protocol/runtime';
-import { laneKey, threadLanes, type ThreadLane } from '../../shared/protocol/threadLanes';
+import {
+  laneKey,
+  laneName,
+  processLabel,
+  severalProcesses,
+  stallsOfLane,
+  threadLanes,
+  type ThreadLane,
+} from '../../shared/protocol/threadLanes';
 import { summarizeHotspots } from '../hotspots';
 import { escapeHtml as e } from './escape';
 import { displayPath, formatMs, reportHotspots } from './model';
@@ -21,12 +29,6 @@ const GROUP_GAP = 10;
 export function reportLanes(rec: Recording): ThreadLane[] {
   const lanes = threadLanes(rec);
   return lanes.length > 1 ? lanes : [];
-}
-
-function processLabel(rec: Recording, pid: number | undefined): string {
-  const p = rec.processes?.find((x) => x.pid === pid);
-  const cmd = p?.command ?? (pid === rec.target.pid ? rec.target.command : undefined);
-  return `pid ${pid ?? '?'}${cmd ? ` · ${cmd.length > 60 ? `${cmd.slice(0, 59)}…` : cmd}` : ''}`;
 }
 
 /** One row per thread with its stalls drawn where they happened, as wide as they lasted. */
@@ -74,11 +76,10 @@ export function renderLanes(rec: Recording, lanes: ThreadLane[], cwd?: string): 
  * that picks which one shows (CSS only: `#hs-<n>:checked ~ .hs-tables` shows table n).
  */
 export function renderThreadHotspots(rec: Recording, lanes: ThreadLane[], cwd?: string): string {
-  const multiProcess = new Set(lanes.map((l) => l.group)).size > 1;
-  const name = (l: ThreadLane) => (multiProcess ? `pid ${l.pid} ${l.label}` : l.label);
+  const multiProcess = severalProcesses(lanes);
   const choices = [
     { id: 'all', label: 'all threads' },
-    ...lanes.map((l, i) => ({ id: String(i), label: name(l) })),
+    ...lanes.map((l, i) => ({ id: String(i), label: laneName(l, multiProcess) })),
   ];
   const inputs = choices
     .map(
@@ -95,7 +96,7 @@ export function renderThreadHotspots(rec: Recording, lanes: ThreadLane[], cwd?: 
   const tables = [
     `<div class="hs-table" data-table="all">${renderHotspotTable(reportHotspots(rec), cwd)}</div>`,
     ...lanes.map((l, i) => {
-      const own = rec.stalls.filter((s) => laneKey(s, rec.target.pid) === l.key);
+      const own = stallsOfLane(rec.stalls, l.key, rec.target.pid);
       // (One table keeps the page's `#hotspots` id; the others are the same table, per thread.)
       const table = renderHotspotTable(summarizeHotspots(own), cwd).replace(
         '<table id="hotspots">',

@@ -19,6 +19,8 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 export class WaitSampler {
   private times = new Float64Array(KEEP);
   private labels: string[] = new Array<string>(KEEP);
+  /** 1 where the look told nothing a stall waited on: running, or back in its loop's poll. */
+  private quiet = new Uint8Array(KEEP);
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Unknown until the first look; false once the syscall file could not be read. */
@@ -83,27 +85,36 @@ export class WaitSampler {
     const i = this.n % KEEP;
     this.times[i] = nowUs();
     this.labels[i] = o.label;
+    this.quiet[i] = isQuietLook(o) ? 1 : 0;
     this.n++;
     return o;
   }
 
   /** Labels of the looks within [sUs, eUs] (our monotonic clock = the target's), oldest first. */
   labelsWithin(sUs: number, eUs: number): string[] {
-    const out: string[] = [];
+    return this.looksWithin(sUs, eUs).labels;
+  }
+
+  private looksWithin(sUs: number, eUs: number): { labels: string[]; told: boolean } {
+    const labels: string[] = [];
+    let told = false;
     for (let k = Math.max(0, this.n - KEEP); k < this.n; k++) {
       const t = this.times[k % KEEP];
-      if (t >= sUs && t <= eUs) out.push(this.labels[k % KEEP]);
+      if (t < sUs || t > eUs) continue;
+      labels.push(this.labels[k % KEEP]);
+      if (!this.quiet[k % KEEP]) told = true;
     }
-    return out;
+    return { labels, told };
   }
 
   /**
    * What the thread did during [sUs, eUs]; undefined when no look fell inside, or when it only
-   * ran (a CPU stall: the stack already says what it computed).
+   * ran (a CPU stall: the stack already says what it computed), with at most a look or two back
+   * in its loop's poll at the stall's edges (`running 95 %, epoll_pwait (S) 5 %` says nothing).
    */
   summary(sUs: number, eUs: number): string | undefined {
-    const labels = this.labelsWithin(sUs, eUs);
-    return labels.every((l) => l === 'running') ? undefined : summarizeLabels(labels);
+    const { labels, told } = this.looksWithin(sUs, eUs);
+    return told ? summarizeLabels(labels) : undefined;
   }
 
   dispose(): void {
@@ -111,4 +122,12 @@ export class WaitSampler {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * A look that tells nothing a stall waited on: the thread ran, or was back in its loop's poll
+ * (at a stall's edges). A futex is a lock or an `Atomics.wait`: a real wait, so it tells.
+ */
+export function isQuietLook(o: Pick<Observation, 'label' | 'idle'>): boolean {
+  return o.label === 'running' || (o.idle && !o.label.includes('futex'));
 }

@@ -4,10 +4,11 @@
  * is a `never` check so a new message cannot be forgotten. Plain data only, no side effects.
  *
  * Flow: the webview posts `Ready` once its script runs; the host answers with `Hydrate` (a full
- * snapshot), then streams deltas (`Stall`, `Metrics`, `Ended`, `Error`) while the view is visible.
+ * snapshot), then streams deltas (`Stall`, `Metrics`, `Thread`, `Ended`, `Error`) while the view is
+ * visible.
  * When the view is shown again the host hydrates again, so deltas missed while hidden never matter.
  */
-import type { Metrics, Recording, Stall, TargetInfo } from './runtime';
+import type { Metrics, Recording, Stall, StallThread, TargetInfo } from './runtime';
 
 /** Every message type; host→webview types are prefixed `webview/`. */
 export const enum MessageType {
@@ -23,6 +24,8 @@ export const enum MessageType {
   Stall = 'webview/stall',
   /** host → webview: one live metrics sample. */
   Metrics = 'webview/metrics',
+  /** host → webview: a thread (or a process's main thread) began to be recorded, or exited. */
+  Thread = 'webview/thread',
   /** host → webview: the live target exited or the recording stopped. */
   Ended = 'webview/ended',
   /** host → webview: the live session reported an error. */
@@ -69,6 +72,8 @@ export interface HydrateMessage {
   endReason?: string;
   /** A session's recording that is NOT the one shown; absent when there is none. */
   background?: BackgroundSession;
+  /** Lanes (`pid:threadId`, threadLanes.ts `laneKey`) of the shown session whose thread exited. */
+  exitedLanes?: string[];
 }
 
 /**
@@ -90,6 +95,15 @@ export interface MetricsMessage {
   metrics: Metrics;
 }
 
+/** A live thread event: its lane appears when it is recorded and is marked when it exits. */
+export interface ThreadMessage {
+  type: MessageType.Thread;
+  /** The process (a recording of several processes); absent: the target's. */
+  pid?: number;
+  thread: StallThread;
+  state: 'recording' | 'exited';
+}
+
 export interface EndedMessage {
   type: MessageType.Ended;
   reason: string;
@@ -103,7 +117,7 @@ export interface ErrorMessage {
 
 /** Everything the host posts to the webview. */
 export type ToWebviewMessage =
-  HydrateMessage | StallMessage | MetricsMessage | EndedMessage | ErrorMessage;
+  HydrateMessage | StallMessage | MetricsMessage | ThreadMessage | EndedMessage | ErrorMessage;
 
 /** Everything the webview posts to the host. */
 export type FromWebviewMessage = ReadyMessage | OpenLocationMessage | RunCommandMessage;

@@ -119,3 +119,26 @@ test('a session whose target exits behind a file stays in the background, with i
   // Nothing to show without a session.
   assert.equal(new RecordingStore().showSession(), false);
 });
+
+test("live thread events put the thread in the session's processes and mark its exit", () => {
+  const { store, changes } = storeWithLog();
+  store.startLive(recording([], { version: 2, processes: [{ pid: 10, threads: [{ id: 0 }] }] }));
+  store.append({ type: 'thread', thread: { id: 1, name: 'reader' }, state: 'recording' });
+  store.append({ type: 'thread', pid: 11, thread: { id: 0, name: 'main' }, state: 'recording' });
+  assert.deepEqual(
+    store.current!.processes!.map((p) => `${p.pid}: ${p.threads.map((t) => t.id).join(',')}`),
+    ['10: 0,1', '11: 0'],
+  );
+  assert.deepEqual(store.exitedLanes, []);
+  store.append({ type: 'thread', pid: 10, thread: { id: 1, name: 'reader' }, state: 'exited' });
+  assert.deepEqual(store.exitedLanes, ['10:1']);
+  assert.equal(changes.filter((c) => c.type === 'event').length, 3, 'each reaches the views');
+  // Not the shown recording's: a file opened over the session.
+  store.openFile(recording([]), 'rec.json');
+  assert.deepEqual(store.exitedLanes, []);
+  store.showSession();
+  assert.deepEqual(store.exitedLanes, ['10:1']);
+  // A new session starts with none.
+  store.startLive(recording([]));
+  assert.deepEqual(store.exitedLanes, []);
+});

@@ -171,6 +171,14 @@ describe('StallDebugSession', () => {
     });
     await c.event('loopLens.metrics');
 
+    // A worker recorded, then exited: the UI draws its lane live and marks its exit.
+    const worker = { id: 1, name: 'reader' };
+    fake.emitter.fire({ type: 'thread', pid: 7, thread: worker, state: 'recording' });
+    fake.emitter.fire({ type: 'thread', pid: 7, thread: worker, state: 'exited' });
+    const exited = await c.event('loopLens.thread', (m) => m.body?.state === 'exited');
+    assert.deepEqual(exited.body, { pid: 7, thread: worker, state: 'exited' });
+    assert.ok(c.got.some((m) => m.event === 'loopLens.thread' && m.body?.state === 'recording'));
+
     assert.ok((await c.request('disconnect', { terminateDebuggee: true })).success);
     const stopped = await c.event('loopLens.stopped');
     assert.equal((stopped.body?.recording as Recording).stalls[0]!.blame!.file, '/w/src/x.js');

@@ -60,7 +60,7 @@ test('report: a lane per thread grouped by process, hotspots per thread behind a
   assert.match(html, /<section id="threads-section">/);
   assert.equal((html.match(/<g class="lane" data-lane=/g) ?? []).length, 4);
   assert.match(html, /class="lane-process"[^>]*>pid 4242 · node app\.js</);
-  assert.match(html, /class="lane-process"[^>]*>pid 4243 · node app\.js</);
+  assert.match(html, /class="lane-process"[^>]*>pid 4243 ← 4242 · node app\.js</);
   assert.equal((html.match(/class="stall lane-stall/g) ?? []).length, 3);
   // The filter: all threads plus one choice per lane; the page keeps a single #hotspots table.
   assert.equal((html.match(/<input type="radio" name="hs-thread"/g) ?? []).length, 5);
