@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stall } from '../../src/shared/protocol/runtime';
@@ -72,7 +72,6 @@ for (const mode of ['profile', 'watch'] as const) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'loop-lens-workers-'));
-      writeFileSync(join(dir, 'big.bin'), Buffer.alloc(128 * 1024 * 1024, 7));
       target = await startTarget(WORKERS);
       // One worker before the attach, one after.
       await target.run('start cruncher');
@@ -100,10 +99,14 @@ for (const mode of ['profile', 'watch'] as const) {
     });
 
     test("a worker reading a file synchronously: sync-io on the worker's readFileSync line", async () => {
-      const { stall } = await threadStall(target, r, `wread cruncher ${join(dir, 'big.bin')}`, 1);
+      // A FIFO whose writer writes after 300 ms: the read sleeps in the system call however fast
+      // the disk (a 128 MB file from the page cache took ~50 ms, too short to tell on a busy
+      // machine whether the recorder or the file was slow).
+      const fifo = join(dir, 'slow.fifo');
+      const { stall } = await threadStall(target, r, `wfifo cruncher ${fifo} 300`, 1);
       assert.equal(stall?.thread?.id, 1, describeWith(stall));
       assert.equal(stall?.kind, 'sync-io', describeWith(stall));
-      assert.equal(stall?.blame?.line, line('wread'), describeWith(stall));
+      assert.equal(stall?.blame?.line, line('wfifo'), describeWith(stall));
     });
 
     test("the main thread's own stall is still the main thread's", async () => {
