@@ -3,13 +3,16 @@
  * and the user's call line (attribution: the profile's stacks, source maps, package.json reads,
  * call-line lookups), on the real app of the runtime tests (lowdb, ejs, bcryptjs, js-yaml from
  * npm), in both modes. Wall time of that step in the recorder, per stall: median, p95, max.
+ * BENCH_BLAME_STEPS=1 explains each stall over 5 ms: its steps (attributionSteps.ts), the
+ * recorder process's CPU time meanwhile, and the recorder's GC pauses that overlapped it.
  */
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { startRecording } from '../src/runtime/index';
 import { loadStaticFinder } from '../src/runtime/callSite';
+import { attributionSteps } from '../src/runtime/attributionSteps';
 import type { ILogger } from '../src/common/logger';
 import { prepareRealApps, removeAppData } from '../test/runtime/realAppsSetup';
 
@@ -32,12 +35,51 @@ const q = (xs: number[], p: number): number =>
     ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]
     : NaN;
 
+/** The recorder's GC pauses (this process), to tell them from its own work in a slow stall. */
+function watchGc(): { overlapping(s: number, e: number): string; stop(): void } {
+  const gcs: Array<{ s: number; e: number }> = [];
+  const obs = new PerformanceObserver((l) => {
+    for (const g of l.getEntries()) gcs.push({ s: g.startTime, e: g.startTime + g.duration });
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    overlapping: (s, e) => {
+      const ms = gcs
+        .filter((g) => g.e > s && g.s < e)
+        .reduce((t, g) => t + Math.min(e, g.e) - Math.max(s, g.s), 0);
+      return ms ? `, GC ${ms.toFixed(1)} ms` : '';
+    },
+    stop: () => obs.disconnect(),
+  };
+}
+
+const fmt = (steps: Record<string, number>): string =>
+  Object.entries(steps)
+    .filter(([, v]) => v >= 0.05)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
+
 async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   const times: number[] = [];
+  const slow: string[] = [];
+  let steps: string[] = [];
+  const gc = watchGc();
+  attributionSteps.listener = (how, t) => steps.push(`${how}: ${fmt(t)}`);
+  let warm = '';
   const logger = {
     trace: (tag: string, m: string) => {
       const hit = tag === 'runtime.blame' && /attributed in ([\d.]+) ms/.exec(m);
-      if (hit) times.push(Number(hit[1]));
+      if (hit) {
+        const ms = Number(hit[1]);
+        times.push(ms);
+        // Posted as the attribution ends: it ran over the last `ms` ms.
+        const end = performance.now();
+        if (ms > 5) {
+          slow.push(`  #${times.length} ${ms.toFixed(1)} ms [${steps.join(' | ')}]${gc.overlapping(end - ms, end)}`);
+        }
+        steps = [];
+      }
+      if (tag === 'runtime.warm') warm = m;
     },
     debug() {},
     info() {},
@@ -75,7 +117,10 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   for (let i = 0; i < REQUESTS; i++) await get(port, `/${ROUTES[i % ROUTES.length]}/${i}`);
   const r = await rec.stop();
   // BENCH_BLAME_LIST=1: each stall's time in order (the first of each stack reads its files).
+  gc.stop();
+  attributionSteps.listener = undefined;
   if (process.env.BENCH_BLAME_LIST) console.log(times.map((t) => t.toFixed(1)).join(' '));
+  if (process.env.BENCH_BLAME_STEPS) console.log(`  (${warm})\n${slow.join('\n')}`);
   const code = r.stalls.filter((s) => s.kind !== 'starved');
   console.log(
     `${mode.padEnd(7)}: ${r.stalls.length} stalls (${code.length} of the code) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +

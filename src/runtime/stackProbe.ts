@@ -26,6 +26,7 @@ import { probeStack } from './agent/commands';
 import { remoteCall } from './agent/remote';
 import type { RawFrame } from './attribution';
 import type { ModeContext } from './modeDriver';
+import { LoadedModules } from './loadedModules';
 import { isAgentFrame } from './stallAnalysis';
 
 /**
@@ -46,6 +47,8 @@ const IDLE_SILENCE_MS = 40;
  * 1.6, but then a stall right after a busy spell, or in a server that never sleeps, got no stack.
  */
 const REPROBE_BUSY_MS = 200;
+/** A local loop seen idle this recently is idle now (/proc samples it every 20 ms). */
+const IDLE_NOW_US = 25_000;
 
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
@@ -107,8 +110,12 @@ export class StackProbe {
   /** Checks since the last probe that held one back: the silence was mostly no block. */
   private heldBack = 0;
 
+  /** The target's loaded modules, read while its loop is idle (loadedModules.ts). */
+  readonly modules: LoadedModules;
+
   constructor(private readonly ctx: ModeContext) {
     this.expression = stackExpression(ctx.agentKey);
+    this.modules = new LoadedModules(ctx);
   }
 
   begin(): void {
@@ -139,6 +146,12 @@ export class StackProbe {
     }
     const { thresholdMs } = this.ctx;
     const tickEveryMs = live.tickEveryMs();
+    // Idle: a local loop seen asleep in its wait just now (one /proc sample ago); a remote one
+    // heard from within a tick period. Never in a silence (a stall may have begun).
+    this.modules.tick(
+      heard > probedAt &&
+        (loop ? now - idleAt < IDLE_NOW_US : tickEveryMs > 0 && now - heard < tickEveryMs * 1000),
+    );
     // Ticks: silence longer than a tick period and half a beat means blocked right now (a stall
     // started up to one tick after the last message). With a high threshold, armed a little
     // before it, so that the evaluate reaches a stall just over it in time. One per silence.
@@ -217,6 +230,8 @@ export class StackProbe {
     }
     this.snapshots = this.snapshots.filter((x) => x.t > snap.t - KEEP_US);
     this.snapshots.push(snap);
+    // Its files are read while the stall lasts, not after it (attribution.ts).
+    this.ctx.attributor.prefetchStack(snap.frames);
   }
 
   /**
@@ -225,6 +240,8 @@ export class StackProbe {
    */
   async onAgentMessage(m: AgentMessage): Promise<RawFrame[] | undefined> {
     this.lastHeard = nowUs();
+    // The loop turns right now (it sent this): a busy server may never be seen idle.
+    this.modules.tick(true);
     if (m.type !== 'gap') return undefined;
     if (this.inflight) {
       let t: NodeJS.Timeout | undefined;
@@ -260,5 +277,6 @@ export class StackProbe {
 
   dispose(): void {
     clearInterval(this.watchdog);
+    this.modules.dispose();
   }
 }

@@ -41,6 +41,8 @@ function probeWith(
     // A probe because this process was starved of CPU (a busy machine) is the design, not the
     // rule under test: counted apart.
     logger: { ...nullLogger, trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++) },
+    // No room to warm files (loadedModules.ts): every evaluate sent is a probe.
+    attributor: { prefetchStack: () => undefined, warmer: { full: () => true } },
     session: {
       send: async () => {
         const a = answer(n++);
