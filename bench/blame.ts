@@ -64,8 +64,15 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   const slow: string[] = [];
   let steps: string[] = [];
   const gc = watchGc();
-  attributionSteps.listener = (how, t) => steps.push(`${how}: ${fmt(t)}`);
+  // The process's CPU time while naming each stall (its reads in the thread pool included).
+  const cpuMs: number[] = [];
+  let cpu = 0;
+  attributionSteps.listener = (how, t) => {
+    steps.push(`${how}: ${fmt(t)}`);
+    cpu += t.cpu ?? 0;
+  };
   let warm = '';
+  const failures: string[] = [];
   const logger = {
     trace: (tag: string, m: string) => {
       const hit = tag === 'runtime.blame' && /attributed in ([\d.]+) ms/.exec(m);
@@ -75,15 +82,23 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
         // Posted as the attribution ends: it ran over the last `ms` ms.
         const end = performance.now();
         if (ms > 5) {
-          slow.push(`  #${times.length} ${ms.toFixed(1)} ms [${steps.join(' | ')}]${gc.overlapping(end - ms, end)}`);
+          // The process's CPU time can only exceed the thread's: wall - CPU is time off a CPU.
+          const off = ms - cpu > 1 ? `, ≥ ${(ms - cpu).toFixed(1)} ms off a CPU` : '';
+          slow.push(
+            `  #${times.length} ${ms.toFixed(1)} ms [${steps.join(' | ')}]${off}${gc.overlapping(end - ms, end)}`,
+          );
         }
         steps = [];
+        cpuMs.push(cpu);
+        cpu = 0;
       }
       if (tag === 'runtime.warm') warm = m;
     },
     debug() {},
     info() {},
-    warn() {},
+    warn: (_tag: string, m: string) => {
+      if (/could not be (worked out|judged)/.test(m)) failures.push(m);
+    },
     error() {},
   } as unknown as ILogger;
   let out = '';
@@ -122,9 +137,12 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   if (process.env.BENCH_BLAME_LIST) console.log(times.map((t) => t.toFixed(1)).join(' '));
   if (process.env.BENCH_BLAME_STEPS) console.log(`  (${warm})\n${slow.join('\n')}`);
   const code = r.stalls.filter((s) => s.kind !== 'starved');
+  // A stall whose details could not be worked out, or a gap not judged, must show, not hide.
+  for (const w of failures) console.log(`  failure: ${w}`);
   console.log(
     `${mode.padEnd(7)}: ${r.stalls.length} stalls (${code.length} of the code) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
-      `attribution per stall: median ${q(times, 0.5).toFixed(2)} ms, p95 ${q(times, 0.95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (n=${times.length}; target < 5 ms; load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+      `attribution per stall: median ${q(times, 0.5).toFixed(2)} ms, p95 ${q(times, 0.95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (n=${times.length}; target < 5 ms); ` +
+      `CPU meanwhile: median ${q(cpuMs, 0.5).toFixed(2)}, p95 ${q(cpuMs, 0.95).toFixed(2)}, max ${Math.max(...cpuMs).toFixed(2)} ms ( load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
   );
 }
 

@@ -206,9 +206,9 @@ export class StackProbe {
       };
       const frames = framesOfSnapshot(v.stack);
       if (frames && typeof v.t === 'number') snap = { t: v.t, frames };
-      if (snap && v.b > 0 && v.t - v.b > (this.ctx.liveness.heartbeatMs() + 5) * 1000)
-        {this.blockedSeen = true;}
-      else if (snap) {
+      if (snap && v.b > 0 && v.t - v.b > (this.ctx.liveness.heartbeatMs() + 5) * 1000) {
+        this.blockedSeen = true;
+      } else if (snap) {
         this.ctx.logger.trace(
           'runtime.probe',
           v.b > 0

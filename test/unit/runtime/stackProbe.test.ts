@@ -40,7 +40,10 @@ function probeWith(
     },
     // A probe because this process was starved of CPU (a busy machine) is the design, not the
     // rule under test: counted apart.
-    logger: { ...nullLogger, trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++) },
+    logger: {
+      ...nullLogger,
+      trace: (_t: string, m: string) => void (/recorder starved/.test(m) && starved++),
+    },
     // No room to warm files (loadedModules.ts): every evaluate sent is a probe.
     attributor: { prefetchStack: () => undefined, warmer: { full: () => true } },
     session: {
@@ -140,7 +143,11 @@ test('a silence spent waiting for a CPU is not probed; once the loop could have 
   if (before === 0) await waitFor(() => probes() > 0, 'a probe');
   await checks(10);
   probe.dispose();
-  assert.equal(probes(), Math.max(1, before), 'the beat was overdue: that stack is the stall’s, no more probes');
+  assert.equal(
+    probes(),
+    Math.max(1, before),
+    'the beat was overdue: that stack is the stall’s, no more probes',
+  );
   const frames = await probe.onAgentMessage({ type: 'gap', s: t0, e: nowUs() });
   assert.equal(frames?.[0]?.functionName, 'spin');
 });
