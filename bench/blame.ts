@@ -61,15 +61,17 @@ const fmt = (steps: Record<string, number>): string =>
 
 async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   const times: number[] = [];
-  const slow: string[] = [];
+  const slow: Array<{ n: number; ms: number; steps: string[]; s: number; e: number; cpu: number }> =
+    [];
   let steps: string[] = [];
   const gc = watchGc();
-  // The process's CPU time while naming each stall (its reads in the thread pool included).
+  // The process's CPU time (its reads in the thread pool included) from the start of naming a
+  // stall to its end.
   const cpuMs: number[] = [];
-  let cpu = 0;
-  attributionSteps.listener = (how, t) => {
+  let began: { wallMs: number; cpu: NodeJS.CpuUsage } | undefined;
+  attributionSteps.listener = (how, t, b) => {
     steps.push(`${how}: ${fmt(t)}`);
-    cpu += t.cpu ?? 0;
+    began ??= b;
   };
   let warm = '';
   const failures: string[] = [];
@@ -79,18 +81,14 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
       if (hit) {
         const ms = Number(hit[1]);
         times.push(ms);
-        // Posted as the attribution ends: it ran over the last `ms` ms.
-        const end = performance.now();
-        if (ms > 5) {
-          // The process's CPU time can only exceed the thread's: wall - CPU is time off a CPU.
-          const off = ms - cpu > 1 ? `, ≥ ${(ms - cpu).toFixed(1)} ms off a CPU` : '';
-          slow.push(
-            `  #${times.length} ${ms.toFixed(1)} ms [${steps.join(' | ')}]${off}${gc.overlapping(end - ms, end)}`,
-          );
-        }
-        steps = [];
+        // Posted as the naming ends: it ran over the last `ms` ms.
+        const e = performance.now();
+        const c = began ? process.cpuUsage(began.cpu) : undefined;
+        const cpu = c ? (c.user + c.system) / 1000 : NaN;
         cpuMs.push(cpu);
-        cpu = 0;
+        if (ms > 5) slow.push({ n: times.length, ms, steps, s: e - ms, e, cpu });
+        steps = [];
+        began = undefined;
       }
       if (tag === 'runtime.warm') warm = m;
     },
@@ -132,10 +130,16 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   for (let i = 0; i < REQUESTS; i++) await get(port, `/${ROUTES[i % ROUTES.length]}/${i}`);
   const r = await rec.stop();
   // BENCH_BLAME_LIST=1: each stall's time in order (the first of each stack reads its files).
+  // GC entries arrive after the fact: matched to the slow stalls once the run is over.
+  const slowLines = slow.map((x) => {
+    // The process's CPU time can only exceed the thread's: wall - CPU is time off a CPU.
+    const off = x.ms - x.cpu > 1 ? `, ≥ ${(x.ms - x.cpu).toFixed(1)} ms off a CPU` : '';
+    return `  #${x.n} ${x.ms.toFixed(1)} ms, CPU ${x.cpu.toFixed(1)} ms [${x.steps.join(' | ')}]${off}${gc.overlapping(x.s, x.e)}`;
+  });
   gc.stop();
   attributionSteps.listener = undefined;
   if (process.env.BENCH_BLAME_LIST) console.log(times.map((t) => t.toFixed(1)).join(' '));
-  if (process.env.BENCH_BLAME_STEPS) console.log(`  (${warm})\n${slow.join('\n')}`);
+  if (process.env.BENCH_BLAME_STEPS) console.log(`  (${warm})\n${slowLines.join('\n')}`);
   const code = r.stalls.filter((s) => s.kind !== 'starved');
   // A stall whose details could not be worked out, or a gap not judged, must show, not hide.
   for (const w of failures) console.log(`  failure: ${w}`);

@@ -25,6 +25,7 @@ import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile } from './sourceMaps';
 import { heaviestBlamedLeaf, isAgentFrame } from './stallAnalysis';
 import { StepClock } from './attributionSteps';
+import { rehearsalFrames, rehearsalProfile } from './rehearsal';
 import { FramePaths } from './framePaths';
 import { FileWarmer } from './warmUp';
 import { warmCodeLines } from './codeLines';
@@ -51,6 +52,14 @@ export class Attributor extends FramePaths {
     super(roots);
     // At attach, not at the first stall that needs it (callSite.ts).
     preloadStaticFinder();
+    setTimeout(() => void this.rehearse(), 0).unref();
+  }
+
+  /** Names a made-up stall once, so the first real one runs warm code (rehearsal.ts). */
+  private async rehearse(): Promise<void> {
+    const { store, weights } = rehearsalProfile();
+    await this.safely(() => this.profileStack(store, weights, 0, 1_000_000, new StepClock(false)));
+    await this.safely(() => this.map(rehearsalFrames(), undefined));
   }
 
   /** Queues the local files of the profile nodes added since the last call (warmUp.ts). */
@@ -134,8 +143,8 @@ export class Attributor extends FramePaths {
     weights: Map<number, number>,
     startUs: number,
     endUs: number,
+    ph = new StepClock(),
   ): Promise<Attribution> {
-    const ph = new StepClock();
     const best = heaviestBlamedLeaf(store, weights, (frames) => this.blameIndex(frames));
     if (best === undefined) return { stack: [] };
     ph.lap('group');

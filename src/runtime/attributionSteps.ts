@@ -8,15 +8,28 @@ import { performance } from 'node:perf_hooks';
 
 export type StepTimes = Record<string, number>;
 
-/** Set by the bench: each attribution's steps (ms), `cpu` the process's CPU time (ms) in it. */
+/**
+ * Set by the bench: each attribution's steps (ms), `cpu` the process's CPU time (ms) in it, and
+ * when it began (`performance.now()` and `process.cpuUsage()` then).
+ */
 export const attributionSteps: {
-  listener?: (how: 'profile' | 'paused', steps: StepTimes) => void;
+  listener?: (
+    how: 'profile' | 'paused',
+    steps: StepTimes,
+    began: { wallMs: number; cpu: NodeJS.CpuUsage },
+  ) => void;
 } = {};
 
 export class StepClock {
-  private t = performance.now();
-  private readonly cpu0 = attributionSteps.listener ? process.cpuUsage() : undefined;
+  private readonly t0 = performance.now();
+  private t = this.t0;
+  private readonly cpu0: NodeJS.CpuUsage | undefined;
   readonly times: StepTimes = {};
+
+  /** @param reports false: a rehearsal (rehearsal.ts), no stall's steps. */
+  constructor(reports = true) {
+    this.cpu0 = reports && attributionSteps.listener ? process.cpuUsage() : undefined;
+  }
 
   /** Books the time since the last lap (or the start) to `step`. */
   lap(step: string): void {
@@ -30,6 +43,6 @@ export class StepClock {
     const l = attributionSteps.listener;
     if (!l || !this.cpu0) return;
     const c = process.cpuUsage(this.cpu0);
-    l(how, { ...this.times, cpu: (c.user + c.system) / 1000 });
+    l(how, { ...this.times, cpu: (c.user + c.system) / 1000 }, { wallMs: this.t0, cpu: this.cpu0 });
   }
 }

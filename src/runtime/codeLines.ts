@@ -13,6 +13,8 @@ const MAX_TEXTS = 200;
 export class CodeLines {
   private readonly code: Array<string | undefined> = [];
   readonly length: number;
+  /** Answers computed from this text, kept with it (callSite.ts: a function's edge lines). */
+  readonly derived = new Map<string, unknown>();
   constructor(readonly lines: string[]) {
     this.length = lines.length;
   }
@@ -37,8 +39,8 @@ export function codeLinesOf(sourceText: string): CodeLines {
   return c;
 }
 
-/** Lines blanked per turn of the recorder's loop by the warm-up (~1 ms on a quiet machine). */
-const WARM_SLICE = 2000;
+/** Lines blanked per turn of the recorder's loop by the warm-up (~0.5 ms on a quiet machine). */
+const WARM_SLICE = 1000;
 
 /**
  * Splits `sourceText` ahead of need when there is room, never evicting (warmUp.ts), and blanks
