@@ -3,7 +3,7 @@
  * and the user's call line (attribution: the profile's stacks, source maps, package.json reads,
  * call-line lookups), on the real app of the runtime tests (lowdb, ejs, bcryptjs, js-yaml from
  * npm), in both modes. Wall time of that step in the recorder, per stall: median, p95, max.
- * BENCH_BLAME_STEPS=1 explains each stall over 5 ms: its steps (attributionSteps.ts), the
+ * BENCH_BLAME_STEPS=1 explains each stall over 5 ms (=<ms>: over that): its steps (attributionSteps.ts), the
  * recorder process's CPU time meanwhile, and the recorder's GC pauses that overlapped it.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -53,6 +53,12 @@ function watchGc(): { overlapping(s: number, e: number): string; stop(): void } 
   };
 }
 
+type Steps = Array<[string, Record<string, number>]>;
+
+/** BENCH_BLAME_STEPS=<ms>: explain stalls over that (1: over 5 ms). */
+const slowMs =
+  Number(process.env.BENCH_BLAME_STEPS) > 1 ? Number(process.env.BENCH_BLAME_STEPS) : 5;
+
 const fmt = (steps: Record<string, number>): string =>
   Object.entries(steps)
     .filter(([, v]) => v >= 0.05)
@@ -61,18 +67,16 @@ const fmt = (steps: Record<string, number>): string =>
 
 async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   const times: number[] = [];
-  const slow: Array<{ n: number; ms: number; steps: string[]; s: number; e: number; cpu: number }> =
+  const slow: Array<{ n: number; ms: number; steps: Steps; s: number; e: number; cpu: number }> =
     [];
-  let steps: string[] = [];
+  let steps: Steps = [];
   const gc = watchGc();
   // The process's CPU time (its reads in the thread pool included) from the start of naming a
-  // stall to its end.
+  // stall to its end: one system call at each end, the steps kept as they are until the end.
   const cpuMs: number[] = [];
-  let began: { wallMs: number; cpu: NodeJS.CpuUsage } | undefined;
-  attributionSteps.listener = (how, t, b) => {
-    steps.push(`${how}: ${fmt(t)}`);
-    began ??= b;
-  };
+  let began: NodeJS.CpuUsage | undefined;
+  attributionSteps.onStart = () => void (began ??= process.cpuUsage());
+  attributionSteps.listener = (how, t) => void steps.push([how, t]);
   let warm = '';
   const failures: string[] = [];
   const logger = {
@@ -83,10 +87,11 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
         times.push(ms);
         // Posted as the naming ends: it ran over the last `ms` ms.
         const e = performance.now();
-        const c = began ? process.cpuUsage(began.cpu) : undefined;
+        const c = began ? process.cpuUsage(began) : undefined;
         const cpu = c ? (c.user + c.system) / 1000 : NaN;
-        cpuMs.push(cpu);
-        if (ms > 5) slow.push({ n: times.length, ms, steps, s: e - ms, e, cpu });
+        // (A stall without a stack to name has no steps.)
+        if (c) cpuMs.push(cpu);
+        if (ms > slowMs) slow.push({ n: times.length, ms, steps, s: e - ms, e, cpu });
         steps = [];
         began = undefined;
       }
@@ -134,10 +139,12 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   const slowLines = slow.map((x) => {
     // The process's CPU time can only exceed the thread's: wall - CPU is time off a CPU.
     const off = x.ms - x.cpu > 1 ? `, ≥ ${(x.ms - x.cpu).toFixed(1)} ms off a CPU` : '';
-    return `  #${x.n} ${x.ms.toFixed(1)} ms, CPU ${x.cpu.toFixed(1)} ms [${x.steps.join(' | ')}]${off}${gc.overlapping(x.s, x.e)}`;
+    const st = x.steps.map(([how, t]) => `${how}: ${fmt(t)}`).join(' | ');
+    return `  #${x.n} ${x.ms.toFixed(1)} ms, CPU ${x.cpu.toFixed(1)} ms [${st}]${off}${gc.overlapping(x.s, x.e)}`;
   });
   gc.stop();
   attributionSteps.listener = undefined;
+  attributionSteps.onStart = undefined;
   if (process.env.BENCH_BLAME_LIST) console.log(times.map((t) => t.toFixed(1)).join(' '));
   if (process.env.BENCH_BLAME_STEPS) console.log(`  (${warm})\n${slowLines.join('\n')}`);
   const code = r.stalls.filter((s) => s.kind !== 'starved');

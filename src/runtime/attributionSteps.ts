@@ -1,34 +1,28 @@
 /**
- * Where the time of naming one stall goes, step by step (wall time of the recorder's thread, and
- * the process's CPU time meanwhile): `npm run bench -- blame` prints it for the slow stalls, so
- * that a slow one is explained (a file read, a text split, GC, the machine's load) rather than
- * guessed at. Costs a clock read per step; nothing is kept unless a listener is set.
+ * Where the time of naming one stall goes, step by step (wall time of the recorder's thread):
+ * `npm run bench -- blame` prints it for the slow stalls, with the process's CPU time and GC
+ * pauses meanwhile, so that a slow one is explained (a file read, a text split, GC, the
+ * machine's load) rather than guessed at. Costs a clock read per step and no system call: with
+ * a `process.cpuUsage()` per step (a system call, where a loaded machine may preempt the
+ * thread) the bench's median rose from 0.6 to 0.7-1.5 ms at load 8-10.
  */
 import { performance } from 'node:perf_hooks';
 
 export type StepTimes = Record<string, number>;
 
-/**
- * Set by the bench: each attribution's steps (ms), `cpu` the process's CPU time (ms) in it, and
- * when it began (`performance.now()` and `process.cpuUsage()` then).
- */
+/** Set by the bench: when naming a stall begins, and each naming's steps (ms) at its end. */
 export const attributionSteps: {
-  listener?: (
-    how: 'profile' | 'paused',
-    steps: StepTimes,
-    began: { wallMs: number; cpu: NodeJS.CpuUsage },
-  ) => void;
+  onStart?: () => void;
+  listener?: (how: 'profile' | 'paused', steps: StepTimes) => void;
 } = {};
 
 export class StepClock {
-  private readonly t0 = performance.now();
-  private t = this.t0;
-  private readonly cpu0: NodeJS.CpuUsage | undefined;
+  private t = performance.now();
   readonly times: StepTimes = {};
 
   /** @param reports false: a rehearsal (rehearsal.ts), no stall's steps. */
-  constructor(reports = true) {
-    this.cpu0 = reports && attributionSteps.listener ? process.cpuUsage() : undefined;
+  constructor(private readonly reports = true) {
+    if (reports) attributionSteps.onStart?.();
   }
 
   /** Books the time since the last lap (or the start) to `step`. */
@@ -40,9 +34,6 @@ export class StepClock {
 
   /** Hands the steps to the listener, if any. */
   report(how: 'profile' | 'paused'): void {
-    const l = attributionSteps.listener;
-    if (!l || !this.cpu0) return;
-    const c = process.cpuUsage(this.cpu0);
-    l(how, { ...this.times, cpu: (c.user + c.system) / 1000 }, { wallMs: this.t0, cpu: this.cpu0 });
+    if (this.reports) attributionSteps.listener?.(how, this.times);
   }
 }

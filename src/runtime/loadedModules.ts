@@ -5,7 +5,8 @@
  * `require.cache`, which lists every CommonJS module in the order it was loaded.
  *
  * Cost to the target: one small `Runtime.evaluate` now and then, sent only when the loop was
- * just seen idle (never into a stall), answering only the modules loaded since the last one.
+ * just seen idle or just turned (an agent message came; a busy server may never be seen idle),
+ * never in a silence that may be a stall, answering only the modules loaded since the last one.
  * Polls come often while modules keep loading (start-up, lazy requires) and back off to one in
  * {@link MAX_INTERVAL_MS} when nothing new loads. ES modules are not in `require.cache`; their
  * files are warmed from profile chunks (profile mode) or read by the first stall that needs them.
@@ -50,14 +51,14 @@ export class LoadedModules {
   private intervalMs = FIRST_INTERVAL_MS;
   private inflight = false;
   private stopped = false;
-  /** Evaluates sent so far (the log and the tests count them). */
+  /** Evaluates sent so far (the trace counts them). */
   polls = 0;
 
   constructor(private readonly ctx: ModeContext) {}
 
   /**
-   * Called often (the stack probe's watchdog) with whether the loop was just seen idle; sends
-   * the next poll when one is due and the loop is idle.
+   * Called often (the stack probe's watchdog, each agent message) with whether the loop was just
+   * seen idle or turning; sends the next poll when one is due and it was.
    */
   tick(idle: boolean): void {
     if (this.stopped || this.inflight || !idle) return;
