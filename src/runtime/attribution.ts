@@ -3,24 +3,14 @@
  * mapped through source maps, and picks the blame: the deepest frame in the user's own code
  * (not `node:` internals, not node_modules unless nothing else), at the line that blocked.
  */
-import type {
-  Blame,
-  CodeStallKind,
-  LineSource,
-  StackFrame,
-  StallKind,
-  StallPackage,
-} from '../shared/protocol/runtime';
+import type { LineSource, StackFrame } from '../shared/protocol/runtime';
 import { describeStack } from './blameDetails';
 import { hottestLine } from './hotLines';
-/** The profile and stall window a stall is mapped in (a frame's own line ticks come from it). */
-interface StallWindow {
-  store: ProfileStore;
-  startUs: number;
-  endUs: number;
-}
+import { nodeFrame, type Attribution, type RawFrame, type StallWindow } from './rawFrames';
 
 export { hottestLine } from './hotLines';
+export { kindOfFrames } from './rawFrames';
+export type { Attribution, RawFrame } from './rawFrames';
 import { withCallersSeen } from './callbackCallers';
 import {
   findBlockingLine,
@@ -30,37 +20,15 @@ import {
 } from './callSite';
 import { kindOfStack } from './operation';
 import { PackageResolver, packageRootOf } from './packages';
-import type { ProfileStore, StoreNode } from './profileStore';
+import type { ProfileStore } from './profileStore';
 import type { SourceMapResolver } from './sourceMaps';
 import { isLocalFile } from './sourceMaps';
-import { isAgentFrame } from './stallAnalysis';
+import { heaviestBlamedLeaf, isAgentFrame } from './stallAnalysis';
+import { StepClock } from './attributionSteps';
+import { rehearsalFrames, rehearsalProfile } from './rehearsal';
 import { FramePaths } from './framePaths';
 import { FileWarmer } from './warmUp';
 import { warmCodeLines } from './codeLines';
-
-/** A frame before mapping: 0-based generated position. */
-export interface RawFrame {
-  functionName: string;
-  url: string;
-  line0: number;
-  col0: number;
-  /** Profile node: the position is where the function is defined, not the executing line. */
-  isDefinition: boolean;
-  nodeId?: number;
-}
-
-export interface Attribution {
-  stack: StackFrame[];
-  blame?: Blame;
-  /** Where the blamed line came from. */
-  lineSource?: LineSource;
-  /** The kind of this stack's shape (operation.ts): one cause, one kind. */
-  kind?: CodeStallKind;
-  operation?: string;
-  /** The operation is a Node API, a V8 built-in or GC, not merely a function's name. */
-  operationNamed?: boolean;
-  package?: StallPackage;
-}
 
 export class Attributor extends FramePaths {
   readonly packages = new PackageResolver();
@@ -68,10 +36,10 @@ export class Attributor extends FramePaths {
   private attributing = 0;
   /** Reads the profile's scripts before a stall needs them (warmUp.ts), into the same caches. */
   readonly warmer = new FileWarmer({
-    load: async (p) => {
-      await Promise.all([this.resolver.prepare(p), this.packages.of(p)]);
+    load: async (p, pause) => {
+      await this.prefetch(p);
       const text = await this.resolver.text(p);
-      if (text) warmCodeLines(text);
+      if (text) await warmCodeLines(text, pause);
     },
     busy: () => this.attributing > 0,
   });
@@ -84,6 +52,14 @@ export class Attributor extends FramePaths {
     super(roots);
     // At attach, not at the first stall that needs it (callSite.ts).
     preloadStaticFinder();
+    setTimeout(() => void this.rehearse(), 0).unref();
+  }
+
+  /** Names a made-up stall once, so the first real one runs warm code (rehearsal.ts). */
+  private async rehearse(): Promise<void> {
+    const { store, weights } = rehearsalProfile();
+    await this.safely(() => this.profileStack(store, weights, 0, 1_000_000, new StepClock(false)));
+    await this.safely(() => this.map(rehearsalFrames(), undefined));
   }
 
   /** Queues the local files of the profile nodes added since the last call (warmUp.ts). */
@@ -96,63 +72,100 @@ export class Attributor extends FramePaths {
     this.warmer.add(files);
   }
 
-  /** The stack of the stall window: the heaviest blamed frame's heaviest leaf. */
-  async fromProfile(
+  /** Reads a local file's text, source map and package.json into the caches a stall reads. */
+  private prefetch(file: string): Promise<unknown> {
+    return Promise.all([this.resolver.prepare(file), this.packages.of(file)]);
+  }
+
+  /**
+   * The files of a stack the probe took while the loop was blocked: read now, while the target
+   * is still stalled, so that naming the stall once it ends finds them read (each once; a
+   * stall's own reads are these same cached promises).
+   */
+  prefetchStack(frames: readonly RawFrame[]): void {
+    const files = new Set(frames.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
+    for (const p of files) void this.prefetch(p);
+  }
+
+  /** Local script files (paths as the target knows them) the target has loaded (warmUp.ts). */
+  warmFiles(files: readonly string[]): void {
+    this.warmer.add(files.filter((f) => this.rank(f) > 0).map((f) => this.toPath(f)));
+  }
+
+  /**
+   * The stack of the stall window: the heaviest blamed frame's heaviest leaf. Never throws: a
+   * stall whose details cannot be worked out keeps its time and kind, without them.
+   */
+  fromProfile(
     store: ProfileStore,
     weights: Map<number, number>,
     startUs: number,
     endUs: number,
   ): Promise<Attribution> {
-    const byBlame = new Map<string, { w: number; leaf: number; leafW: number }>();
-    for (const [id, w] of weights) {
-      const stack = store.stackOf(id);
-      const leafName = stack[0]?.callFrame.functionName ?? '';
-      if (!stack.length || leafName === '(idle)' || isAgentFrame(stack[0].callFrame.url)) continue;
-      const bi = this.blameIndex(stack.map((n) => n.callFrame));
-      const key = bi === undefined ? 'none' : String(stack[bi].id);
-      // Frames without a stack (GC, program) count for the kind, not for the blame.
-      if (key === 'none' && stack.length === 1) continue;
-      const e = byBlame.get(key) ?? { w: 0, leaf: id, leafW: -1 };
-      e.w += w;
-      if (w > e.leafW) {
-        e.leaf = id;
-        e.leafW = w;
+    return this.safely(() => this.profileStack(store, weights, startUs, endUs));
+  }
+
+  /** Watch mode (and profile mode's probe): frames of a stack the probe took. Never throws. */
+  fromPaused(frames: RawFrame[]): Promise<Attribution> {
+    return this.safely(async () => {
+      const ph = new StepClock();
+      const a = await this.map(
+        frames.filter((f) => !isAgentFrame(f.url)),
+        undefined,
+        undefined,
+        ph,
+      );
+      ph.report('paused');
+      return a;
+    });
+  }
+
+  /** Each distinct failure is reported once (a recording's warnings), not once per stall. */
+  private readonly failures = new Set<string>();
+
+  private async safely(attribute: () => Promise<Attribution>): Promise<Attribution> {
+    try {
+      return await attribute();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (!this.failures.has(message) && this.failures.size < 20) {
+        this.failures.add(message);
+        this.resolver.onWarning(
+          `a stall's operation, package and line could not be worked out (${message}); the stall is kept without them`,
+        );
       }
-      byBlame.set(key, e);
+      return { stack: [] };
     }
-    // The heaviest group with a blamed frame, unless frames without one (V8 machinery, Node
-    // internals) outweigh it four to one.
-    let best: { w: number; leaf: number } | undefined;
-    let none: { w: number; leaf: number } | undefined;
-    for (const [k, e] of byBlame) {
-      if (k === 'none') none = e;
-      else if (!best || e.w > best.w) best = e;
-    }
-    if (!best || (none && none.w > 4 * best.w)) best = none;
-    if (!best) return { stack: [] };
-    const nodes = store.stackOf(best.leaf);
+  }
+
+  private async profileStack(
+    store: ProfileStore,
+    weights: Map<number, number>,
+    startUs: number,
+    endUs: number,
+    ph = new StepClock(),
+  ): Promise<Attribution> {
+    const best = heaviestBlamedLeaf(store, weights, (frames) => this.blameIndex(frames));
+    if (best === undefined) return { stack: [] };
+    ph.lap('group');
+    const nodes = store.stackOf(best);
     const raw = nodes.map((n) => nodeFrame(n));
-    const ticks = store.lineTicks(best.leaf, startUs, endUs);
+    const ticks = store.lineTicks(best, startUs, endUs);
     const leaf = raw[0];
     const text =
       ticks.size > 1 && leaf ? await this.resolver.text(this.toPath(leaf.url)) : undefined;
     const edges = text ? functionEdgeLines(text, leaf.line0 + 1) : undefined;
-    const a = await this.map(raw, hottestLine(ticks, edges), { store, startUs, endUs });
+    ph.lap('leafText');
+    const a = await this.map(raw, hottestLine(ticks, edges), { store, startUs, endUs }, ph);
     // The stack begins in the package it ran in (a callback the loop called): it cannot say
     // who asked for the work; the callers the profile saw can (callbackCallers.ts).
     const root = (u: string) => packageRootOf(this.toPath(u));
     const starts = a.package && a.package.chain[0]?.name === a.package.name;
     const seen = starts && withCallersSeen(store, nodes, (u) => this.rank(u), root);
-    const via = seen && (await this.map(seen.map(nodeFrame), undefined));
+    ph.lap('callers');
+    const via = seen && (await this.map(seen.map(nodeFrame), undefined, undefined, ph));
+    ph.report('profile');
     return via && via.package ? { ...a, package: via.package } : a;
-  }
-
-  /** Watch mode: frames of a `Debugger.paused` event, positions already exact. */
-  fromPaused(frames: RawFrame[]): Promise<Attribution> {
-    return this.map(
-      frames.filter((f) => !isAgentFrame(f.url)),
-      undefined,
-    );
   }
 
   /** The package whose files frames inner to `i` run in (the nearest), if any. */
@@ -168,15 +181,17 @@ export class Attributor extends FramePaths {
     raw: RawFrame[],
     leafLine1: number | undefined,
     window?: StallWindow,
+    ph?: StepClock,
   ): Promise<Attribution> {
     this.attributing++;
-    return this.mapNow(raw, leafLine1, window).finally(() => this.attributing--);
+    return this.mapNow(raw, leafLine1, window, ph).finally(() => this.attributing--);
   }
 
   private async mapNow(
     raw: RawFrame[],
     leafLine1: number | undefined,
     window: StallWindow | undefined,
+    ph?: StepClock,
   ): Promise<Attribution> {
     const stack: StackFrame[] = [];
     const bi = this.blameIndex(raw);
@@ -185,12 +200,15 @@ export class Attributor extends FramePaths {
     // wait per frame let the recorder's other work in each time (bench: p95 30-60 ms at load 10).
     const files = new Set(raw.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
     await Promise.all([...files].flatMap((p) => [this.resolver.prepare(p), this.packages.of(p)]));
+    ph?.lap('files');
     for (let i = 0; i < raw.length; i++) {
       const m = await this.mapFrame(raw, i, i === 0 ? leafLine1 : undefined, i === bi, window);
       stack.push(m.frame);
       if (i === bi) lineSource = m.source;
     }
+    ph?.lap('frames');
     const details = await describeStack(raw, stack, bi, this.packages, this.resolver);
+    ph?.lap('details');
     return {
       stack,
       ...(bi !== undefined ? { blame: stack[bi], lineSource } : {}),
@@ -278,21 +296,4 @@ export class Attributor extends FramePaths {
       source: line ? 'static' : 'definition',
     };
   }
-}
-
-function nodeFrame(n: StoreNode): RawFrame {
-  const cf = n.callFrame;
-  return {
-    functionName: cf.functionName,
-    url: cf.url,
-    line0: cf.lineNumber,
-    col0: cf.columnNumber,
-    isDefinition: true,
-    nodeId: n.id,
-  };
-}
-
-/** Kind of a probe's stack, by its shape (operation.ts), the same rules as the profile's. */
-export function kindOfFrames(frames: RawFrame[]): StallKind {
-  return kindOfStack(frames);
 }

@@ -191,6 +191,17 @@ export function findCallLine(
  * A single-line function yields just that line.
  */
 export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
+  // Every stall of a shape asks again (a scan of up to 5,000 lines): kept with the text's lines.
+  const kept = codeLinesOf(sourceText).derived;
+  const key = `edges:${fnStartLine1}`;
+  const known = kept.get(key) as Set<number> | undefined;
+  if (known) return new Set(known);
+  const edges = scanEdgeLines(sourceText, fnStartLine1);
+  if (kept.size < 1000) kept.set(key, edges);
+  return new Set(edges);
+}
+
+function scanEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
   const edges = new Set<number>([fnStartLine1]);
   let last: { line1: number; code: string } | undefined;
   for (const { line1, code, closes } of bodyLines(sourceText, fnStartLine1, 5000)) {

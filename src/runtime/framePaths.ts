@@ -31,7 +31,20 @@ export class FramePaths {
     return p;
   }
 
+  /** URL → rank, kept: every frame of every weighted sample of a stall window asks. */
+  private readonly ranks = new Map<string, Rank>();
+
   rank(url: string): Rank {
+    let r = this.ranks.get(url);
+    if (r === undefined) {
+      r = this.rankOf(url);
+      if (this.ranks.size >= 5000) this.ranks.clear();
+      this.ranks.set(url, r);
+    }
+    return r;
+  }
+
+  private rankOf(url: string): Rank {
     if (!url || isAgentFrame(url) || url.startsWith('node:')) return 0;
     const p = this.toPath(url);
     // Not a file: Node's internals, eval'd code, and templates compiled with a `sourceURL` of

@@ -116,10 +116,14 @@ export class PackageResolver {
   }
 }
 
-/** `module.exports.writeFile`, `go$writeFile` → `writeFile`: the name a caller knows it by. */
+/**
+ * `module.exports.writeFile`, `go$writeFile` → `writeFile`: the name a caller knows it by; ''
+ * for what no call names (`(anonymous)`, V8's `RegExp: <source>` code, `get x`), which also keeps
+ * such text out of the call pattern built from it (a regexp's source is no pattern of ours).
+ */
 function bareName(name: string | undefined): string {
-  const last = name?.split('.').at(-1) ?? '';
-  return last === '(anonymous)' ? '' : last.replace(/^[\w]*\$/, '');
+  const last = (name?.split('.').at(-1) ?? '').replace(/^[\w]*\$/, '');
+  return /^[\w$]+$/.test(last) ? last : '';
 }
 
 /** A stack's function names and the source text of each frame's line (innermost first). */

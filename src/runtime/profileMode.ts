@@ -163,7 +163,10 @@ export class ProfileMode implements IModeDriver {
         continue;
       }
       this.gaps.splice(this.gaps.indexOf(g), 1);
-      await this.reportGap(g, g.e <= covered);
+      // One gap that cannot be judged must not end the recording (its rotations, its stalls).
+      await this.reportGap(g, g.e <= covered).catch((e: unknown) =>
+        this.ctx.logger.warn('runtime.stall', `a gap could not be judged: ${String(e)}`),
+      );
     }
   }
 

@@ -45,7 +45,8 @@ export class SourceMapResolver {
   private readonly maps = new Map<string, Promise<TraceMap | undefined>>();
   private readonly texts = new Map<string, Promise<string | undefined>>();
 
-  constructor(private readonly onWarning: (message: string) => void = () => undefined) {}
+  /** @param onWarning where a problem worth telling the user goes (a recording's warnings). */
+  constructor(readonly onWarning: (message: string) => void = () => undefined) {}
 
   /** Text of a local file (cached). */
   text(file: string): Promise<string | undefined> {

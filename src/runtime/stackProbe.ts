@@ -21,12 +21,10 @@
  * that covers a long syscall after the call returned, or without a stack).
  */
 import type { AgentMessage } from './agent';
-import { AGENT_SOURCE_URL } from './agent';
-import { probeStack } from './agent/commands';
-import { remoteCall } from './agent/remote';
 import type { RawFrame } from './attribution';
 import type { ModeContext } from './modeDriver';
-import { isAgentFrame } from './stallAnalysis';
+import { LoadedModules } from './loadedModules';
+import { framesOfSnapshot, stackExpression } from './probeSnapshot';
 
 /**
  * How often the agent tells us it is alive. Each message costs the target CPU (main thread,
@@ -39,8 +37,9 @@ const WATCHDOG_MS = 10;
  * A local target's probe also checks at each /proc sample, and its 10 ms watchdog runs only
  * while the last sample did not see the loop surely idle: after an idle sample no silence can
  * reach IDLE_SILENCE_MS before the next sample, which re-arms the watchdog if the loop is busy.
- * An idle recorder so wakes once per sample (every 20 ms) instead of three times: measured at
- * idle (npm run bench -- fleet), each wake-up of the recorder costs ~0.1 ms of CPU here.
+ * An idle recorder so wakes once per sample (every 40 ms once the loop stays idle) instead of
+ * five times: measured at idle (npm run bench -- fleet), each wake-up of the recorder costs
+ * ~0.1 ms of CPU here.
  */
 const STARVED_US = 60_000;
 /** Local target: no idle sample (one every 20 ms) for this long at least means blocked. */
@@ -53,36 +52,10 @@ const IDLE_SILENCE_MS = 40;
  * 1.6, but then a stall right after a busy spell, or in a server that never sleeps, got no stack.
  */
 const REPROBE_BUSY_MS = 200;
+/** A local loop seen idle this recently is idle now (/proc samples it every 20 ms). */
+const IDLE_NOW_US = 25_000;
 
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
-
-/** The probe's expression (agent/commands.ts `probeStack`). */
-function stackExpression(agentKey: string): string {
-  return remoteCall(probeStack, agentKey, AGENT_SOURCE_URL);
-}
-
-/** A file name from a stack trace: a path for CommonJS, a file: URL for ESM. */
-function toUrl(file: string): string {
-  return file.startsWith('/') ? `file://${file}` : file;
-}
-
-/** Frames below the snapshot's own; `undefined` when the stack shows the stall had ended. */
-export function framesOfSnapshot(
-  raw: Array<[string, string, number, number]>,
-): RawFrame[] | undefined {
-  let i = 0;
-  while (i < raw.length && isAgentFrame(raw[i][1]) && !raw[i][0]) i++;
-  // Only our own (anonymous) frames: the loop was idle. Any named agent frame (the heartbeat,
-  // a metrics poll) means the loop was turning: the stall is over.
-  if (i === raw.length || raw.slice(i).some((f) => isAgentFrame(f[1]))) return undefined;
-  return raw.slice(i).map(([fn, file, line, col]) => ({
-    functionName: fn,
-    url: toUrl(file),
-    line0: Math.max(0, line - 1),
-    col0: Math.max(0, col - 1),
-    isDefinition: false,
-  }));
-}
 
 interface Snapshot {
   /** When it was taken, on the target's clock (µs). */
@@ -116,8 +89,12 @@ export class StackProbe {
   /** Checks since the last probe that held one back: the silence was mostly no block. */
   private heldBack = 0;
 
+  /** The target's loaded modules, read while its loop is idle (loadedModules.ts). */
+  readonly modules: LoadedModules;
+
   constructor(private readonly ctx: ModeContext) {
     this.expression = stackExpression(ctx.agentKey);
+    this.modules = new LoadedModules(ctx);
   }
 
   begin(): void {
@@ -170,6 +147,12 @@ export class StackProbe {
     }
     const { thresholdMs } = this.ctx;
     const tickEveryMs = live.tickEveryMs();
+    // Idle: a local loop seen asleep in its wait just now (one /proc sample ago); a remote one
+    // heard from within a tick period. Never in a silence (a stall may have begun).
+    this.modules.tick(
+      heard > probedAt &&
+        (loop ? now - idleAt < IDLE_NOW_US : tickEveryMs > 0 && now - heard < tickEveryMs * 1000),
+    );
     // Ticks: silence longer than a tick period and half a beat means blocked right now (a stall
     // started up to one tick after the last message). With a high threshold, armed a little
     // before it, so that the evaluate reaches a stall just over it in time. One per silence.
@@ -248,6 +231,8 @@ export class StackProbe {
     }
     this.snapshots = this.snapshots.filter((x) => x.t > snap.t - KEEP_US);
     this.snapshots.push(snap);
+    // Its files are read while the stall lasts, not after it (attribution.ts).
+    this.ctx.attributor.prefetchStack(snap.frames);
   }
 
   /**
@@ -256,6 +241,8 @@ export class StackProbe {
    */
   async onAgentMessage(m: AgentMessage): Promise<RawFrame[] | undefined> {
     this.lastHeard = nowUs();
+    // The loop turns right now (it sent this): a busy server may never be seen idle.
+    this.modules.tick(true);
     if (m.type !== 'gap') return undefined;
     if (this.inflight) {
       let t: NodeJS.Timeout | undefined;
@@ -294,5 +281,6 @@ export class StackProbe {
     this.watchdog = undefined;
     this.unfollow?.();
     this.unfollow = undefined;
+    this.modules.dispose();
   }
 }

@@ -198,3 +198,41 @@ export function dominantNode(
   }
   return best ?? any;
 }
+
+/**
+ * The leaf node of the stall window's stack to blame: samples grouped by their blamed frame
+ * (`blameIndex`: the deepest user frame, else the deepest package frame), the heaviest group
+ * with a blamed frame, unless frames without one (V8 machinery, Node internals) outweigh it four
+ * to one; in the group, its heaviest leaf. `undefined` when nothing but idle time weighed.
+ */
+export function heaviestBlamedLeaf(
+  store: ProfileStore,
+  weights: Map<number, number>,
+  blameIndex: (frames: Array<{ url: string }>) => number | undefined,
+): number | undefined {
+  const byBlame = new Map<string, { w: number; leaf: number; leafW: number }>();
+  for (const [id, w] of weights) {
+    const stack = store.stackOf(id);
+    const leafName = stack[0]?.callFrame.functionName ?? '';
+    if (!stack.length || leafName === '(idle)' || isAgentFrame(stack[0].callFrame.url)) continue;
+    const bi = blameIndex(stack.map((n) => n.callFrame));
+    const key = bi === undefined ? 'none' : String(stack[bi].id);
+    // Frames without a stack (GC, program) count for the kind, not for the blame.
+    if (key === 'none' && stack.length === 1) continue;
+    const e = byBlame.get(key) ?? { w: 0, leaf: id, leafW: -1 };
+    e.w += w;
+    if (w > e.leafW) {
+      e.leaf = id;
+      e.leafW = w;
+    }
+    byBlame.set(key, e);
+  }
+  let best: { w: number; leaf: number } | undefined;
+  let none: { w: number; leaf: number } | undefined;
+  for (const [k, e] of byBlame) {
+    if (k === 'none') none = e;
+    else if (!best || e.w > best.w) best = e;
+  }
+  if (!best || (none && none.w > 4 * best.w)) best = none;
+  return best?.leaf;
+}

@@ -20,8 +20,11 @@ export const MAX_FILES = 1000;
 export const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 
 export interface WarmTarget {
-  /** Reads what a stall would read of this local file (text, source map, package.json). */
-  load(file: string): Promise<unknown>;
+  /**
+   * Reads what a stall would read of this local file (text, source map, package.json); long
+   * work is sliced, `pause` between slices.
+   */
+  load(file: string, pause: () => Promise<void>): Promise<unknown>;
   /** True while a stall is being attributed: the warm-up waits. */
   busy(): boolean;
 }
@@ -57,17 +60,28 @@ export class FileWarmer {
     return this.idle;
   }
 
+  /** No room for more: polling for files to add is pointless (loadedModules.ts). */
+  full(): boolean {
+    return (
+      this.seen.size >= 4 * MAX_FILES || this.files >= MAX_FILES || this.bytes >= MAX_TOTAL_BYTES
+    );
+  }
+
   /** Counts for the log: files read and their bytes. */
   stats(): { files: number; bytes: number } {
     return { files: this.files, bytes: this.bytes };
   }
 
+  /** After whatever the recorder has to do now (timers, socket messages) and any stall. */
+  private async turn(): Promise<void> {
+    do await new Promise<void>((r) => setTimeout(r, 0).unref());
+    while (this.target.busy());
+  }
+
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
-        // After whatever the recorder has to do now (timers, socket messages, stalls).
-        await new Promise<void>((r) => setTimeout(r, 0).unref());
-        if (this.target.busy()) continue;
+        await this.turn();
         const file = this.queue.shift()!;
         if (this.files >= MAX_FILES || this.bytes >= MAX_TOTAL_BYTES) {
           this.queue.length = 0;
@@ -80,7 +94,7 @@ export class FileWarmer {
         if (size < 0 || size > MAX_FILE_BYTES || this.bytes + size > MAX_TOTAL_BYTES) continue;
         this.files++;
         this.bytes += size;
-        await this.target.load(file).catch(() => undefined);
+        await this.target.load(file, () => this.turn()).catch(() => undefined);
       }
     } finally {
       this.running = false;

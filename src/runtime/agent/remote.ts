@@ -7,7 +7,7 @@
  * things a compiler may add are handled here: tsx (the tests) wraps named functions in
  * `__name(...)` calls, so the call defines `__name` as the identity; and the outer function is
  * made anonymous, so the stack probe tells its own frames (anonymous, in `AGENT_SOURCE_URL`)
- * from the agent's named ones (stackProbe.ts `framesOfSnapshot`).
+ * from the agent's named ones (probeSnapshot.ts `framesOfSnapshot`).
  */
 
 /** The `//# sourceURL` of everything we evaluate in the target: stacks tell our frames by it. */

@@ -14,7 +14,7 @@ import {
 } from '../../../src/runtime/callSite';
 import { summarizeHotspots } from '../../../src/runtime/hotspots';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
-import { framesOfSnapshot } from '../../../src/runtime/stackProbe';
+import { framesOfSnapshot } from '../../../src/runtime/probeSnapshot';
 import { parseAgentMessage } from '../../../src/runtime/agent';
 import type { Stall } from '../../../src/shared/protocol/runtime';
 

@@ -209,6 +209,16 @@ test('the package an operation ran in is not a wrapper that passes the call thro
   // The user's code calling graceful-fs itself: nothing else to name.
   const own: typeof write = [...write.slice(0, 4), ['save', '/app/store.js']];
   assert.equal((await ran(own, 4)).name, 'graceful-fs');
+  // V8's compiled regexp code as the leaf: its source is no function name, nor a pattern (js-yaml's
+  // float pattern has an unmatched ')' after its last '.', which crashed the recorder).
+  const yaml = pkg('js-yaml');
+  const regexpLeaf: typeof write = [
+    ['RegExp: ^(?:[-+]?[0-9_]*(?:\\.[0-9_]*)?|\\.(?:nan|NaN|NAN))$', ''],
+    ['resolveYamlFloat', yaml, '  if (!YAML_FLOAT_PATTERN.test(data) ||'],
+    ['readPlainScalar', yaml, '    return resolveYamlFloat(result)'],
+    ['load', '/app/app.js', '  const doc = yaml.load(text);'],
+  ];
+  assert.equal((await ran(regexpLeaf, 3)).name, 'js-yaml');
 });
 
 test('starved: under a threshold of CPU, and what is left after the wait is under it too', () => {

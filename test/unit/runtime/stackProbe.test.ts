@@ -37,6 +37,8 @@ function localContext(
     liveness,
     logger,
     session: { send },
+    // No room to warm files (loadedModules.ts): every evaluate sent is a probe.
+    attributor: { prefetchStack: () => undefined, warmer: { full: () => true } },
   } as unknown as ModeContext;
 }
 
