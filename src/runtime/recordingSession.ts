@@ -38,8 +38,7 @@ import { WorkerThreads } from './workerThreads';
  * Heartbeat period. Measured (HTTP target at ~12 % of a core, 7 interleaved rounds): 10 ms
  * beats + 20 ms ticks cost watch mode ~10 % CPU per request, 20 ms beats + 40 ms ticks ~6 %.
  * 20 ms still catches every stall ≥ threshold (the gap covers the stall) at ±10 ms of start.
- * (`tuning.heartbeatMs` changes it for benchmarks; a beat must stay well under the threshold,
- * or every beat reads as a gap.)
+ * (`tuning.heartbeatMs` changes it for benchmarks; it must stay well under the threshold.)
  */
 const HEARTBEAT_MS = 20;
 /**
