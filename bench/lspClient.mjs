@@ -93,7 +93,9 @@ export function startServer(command, args, label, settings = {}) {
       /* gone */
     }
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    await new Promise((r) =>
+      child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r),
+    );
     conn.dispose();
   };
   return s;

@@ -9,6 +9,7 @@ import { LinkedSummaries } from './deps/linked';
 import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
 import { Linker } from './linker';
 import { summarizeEntry, type FileEntry } from './fileEntry';
+import { parseText } from './summarize';
 import { TypeResolver } from './typeCheck';
 import type { FileSummary } from './summaryTypes';
 import type { ts } from 'ts-morph';
@@ -109,6 +110,24 @@ export class StaticWorkspace {
       this.files.add(abs);
       this.sorted = undefined;
     }
+  }
+
+  /**
+   * A buffer whose summary is already known (the summary cache had it for this very text): no
+   * parse now; the tree for incremental edits comes from {@link warmTree} or the next edit.
+   */
+  setSummarizedText(file: string, text: string, entry: Entry): void {
+    const abs = path.resolve(file);
+    this.overlays.set(abs, text);
+    this.addEntry(abs, entry);
+  }
+
+  /** Parses a buffer that has no tree yet and keeps it, so its next edit parses incrementally. */
+  warmTree(file: string): void {
+    const abs = path.resolve(file);
+    const text = this.overlays.get(abs);
+    if (text === undefined || this.trees.has(abs) || this.dirty.has(abs)) return;
+    this.trees.set(abs, parseText(abs, text));
   }
 
   /** The buffer is closed: back to the disk contents. */
@@ -241,9 +260,13 @@ export class StaticWorkspace {
   addSummarized(file: string, entry: Entry): void {
     const abs = path.resolve(file);
     if (this.overlays.has(abs)) return;
+    this.given.add(abs);
+    this.addEntry(abs, entry);
+  }
+
+  private addEntry(abs: string, entry: Entry): void {
     const had = this.entries.get(abs)?.summary !== undefined;
     this.entries.set(abs, entry);
-    this.given.add(abs);
     this.dirty.delete(abs);
     if (this.files && !this.files.has(abs)) {
       this.files.add(abs);

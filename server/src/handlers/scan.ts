@@ -96,10 +96,13 @@ async function scan(
     if (cancelled()) return;
     progress?.report(90, 'Linking across files…');
     await inBatches(files, cancelled, (batch) => {
-      service.store(service.host.analyze(batch));
+      void service.store(service.host.analyze(batch));
       return Promise.resolve();
     });
-    connection.console.info(`Loop Lens: analysed ${files.length} files in ${Date.now() - t0} ms`);
+    const cached = service.host.cache.report();
+    connection.console.info(
+      `Loop Lens: analysed ${files.length} files in ${Date.now() - t0} ms${cached ? `; ${cached}` : ''}`,
+    );
   } finally {
     progress?.done();
   }
