@@ -32,7 +32,7 @@ function scriptKind(file: string): ts.ScriptKind {
 
 /** Parses `text` as `file` and returns its summary; never throws on bad syntax. */
 export function summarize(file: string, text: string, opts: SummarizeOptions = {}): FileSummary {
-  const sf = parseText(file, text, opts.previous);
+  const sf = parse(file, text, opts.previous);
   opts.keepTree?.(sf);
   const walker = new Walker(sf);
   walker.run();
@@ -64,7 +64,7 @@ export function summarize(file: string, text: string, opts: SummarizeOptions = {
 }
 
 /** A tree of `text`: re-parsing only what changed since `previous` when there is one. */
-export function parseText(file: string, text: string, previous?: ts.SourceFile): ts.SourceFile {
+function parse(file: string, text: string, previous: ts.SourceFile | undefined): ts.SourceFile {
   if (previous && previous.fileName === file) {
     // The incremental parser keeps the tree's options (JSDoc not parsed, the script kind).
     return T.updateSourceFile(previous, text, changeRange(previous.text, text));

@@ -9,7 +9,6 @@ import { LinkedSummaries } from './deps/linked';
 import { checkText, ignoreMatcher, isSourceFile, listSourceFiles, readSource } from './files';
 import { Linker } from './linker';
 import { summarizeEntry, type FileEntry } from './fileEntry';
-import { parseText } from './summarize';
 import { TypeResolver } from './typeCheck';
 import type { FileSummary } from './summaryTypes';
 import type { ts } from 'ts-morph';
@@ -122,12 +121,16 @@ export class StaticWorkspace {
     this.addEntry(abs, entry);
   }
 
-  /** Parses a buffer that has no tree yet and keeps it, so its next edit parses incrementally. */
+  /**
+   * Summarises again a buffer that has no tree yet (its summary came from elsewhere) and keeps
+   * the tree, so its next edit parses incrementally; this also compiles the summariser's code,
+   * which an edit would otherwise wait for when every summary came from a cache or a worker.
+   */
   warmTree(file: string): void {
     const abs = path.resolve(file);
-    const text = this.overlays.get(abs);
-    if (text === undefined || this.trees.has(abs) || this.dirty.has(abs)) return;
-    this.trees.set(abs, parseText(abs, text));
+    if (!this.overlays.has(abs) || this.trees.has(abs)) return;
+    this.dirty.add(abs);
+    this.update(this.fileSet());
   }
 
   /** The buffer is closed: back to the disk contents. */
