@@ -153,6 +153,24 @@ export function diskEntry(
 }
 
 /**
+ * Removes the caches of other builds under `root` not written to for `maxAgeMs` (a build in
+ * use again later only misses and writes anew). Problems are ignored: this is housekeeping.
+ */
+export function pruneOtherEngines(root: string, engine: string, maxAgeMs: number): void {
+  try {
+    for (const name of fs.readdirSync(root)) {
+      if (name === engine) continue;
+      const dir = path.join(root, name);
+      if (Date.now() - fs.statSync(dir).mtimeMs > maxAgeMs) {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } catch {
+    // No root yet, or not ours to read.
+  }
+}
+
+/**
  * The name of this build of the summariser: the sizes and times of the bundles that summarise
  * (the server's and the worker's), or undefined when they are not there (tests from source).
  */

@@ -6,12 +6,15 @@
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FileEntry } from '../analysis/fileEntry';
-import { engineId, SummaryCache } from '../analysis/summaryCache';
+import { engineId, pruneOtherEngines, SummaryCache } from '../analysis/summaryCache';
 import type { FileSummary } from '../analysis/summaryTypes';
 import type { ExtraBlockingApi } from '../analysis/types';
 
 /** Where summaries go unless the client names a folder (`initializationOptions.summaryCacheDir`). */
 export const defaultCacheRoot = path.join(tmpdir(), 'loop-lens', 'summaries');
+
+/** Caches of other builds unused for this long are removed (each build has its own). */
+const OTHER_BUILDS_KEPT_MS = 7 * 24 * 3600_000;
 
 /** The cache root from the initialization options: a folder, or `false` for none. */
 export function cacheRootFrom(options: unknown): string | undefined {
@@ -40,6 +43,14 @@ export class EngineCache {
       : undefined;
     this.where = root && engine ? { root, engine } : undefined;
     this.cache = this.where ? new SummaryCache(this.where.root, this.where.engine) : undefined;
+    const { where } = this;
+    // Off the start's path: after the first diagnostics are out.
+    if (where) {
+      setTimeout(
+        () => pruneOtherEngines(where.root, where.engine, OTHER_BUILDS_KEPT_MS),
+        30_000,
+      ).unref();
+    }
   }
 
   /** The cached entry of an opened buffer's text; on a miss it is stored after its analysis. */

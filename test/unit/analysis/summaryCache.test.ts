@@ -4,11 +4,24 @@
  * engine build), and that unreadable cache files are misses, never errors.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { diskEntry, SummaryCache } from '../../../server/src/analysis/summaryCache';
+import {
+  diskEntry,
+  pruneOtherEngines,
+  SummaryCache,
+} from '../../../server/src/analysis/summaryCache';
 
 const dir = mkdtempSync(join(tmpdir(), 'loop-lens-summary-cache-unit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,4 +85,18 @@ test('files without a summary (unreadable sources) are not cached', () => {
   assert.equal(diskEntry(missing, cache, {}).note?.kind, 'error');
   assert.equal(diskEntry(missing, cache, {}).note?.kind, 'error');
   assert.equal(cache.stats.hits, 0);
+});
+
+test('caches of other builds are removed once unused for long; this build and recent ones stay', () => {
+  const root = join(dir, 'c5');
+  for (const name of ['mine', 'recent', 'old']) {
+    mkdirSync(join(root, name, 'ab'), { recursive: true });
+  }
+  const past = new Date(Date.now() - 10 * 24 * 3600_000);
+  utimesSync(join(root, 'old'), past, past);
+  utimesSync(join(root, 'mine'), past, past);
+  pruneOtherEngines(root, 'mine', 7 * 24 * 3600_000);
+  assert.deepEqual(readdirSync(root).sort(), ['mine', 'recent']);
+  pruneOtherEngines(join(dir, 'nothing-here'), 'mine', 0);
+  assert.equal(existsSync(join(dir, 'nothing-here')), false);
 });
