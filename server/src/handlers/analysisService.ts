@@ -14,7 +14,7 @@ import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
-import { inBatches, yieldToLoop } from './slices';
+import { inBatches } from './slices';
 import { mark } from '../trace';
 
 /** How far an open file's imports are loaded before the workspace scan reaches them. */
@@ -101,10 +101,6 @@ export class AnalysisService {
     // One at a time: the workspace scan waits for these before its bulk phase.
     this.dependencies = this.dependencies
       .then(() => this.loadDependencies([file]))
-      // A buffer summarised from the cache has no parse tree yet: make it once the
-      // diagnostics are out and before the scan, so the first edit parses incrementally.
-      .then(() => yieldToLoop())
-      .then(() => this.guard(`parse ${uri}`, () => this.host.warmTree(file)))
       .catch((e) => this.logError('load imports', e));
   }
 
@@ -210,6 +206,18 @@ export class AnalysisService {
     const open = roots.filter((r) => this.isOpen(r));
     await Promise.all(open.map((r) => this.reanalyze(r, this.host.depsOf(r))));
     mark('imports-linked');
+  }
+
+  /**
+   * Gives open buffers whose summary came from the cache their parse tree (and compiles the
+   * summariser), so a first edit costs what the next ones do. Called when the scan is over:
+   * done at start it held hovers during the scan for a few hundred ms (bench lsp).
+   */
+  warmTrees(): void {
+    for (const doc of this.ctx.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file) this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
+    }
   }
 
   /** Whether an editor has the file open (its buffer wins over the disk). */

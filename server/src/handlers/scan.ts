@@ -106,6 +106,9 @@ async function scan(
   } finally {
     progress?.done();
   }
+  // After the end of the progress is out (a turn of the loop writes it).
+  await yieldToLoop();
+  if (!cancelled()) service.warmTrees();
 }
 
 /** Files of every folder whose settings ask for workspace analysis, minus ignored ones. */
