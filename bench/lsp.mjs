@@ -7,7 +7,10 @@
 // - the same shape with 10,000 files (40 edits);
 // - a real folder installed from npm: webpack@5.95.0's package tree (~80 packages, ~3,000 JS
 //   files), edits in lib/Compilation.js (5,500 lines; 40 edits).
-// For each: initialize → first diagnostics of the opened file, edit → diagnostics p50/p95/p99,
+// Ours starts twice per workspace: with an empty summary cache (a first start), then with the
+// cache that start filled (a new window; the default run, which the targets are checked on).
+// For each: initialize → first diagnostics of the opened file (and "complete": the first
+// publish equal to the set after the scan, cross-file findings included), edit → diagnostics p50/p95/p99,
 // server CPU per edit, RSS; for ours also the scan time and hover / code-action latency while the
 // workspace scan runs. `--ours-only` leaves typescript-language-server out.
 import { spawnSync } from 'node:child_process';
@@ -55,14 +58,22 @@ function real(edits) {
   };
 }
 
-const ours = (label, settings = {}) => ({
+/** Our summary cache for the bench's runs; a cold run empties it first. */
+const summaries = join(root, 'out', 'bench-lsp-summaries');
+
+const ours = (label, settings = {}, cold = false) => ({
   label,
   command: process.execPath,
   args: [join(root, 'dist', 'server.js'), '--stdio'],
   settings,
+  init: { summaryCacheDir: summaries },
+  coldCache: cold ? summaries : undefined,
+  env: { LOOP_LENS_TRACE: '1' },
   marker: oursMarker,
   probe: true,
 });
+const WARM = 'loop-lens (default settings)';
+const COLD = 'loop-lens, empty summary cache';
 
 function tsls() {
   const cli = join(tools, 'node_modules', 'typescript-language-server', 'lib', 'cli.mjs');
@@ -89,15 +100,19 @@ const p95 = (xs) => (xs?.length ? ms(pct(xs, 95)) : '  (none)');
 function report(ws, runs) {
   console.log(`\n=== ${ws.label} ===`);
   console.log(
-    `${'server'.padEnd(34)}${'first diag'.padStart(11)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'CPU/edit'.padStart(10)}${'RSS MB'.padStart(8)}${'peak'.padStart(7)}`,
+    `${'server'.padEnd(34)}${'first diag'.padStart(11)}${'complete'.padStart(10)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'CPU/edit'.padStart(10)}${'RSS MB'.padStart(8)}${'peak'.padStart(7)}`,
   );
   for (const [label, r] of runs) {
     const { lat } = r;
     console.log(
-      `${label.padEnd(34)}${ms(r.firstMs).padStart(11)}${ms(pct(lat, 50)).padStart(10)}${ms(pct(lat, 95)).padStart(10)}${ms(pct(lat, 99)).padStart(10)}${ms(lat.cpuPerEdit).padStart(10)}${fmt(r.mem.rss).padStart(8)}${fmt(r.mem.peak).padStart(7)}`,
+      `${label.padEnd(34)}${ms(r.firstMs).padStart(11)}${ms(r.completeMs).padStart(10)}${ms(pct(lat, 50)).padStart(10)}${ms(pct(lat, 95)).padStart(10)}${ms(pct(lat, 99)).padStart(10)}${ms(lat.cpuPerEdit).padStart(10)}${fmt(r.mem.rss).padStart(8)}${fmt(r.mem.peak).padStart(7)}`,
     );
   }
-  const [, o] = runs[0];
+  const o = runs.find(([l]) => l === WARM)[1];
+  for (const [label, r] of runs.filter(([, x]) => Object.keys(x.marks).length)) {
+    const m = Object.entries(r.marks).map(([k, v]) => `${k} ${fmt(v)}`);
+    console.log(`  ${label}, ms after its process started: ${m.join(', ')}`);
+  }
   console.log(
     `  ours: scan ${ms(o.scanMs).trim()} (first diagnostics ${o.scanRunning ? 'while the scan still ran' : 'after the scan ended'}); during the scan hover p95 ${p95(o.probes.hover).trim()} (${o.probes.hover.length}), code actions p95 ${p95(o.probes.actions).trim()} (${o.probes.actions.length})`,
   );
@@ -126,7 +141,8 @@ async function main() {
       continue;
     }
     const runs = [];
-    for (const server of [ours('loop-lens (default settings)'), ...extra, peer]) {
+    // The empty-cache start goes first and fills the cache that the default start then uses.
+    for (const server of [ours(COLD, {}, true), ours(WARM), ...extra, peer]) {
       if (!server) continue;
       console.log(`${ws.label}: ${server.label} …`);
       runs.push([server.label, await runServer(ws, server)]);
@@ -134,14 +150,21 @@ async function main() {
     results.push([ws, runs]);
   }
   for (const [ws, runs] of results) report(ws, runs);
-  const [one, ten] = results.map(([, runs]) => runs[0][1]);
+  const pick = (i, label) => results[i]?.[1].find(([l]) => l === label)?.[1];
+  const [one, ten] = [pick(0, WARM), pick(1, WARM)];
+  const [oneCold, tenCold] = [pick(0, COLD), pick(1, COLD)];
   const met = (ok) => (ok ? 'met' : 'NOT met');
-  console.log('\ntargets (default settings):');
   console.log(
-    `  1,000 files: first diagnostics ≤ 500 ms ${met(one.firstMs <= 500)}, p95 ≤ 50 ms ${met(pct(one.lat, 95) <= 50)}, p99 ≤ 50 ms ${met(pct(one.lat, 99) <= 50)}, hover p95 during the scan ≤ 50 ms ${met(pct(one.probes.hover, 95) <= 50)}`,
+    '\ntargets (default settings; "complete" = first diagnostics with the imports linked):',
   );
   console.log(
-    `  10,000 files: first diagnostics ≤ 1 s ${met(ten.firstMs <= 1000)}, p95 ≤ 80 ms ${met(pct(ten.lat, 95) <= 80)}, RSS ≤ 1 GiB ${met(ten.mem.peak <= 1024)}, hover p95 during the scan ≤ 50 ms ${met(pct(ten.probes.hover, 95) <= 50)}`,
+    `  with an empty summary cache: first diagnostics ${ms(oneCold.firstMs).trim()} (complete ${ms(oneCold.completeMs).trim()}) on 1,000 files, ${ms(tenCold.firstMs).trim()} (complete ${ms(tenCold.completeMs).trim()}) on 10,000`,
+  );
+  console.log(
+    `  1,000 files: first diagnostics ≤ 500 ms ${met(one.firstMs <= 500)} (complete ${ms(one.completeMs).trim()}), p95 ≤ 50 ms ${met(pct(one.lat, 95) <= 50)}, p99 ≤ 50 ms ${met(pct(one.lat, 99) <= 50)}, hover p95 during the scan ≤ 50 ms ${met(pct(one.probes.hover, 95) <= 50)}`,
+  );
+  console.log(
+    `  10,000 files: first diagnostics ≤ 1 s ${met(ten.firstMs <= 1000)} (complete ${ms(ten.completeMs).trim()}), p95 ≤ 80 ms ${met(pct(ten.lat, 95) <= 80)}, RSS ≤ 1 GiB ${met(ten.mem.peak <= 1024)}, hover p95 during the scan ≤ 50 ms ${met(pct(ten.probes.hover, 95) <= 50)}`,
   );
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`\nmachine load average at the end: ${load} (2 cores; all timings scale with it)`);

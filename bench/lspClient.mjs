@@ -6,8 +6,11 @@ import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-languageserver-protocol/node';
 
 /** `settings` answers workspace/configuration for the `loopLens` section. */
-export function startServer(command, args, label, settings = {}) {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startServer(command, args, label, settings = {}, env = {}) {
+  const child = spawn(command, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const conn = rpc.createProtocolConnection(
@@ -19,8 +22,11 @@ export function startServer(command, args, label, settings = {}) {
   const notify = () => {
     for (const w of [...waiters]) w();
   };
+  const lastByUri = new Map();
+  s.lastOf = (uri) => lastByUri.get(uri);
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     s.last = p;
+    lastByUri.set(p.uri, p.diagnostics);
     for (const w of [...waiters]) w(p);
   });
   conn.onNotification('$/progress', (p) => {
@@ -93,7 +99,9 @@ export function startServer(command, args, label, settings = {}) {
       /* gone */
     }
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    await new Promise((r) =>
+      child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r),
+    );
     conn.dispose();
   };
   return s;

@@ -1,7 +1,7 @@
 // One run of a language server on one workspace of the LSP benchmark (bench/lsp.mjs): initialize,
 // open a file, time its first diagnostics; hover and code-action requests while our workspace
 // scan runs; then edits, each waiting for the diagnostics that reflect it; CPU and memory.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { delay, startServer } from './lspClient.mjs';
 
@@ -11,12 +11,21 @@ import { delay, startServer } from './lspClient.mjs';
  * with the call) the file is opened in, and a `position` to hover.
  */
 export async function runServer(ws, server) {
-  const s = startServer(server.command, server.args, server.label, server.settings);
+  // A cold start: no summaries kept from an earlier start (V8's code cache stays).
+  if (server.coldCache) rmSync(server.coldCache, { recursive: true, force: true });
+  const s = startServer(server.command, server.args, server.label, server.settings, server.env);
   try {
     const uri = pathToFileURL(ws.file).toString();
     const base = readFileSync(ws.file, 'utf8');
     const opened = ws.openAt ? ws.edit(base, ws.openAt).text : base;
+    // Every publish of the opened file until the scan ends: the first one may hold only the
+    // findings the file shows alone; "complete" is the first that equals the set after the scan.
+    const pubs = [];
     const t0 = performance.now();
+    void s.waitFor((p) => {
+      if (p?.uri === uri && !s.progressEnded) pubs.push([performance.now() - t0, p.diagnostics]);
+      return s.progressEnded;
+    }, 600_000);
     await s.initialize(ws.dir, server.init ?? {});
     const first = s.waitFor((p) => p?.uri === uri, 600_000);
     await s.conn.sendNotification('textDocument/didOpen', {
@@ -28,12 +37,27 @@ export async function runServer(ws, server) {
     const scanRunning = !s.progressEnded;
     const probes = server.probe ? await probeWhileScanning(s, uri, ws.position) : undefined;
     const scanMs = server.probe ? s.progressEndedAt - t0 : undefined;
+    const completeMs = server.probe ? completeAt(pubs, s.lastOf(uri)) : undefined;
+    const marks = milestones(s.stderr());
     const lat = await editLatencies(s, ws, uri, base, server.marker);
     const mem = s.rssMb();
-    return { firstMs, firstCpu, scanRunning, probes, scanMs, lat, mem };
+    return { firstMs, firstCpu, completeMs, marks, scanRunning, probes, scanMs, lat, mem };
   } finally {
     await s.stop();
   }
+}
+
+/** When the opened file first showed the set it has after the scan. */
+function completeAt(pubs, final) {
+  const key = (d) => JSON.stringify(d.map((x) => [x.range, x.code, x.message]).sort());
+  return pubs.find(([, d]) => key(d) === key(final ?? []))?.[0];
+}
+
+/** The server's start milestones (`LOOP_LENS_TRACE`): name → ms after its process started. */
+function milestones(stderr) {
+  const out = {};
+  for (const m of stderr.matchAll(/^loop-lens-trace (\S+) ([\d.]+)$/gm)) out[m[1]] ??= Number(m[2]);
+  return out;
 }
 
 /** `ws.edits` edits; each waits for the diagnostics that reflect it. */

@@ -5,5 +5,8 @@
  */
 import { join } from 'node:path';
 import { loadWithCodeCache } from './codeCache';
+import { mark } from './trace';
 
+mark('bundle-load');
 loadWithCodeCache(join(__dirname, 'serverCore.js'));
+mark('bundle-loaded');

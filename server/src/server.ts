@@ -17,6 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { configSection } from '../../src/shared/configKeys';
 import { AnalysisService } from './handlers/analysisService';
+import { cacheRootFrom } from './handlers/engineCache';
 import { codeActionsFor } from './handlers/codeActions';
 import { RuleDocs } from './handlers/diagnostics';
 import { Folders, uriToPath } from './handlers/folders';
@@ -27,6 +28,7 @@ import { DiagnosticsPublisher } from './handlers/publisher';
 import { rescanIfScopeChanged, ScanState, startScan } from './handlers/scan';
 import { onWatchedFilesChanged, WATCHED_GLOBS } from './handlers/watchedFiles';
 import { SettingsCache } from './settings';
+import { mark } from './trace';
 import type { Finding } from './analysis/types';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -67,7 +69,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     publisher: new DiagnosticsPublisher(connection),
     // The bundle is dist/server.js; rule pages ship in docs/rules next to dist/.
     docs: new RuleDocs(join(__dirname, '..')),
+    cacheRoot: cacheRootFrom(params.initializationOptions),
   });
+  // The scan's thread loads its bundle while the first document is analysed.
+  service.host.warmUp();
+  mark('initialize');
+
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -109,6 +109,8 @@ export class LspClient {
   stderr = '';
   /** Messages the server logged as errors (window/logMessage type 1): its caught exceptions. */
   readonly errorLogs: string[] = [];
+  /** Every message the server logged (window/logMessage), in order. */
+  readonly logs: string[] = [];
   private readonly events = new EventEmitter();
   private versions = new Map<string, number>();
 
@@ -144,6 +146,8 @@ export class LspClient {
     });
     this.conn.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       if (p.type === 1) this.errorLogs.push(p.message);
+      this.logs.push(p.message);
+      this.events.emit('log', p);
     });
     this.conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
       this.progressTokens.push(p.token);
@@ -271,6 +275,15 @@ export class LspClient {
       'progress',
       () => this.progress.filter((p) => p.value.kind === 'end')[count - 1],
       `progress end #${count}`,
+    );
+  }
+
+  /** Waits until the server logged a message matching `re`; resolves to the match. */
+  waitForLog(re: RegExp): Promise<RegExpExecArray> {
+    return this.waitFor(
+      'log',
+      () => this.logs.map((m) => re.exec(m)).find((m) => m !== null) ?? undefined,
+      `a log message matching ${re}`,
     );
   }
 

@@ -111,6 +111,28 @@ export class StaticWorkspace {
     }
   }
 
+  /**
+   * A buffer whose summary is already known (the summary cache had it for this very text): no
+   * parse now; the tree for incremental edits comes from {@link warmTree} or the next edit.
+   */
+  setSummarizedText(file: string, text: string, entry: Entry): void {
+    const abs = path.resolve(file);
+    this.overlays.set(abs, text);
+    this.addEntry(abs, entry);
+  }
+
+  /**
+   * Summarises again a buffer that has no tree yet (its summary came from elsewhere) and keeps
+   * the tree, so its next edit parses incrementally; this also compiles the summariser's code,
+   * which an edit would otherwise wait for when every summary came from a cache or a worker.
+   */
+  warmTree(file: string): void {
+    const abs = path.resolve(file);
+    if (!this.overlays.has(abs) || this.trees.has(abs)) return;
+    this.dirty.add(abs);
+    this.update(this.fileSet());
+  }
+
   /** The buffer is closed: back to the disk contents. */
   closeFile(file: string): void {
     const abs = path.resolve(file);
@@ -241,9 +263,13 @@ export class StaticWorkspace {
   addSummarized(file: string, entry: Entry): void {
     const abs = path.resolve(file);
     if (this.overlays.has(abs)) return;
+    this.given.add(abs);
+    this.addEntry(abs, entry);
+  }
+
+  private addEntry(abs: string, entry: Entry): void {
     const had = this.entries.get(abs)?.summary !== undefined;
     this.entries.set(abs, entry);
-    this.given.add(abs);
     this.dirty.delete(abs);
     if (this.files && !this.files.has(abs)) {
       this.files.add(abs);

@@ -15,6 +15,7 @@ import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
 import { inBatches } from './slices';
+import { mark } from '../trace';
 
 /** How far an open file's imports are loaded before the workspace scan reaches them. */
 const DEP_DEPTH = 3;
@@ -28,6 +29,8 @@ export interface ServiceContext {
   settings: SettingsCache;
   publisher: DiagnosticsPublisher;
   docs: RuleDocs;
+  /** Root of the on-disk summary cache (none: every start parses every file). */
+  cacheRoot?: string;
 }
 
 export class AnalysisService {
@@ -49,7 +52,7 @@ export class AnalysisService {
   newHost(): EngineHost {
     const log = connectionLogger(this.ctx.connection.console);
     (this.host as EngineHost | undefined)?.dispose();
-    this.host = new EngineHost((f) => this.ctx.folders.owner(f), log);
+    this.host = new EngineHost((f) => this.ctx.folders.owner(f), log, this.ctx.cacheRoot);
     this.findings.clear();
     return this.host;
   }
@@ -108,7 +111,7 @@ export class AnalysisService {
     if (!file) return this.ctx.publisher.clear(uri);
     this.versions.delete(file);
     await this.host.loadFromDisk([file]);
-    this.reanalyze(file, this.host.depsOf(file));
+    await this.reanalyze(file, this.host.depsOf(file));
   }
 
   /** Analyses the current text of an open document and everything its edit can affect. */
@@ -116,28 +119,34 @@ export class AnalysisService {
     const doc = this.ctx.documents.get(uri);
     const file = uriToPath(uri);
     if (!doc || !file) return;
+    mark('analyse-document');
     const before = this.host.depsOf(file);
     this.host.setText(file, doc.getText());
     this.versions.set(file, doc.version);
-    this.reanalyze(file, before);
+    void this.reanalyze(file, before);
   }
 
   /** Re-analyses `file` and its dependents (imports as of `before` included) and publishes. */
-  reanalyze(file: string, before: ReadonlySet<string>): void {
+  reanalyze(file: string, before: ReadonlySet<string>): Promise<void> {
     const result = this.host.analyze(this.host.affectedBy(file, before));
     // The edit may have added imports or registrations: those targets can change too.
     const more = this.host.affectedBy(file, before).filter((f) => !result.has(f));
     if (more.length) for (const [f, list] of this.host.analyze(more)) result.set(f, list);
-    this.store(result);
+    return this.store(result);
   }
 
-  /** Keeps findings and publishes each file of `result` (only changed ones go out). */
-  store(result: Map<string, Finding[]>): void {
+  /**
+   * Keeps findings and publishes each file of `result` (only changed ones go out); resolves
+   * once they are sent. Never rejects (a failed publish is logged).
+   */
+  store(result: Map<string, Finding[]>): Promise<void> {
+    const sent: Promise<void>[] = [];
     for (const [file, list] of result) {
       if (list.length) this.findings.set(file, list);
       else this.findings.delete(file);
-      void this.publish(file).catch((e) => this.logError(`publish ${file}`, e));
+      sent.push(this.publish(file).catch((e) => this.logError(`publish ${file}`, e)));
     }
+    return Promise.all(sent).then(() => undefined);
   }
 
   /** Publishes one file's diagnostics under its settings (cleared when hidden by them). */
@@ -153,7 +162,7 @@ export class AnalysisService {
     const hidden =
       (!doc && s.analyzeWorkspace === 'openFiles') || folders.isIgnored(file, folder, s);
     const list = hidden ? [] : toDiagnostics(this.findings.get(file) ?? [], s, docs);
-    publisher.publish(uri, list, now?.version);
+    if (publisher.publish(uri, list, now?.version)) mark('publish');
   }
 
   /** Re-publishes every file that has or had diagnostics, and every open document. */
@@ -175,6 +184,7 @@ export class AnalysisService {
    * re-analyses the roots so their cross-file chains appear before the scan gets there.
    */
   async loadDependencies(roots: string[]): Promise<void> {
+    mark('imports-load');
     const seen = new Set(roots);
     let level = roots;
     for (let depth = 0; depth < DEP_DEPTH && level.length && seen.size < DEP_LIMIT; depth++) {
@@ -192,7 +202,22 @@ export class AnalysisService {
       );
       level = next;
     }
-    for (const r of roots) if (this.isOpen(r)) this.reanalyze(r, this.host.depsOf(r));
+    mark('imports-loaded');
+    const open = roots.filter((r) => this.isOpen(r));
+    await Promise.all(open.map((r) => this.reanalyze(r, this.host.depsOf(r))));
+    mark('imports-linked');
+  }
+
+  /**
+   * Gives open buffers whose summary came from the cache their parse tree (and compiles the
+   * summariser), so a first edit costs what the next ones do. Called when the scan is over:
+   * done at start it held hovers during the scan for a few hundred ms (bench lsp).
+   */
+  warmTrees(): void {
+    for (const doc of this.ctx.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file) this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
+    }
   }
 
   /** Whether an editor has the file open (its buffer wins over the disk). */

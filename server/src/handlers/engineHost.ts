@@ -3,38 +3,48 @@
  * file (so a scan can yield to the event loop between files), the config file of each folder,
  * and a reverse import graph that tells which files an edit can change.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../analysis/config';
 import { ignoreMatcher, isSourceFile, listSourceFiles, readSource } from '../analysis/files';
+import type { FileEntry } from '../analysis/fileEntry';
 import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
 import { StaticWorkspace } from '../analysis';
 import type { ILogger } from '../../../src/common/logger';
 import type { Folder } from './folders';
 import { SummaryWorkerClient } from './summaryWorkerClient';
-
-const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+import { EngineCache } from './engineCache';
+import { ImportResolver } from './importResolver';
+import { diskEntry } from '../analysis/summaryCache';
+import { TypeResolver } from '../analysis/typeCheck';
 
 export class EngineHost {
   private readonly engine: StaticWorkspace;
   private readonly configs = new Map<string, { config: LoopLensConfig; dir: string }>();
   private readonly loaded = new Set<string>();
-  private readonly known = new Set<string>();
-  /** `dir\0spec` → resolved file; cleared whenever the set of known files changes. */
-  private readonly resolved = new Map<string, string | undefined>();
+  private readonly imports = new ImportResolver();
   private readonly deps = new Map<string, Set<string>>();
   private readonly rdeps = new Map<string, Set<string>>();
   /** Files whose findings depend on this file's content although it imports them. */
   private readonly forward = new Map<string, Set<string>>();
   /** Summarises what a scan reads off the event loop (the bundle sits beside the server's). */
   private readonly worker: SummaryWorkerClient;
+  /** Summaries kept on disk across starts (none when `cacheRoot` is undefined). */
+  readonly cache: EngineCache;
+  private types: TypeResolver | undefined;
 
   constructor(
     private readonly folderOf: (file: string) => Folder | undefined,
     private readonly log: ILogger,
+    cacheRoot?: string,
   ) {
     this.engine = new StaticWorkspace({ roots: [], config: (file) => this.configFor(file) });
     this.worker = new SummaryWorkerClient(path.join(__dirname, 'summaryWorker.js'), log);
+    this.cache = new EngineCache(cacheRoot, __dirname);
+  }
+
+  /** Starts the summary worker thread early (it loads while the open document is analysed). */
+  warmUp(): void {
+    this.worker.warmUp();
   }
 
   /**
@@ -44,20 +54,17 @@ export class EngineHost {
   async loadInWorker(files: string[], skip: (file: string) => boolean): Promise<boolean> {
     const todo = files.filter((f) => isSourceFile(f) && !skip(f));
     if (!todo.length) return true;
-    const entries = await this.worker.summarize(
+    const answer = await this.worker.request(
       todo.map((file) => ({ file, extra: this.configFor(file)?.blocking })),
+      this.cache.where,
     );
-    if (!entries) return false;
+    if (!answer) return false;
+    const { entries } = answer;
+    this.cache.fromWorker(todo.length, answer.cached ?? 0, answer.bad ?? 0);
     todo.forEach((f, i) => {
       const entry = entries[i];
       // Opened (or already loaded) meanwhile: the buffer's text is the truth.
-      if (!entry || skip(f) || this.loaded.has(f)) return;
-      if (entry.note?.kind === 'error') this.log.warn('lsp.files', `${f}: ${entry.note.reason}`);
-      if (!entry.summary) return;
-      this.engine.addSummarized(f, entry);
-      this.loaded.add(f);
-      this.know(f);
-      this.recordDeps(f);
+      if (entry && !skip(f) && !this.loaded.has(f)) this.addEntry(f, entry);
     });
     return true;
   }
@@ -79,7 +86,10 @@ export class EngineHost {
         const loaded = loadConfig({ from: folder.path });
         c = { config: loaded.config, dir: loaded.dir };
       } catch (e) {
-        this.log.error('lsp.config', `Loop Lens config of ${folder.path}: ${errText(e)} (using defaults)`);
+        this.log.error(
+          'lsp.config',
+          `Loop Lens config of ${folder.path}: ${errText(e)} (using defaults)`,
+        );
         c = { config: {}, dir: folder.path };
       }
       this.configs.set(folder.path, c);
@@ -121,6 +131,11 @@ export class EngineHost {
   ): Promise<void> {
     for (const f of files) {
       if (skip(f)) continue;
+      if (!this.loaded.has(f) && isSourceFile(f)) {
+        // First load: the summary cache may have it; a summary made here is stored there.
+        this.addEntry(f, diskEntry(f, this.cache.cache, this.entryOptions(f)));
+        continue;
+      }
       const src = readSource(f);
       if ('text' in src) this.setText(f, src.text);
       else if (src.note.kind === 'error') this.log.warn('lsp.files', `${f}: ${src.note.reason}`);
@@ -128,26 +143,52 @@ export class EngineHost {
     await Promise.resolve();
   }
 
+  private entryOptions(file: string) {
+    return {
+      extra: this.configFor(file)?.blocking,
+      types: () => (this.types ??= new TypeResolver()),
+    };
+  }
+
+  /** An entry summarised elsewhere (worker, cache, a first disk read). */
+  private addEntry(file: string, entry: FileEntry, buffer?: string): void {
+    if (entry.note?.kind === 'error') this.log.warn('lsp.files', `${file}: ${entry.note.reason}`);
+    if (!entry.summary) return;
+    if (buffer === undefined) this.engine.addSummarized(file, entry);
+    else this.engine.setSummarizedText(file, buffer, entry);
+    this.loaded.add(file);
+    this.know(file);
+    this.recordDeps(file);
+  }
+
+  /** Gives an opened buffer's tree to the engine, so its next edit parses incrementally. */
+  warmTree(file: string): void {
+    this.engine.warmTree(file);
+  }
+
   /** An editor buffer or a fresh disk read of one file. */
   setText(file: string, text: string): void {
     if (!isSourceFile(file)) return;
+    if (this.loaded.has(file)) this.cache.forget(file);
+    else {
+      // Opened: the summary cache may have this very text (a reload, a new window).
+      const hit = this.cache.bufferEntry(file, text, this.configFor(file)?.blocking);
+      if (hit?.summary) return this.addEntry(file, hit, text);
+    }
     this.engine.setFileText(file, text);
     this.loaded.add(file);
     this.know(file);
   }
 
   private know(file: string): void {
-    if (this.known.has(file)) return;
-    this.known.add(file);
-    this.resolved.clear();
+    this.imports.know(file);
   }
 
   /** The file is gone from disk. */
   remove(file: string): void {
     this.engine.removeFile(file);
     this.loaded.delete(file);
-    this.known.delete(file);
-    this.resolved.clear();
+    this.imports.forget(file);
     this.forward.delete(file);
     this.setDeps(file, new Set());
   }
@@ -161,6 +202,10 @@ export class EngineHost {
     try {
       const out = this.engine.analyze(files.filter((f) => this.loaded.has(f)));
       for (const f of files) this.recordDeps(f);
+      this.cache.stored(
+        (f) => this.engine.summaryOf(f),
+        (f) => this.configFor(f)?.blocking,
+      );
       return out;
     } catch (e) {
       this.log.error('lsp.analysis', 'analysis failed:', e);
@@ -212,7 +257,7 @@ export class EngineHost {
     const s = this.engine.summaryOf(file);
     if (!s) return [];
     return [...new Set([...s.imports, ...s.stars])]
-      .map((spec) => this.resolve(file, spec))
+      .map((spec) => this.imports.resolve(file, spec))
       .filter((f): f is string => f !== undefined);
   }
 
@@ -227,7 +272,7 @@ export class EngineHost {
     ]);
     const next = new Set<string>();
     for (const spec of specs) {
-      const target = this.resolve(file, spec);
+      const target = this.imports.resolve(file, spec);
       if (target) next.add(target);
     }
     this.setDeps(file, next);
@@ -241,32 +286,6 @@ export class EngineHost {
       if (!set) this.rdeps.set(d, (set = new Set()));
       set.add(file);
     }
-  }
-
-  /**
-   * Same resolution as the engine's linker: exact, with extensions, `.js` → `.ts`, index.
-   * Cached: every edit of a file resolves all its imports again (~100 in the bench's big file).
-   */
-  private resolve(from: string, spec: string): string | undefined {
-    if (!spec.startsWith('.')) return undefined;
-    const key = `${path.dirname(from)}\0${spec}`;
-    if (this.resolved.has(key)) return this.resolved.get(key);
-    const found = this.resolveUncached(from, spec);
-    this.resolved.set(key, found);
-    return found;
-  }
-
-  private resolveUncached(from: string, spec: string): string | undefined {
-    const base = path.resolve(path.dirname(from), spec);
-    const stem = base.replace(/\.[cm]?jsx?$/, '');
-    const candidates = [base, ...exts.map((e) => base + e), ...exts.map((e) => stem + e)];
-    candidates.push(...exts.map((e) => path.join(base, 'index' + e)));
-    const found = candidates.find((c) => this.known.has(c));
-    if (found) return found;
-    // Not listed (open-files mode, or outside the folders): look at the disk once.
-    const onDisk = candidates.find((c) => isSourceFile(c) && existsSync(c));
-    if (onDisk) this.known.add(onDisk);
-    return onDisk;
   }
 }
 

@@ -96,13 +96,19 @@ async function scan(
     if (cancelled()) return;
     progress?.report(90, 'Linking across files…');
     await inBatches(files, cancelled, (batch) => {
-      service.store(service.host.analyze(batch));
+      void service.store(service.host.analyze(batch));
       return Promise.resolve();
     });
-    connection.console.info(`Loop Lens: analysed ${files.length} files in ${Date.now() - t0} ms`);
+    const cached = service.host.cache.report();
+    connection.console.info(
+      `Loop Lens: analysed ${files.length} files in ${Date.now() - t0} ms${cached ? `; ${cached}` : ''}`,
+    );
   } finally {
     progress?.done();
   }
+  // After the end of the progress is out (a turn of the loop writes it).
+  await yieldToLoop();
+  if (!cancelled()) service.warmTrees();
 }
 
 /** Files of every folder whose settings ask for workspace analysis, minus ignored ones. */

@@ -12,18 +12,24 @@ import type { ILogger } from '../../../src/common/logger';
 export interface SummaryRequest {
   id: number;
   files: { file: string; extra?: readonly ExtraBlockingApi[] }[];
+  /** The on-disk summary cache to use (`SummaryCache` root and engine), if any. */
+  cache?: { root: string; engine: string };
 }
 
 export interface SummaryResponse {
   id: number;
   entries: FileEntry[];
+  /** How many entries came from the summary cache. */
+  cached?: number;
+  /** How many cache files could not be decoded (ignored, and written again). */
+  bad?: number;
 }
 
 export class SummaryWorkerClient {
   private worker: Worker | undefined;
   private broken = false;
   private nextId = 0;
-  private readonly pending = new Map<number, (entries: FileEntry[] | undefined) => void>();
+  private readonly pending = new Map<number, (answer: SummaryResponse | undefined) => void>();
 
   constructor(
     private readonly script: string,
@@ -31,14 +37,30 @@ export class SummaryWorkerClient {
   ) {}
 
   /** Entries of `files` (in order), summarised in the worker; undefined when it cannot run. */
-  summarize(files: SummaryRequest['files']): Promise<FileEntry[] | undefined> {
+  async summarize(
+    files: SummaryRequest['files'],
+    cache?: SummaryRequest['cache'],
+  ): Promise<FileEntry[] | undefined> {
+    return (await this.request(files, cache))?.entries;
+  }
+
+  /** As {@link summarize}, with the worker's whole answer. */
+  request(
+    files: SummaryRequest['files'],
+    cache?: SummaryRequest['cache'],
+  ): Promise<SummaryResponse | undefined> {
     const worker = this.start();
     if (!worker) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      worker.postMessage({ id, files } satisfies SummaryRequest);
+      worker.postMessage({ id, files, cache } satisfies SummaryRequest);
     });
+  }
+
+  /** Starts the thread now (it loads its bundle while the server does other work). */
+  warmUp(): void {
+    this.start();
   }
 
   private start(): Worker | undefined {
@@ -53,7 +75,7 @@ export class SummaryWorkerClient {
       worker.on('message', (m: SummaryResponse) => {
         const done = this.pending.get(m.id);
         this.pending.delete(m.id);
-        done?.(m.entries);
+        done?.(m);
       });
       worker.on('error', (e) => {
         this.log.error('lsp.worker', 'summary worker failed (scanning on the event loop):', e);

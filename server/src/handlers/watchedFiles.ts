@@ -39,12 +39,12 @@ export async function onWatchedFilesChanged(
     const before = service.host.depsOf(file);
     if (change.type === FileChangeType.Deleted) {
       service.host.remove(file);
-      service.store(new Map([[file, []]]));
+      void service.store(new Map([[file, []]]));
     } else {
       if (!service.ctx.folders.owner(file) || service.host.isConfigIgnored(file)) continue;
       await service.host.loadFromDisk([file], (f) => service.isOpen(f));
     }
-    service.reanalyze(file, before);
+    void service.reanalyze(file, before);
   }
   if (configChanged) {
     service.reset();
