@@ -91,6 +91,10 @@ export class Liveness implements ILiveness, IDisposable {
     return this.monitor?.waitDuringSettled(sUs, eUs) ?? Promise.resolve(0);
   }
 
+  sleptOutsideLoop(sUs: number, eUs: number): boolean {
+    return this.monitor?.sleptOutsideLoop(sUs, eUs) ?? false;
+  }
+
   mainThreadCpuUs(sUs: number, eUs: number): number | undefined {
     return this.monitor?.cpuDuring(sUs, eUs);
   }

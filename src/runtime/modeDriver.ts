@@ -48,6 +48,8 @@ export interface ILiveness {
   runQueueWaitUs(sUs: number, eUs: number): Promise<number>;
   /** On-CPU time (µs) of the target's main thread within about [sUs, eUs]; undefined if unknown. */
   mainThreadCpuUs(sUs: number, eUs: number): number | undefined;
+  /** A /proc sample within (sUs, eUs) saw the thread asleep in a sync call, not in its loop. */
+  sleptOutsideLoop?(sUs: number, eUs: number): boolean;
 }
 
 /** A local target's main thread in /proc (RunQueueMonitor). */

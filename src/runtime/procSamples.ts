@@ -29,6 +29,14 @@ export function activeIn(samples: Sample[], sUs: number): number | undefined {
   return slept ? Math.max(cpu, last[0] - sUs - rq) : cpu;
 }
 
+/** Whether a sample within (sUs, eUs) saw the thread asleep outside the loop's wait (a sync call). */
+export function sleptOutsideLoopIn(samples: Sample[], sUs: number, eUs: number): boolean {
+  for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs; i--) {
+    if (samples[i][0] < eUs && samples[i][3] === 2) return true;
+  }
+  return false;
+}
+
 /** The last sample within (sUs, eUs) that saw the loop idle. */
 export function lastIdleIn(samples: Sample[], sUs: number, eUs: number): number | undefined {
   for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs; i--) {

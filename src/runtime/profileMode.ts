@@ -180,7 +180,7 @@ export class ProfileMode implements IModeDriver {
       if (verdict.is === 'asleep') return;
       const a = await this.fromSnapshot(frames);
       const starved = verdict.is === 'starved' ? { starvation: verdict.starvation } : {};
-      const k = verdict.is === 'starved' ? 'starved' : kind;
+      const k = verdict.is === 'starved' ? 'starved' : verdict.syncWait ? 'sync-io' : kind;
       this.ctx.emitStall(stallOf(usToMs(g.s - this.t0Us), usToMs(g.e - g.s), k, a, starved));
       return;
     }
@@ -229,7 +229,7 @@ export class ProfileMode implements IModeDriver {
       stallOf(
         usToMs(w.startUs - this.t0Us),
         usToMs(w.endUs - w.startUs),
-        verdict.is === 'starved' ? 'starved' : kind,
+        verdict.is === 'starved' ? 'starved' : verdict.syncWait ? 'sync-io' : kind,
         a,
         verdict.is === 'starved'
           ? { starvation: verdict.starvation }

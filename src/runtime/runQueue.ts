@@ -18,7 +18,14 @@
  */
 import { ProcFile } from './procFile';
 import type { Sample } from './procSamples';
-import { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom } from './procSamples';
+import {
+  activeIn,
+  counterDuring,
+  epollWaitOf,
+  lastIdleIn,
+  sleptOutsideLoopIn,
+  stallStartFrom,
+} from './procSamples';
 
 export { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom };
 
@@ -185,6 +192,10 @@ export class RunQueueMonitor {
     while (i > 0 && this.samples[i][0] > sUs) i--;
     return activeIn([...this.samples.slice(i), now], sUs);
   }
+
+  /** A sample within (sUs, eUs) saw the thread in a sync call (only where waits are told apart). */
+  sleptOutsideLoop = (sUs: number, eUs: number) =>
+    this.tellsSyncWaits && sleptOutsideLoopIn(this.samples, sUs, eUs);
 
   /** The last sample within (sUs, eUs) that saw the loop idle. */
   lastIdleWithin = (sUs: number, eUs: number) => lastIdleIn(this.samples, sUs, eUs);

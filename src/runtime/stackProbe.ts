@@ -27,21 +27,19 @@ import { LoadedModules } from './loadedModules';
 import { framesOfSnapshot, stackExpression } from './probeSnapshot';
 
 /**
- * How often the agent tells us it is alive. Each message costs the target CPU (main thread,
- * inspector thread, a socket write): ticks with every 20 ms beat instead of every other one
- * raised profile mode's idle cost from ~18 to ~23.5 ms per second in the bench, so 40 ms.
+ * How often the agent tells us it is alive. Each message costs the target CPU: ticks with every
+ * 20 ms beat raised profile mode's idle cost from ~18 to ~23.5 ms per second, so 40 ms.
  */
 export const TICK_EVERY_MS = 40;
 const WATCHDOG_MS = 10;
 /*
- * A local target's probe also checks at each /proc sample, and its 10 ms watchdog runs only
- * while the last sample did not see the loop surely idle: after an idle sample no silence can
- * reach IDLE_SILENCE_MS before the next sample, which re-arms the watchdog if the loop is busy.
- * An idle recorder so wakes once per sample (every 40 ms once the loop stays idle) instead of
- * five times: measured at idle (npm run bench -- fleet), each wake-up of the recorder costs
- * ~0.1 ms of CPU here.
+ * A local target's probe also checks at each /proc sample; its 10 ms watchdog runs only while
+ * the last sample did not see the loop surely idle (the next sample re-arms it if the loop is
+ * busy), or when no sample follows an idle one for SAMPLES_LOST_MS. Each wake-up of an idle
+ * recorder costs ~0.1 ms of CPU here (npm run bench -- fleet).
  */
 const STARVED_US = 60_000;
+const SAMPLES_LOST_MS = 100;
 /** Local target: no idle sample (one every 20 ms) for this long at least means blocked. */
 const IDLE_SILENCE_MS = 40;
 /**
@@ -83,6 +81,8 @@ export class StackProbe {
   private inflight: Promise<void> | undefined;
   private snapshots: Snapshot[] = [];
   private watchdog: NodeJS.Timeout | undefined;
+  /** Re-arms the watchdog when samples stop coming after an idle one (see onLoopSample). */
+  private samplesLost: NodeJS.Timeout | undefined;
   /** Stops following the local target's /proc samples (see WATCHDOG_MS). */
   private unfollow: (() => void) | undefined;
   private lastCheckAt = nowUs();
@@ -104,17 +104,28 @@ export class StackProbe {
   }
 
   private arm(): void {
+    clearTimeout(this.samplesLost);
+    this.samplesLost = undefined;
     this.watchdog ??= setInterval(() => this.check(), WATCHDOG_MS);
   }
 
-  /** A /proc sample of a local target: check now; the watchdog runs only while not idle. */
+  /**
+   * A /proc sample of a local target: check now; the watchdog runs only while not idle, or when
+   * samples stop (the monitor stopped or was replaced): a resting beat reports a stall only when
+   * probed, so a probe waiting on samples that never come would miss every stall.
+   */
   private onLoopSample(idle: boolean): void {
     this.check();
-    if (!idle) this.arm();
-    else if (this.watchdog) {
+    if (!idle) {
+      this.arm();
+      return;
+    }
+    if (this.watchdog) {
       clearInterval(this.watchdog);
       this.watchdog = undefined;
     }
+    this.samplesLost ??= setTimeout(() => this.arm(), SAMPLES_LOST_MS).unref();
+    this.samplesLost.refresh();
   }
 
   /** Whether the 10 ms watchdog runs now (see WATCHDOG_MS). */
@@ -279,6 +290,8 @@ export class StackProbe {
   dispose(): void {
     clearInterval(this.watchdog);
     this.watchdog = undefined;
+    clearTimeout(this.samplesLost);
+    this.samplesLost = undefined;
     this.unfollow?.();
     this.unfollow = undefined;
     this.modules.dispose();

@@ -15,7 +15,8 @@ import type { ModeContext } from './modeDriver';
 import { usToMs } from './modeDriver';
 
 export type Verdict =
-  | { is: 'code' }
+  /** `syncWait`: /proc saw the thread asleep in a sync call during it (sync-io, whatever the stack). */
+  | { is: 'code'; syncWait?: boolean }
   | { is: 'starved'; starvation: Starvation }
   /** Little CPU and no sync call: asleep (idle), not blocked and not starved. */
   | { is: 'asleep' };
@@ -68,6 +69,12 @@ export async function judgeStall(
   const cpuUs = ctx.liveness.mainThreadCpuUs(startUs, endUs) ?? fallbackCpuUs;
   const durUs = endUs - startUs;
   const v = judge(durUs, waitUs, cpuUs, ctx.thresholdMs * 1000);
+  // Little CPU, but /proc saw the thread asleep in a sync call (a read of a pipe, execSync's
+  // wait) and not in its loop: blocked, though the stack was taken before or after the call.
+  if (v === 'asleep' && ctx.liveness.sleptOutsideLoop?.(startUs, endUs)) {
+    ctx.logger.trace('runtime.stall', 'asleep outside the loop: a sync call');
+    return { is: 'code', syncWait: true };
+  }
   const d = `${usToMs(durUs)} ms: ${usToMs(waitUs)} ms waiting for a CPU, ${cpuUs === undefined ? '?' : usToMs(cpuUs)} ms on one`;
   ctx.logger.trace('runtime.stall', `${d}; ${v}`);
   if (v !== 'starved') return { is: v };

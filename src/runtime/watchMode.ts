@@ -67,7 +67,7 @@ export class WatchMode implements IModeDriver {
         usToMs(startUs - this.t0Us),
         usToMs(e - startUs),
         // Without a snapshot we cannot tell; CPU work is by far the most common cause.
-        verdict.is === 'starved' ? 'starved' : kind,
+        verdict.is === 'starved' ? 'starved' : verdict.syncWait ? 'sync-io' : kind,
         a,
         verdict.is === 'starved' ? { starvation: verdict.starvation } : {},
       ),

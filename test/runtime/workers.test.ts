@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,8 @@ for (const mode of ['profile', 'watch'] as const) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'loop-lens-workers-'));
+      // Made here: the fixture's own mkfifo (an execFileSync) would be a stall of its own first.
+      execFileSync('mkfifo', [join(dir, 'slow.fifo')]);
       target = await startTarget(WORKERS);
       // One worker before the attach, one after.
       await target.run('start cruncher');
@@ -103,10 +106,16 @@ for (const mode of ['profile', 'watch'] as const) {
       // the disk (a 128 MB file from the page cache took ~50 ms, too short to tell on a busy
       // machine whether the recorder or the file was slow).
       const fifo = join(dir, 'slow.fifo');
-      const { stall } = await threadStall(target, r, `wfifo cruncher ${fifo} 300`, 1);
+      // The writer is ours, so the worker does nothing but the read (a spawn of its own, on a
+      // busy machine, was a stall of its own before the read).
+      const writer = spawn('sh', ['-c', 'exec 3>"$1"; sleep 0.3; echo data >&3', 'sh', fifo], {
+        stdio: 'ignore',
+      });
+      const { stall } = await threadStall(target, r, `wread cruncher ${fifo}`, 1);
+      writer.kill();
       assert.equal(stall?.thread?.id, 1, describeWith(stall));
       assert.equal(stall?.kind, 'sync-io', describeWith(stall));
-      assert.equal(stall?.blame?.line, line('wfifo'), describeWith(stall));
+      assert.equal(stall?.blame?.line, line('wread'), describeWith(stall));
     });
 
     test("the main thread's own stall is still the main thread's", async () => {

@@ -193,3 +193,24 @@ test('a local target’s probe checks at each /proc sample and keeps its 10 ms w
   assert.equal(listener, undefined, 'dispose stops following the samples');
   assert.equal(probe.watching, false);
 });
+
+test('a local target’s probe watches again by itself when no /proc sample follows an idle one', async () => {
+  let listener: ((idle: boolean) => void) | undefined;
+  const ctx = localContext(
+    {
+      idleAt: () => nowUs(),
+      activeSince: () => 0,
+      onSample: (l: (idle: boolean) => void) => ((listener = l), () => (listener = undefined)),
+    },
+    async () => ({}),
+  );
+  const probe = new StackProbe(ctx);
+  made.push(probe);
+  probe.begin();
+  await waitFor(() => listener !== undefined, 'the probe follows the samples');
+  listener!(true);
+  assert.equal(probe.watching, false, 'no watchdog after an idle sample');
+  // The samples stop (the monitor ended, or was replaced by another one): a resting beat would
+  // report no stall unless probed, so the watchdog must come back without them.
+  await waitFor(() => probe.watching, 'the watchdog to run again without samples');
+});
