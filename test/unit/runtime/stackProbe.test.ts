@@ -164,12 +164,12 @@ test('a silence spent waiting for a CPU is not probed; once the loop could have 
   assert.equal(frames?.[0]?.functionName, 'spin');
 });
 
-test('a local target’s probe checks at each /proc sample and keeps its 10 ms watchdog only while the loop is not seen idle', async () => {
+/** A begun probe on a local target whose /proc samples the test delivers (`sample()`). */
+async function followingProbe(idleAt: () => number) {
   let listener: ((idle: boolean) => void) | undefined;
-  let idleAt = nowUs();
   const ctx = localContext(
     {
-      idleAt: () => idleAt,
+      idleAt,
       activeSince: () => 0,
       onSample: (l: (idle: boolean) => void) => ((listener = l), () => (listener = undefined)),
     },
@@ -181,34 +181,28 @@ test('a local target’s probe checks at each /proc sample and keeps its 10 ms w
   assert.equal(probe.watching, true, 'the watchdog runs from the start');
   // Its first watchdog check starts following the samples.
   await waitFor(() => listener !== undefined, 'the probe follows the samples');
+  return { probe, sample: (idle: boolean) => listener!(idle), following: () => !!listener };
+}
+
+test('a local target’s probe checks at each /proc sample and keeps its 10 ms watchdog only while the loop is not seen idle', async () => {
+  let idleAt = nowUs();
+  const { probe, sample, following } = await followingProbe(() => idleAt);
   const before = probe.checks;
   idleAt = nowUs();
-  listener!(true);
+  sample(true);
   assert.equal(probe.checks, before + 1, 'a sample is a check');
   assert.equal(probe.watching, false, 'no watchdog after an idle sample');
-  listener!(false);
+  sample(false);
   assert.equal(probe.checks, before + 2);
   assert.equal(probe.watching, true, 'a busy sample arms it again');
   probe.dispose();
-  assert.equal(listener, undefined, 'dispose stops following the samples');
+  assert.equal(following(), false, 'dispose stops following the samples');
   assert.equal(probe.watching, false);
 });
 
 test('a local target’s probe watches again by itself when no /proc sample follows an idle one', async () => {
-  let listener: ((idle: boolean) => void) | undefined;
-  const ctx = localContext(
-    {
-      idleAt: () => nowUs(),
-      activeSince: () => 0,
-      onSample: (l: (idle: boolean) => void) => ((listener = l), () => (listener = undefined)),
-    },
-    async () => ({}),
-  );
-  const probe = new StackProbe(ctx);
-  made.push(probe);
-  probe.begin();
-  await waitFor(() => listener !== undefined, 'the probe follows the samples');
-  listener!(true);
+  const { probe, sample } = await followingProbe(() => nowUs());
+  sample(true);
   assert.equal(probe.watching, false, 'no watchdog after an idle sample');
   // The samples stop (the monitor ended, or was replaced by another one): a resting beat would
   // report no stall unless probed, so the watchdog must come back without them.
