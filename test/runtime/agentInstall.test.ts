@@ -7,6 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { nullLogger } from '../../src/common/logger';
 import { AgentLink } from '../../src/runtime/agentLink';
 import { connectCri } from '../../src/runtime/criSession';
 import { launchTarget } from '../../src/runtime/targets/launch';
@@ -31,7 +32,7 @@ describe('agent install on a launched target', () => {
           cpu: true,
           leaseMs: 10_000,
         },
-        { trace() {}, info() {}, warn() {}, error() {} },
+        nullLogger,
       );
       await link.addBinding();
       // No Runtime.runIfWaitingForDebugger of our own: the target is still waiting, where no
