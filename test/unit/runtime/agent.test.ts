@@ -189,9 +189,12 @@ test('lazy beat: a busy probe finds its stall even after a longer one nobody pro
     await loopTurn(); // the native timer fires (it was due first), recording the 200 ms
     const [s] = spin(30);
     assert.equal(agent().probed(true), 0, 'still resting');
+    assert.deepEqual(got, [], 'a resting beat reported nothing by itself');
     const [, e] = spin(90);
     const m = await gapOf(got, e);
-    assert.deepEqual(got.length, 1, 'a resting beat reported nothing by itself');
+    // The woken beat's report comes first; the beat it restarts may report its own late beats
+    // after it on a busy machine.
+    assert.equal(got.indexOf(m), 0, JSON.stringify(got));
     assert.ok(m.type === 'gap' && m.w === 1 && !m.l, JSON.stringify(m));
     assert.ok(
       m.e - m.s >= e - s - slackUs(s, e) && m.e >= e,
