@@ -4,7 +4,8 @@
  */
 
 /**
- * [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state (see RunQueueMonitor),
+ * [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state (0 busy, 1 idle in the
+ * loop's wait, 2 asleep elsewhere, 3 asleep in a lock: see RunQueueMonitor),
  * and 1 when the loop had been quiet so long that the next sample came after a sparse period].
  */
 export type Sample = [number, number, number, number, (0 | 1)?];
@@ -24,12 +25,15 @@ export function activeIn(samples: Sample[], sUs: number): number | undefined {
   if (rq === undefined || cpu === undefined) return undefined;
   let slept = false;
   for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs && !slept; i--) {
-    slept = samples[i][3] === 2;
+    slept = samples[i][3] >= 2;
   }
   return slept ? Math.max(cpu, last[0] - sUs - rq) : cpu;
 }
 
-/** Whether a sample within (sUs, eUs) saw the thread asleep outside the loop's wait (a sync call). */
+/**
+ * Whether a sample within (sUs, eUs) saw the thread asleep outside the loop's wait in a sync call
+ * (not in a lock: state 3, a futex).
+ */
 export function sleptOutsideLoopIn(samples: Sample[], sUs: number, eUs: number): boolean {
   for (let i = samples.length - 1; i >= 0 && samples[i][0] > sUs; i--) {
     if (samples[i][0] < eUs && samples[i][3] === 2) return true;

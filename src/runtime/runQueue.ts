@@ -17,6 +17,7 @@
  * not start), wchan only says "some epoll wait", and `tellsSyncWaits` is false.
  */
 import { ProcFile } from './procFile';
+import { parseSyscall } from './waitingOn/syscalls';
 import type { Sample } from './procSamples';
 import {
   activeIn,
@@ -48,7 +49,7 @@ export class RunQueueMonitor {
   /**
    * [time µs, cumulative run-queue wait µs, cumulative on-CPU µs, state]: state 1 = asleep in
    * the loop's epoll wait (idle loop), 2 = asleep elsewhere (or maybe: an epoll wait whose
-   * timeout cannot be read), 0 = running or waiting for a CPU.
+   * timeout cannot be read), 3 = asleep in a lock (a futex), 0 = running or waiting for a CPU.
    */
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -150,7 +151,7 @@ export class RunQueueMonitor {
    * Whether the main thread is asleep in the event loop's own epoll wait right now: `idle`
    * (sure), `maybe` (in an epoll wait that may be execSync's: a sign of life for the probe,
    * not proof enough to shorten a stall), `asleep` elsewhere (a sync syscall, a page fault,
-   * execSync's wait), or `busy` (running, or waiting for a CPU).
+   * execSync's wait), `lock` (in a futex), or `busy` (running, or waiting for a CPU).
    */
   private loopIdle(): LoopState {
     if (this.syscallReadable !== false) {
@@ -160,7 +161,13 @@ export class RunQueueMonitor {
       else this.syscallReadable ??= false;
       if (text) {
         // "running" unless blocked: then the syscall's number (-1: blocked outside one).
-        if (w === undefined) return text.startsWith('running') ? 'busy' : 'asleep';
+        if (w === undefined) {
+          if (text.startsWith('running')) return 'busy';
+          // A futex: a lock, most often one of V8's own (a GC helper thread that waits for a CPU
+          // on a busy machine), not a sync call of the code.
+          const sc = parseSyscall(text, process.arch);
+          return sc?.in === 'call' && sc.name === 'futex' ? 'lock' : 'asleep';
+        }
         // The agent's heartbeat is a timer of the loop, so the loop's own wait never lasts
         // longer than a beat; execSync's loop waits for its child without a timeout (or the
         // caller's). Without a timeout to read (epoll_pwait2), any epoll wait, as with wchan.
@@ -233,5 +240,5 @@ export class RunQueueMonitor {
   }
 }
 
-type LoopState = 'idle' | 'maybe' | 'asleep' | 'busy';
-const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2 };
+type LoopState = 'idle' | 'maybe' | 'asleep' | 'lock' | 'busy';
+const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2, lock: 3 };

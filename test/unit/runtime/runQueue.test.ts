@@ -112,6 +112,9 @@ test('a silence of a loaded loop counts only its CPU time as a possible block; a
   const asleep = loaded.map((x, i) => (i === 2 ? [x[0], x[1], x[2], 2] : x)) as typeof loaded;
   assert.equal(activeIn(asleep, 0), 30_000);
   assert.equal(activeIn(asleep, 45_000), 4_500, 'the sleep was before the start: CPU alone');
+  // Asleep in a lock (state 3, a futex): the loop may be blocked as well, so it counts too.
+  const locked = loaded.map((x, i) => (i === 2 ? [x[0], x[1], x[2], 3] : x)) as typeof loaded;
+  assert.equal(activeIn(locked, 0), 30_000);
   assert.equal(activeIn(loaded, -1), undefined, 'no sample that old');
   assert.equal(activeIn(loaded, 60_000), undefined, 'no sample after the start');
 });
