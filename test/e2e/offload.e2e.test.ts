@@ -1,8 +1,9 @@
 /**
  * "Run in a worker thread" in the VS Code UI (code-server 4.100.3 + chromium, packaged
  * extension): the hover says why the fix is offered, the light bulb offers it, and applying it
- * writes the worker module, the awaited pool call and the package.json dependency. Screenshots
- * go to .artifacts/screenshots/offload-*.png.
+ * writes the worker module, the awaited pool call and the package.json dependency; then the
+ * same for a private method called through `this`, which leaves its class. Screenshots go to
+ * .artifacts/screenshots/offload-*.png.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -98,5 +99,51 @@ describe('offload quick fix in the VS Code UI', () => {
       'no warning left in login.ts',
     );
     await screenshot(page, 'offload-3-applied');
+  });
+
+  test('a method that uses neither this nor super: the call awaits the pool, the method leaves its class', async () => {
+    assert.ok(s);
+    const { page, workspace } = s;
+    await openFile(page, 'src/session.ts');
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) >= 1,
+      90_000,
+      'the sync-crypto squiggle on the this.deriveKey call',
+    );
+    // The cursor on `deriveKey` in `this.deriveKey(password, this.pepper)` (line 7).
+    await goToLine(page, 7, 23);
+    const menu = await openQuickFixMenu(page);
+    await menu
+      .locator('.monaco-list-row', { hasText: /Run `deriveKey` in a worker thread/ })
+      .first()
+      .waitFor();
+    await screenshot(page, 'offload-4-method-quickfix-menu');
+    await pickMenuEntry(menu, /Run `deriveKey` in a worker thread/);
+
+    const session = join(workspace, 'src', 'session.ts');
+    const worker = join(workspace, 'src', 'deriveKey.worker.ts');
+    await waitFor(
+      async () => {
+        await runCommand(page, 'File: Save All Files');
+        return (
+          existsSync(worker) &&
+          readFileSync(worker, 'utf8').includes('export function deriveKey(') &&
+          readFileSync(session, 'utf8').includes('await deriveKeyPool.run([password, this.pepper])')
+        );
+      },
+      60_000,
+      'the rewritten files on disk',
+    );
+    const rewritten = readFileSync(session, 'utf8');
+    assert.ok(!rewritten.includes('private deriveKey'), 'the method left its class');
+    assert.ok(!rewritten.includes("'node:crypto'"), 'its import, now unused here, went with it');
+    await openFile(page, 'src/session.ts');
+    await waitFor(
+      async () => (await squiggles(page, 'warning').count()) === 0,
+      60_000,
+      'no warning left in session.ts',
+    );
+    await goToLine(page, 9, 1);
+    await screenshot(page, 'offload-5-method-applied');
   });
 });

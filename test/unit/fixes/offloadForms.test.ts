@@ -61,10 +61,12 @@ describe('offload forms: methods', () => {
       /^refused: `Hasher.compute` uses `this` or `super`: the object it belongs to stays on the main thread/,
     );
   });
-  test('refused: the class is exported, or the method is used elsewhere', () => {
+  test('refused: the class is exported (unless the method is private), or the method is used elsewhere', () => {
     const m = `compute(p: string): string {\n    return ${body};\n  }`;
     const exported = cls(m, 'export { Hasher };\n');
     assert.match(verdict(exported, 'this.compute(p)', 'Hasher.compute'), /`Hasher` is exported/);
+    const priv = cls(`private ${m}`, 'export { Hasher };\n');
+    assert.match(verdict(priv, 'this.compute(p)', 'Hasher.compute'), /^offered/);
     const twice = cls(m, 'export const f = (h: Hasher) => h.compute("x");\n');
     assert.match(verdict(twice, 'this.compute(p)', 'Hasher.compute'), /used elsewhere/);
   });

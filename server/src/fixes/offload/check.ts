@@ -131,8 +131,10 @@ function localProblem(
     if (usesOwnScope(t.fn)) {
       return `\`${t.display}\` uses \`this\` or \`super\`: the object it belongs to stays on the main thread and a worker gets no copy of it, so only methods that use neither are offered`;
     }
-    if (classExported(src, cls)) {
-      return `\`${clsName}\` is exported: other modules may call \`${t.name}\`, which the fix would take out of the class`;
+    // Other modules cannot call a `private` method, even of an exported class.
+    const isPrivate = ts.getModifiers(t.fn)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+    if (!isPrivate && classExported(src, cls)) {
+      return `\`${clsName}\` is exported and \`${t.name}\` is not private: other modules may call it, and the fix would take it out of the class`;
     }
     const sub = src.sf.statements.find(
       (s) =>
