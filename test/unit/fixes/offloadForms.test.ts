@@ -76,6 +76,13 @@ describe('offload forms: methods', () => {
   });
 });
 
+describe('offload forms: names the rewrite declares', () => {
+  test('refused: the pool name is taken', () => {
+    const text = `${crypto}const hashPool = 1;\nconst hash = (p: string) => ${body};\n${handler('hash(p) + hashPool')}`;
+    assert.match(verdict(text, 'hash(p)'), /already uses the name `hashPool`/);
+  });
+});
+
 describe('offload forms: imported helpers', () => {
   const main = `import { hash } from './lib.js';\n${handler('hash(p)')}`;
   const lib = (top: string): Record<string, string> => ({

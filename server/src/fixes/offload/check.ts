@@ -9,7 +9,7 @@
  * them); it never mutates its arguments (the worker would mutate a copy).
  */
 import { ts } from 'ts-morph';
-import { collectBindings, type ModuleBinding } from '../bindings';
+import { collectBindings, usedNames, type ModuleBinding } from '../bindings';
 import { awaitIsLegal, enclosingFunction, type SourceText } from '../source';
 import { importedTarget } from './imported';
 import { type ModuleReader } from './moduleSafety';
@@ -74,6 +74,8 @@ export function planOffload(
     const reason = reasonText(m, imported.fn, name, [], {
       imported: imported.binding.site.specifier,
     });
+    const clash = nameClash(src, name, []);
+    if (clash) return { refused: clash };
     return { call, name, imports: [imported.binding], reason };
   }
   const t = local;
@@ -81,7 +83,9 @@ export function planOffload(
   if (refused) return { refused };
   const bindings = collectBindings(src);
   const imports: ModuleBinding[] = [];
-  const namesRefused = namesProblem(src, t.fn, t.display, new Set([t.name]), imports, bindings);
+  const namesRefused =
+    namesProblem(src, t.fn, t.display, new Set([t.name]), imports, bindings) ??
+    nameClash(src, t.name, imports);
   if (namesRefused) return { refused: namesRefused };
   const reason = reasonText(src, t.fn, t.display, imports, { kind: t.kind, exported: t.exported });
   return {
@@ -262,4 +266,15 @@ function classExported(src: SourceText, cls: ts.ClassDeclaration): boolean {
         /^(module\.)?exports\b/.test(st.getText(src.sf)) &&
         mentions(st)),
   );
+}
+
+/** A name the rewrite would declare (`<name>Pool`, `<name>InWorker`, the worker's function) that is taken. */
+function nameClash(src: SourceText, name: string, imports: ModuleBinding[]): string | undefined {
+  const used = usedNames(src);
+  const taken = [`${name}Pool`, `${name}InWorker`].find((n) => used.has(n));
+  if (taken) return `this file already uses the name \`${taken}\` the fix would declare`;
+  if (imports.some((b) => b.local === name)) {
+    return `the worker module would import \`${name}\` and declare \`${name}\` too`;
+  }
+  return undefined;
 }
