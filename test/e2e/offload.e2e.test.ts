@@ -156,5 +156,16 @@ describe('offload quick fix in the VS Code UI', () => {
     );
     await goToLine(page, 9, 1);
     await screenshot(page, 'offload-5-method-applied');
+    // The worker module beside the rewritten class (no side bar, for width): what moved where.
+    await runCommand(page, 'View: Split Editor Right');
+    await waitFor(
+      async () => (await page.locator('.editor-group-container').count()) === 2,
+      30_000,
+      'a second editor group',
+    );
+    await openFromExplorer(page, 'deriveKey.worker.ts');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await page.locator('.explorer-folders-view').waitFor({ state: 'hidden' });
+    await screenshot(page, 'offload-6-method-worker-beside');
   });
 });
