@@ -143,15 +143,20 @@ export function compile(dir: string, c: OffloadCase): string {
   return out;
 }
 
-/** The project's files as plain JavaScript without type checking (the code as written). */
+/**
+ * A copy of the project's files as plain JavaScript (TypeScript transpiled without type
+ * checking): the code as written, to run again after the rewrite.
+ */
 export function transpile(dir: string, c: OffloadCase): string {
   const out = join(dir, 'plain');
   mkdirSync(out, { recursive: true });
   const module = c.tsModule === 'commonjs' ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
   for (const name of [c.file, ...Object.keys(c.extra ?? {})]) {
-    const js = ts.transpileModule(readFileSync(join(dir, name), 'utf8'), {
-      compilerOptions: { module, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
+    const text = readFileSync(join(dir, name), 'utf8');
+    const js = /\.ts$/.test(name)
+      ? ts.transpileModule(text, { compilerOptions: { module, target: ts.ScriptTarget.ES2022 } })
+          .outputText
+      : text;
     writeFileSync(join(out, name.replace(/\.ts$/, '.js')), js);
   }
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: c.type }));
@@ -186,4 +191,30 @@ export function runHandler(main: string, arg: string): RunResult {
   writeFileSync(file, driver);
   const out = execFileSync(process.execPath, [file], { cwd: dirname(main), encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as RunResult;
+}
+
+/**
+ * The longest loop delay as written vs offloaded, side by side from the first runs. A busy
+ * machine can stall one run for longer than the whole job: on a loss, two more interleaved
+ * rounds are run and the medians decide.
+ */
+export function longestDelays(
+  asWritten: string,
+  offloadedMain: string,
+  before: RunResult,
+  after: RunResult,
+): { written: number; offloaded: number; shown: string } {
+  const rounds: [number, number][] = [[before.maxDelayMs, after.maxDelayMs]];
+  if (after.maxDelayMs >= before.maxDelayMs) {
+    for (let i = 0; i < 2; i++) {
+      const b = runHandler(asWritten, 'secret').maxDelayMs;
+      rounds.push([b, runHandler(offloadedMain, 'secret').maxDelayMs]);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  return {
+    written: median(rounds.map((r) => r[0])),
+    offloaded: median(rounds.map((r) => r[1])),
+    shown: rounds.map(([b, a]) => `${b.toFixed(1)} vs ${a.toFixed(1)}`).join(', '),
+  };
 }

@@ -13,6 +13,7 @@ import { describe, test } from 'node:test';
 import {
   applyOffload,
   compile,
+  longestDelays,
   runHandler,
   transpile,
   writeProject,
@@ -78,26 +79,23 @@ describe('offload to a worker thread, run for real', () => {
       const dir = writeProject(c);
       try {
         const isTs = c.file.endsWith('.ts');
-        const before = runHandler(
-          join(isTs ? transpile(dir, c) : dir, c.main.replace(/^out\//, '')),
-          'secret',
-        );
+        const mainName = c.main.replace(/^out\//, '');
+        const asWritten = join(transpile(dir, c), mainName);
+        const before = runHandler(asWritten, 'secret');
         assert.equal(before.ticks, 0, 'as written, the job holds the event loop');
         applyOffload(dir, c);
-        const main = join(isTs ? compile(dir, c) : dir, c.main.replace(/^out\//, ''));
+        const main = join(isTs ? compile(dir, c) : dir, mainName);
         const after = runHandler(main, 'secret');
         assert.deepEqual(after.result, before.result, 'the worker computes the same result');
         assert.ok(
           after.ticks >= 2 && after.samples >= 2,
           `another timer fired ${after.ticks} times during the job (loop delay max ${after.maxDelayMs.toFixed(1)} ms)`,
         );
+        const { written, offloaded, shown } = longestDelays(asWritten, main, before, after);
         t.diagnostic(
-          `longest loop delay ${before.maxDelayMs.toFixed(1)} ms as written, ${after.maxDelayMs.toFixed(1)} ms offloaded; timer ticks during the job ${before.ticks} vs ${after.ticks}`,
+          `longest loop delay as written vs offloaded (ms): ${shown}; timer ticks during the job ${before.ticks} vs ${after.ticks}`,
         );
-        assert.ok(
-          after.maxDelayMs < before.maxDelayMs,
-          `longest loop delay ${after.maxDelayMs.toFixed(1)} ms offloaded vs ${before.maxDelayMs.toFixed(1)} ms as written`,
-        );
+        assert.ok(offloaded < written, `longest loop delay as written vs offloaded (ms): ${shown}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
