@@ -128,6 +128,10 @@ describe('offload forms: the caller must be async', () => {
       /in `login`, which is not async: making it async would hand its own callers a Promise/,
     );
   });
+  test('a call at the top level of a module is not offered (no top-level await added)', () => {
+    const text = `${crypto}const hash = (p: string) => ${body};\nexport const h = hash('x');\n`;
+    assert.match(verdict(text, "hash('x')"), /runs once, when the module loads/);
+  });
   test('the hover note says why the fix is not offered', () => {
     const text = `${crypto}class H {\n  n = 1;\n  compute(p: string) {\n    return this.n + ${body};\n  }\n  async run(p: string) {\n    return this.compute(p);\n  }\n}\n`;
     const f = { ...cpuFinding(text, 'this.compute(p)', 'H.compute'), file: 'a.ts' } as Finding;

@@ -99,13 +99,14 @@ export function planOffload(
 
 /** Why the call site cannot await a worker, or undefined. */
 function callProblem(src: SourceText, call: ts.CallExpression): string | undefined {
+  const fn = enclosingFunction(call);
+  if (!fn) {
+    return 'the call runs once, when the module loads (or in a class field); awaiting a worker there would make every importer wait';
+  }
   if (!awaitIsLegal(src, call)) {
-    const fn = enclosingFunction(call);
-    const name = fn ? functionName(fn) : undefined;
+    const name = functionName(fn);
     const who = name ? `\`${name}\`` : 'the function around it';
-    return fn
-      ? `the call is in ${who}, which is not async: making it async would hand its own callers a Promise instead of a value, so the fix leaves that to you (make ${who} async and await it, then the fix is offered)`
-      : 'the call is at the top level of a CommonJS module, where it cannot await a worker';
+    return `the call is in ${who}, which is not async: making it async would hand its own callers a Promise instead of a value, so the fix leaves that to you (make ${who} async and await it, then the fix is offered)`;
   }
   if (call.arguments.some((a) => ts.isSpreadElement(a))) return 'the call spreads its arguments';
   if (call.arguments.some((a) => ts.isFunctionLike(a) || ts.isClassExpression(a))) {
