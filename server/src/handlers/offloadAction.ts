@@ -18,7 +18,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { OffloadLibrarySetting } from '../../../src/shared/configKeys';
 import type { Finding } from '../analysis/types';
-import { offloadFix, withPiscina, type OffloadOptions } from '../fixes/offload';
+import { offloadFix, withPiscina, type ModuleReader, type OffloadOptions } from '../fixes/offload';
+import { fromDisk } from './offloadNote';
 
 /** The code action for one finding, or undefined when the offload is not offered there. */
 export function offloadAction(
@@ -30,7 +31,10 @@ export function offloadAction(
   documents: TextDocuments<TextDocument>,
 ): CodeAction | undefined {
   const options: OffloadOptions = { library, moduleKind: moduleKindOf(file, doc.getText()) };
-  const fix = offloadFix(doc.getText(), file, finding, options);
+  // An imported helper's module: its open buffer, else the file on disk.
+  const read: ModuleReader = (path) =>
+    documents.get(pathToFileURL(path).toString())?.getText() ?? fromDisk(path);
+  const fix = offloadFix(doc.getText(), file, finding, options, read);
   if (!fix) return undefined;
   const workerUri = pathToFileURL(join(dirname(file), fix.workerFile)).toString();
   const edit: WorkspaceEdit = {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { ts } from 'ts-morph';
 import { applyEdits, computeFixes, type Fix, type FixFinding } from '../../../server/src/fixes';
+import type { OffloadFinding } from '../../../server/src/fixes/offload';
 
 /** A direct finding whose call starts at the first occurrence of `needle` in `text`. */
 export function findingAt(text: string, needle: string, rule = 'sync-fs'): FixFinding {
@@ -71,4 +72,21 @@ export function rewriteOf(fixes: Fix[]): Fix {
     `expected one rewrite, got: ${fixes.map((f) => f.title).join(' | ')}`,
   );
   return rewrites[0]!;
+}
+
+/**
+ * An indirect CPU finding on the call starting at `call` (as the engine reports it: over the
+ * callee), through the function the engine names `name` (`work`, `Hasher.compute`).
+ */
+export function cpuFinding(text: string, call: string, name = call.split('(')[0]!): OffloadFinding {
+  const f = findingAt(text, call);
+  return {
+    ...f,
+    endColumn: f.column + call.lastIndexOf('('),
+    category: 'cpu',
+    chain: [
+      { file: 'a.ts', line: f.line, column: f.column, name },
+      { file: 'a.ts', line: 1, column: 1, name: 'crypto.pbkdf2Sync' },
+    ],
+  };
 }

@@ -4,23 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offloadCheck, withPiscina, type OffloadFinding } from '../../../server/src/fixes/offload';
-import { findingAt } from './helpers';
-
-/** An indirect CPU finding on the call `call` (as the engine reports it: at the callee). */
-function cpuFinding(text: string, call: string): OffloadFinding {
-  const f = findingAt(text, call);
-  const name = call.split('(')[0]!;
-  return {
-    ...f,
-    endColumn: f.column + name.length,
-    category: 'cpu',
-    chain: [
-      { file: 'a.ts', line: f.line, column: f.column, name },
-      { file: 'a.ts', line: 1, column: 1, name: 'crypto.pbkdf2Sync' },
-    ],
-  };
-}
+import { offloadCheck, withPiscina } from '../../../server/src/fixes/offload';
+import { cpuFinding } from './helpers';
 
 function check(fn: string, call = 'work(x)', prefix = ''): string {
   const text = `${prefix}${fn}\n\nasync function handler(x: number[]) {\n  return ${call};\n}\n`;
@@ -45,7 +30,12 @@ describe('offload: offered only where safe', () => {
     assert.match(r, /^offered: .*`node:crypto`/);
   });
   const refusals: [string, string, string, RegExp][] = [
-    ['exported', 'export function work(xs: number[]) { return xs.length; }', '', /is exported/],
+    [
+      'default export',
+      'export default function work(xs: number[]) { return xs.length; }',
+      '',
+      /default export/,
+    ],
     [
       'outer variable',
       'function work(xs: number[]) { return xs.length + limit; }',
@@ -92,7 +82,9 @@ describe('offload: offered only where safe', () => {
       'function work(n: number) { return n * 2; }\n\nfunction sync(x: number) {\n  return work(x);\n}\n';
     const r = offloadCheck(text, 'a.ts', cpuFinding(text, 'work(x)'));
     assert.ok(
-      r && 'refused' in r && /not inside an async function/.test(r.refused),
+      r &&
+        'refused' in r &&
+        /the call is in `sync`, which is not async: making it async/.test(r.refused),
       JSON.stringify(r),
     );
   });

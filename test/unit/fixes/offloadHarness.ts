@@ -62,8 +62,10 @@ export interface OffloadCase {
   /** tsconfig `module` (TypeScript cases). */
   tsModule?: 'node16' | 'commonjs';
   options: OffloadOptions;
-  /** The call the finding is on. */
+  /** The engine's name of the called function (`hash`, `Hasher.compute`). */
   callee: string;
+  /** Other files of the project (an imported helper's module), by name. */
+  extra?: Record<string, string>;
 }
 
 /** What one run of the handler printed. */
@@ -73,6 +75,7 @@ export interface RunResult {
   ticks: number;
   /** Event-loop delay samples (monitorEventLoopDelay, 1 ms resolution) in that time. */
   samples: number;
+  /** The longest the event loop was held in that time (including the turn right after it). */
   maxDelayMs: number;
 }
 
@@ -81,6 +84,7 @@ export function writeProject(c: OffloadCase): string {
   const dir = mkdtempSync(join(tmpdir(), 'loop-lens-offload-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fx', type: c.type }, null, 2));
   writeFileSync(join(dir, c.file), c.text);
+  for (const [name, text] of Object.entries(c.extra ?? {})) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
   symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules/@types/node'));
   symlinkSync(ensurePiscina(), join(dir, 'node_modules', 'piscina'));
@@ -90,10 +94,11 @@ export function writeProject(c: OffloadCase): string {
 /** Applies the offload fix of the engine's finding on `c.callee`; returns the fix's reason. */
 export function applyOffload(dir: string, c: OffloadCase): string {
   const file = join(dir, c.file);
-  const { findings } = analyzeProject({ roots: [file] });
-  const finding = findings.find((f) => f.chain[0]?.name === c.callee);
+  const roots = [file, ...Object.keys(c.extra ?? {}).map((n) => join(dir, n))];
+  const { findings } = analyzeProject({ roots });
+  const finding = findings.find((f) => f.file === file && f.chain[0]?.name === c.callee);
   assert.ok(finding, `no finding on ${c.callee}: ${JSON.stringify(findings)}`);
-  const fix = offloadFix(c.text, file, finding, c.options);
+  const fix = offloadFix(c.text, file, finding, c.options, readModule);
   assert.ok(fix, `no offload fix for ${c.callee}`);
   writeFileSync(file, applyEdits(c.text, fix.edits));
   writeFileSync(join(dirname(file), fix.workerFile), fix.workerText);
@@ -103,6 +108,11 @@ export function applyOffload(dir: string, c: OffloadCase): string {
     writeFileSync(join(dir, 'package.json'), pkg);
   }
   return fix.reason;
+}
+
+/** The fix's module reader: the file on disk, or undefined when there is none. */
+export function readModule(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /** Compiles a TypeScript project (tsc's own diagnostics must be empty); returns the out dir. */
@@ -133,15 +143,22 @@ export function compile(dir: string, c: OffloadCase): string {
   return out;
 }
 
-/** The project's files as plain JavaScript without type checking (the code as written). */
+/**
+ * A copy of the project's files as plain JavaScript (TypeScript transpiled without type
+ * checking): the code as written, to run again after the rewrite.
+ */
 export function transpile(dir: string, c: OffloadCase): string {
   const out = join(dir, 'plain');
   mkdirSync(out, { recursive: true });
   const module = c.tsModule === 'commonjs' ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
-  const js = ts.transpileModule(readFileSync(join(dir, c.file), 'utf8'), {
-    compilerOptions: { module, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  writeFileSync(join(out, c.file.replace(/\.ts$/, '.js')), js);
+  for (const name of [c.file, ...Object.keys(c.extra ?? {})]) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const js = /\.ts$/.test(name)
+      ? ts.transpileModule(text, { compilerOptions: { module, target: ts.ScriptTarget.ES2022 } })
+          .outputText
+      : text;
+    writeFileSync(join(out, name.replace(/\.ts$/, '.js')), js);
+  }
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: c.type }));
   return out;
 }
@@ -156,13 +173,48 @@ export function runHandler(main: string, arg: string): RunResult {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     h.enable();
+    // The monitor records from its second tick on: wait for a first sample (turns of the loop).
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    while (h.count < 1) await turn();
+    ticks = 0;
     const result = await handler(${JSON.stringify(arg)});
+    const during = ticks;
+    // Until the monitor's next tick, which records how long the loop was held.
+    const seen = h.count;
+    while (h.count === seen) await turn();
     h.disable();
     clearInterval(timer);
-    console.log(JSON.stringify({ result, ticks, samples: h.count, maxDelayMs: h.max / 1e6 }));
+    const out = { result, ticks: during, samples: h.count, maxDelayMs: h.max / 1e6 };
+    console.log(JSON.stringify(out));
     process.exit(0);`;
   const file = join(dirname(main), 'driver.mjs');
   writeFileSync(file, driver);
   const out = execFileSync(process.execPath, [file], { cwd: dirname(main), encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as RunResult;
+}
+
+/**
+ * The longest loop delay as written vs offloaded, side by side from the first runs. A busy
+ * machine can stall one run for longer than the whole job: on a loss, two more interleaved
+ * rounds are run and the medians decide.
+ */
+export function longestDelays(
+  asWritten: string,
+  offloadedMain: string,
+  before: RunResult,
+  after: RunResult,
+): { written: number; offloaded: number; shown: string } {
+  const rounds: [number, number][] = [[before.maxDelayMs, after.maxDelayMs]];
+  if (after.maxDelayMs >= before.maxDelayMs) {
+    for (let i = 0; i < 2; i++) {
+      const b = runHandler(asWritten, 'secret').maxDelayMs;
+      rounds.push([b, runHandler(offloadedMain, 'secret').maxDelayMs]);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  return {
+    written: median(rounds.map((r) => r[0])),
+    offloaded: median(rounds.map((r) => r[1])),
+    shown: rounds.map(([b, a]) => `${b.toFixed(1)} vs ${a.toFixed(1)}`).join(', '),
+  };
 }

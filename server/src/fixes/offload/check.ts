@@ -1,53 +1,45 @@
 /**
  * When may CPU work move to a worker thread without changing what the program computes? Read
  * from syntax alone: the flagged call `f(args)` sits in an async function (so it can `await`),
- * and `f` is a top-level function of the same file that is self-contained: it uses only its
- * parameters, its own locals, globals a worker has too, and names imported from Node modules
+ * and `f` is self-contained: a top-level function, a function or arrow bound to a top-level
+ * `const`, a method of a top-level class that uses neither `this` nor `super`, or a function
+ * exported by another module of the workspace that is safe to load in a worker. It uses only
+ * its parameters, its own locals, globals a worker has too, and names imported from Node modules
  * without shared state; its parameters and result are plain data (a structured clone keeps
- * them); it never mutates its arguments (the worker would mutate a copy) and never uses `this`.
+ * them); it never mutates its arguments (the worker would mutate a copy).
  */
 import { ts } from 'ts-morph';
-import { collectBindings, type ModuleBinding } from '../bindings';
-import { awaitIsLegal, type SourceText } from '../source';
+import { collectBindings, usedNames, type ModuleBinding } from '../bindings';
+import { awaitIsLegal, enclosingFunction, type SourceText } from '../source';
+import { importedTarget } from './imported';
+import { type ModuleReader } from './moduleSafety';
+import { isPlainType, PURE_MODULES, WORKER_GLOBALS } from './plainData';
+import { reasonText } from './reason';
 import { freeNames, mutatesParameter, usesOwnScope } from './scope';
-
-/** Globals a worker thread has, whose values survive a structured clone or hold no state. */
-const WORKER_GLOBALS = new Set(
-  (
-    'Math JSON Number String Boolean BigInt Array Object Date RegExp Error TypeError RangeError ' +
-    'SyntaxError Map Set Symbol Infinity NaN undefined parseInt parseFloat isNaN isFinite ' +
-    'encodeURIComponent decodeURIComponent encodeURI decodeURI ArrayBuffer DataView Uint8Array ' +
-    'Int8Array Uint16Array Int16Array Uint32Array Int32Array Float32Array Float64Array ' +
-    'BigInt64Array BigUint64Array TextEncoder TextDecoder Buffer structuredClone console ' +
-    'Intl atob btoa'
-  ).split(' '),
-);
-
-/** Node modules whose functions depend only on their arguments (no per-process state to lose). */
-const PURE_MODULES = new Set([
-  'crypto',
-  'zlib',
-  'path',
-  'url',
-  'util',
-  'buffer',
-  'querystring',
-  'string_decoder',
-]);
-
-/** Type names a structured clone keeps (besides keywords, literals, arrays and object types). */
-const PLAIN_TYPES = new Set(
-  'Array ReadonlyArray Record Partial Readonly Map Set Date RegExp Uint8Array Buffer ArrayBuffer Int32Array Float64Array Uint32Array'.split(
-    ' ',
-  ),
-);
+import {
+  isDefaultExport,
+  localTarget,
+  workerDeclaration,
+  type LocalTarget,
+  type Offloadable,
+} from './target';
 
 /** A call that can be offloaded, with what the rewrite needs. */
 export interface OffloadPlan {
   call: ts.CallExpression;
-  fn: ts.FunctionDeclaration;
+  /** The function's name in the worker module (and the base of the pool's name). */
   name: string;
-  /** Imports the function uses, to be repeated in the worker module. */
+  /** The function moved from the calling file; absent for an imported helper, which stays. */
+  moved?: {
+    target: LocalTarget;
+    /** Its doc comment and code as the worker module declares it. */
+    doc: string;
+    code: string;
+  };
+  /**
+   * Imports the worker module needs: the Node modules the moved function uses, or the imported
+   * helper's own binding. Each is dropped from the calling file when nothing else there uses it.
+   */
   imports: ModuleBinding[];
   /** What was checked, for the hover and the fix title. */
   reason: string;
@@ -59,94 +51,121 @@ export function planOffload(
   start: number,
   end: number,
   callee: string,
+  read?: ModuleReader,
 ): OffloadPlan | { refused: string } {
   const call = src.callAt(start, end);
-  if (!call || !ts.isIdentifier(call.expression) || call.expression.text !== callee) {
-    return { refused: `the call is not a plain call of \`${callee}\`` };
+  if (!call) return { refused: `no call of \`${callee}\` is there` };
+  const problem = callProblem(src, call);
+  if (problem) return { refused: problem };
+  const local = localTarget(src, call, callee);
+  if (local && 'refused' in local) return local;
+  if (!local) {
+    const imported = importedTarget(src, call, read);
+    if (!imported) {
+      return { refused: `\`${callee}\` is not a function of this file or one it imports` };
+    }
+    if ('refused' in imported) return imported;
+    const name = imported.binding.local;
+    const m = imported.module;
+    const allowed = new Set([...imported.moduleNames, ...collectBindings(m).map((b) => b.local)]);
+    const refused =
+      functionProblem(m, imported.fn, name) ?? namesProblem(m, imported.fn, name, allowed, []);
+    if (refused) return { refused };
+    const reason = reasonText(m, imported.fn, name, [], {
+      imported: imported.binding.site.specifier,
+    });
+    const clash = nameClash(src, name, []);
+    if (clash) return { refused: clash };
+    return { call, name, imports: [imported.binding], reason };
   }
-  if (!awaitIsLegal(src, call) || !inAsyncFunction(call)) {
-    return { refused: 'the call is not inside an async function, so it cannot await a worker' };
-  }
-  if (call.arguments.some((a) => ts.isSpreadElement(a))) {
-    return { refused: 'the call spreads its arguments' };
-  }
-  if (call.arguments.some((a) => ts.isFunctionLike(a) || ts.isClassExpression(a))) {
-    return { refused: 'an argument is a function, which a worker cannot receive' };
-  }
-  const fn = topLevelFunction(src, callee);
-  if (!fn) return { refused: `\`${callee}\` is not a top-level function of this file` };
-  const refused = functionProblem(src, fn, callee);
+  const t = local;
+  const refused = localProblem(src, t, call);
   if (refused) return { refused };
   const bindings = collectBindings(src);
-  const names = freeNames(fn, src.sf);
-  const local = topLevelNames(src);
-  const ownType = [...names.types].find((t) => local.has(t));
-  if (ownType) return { refused: `\`${callee}\` uses the type \`${ownType}\` of this file` };
   const imports: ModuleBinding[] = [];
-  for (const n of names.values) {
-    if (n === callee || WORKER_GLOBALS.has(n)) continue;
-    const b = bindings.find((x) => x.local === n);
-    if (!b) return { refused: `\`${callee}\` uses \`${n}\` from outside the function` };
-    if (!PURE_MODULES.has(b.module)) {
-      return { refused: `\`${callee}\` uses \`${n}\` from \`${b.module}\`, which may hold state` };
-    }
-    imports.push(b);
-  }
-  if (otherReferences(src, fn, call, callee)) {
-    return { refused: `\`${callee}\` is used elsewhere too; moving it would change those uses` };
-  }
-  return { call, fn, name: callee, imports, reason: reasonText(src, fn, imports) };
+  const namesRefused =
+    namesProblem(src, t.fn, t.display, new Set([t.name]), imports, bindings) ??
+    nameClash(src, t.name, imports);
+  if (namesRefused) return { refused: namesRefused };
+  const reason = reasonText(src, t.fn, t.display, imports, { kind: t.kind, exported: t.exported });
+  return {
+    call,
+    name: t.name,
+    moved: { target: t, ...workerDeclaration(src, t) },
+    imports,
+    reason,
+  };
 }
 
-/** Names declared or imported by the file's top-level statements. */
-function topLevelNames(src: SourceText): Set<string> {
-  const out = new Set(collectBindings(src).map((b) => b.local));
-  for (const st of src.sf.statements) {
-    if (ts.isImportDeclaration(st) && st.importClause) {
-      const c = st.importClause;
-      if (c.name) out.add(c.name.text);
-      const nb = c.namedBindings;
-      if (nb && ts.isNamespaceImport(nb)) out.add(nb.name.text);
-      if (nb && ts.isNamedImports(nb)) for (const e of nb.elements) out.add(e.name.text);
-    } else if (
-      (ts.isInterfaceDeclaration(st) ||
-        ts.isTypeAliasDeclaration(st) ||
-        ts.isClassDeclaration(st) ||
-        ts.isEnumDeclaration(st)) &&
-      st.name
-    ) {
-      out.add(st.name.text);
-    }
+/** Why the call site cannot await a worker, or undefined. */
+function callProblem(src: SourceText, call: ts.CallExpression): string | undefined {
+  const fn = enclosingFunction(call);
+  if (!fn) {
+    return 'the call runs once, when the module loads (or in a class field); awaiting a worker there would make every importer wait';
   }
-  return out;
+  if (!awaitIsLegal(src, call)) {
+    const name = functionName(fn);
+    const who = name ? `\`${name}\`` : 'the function around it';
+    return `the call is in ${who}, which is not async: making it async would hand its own callers a Promise instead of a value, so the fix leaves that to you (make ${who} async and await it, then the fix is offered)`;
+  }
+  if (call.arguments.some((a) => ts.isSpreadElement(a))) return 'the call spreads its arguments';
+  if (call.arguments.some((a) => ts.isFunctionLike(a) || ts.isClassExpression(a))) {
+    return 'an argument is a function, which a worker cannot receive';
+  }
+  return undefined;
 }
 
-function inAsyncFunction(node: ts.Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) {
-      const mods = ts.canHaveModifiers(n) ? (ts.getModifiers(n) ?? []) : [];
-      return mods.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-    }
+function functionName(fn: ts.Node): string | undefined {
+  const named = fn as { name?: ts.Node };
+  if (named.name && ts.isIdentifier(named.name)) return named.name.text;
+  if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) {
+    return fn.parent.name.text;
   }
-  return false;
+  return undefined;
 }
 
-function topLevelFunction(src: SourceText, name: string): ts.FunctionDeclaration | undefined {
-  return src.sf.statements.find(
-    (s): s is ts.FunctionDeclaration =>
-      ts.isFunctionDeclaration(s) && s.name?.text === name && s.body !== undefined,
-  );
+/** Why a function of the calling file cannot leave it, or undefined. */
+function localProblem(
+  src: SourceText,
+  t: LocalTarget,
+  call: ts.CallExpression,
+): string | undefined {
+  if (t.kind === 'method') {
+    const cls = t.cls!;
+    const clsName = cls.name?.text ?? '';
+    if (usesOwnScope(t.fn)) {
+      return `\`${t.display}\` uses \`this\` or \`super\`: the object it belongs to stays on the main thread and a worker gets no copy of it, so only methods that use neither are offered`;
+    }
+    // Other modules cannot call a `private` method, even of an exported class.
+    const isPrivate = ts.getModifiers(t.fn)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+    if (!isPrivate && classExported(src, cls)) {
+      return `\`${clsName}\` is exported and \`${t.name}\` is not private: other modules may call it, and the fix would take it out of the class`;
+    }
+    const sub = src.sf.statements.find(
+      (s) =>
+        ts.isClassDeclaration(s) &&
+        s.heritageClauses?.some((h) =>
+          h.types.some((x) => x.expression.getText(src.sf) === clsName),
+        ),
+    );
+    if (sub) return `a subclass of \`${clsName}\` may override \`${t.name}\``;
+    if (ts.getDecorators(t.fn as ts.MethodDeclaration)?.length) {
+      return `\`${t.display}\` is decorated`;
+    }
+  }
+  if (t.exported && (isDefaultExport(t.node) || !src.isEsm)) {
+    return `\`${t.display}\` is a default export or exported by CommonJS; moving it would change what the module exports`;
+  }
+  return functionProblem(src, t.fn, t.display) ?? otherReferences(src, t, call);
 }
 
 /** Why `fn` cannot run in a worker as it is, or undefined when it can. */
-function functionProblem(
-  src: SourceText,
-  fn: ts.FunctionDeclaration,
-  name: string,
-): string | undefined {
-  const mods = (ts.getModifiers(fn) ?? []).map((m) => m.kind);
-  if (mods.includes(ts.SyntaxKind.ExportKeyword)) return `\`${name}\` is exported`;
-  if (mods.includes(ts.SyntaxKind.AsyncKeyword) || fn.asteriskToken) {
+function functionProblem(src: SourceText, fn: Offloadable, name: string): string | undefined {
+  const mods = (ts.canHaveModifiers(fn) ? (ts.getModifiers(fn) ?? []) : []).map((m) => m.kind);
+  if (
+    mods.includes(ts.SyntaxKind.AsyncKeyword) ||
+    (fn as ts.FunctionLikeDeclarationBase).asteriskToken
+  ) {
     return `\`${name}\` is async or a generator`;
   }
   if (usesOwnScope(fn)) return `\`${name}\` uses \`this\`, \`arguments\` or \`new.target\``;
@@ -166,60 +185,97 @@ function functionProblem(
   return undefined;
 }
 
-/** Keywords, literals, arrays, tuples, object literal types, unions of those, and a few names. */
-export function isPlainType(t: ts.TypeNode): boolean {
-  switch (t.kind) {
-    case ts.SyntaxKind.NumberKeyword:
-    case ts.SyntaxKind.StringKeyword:
-    case ts.SyntaxKind.BooleanKeyword:
-    case ts.SyntaxKind.BigIntKeyword:
-    case ts.SyntaxKind.UndefinedKeyword:
-    case ts.SyntaxKind.NullKeyword:
-    case ts.SyntaxKind.VoidKeyword:
-    case ts.SyntaxKind.LiteralType:
-      return true;
+/**
+ * Why the names `fn` reads from outside itself are not available in a worker, or undefined;
+ * the pure Node-module bindings it uses are added to `imports`.
+ */
+function namesProblem(
+  src: SourceText,
+  fn: Offloadable,
+  name: string,
+  allowed: Set<string>,
+  imports: ModuleBinding[],
+  bindings = collectBindings(src),
+): string | undefined {
+  const names = freeNames(fn, src.sf);
+  const local = topLevelTypes(src);
+  const ownType = [...names.types].find((t) => local.has(t));
+  if (ownType) return `\`${name}\` uses the type \`${ownType}\` of its file`;
+  for (const n of names.values) {
+    if (allowed.has(n) || WORKER_GLOBALS.has(n)) continue;
+    const b = bindings.find((x) => x.local === n);
+    if (!b) return `\`${name}\` uses \`${n}\` from outside the function`;
+    if (!PURE_MODULES.has(b.module)) {
+      return `\`${name}\` uses \`${n}\` from \`${b.module}\`, which may hold state`;
+    }
+    imports.push(b);
   }
-  if (ts.isArrayTypeNode(t)) return isPlainType(t.elementType);
-  if (ts.isTupleTypeNode(t)) {
-    return t.elements.every((e) => isPlainType(ts.isNamedTupleMember(e) ? e.type : e));
-  }
-  if (ts.isUnionTypeNode(t)) return t.types.every(isPlainType);
-  if (ts.isParenthesizedTypeNode(t)) return isPlainType(t.type);
-  if (ts.isTypeOperatorNode(t)) return isPlainType(t.type);
-  if (ts.isTypeLiteralNode(t)) {
-    return t.members.every((m) => ts.isPropertySignature(m) && !!m.type && isPlainType(m.type));
-  }
-  if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) {
-    return PLAIN_TYPES.has(t.typeName.text) && (t.typeArguments ?? []).every(isPlainType);
-  }
-  return false;
+  return undefined;
 }
 
-/** Another use of the function's name outside its own body and the flagged call. */
+/** Types, interfaces, classes and enums declared at the file's top level. */
+function topLevelTypes(src: SourceText): Set<string> {
+  const out = new Set<string>();
+  for (const st of src.sf.statements) {
+    if (
+      (ts.isInterfaceDeclaration(st) ||
+        ts.isTypeAliasDeclaration(st) ||
+        ts.isClassDeclaration(st) ||
+        ts.isEnumDeclaration(st)) &&
+      st.name
+    ) {
+      out.add(st.name.text);
+    }
+  }
+  return out;
+}
+
+/** Another use of the function (or the method's name) outside its own body and the call. */
 function otherReferences(
   src: SourceText,
-  fn: ts.FunctionDeclaration,
+  t: LocalTarget,
   call: ts.CallExpression,
-  name: string,
-): boolean {
+): string | undefined {
+  const callee = ts.isPropertyAccessExpression(call.expression)
+    ? call.expression.name
+    : call.expression;
+  const own = t.kind === 'method' ? (t.fn as ts.MethodDeclaration).name : t.node;
   let found = false;
   const visit = (node: ts.Node): void => {
-    if (found || node === fn || node === call.expression) return;
-    if (ts.isIdentifier(node) && node.text === name) found = true;
+    if (found || node === own || node === callee) return;
+    if (t.kind !== 'method' && node === t.node) return;
+    // A method name counts wherever it appears, even as a property: `obj.compute` elsewhere.
+    if (ts.isIdentifier(node) && node.text === t.name) found = true;
     else node.forEachChild(visit);
   };
   visit(src.sf);
-  return found;
+  return found
+    ? `\`${t.display}\` is used elsewhere too; moving it would change those uses`
+    : undefined;
 }
 
-function reasonText(src: SourceText, fn: ts.FunctionDeclaration, imports: ModuleBinding[]): string {
-  const params = fn.parameters.map((p) => `\`${p.getText(src.sf)}\``).join(', ') || 'none';
-  const modules = [...new Set(imports.map((b) => `\`${b.site.specifier}\``))];
-  const uses = modules.length ? `, and ${modules.join(', ')}` : '';
-  return (
-    `\`${fn.name!.text}\` is self-contained: it uses only its parameters (${params}), its own ` +
-    `locals and built-in globals${uses}; it does not change its arguments or use \`this\`, so ` +
-    'a worker thread computes the same result from a copy of the arguments while the event ' +
-    'loop stays free.'
+/** `export class`, `export { C }`, `export default C`, `module.exports = C` or `exports.C = C`. */
+function classExported(src: SourceText, cls: ts.ClassDeclaration): boolean {
+  if (ts.getModifiers(cls)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
+  const name = cls.name?.text;
+  const mentions = (n: ts.Node): boolean =>
+    (ts.isIdentifier(n) && n.text === name) || (n.forEachChild(mentions) ?? false);
+  return src.sf.statements.some(
+    (st) =>
+      ((ts.isExportDeclaration(st) || ts.isExportAssignment(st)) && mentions(st)) ||
+      (ts.isExpressionStatement(st) &&
+        /^(module\.)?exports\b/.test(st.getText(src.sf)) &&
+        mentions(st)),
   );
+}
+
+/** A name the rewrite would declare (`<name>Pool`, `<name>InWorker`, the worker's function) that is taken. */
+function nameClash(src: SourceText, name: string, imports: ModuleBinding[]): string | undefined {
+  const used = usedNames(src);
+  const taken = [`${name}Pool`, `${name}InWorker`].find((n) => used.has(n));
+  if (taken) return `this file already uses the name \`${taken}\` the fix would declare`;
+  if (imports.some((b) => b.local === name)) {
+    return `the worker module would import \`${name}\` and declare \`${name}\` too`;
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import type { SourceText } from '../source';
 import type { FixEdit } from '../types';
 import type { OffloadPlan } from './check';
 import { leftImportEdits } from './leftImports';
+import { workerModule } from './workerModule';
 
 /** What the rewrite targets. */
 export interface OffloadOptions {
@@ -39,26 +40,49 @@ export function offloadText(src: SourceText, plan: OffloadPlan, o: OffloadOption
   const awaited = `await ${caller}([${args}])`;
   const callText = needsParens(plan.call) ? `(${awaited})` : awaited;
   const at = headerOffset(src);
-  const fnStart = plan.fn.getStart(src.sf, true);
-  let fnEnd = lineAfter(src.text, plan.fn.getEnd());
-  // Take one blank line along, so that no double blank line is left behind.
-  const blank = /^[ \t]*\r?\n/.exec(src.text.slice(fnEnd));
-  if (blank) fnEnd += blank[0].length;
   // The import joins the file's imports; the pool or helper follows after a blank line.
   const [importLine, ...rest] = head;
   const header = `${importLine}${nl}${at > 0 ? nl : ''}${rest.join(nl)}${nl}${at > 0 ? '' : nl}`;
   const call = src.edit(plan.call.getStart(src.sf), plan.call.getEnd(), callText);
-  // The function may start where the header goes: one edit then (edits must not touch).
-  const edits =
-    at === fnStart
-      ? [src.edit(fnStart, fnEnd, header), call]
-      : [src.edit(at, at, header), src.edit(fnStart, fnEnd, ''), call];
-  edits.push(...leftImportEdits(src, plan));
+  const edits: FixEdit[] = [];
+  const target = plan.moved?.target;
+  if (target) {
+    const [start, end] = removalRange(src, target.node);
+    // An exported function stays exported, from its new module.
+    const gap = /\n[ \t]*\r?\n$/.test(src.text.slice(start, end)) ? nl : '';
+    const keep = target.exported
+      ? `export { ${plan.name} } from './${runtimeName}';${nl}${gap}`
+      : '';
+    // The function may start where the header goes: one edit then (edits must not touch).
+    if (at === start) edits.push(src.edit(start, end, header + keep));
+    else edits.push(src.edit(at, at, header), src.edit(start, end, keep));
+  } else {
+    edits.push(src.edit(at, at, header));
+  }
+  edits.push(call, ...leftImportEdits(src, plan));
+  const reexported = target?.exported ?? false;
   return {
     workerFile: `${base}${sourceExt}`,
-    workerText: workerModule(src, plan, o.library, esm, isTs).join(nl) + nl,
+    workerText:
+      workerModule(src, plan, { library: o.library, esm, isTs, reexported }).join(nl) + nl,
     edits,
   };
+}
+
+/**
+ * The lines a declaration or class member takes, with one blank line next to it (after it, or
+ * before it when it is the last one), so that no double blank line is left behind.
+ */
+function removalRange(src: SourceText, node: ts.Node): [number, number] {
+  const first = node.getStart(src.sf, true);
+  const line = src.lineTextAt(first);
+  let start = /^[ \t]*$/.test(src.text.slice(line.start, first)) ? line.start : first;
+  let end = lineAfter(src.text, node.getEnd());
+  const after = /^[ \t]*\r?\n/.exec(src.text.slice(end));
+  const before = /(?<=\n)[ \t]*\r?\n$/.exec(src.text.slice(0, start));
+  if (after) end += after[0].length;
+  else if (before && start === line.start) start -= before[0].length;
+  return [start, end];
 }
 
 /** The calling file's pool (Piscina) or one-worker-per-call helper (worker_threads). */
@@ -102,68 +126,12 @@ function mainHeader(
   ];
 }
 
-/** The worker module's lines: the imports the function uses, the function, the entry point. */
-function workerModule(
-  src: SourceText,
-  plan: OffloadPlan,
-  library: OffloadOptions['library'],
-  esm: boolean,
-  isTs: boolean,
-): string[] {
-  const statements = new Set(plan.imports.map((b) => b.site.statement));
-  const imports = [...statements].map((s) => s.getText(src.sf));
-  const fnText = src.text.slice(plan.fn.getStart(src.sf, true), plan.fn.getEnd());
-  const n = plan.name;
-  const lines = [
-    `// Runs in a worker thread: Loop Lens moved \`${n}\` here from ./${baseName(src.fileName)}`,
-    '// so that its CPU work no longer blocks the event loop.',
-  ];
-  if (library === 'worker_threads') {
-    lines.push(
-      esm || isTs
-        ? "import { parentPort, workerData } from 'node:worker_threads';"
-        : "const { parentPort, workerData } = require('node:worker_threads');",
-    );
-  }
-  lines.push(...imports, '', (isTs || esm ? 'export ' : '') + fnText, '');
-  if (library === 'worker_threads') {
-    const data = isTs ? `(workerData as Parameters<typeof ${n}>)` : 'workerData';
-    lines.push(`parentPort${isTs ? '!' : ''}.postMessage(${n}(...${data}));`);
-  } else if (isTs) {
-    lines.push(
-      `/** The pool's task: \`${n}\` applied to the arguments of one call. */`,
-      `export default function run(args: Parameters<typeof ${n}>): ReturnType<typeof ${n}> {`,
-      `  return ${n}(...args);`,
-      '}',
-    );
-  } else if (esm) {
-    lines.push(
-      `/** The pool's task: \`${n}\` applied to the arguments of one call. */`,
-      `export default function run(args) {`,
-      `  return ${n}(...args);`,
-      '}',
-    );
-  } else {
-    lines.push(
-      `/** The pool's task: \`${n}\` applied to the arguments of one call. */`,
-      `module.exports = function run(args) {`,
-      `  return ${n}(...args);`,
-      '};',
-    );
-  }
-  return lines;
-}
-
 /** The source extension of the worker module and the extension it runs under. */
 function extensions(fileName: string): { sourceExt: string; runtimeExt: string } {
   const ext = /\.[cm]?[jt]sx?$/i.exec(fileName)?.[0].toLowerCase() ?? '.js';
   const sourceExt = ext.replace(/x$/, '');
   const runtimeExt = sourceExt.replace('ts', 'js');
   return { sourceExt, runtimeExt };
-}
-
-function baseName(fileName: string): string {
-  return fileName.split(/[\\/]/).pop() ?? fileName;
 }
 
 /** Where the header goes: after the last top-level import or require, else at the top. */

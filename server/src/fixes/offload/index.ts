@@ -9,8 +9,10 @@ import { SourceText } from '../source';
 import type { FixEdit } from '../types';
 import { planOffload } from './check';
 import { offloadText, type OffloadOptions } from './generate';
+import type { ModuleReader } from './moduleSafety';
 
 export type { OffloadOptions } from './generate';
+export type { ModuleReader } from './moduleSafety';
 export { withPiscina } from './packageJson';
 
 /** The offload rewrite of one finding. */
@@ -41,8 +43,9 @@ export function offloadCheck(
   text: string,
   fileName: string,
   finding: OffloadFinding,
+  read?: ModuleReader,
 ): { reason: string } | { refused: string } | undefined {
-  const r = plan(new SourceText(text, fileName), finding);
+  const r = plan(new SourceText(text, fileName), finding, read);
   if (!r) return undefined;
   return 'refused' in r ? r : { reason: r.reason };
 }
@@ -53,9 +56,10 @@ export function offloadFix(
   fileName: string,
   finding: OffloadFinding,
   options: OffloadOptions,
+  read?: ModuleReader,
 ): OffloadFix | undefined {
   const src = new SourceText(text, fileName);
-  const p = plan(src, finding);
+  const p = plan(src, finding, read);
   if (!p || 'refused' in p) return undefined;
   const out = offloadText(src, p, options);
   return {
@@ -66,10 +70,14 @@ export function offloadFix(
   };
 }
 
-function plan(src: SourceText, f: OffloadFinding): ReturnType<typeof planOffload> | undefined {
+function plan(
+  src: SourceText,
+  f: OffloadFinding,
+  read: ModuleReader | undefined,
+): ReturnType<typeof planOffload> | undefined {
   const first = f.chain[0];
   if (f.category !== 'cpu' || f.chain.length < 2 || !first) return undefined;
   const start = src.offsetOf(f.line, f.column);
   const end = src.offsetOf(f.endLine, f.endColumn);
-  return planOffload(src, start, end, first.name);
+  return planOffload(src, start, end, first.name, read);
 }

@@ -9,7 +9,10 @@ import type { SourceText } from '../source';
 import type { FixEdit } from '../types';
 import type { OffloadPlan } from './check';
 
-/** Edits removing the bindings only `plan.fn` used (a whole statement when it binds nothing else). */
+/**
+ * Edits removing the bindings only the moved function (or the replaced call) used: a whole
+ * statement when it binds nothing else.
+ */
 export function leftImportEdits(src: SourceText, plan: OffloadPlan): FixEdit[] {
   const bindings = collectBindings(src);
   const names = usedNames(src);
@@ -18,7 +21,10 @@ export function leftImportEdits(src: SourceText, plan: OffloadPlan): FixEdit[] {
   let planned = false;
   for (const b of plan.imports) {
     const elsewhere = (names.get(b.local) ?? []).some(
-      (id) => !inside(id, plan.fn) && !inside(id, b.site.statement),
+      (id) =>
+        !inside(id, plan.call.expression) &&
+        !(plan.moved && inside(id, plan.moved.target.node)) &&
+        !inside(id, b.site.statement),
     );
     if (elsewhere) continue;
     if (b.site.list) {

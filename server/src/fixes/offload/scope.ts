@@ -114,7 +114,8 @@ export function usesOwnScope(fn: ts.FunctionLikeDeclaration): boolean {
     }
     node.forEachChild(visit);
   };
-  fn.body?.forEachChild(visit);
+  // The body itself too: an arrow's expression body (`(xs) => xs.sort()`) is one node.
+  if (fn.body) visit(fn.body);
   return found;
 }
 
@@ -155,7 +156,8 @@ export function mutatesParameter(fn: ts.FunctionLikeDeclaration): string | undef
     }
     node.forEachChild(visit);
   };
-  fn.body?.forEachChild(visit);
+  // The body itself too: an arrow's expression body (`(xs) => xs.sort()`) is one node.
+  if (fn.body) visit(fn.body);
   return found;
 }
 
