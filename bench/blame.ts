@@ -26,6 +26,7 @@ interface Result {
   load: number;
   wall: Stat;
   wait?: Stat;
+  busy?: Stat;
   process: Stat;
 }
 
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     removeAppData(dir);
     if (oldRev) rmSync(oldRoot, { recursive: true, force: true });
   }
-  const col = (rs: Result[], k: 'wall' | 'wait' | 'process'): string => {
+  const col = (rs: Result[], k: 'wall' | 'wait' | 'busy' | 'process'): string => {
     const have = rs.filter((r) => r[k]);
     if (!have.length) return 'n/a';
     const m = (s: keyof Stat) => mid(have.map((r) => r[k]![s])).toFixed(2);
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       const worst = Math.max(...rs.map((r) => r.wall.max));
       console.log(
         `  ${mode.padEnd(7)} ${v}: wall ${col(rs, 'wall')} (worst max ${worst.toFixed(2)}); process CPU ${col(rs, 'process')}; ` +
-          `main thread waited for a CPU ${col(rs, 'wait')} (${rs.length} runs, load ${rs.map((r) => r.load.toFixed(1)).join(', ')})`,
+          `main thread waited for a CPU ${col(rs, 'wait')}; wall less that wait ${col(rs, 'busy')} (worst max ${Math.max(...rs.map((r) => r.busy?.max ?? NaN)).toFixed(2)}) (${rs.length} runs, load ${rs.map((r) => r.load.toFixed(1)).join(', ')})`,
       );
     }
   }

@@ -8,7 +8,8 @@
  * Per stall: the wall time of naming it in the recorder, the process's CPU time meanwhile (its
  * other threads too: V8's compiler and GC helpers, file reads in the thread pool), and the main
  * thread's wait for a CPU meanwhile (Linux: /proc/thread-self/schedstat; time it was ready to run
- * while the machine's other work had the CPUs). Run by bench/blame.ts also on an older
+ * while the machine's other work had the CPUs), and the wall time less that wait (the main
+ * thread's own work, plus any idle wait for a file read: an upper bound of its work). Run by bench/blame.ts also on an older
  * revision's sources (BENCH_BLAME_OLD_REV), which may lack the call-site index's exports.
  * BENCH_BLAME_STEPS=1 explains each stall over 5 ms (=<ms>: over that): its steps
  * (attributionSteps.ts), the CPU and wait meanwhile, and the recorder's GC pauses that overlapped.
@@ -86,16 +87,18 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
   }> = [];
   const clock = threadClock();
   const waitMs: number[] = [];
-  let threadAt: ThreadTimes | undefined;
+  const busyMs: number[] = [];
   let steps: Steps = [];
   const gc = watchGc();
   // The process's CPU time (its reads in the thread pool included) from the start of naming a
   // stall to its end: one system call at each end, the steps kept as they are until the end.
+  // A naming that posts no time (a gap the profile missed) leaves its start behind: a start
+  // older than the naming being posted is dropped, a start older than 20 ms replaced.
   const cpuMs: number[] = [];
-  let began: NodeJS.CpuUsage | undefined;
+  let began: { t: number; cpu: NodeJS.CpuUsage; th?: ThreadTimes } | undefined;
   attributionSteps.onStart = () => {
-    threadAt ??= clock.now();
-    began ??= process.cpuUsage();
+    const t = performance.now();
+    if (!began || t - began.t > 20) began = { t, cpu: process.cpuUsage(), th: clock.now() };
   };
   attributionSteps.listener = (how, t) => void steps.push([how, t]);
   let warm = '';
@@ -108,16 +111,20 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
         times.push(ms);
         // Posted as the naming ends: it ran over the last `ms` ms.
         const e = performance.now();
-        const c = began ? process.cpuUsage(began) : undefined;
+        const from = began && began.t >= e - ms - 0.1 ? began : undefined;
+        const c = from ? process.cpuUsage(from.cpu) : undefined;
         const cpu = c ? (c.user + c.system) / 1000 : NaN;
-        const th = threadAt && clock.since(threadAt);
+        const th = from?.th && clock.since(from.th);
         // (A stall without a stack to name has no steps.)
         if (c) cpuMs.push(cpu);
-        if (th) waitMs.push(th.wait);
+        // Wall less the wait for a CPU: the main thread's work, or its idle wait for a read.
+        if (th) {
+          waitMs.push(th.wait);
+          busyMs.push(Math.max(0, ms - th.wait));
+        }
         if (ms > slowMs) slow.push({ n: times.length, ms, steps, s: e - ms, e, cpu, th });
         steps = [];
         began = undefined;
-        threadAt = undefined;
       }
       if (tag === 'runtime.warm') warm = m;
     },
@@ -183,6 +190,7 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
     stalls: r.stalls.length,
     wall: stat(times),
     wait: waitMs.length ? stat(waitMs) : undefined,
+    busy: busyMs.length ? stat(busyMs) : undefined,
     process: stat(cpuMs),
     lookups: lookups ? { ...lookups } : undefined,
   };
@@ -190,7 +198,7 @@ async function run(mode: 'profile' | 'watch', dir: string): Promise<void> {
     x ? `${x.median.toFixed(2)} / ${x.p95.toFixed(2)} / ${x.max.toFixed(2)}` : 'n/a';
   console.log(
     `${mode.padEnd(7)} ${variant}: ${code.length} stalls of the code (${r.stalls.length}) in ${((performance.now() - t0) / 1000).toFixed(1)} s, load ${result.load.toFixed(1)} on ${cpus().length} CPUs; ` +
-      `per stall median / p95 / max ms: wall ${f(result.wall)}; process CPU ${f(result.process)}; main thread waited for a CPU ${f(result.wait)}` +
+      `per stall median / p95 / max ms: wall ${f(result.wall)}; process CPU ${f(result.process)}; main thread waited for a CPU ${f(result.wait)}; wall less that wait ${f(result.busy)}` +
       (lookups
         ? `; call-line lookups ${lookups.indexed} from the index, ${lookups.read} by reading lines`
         : ''),
