@@ -35,11 +35,10 @@ function scanBody(c: CodeLines, fnStartLine1: number, maxLines: number): BodyRan
   let depth = 0;
   let opened = false;
   for (let i = start; i < end; i++) {
-    const f = c.factsAt(i);
-    depth += f.braces;
-    opened ||= f.opens;
+    depth += c.braces(i);
+    opened ||= c.opens(i);
     if (opened && depth <= 0) return { first: start + 1, last: i + 1, closes: true };
-    if (!opened && f.endsStatement && i > fnStartLine1 - 1) {
+    if (!opened && c.endsStatement(i) && i > fnStartLine1 - 1) {
       return { first: start + 1, last: i + 1, closes: false };
     }
   }
@@ -67,7 +66,7 @@ export function callLinesIn(
   const wanted = new Set(names);
   const hits: number[] = [];
   for (let i = first - 1; i < last; i++) {
-    if (wanted.size && c.factsAt(i).calls.some((n) => wanted.has(n))) hits.push(i + 1);
+    if (wanted.size && c.callsAt(i).some((n) => wanted.has(n))) hits.push(i + 1);
   }
   return hits;
 }
@@ -79,7 +78,7 @@ export function firstKnownIn(c: CodeLines, first: number, last: number): number 
     const k = lowerBound(known, first);
     return k < known.length && known[k] <= last ? known[k] : undefined;
   }
-  for (let i = first - 1; i < last; i++) if (c.factsAt(i).known) return i + 1;
+  for (let i = first - 1; i < last; i++) if (c.known(i)) return i + 1;
   return undefined;
 }
 

@@ -17,24 +17,13 @@ const MAX_TEXTS = 200;
 /** Calls that block the loop when no callee name is known. */
 const KNOWN_BLOCKING = /\b(\w+Sync|JSON\.parse|JSON\.stringify)\s*\(/;
 /**
- * A call: a name (not the tail of a longer one, not a function declaration's), an optional type
+ * A call: a name (not the tail of a longer one, not the name of a function declaration that
+ * starts the line: `function save(i) {` is no call of `save`, while a named function expression
+ * passed on a call line, `xs.map(function each(x) {`, stands for that call), an optional type
  * argument list, `(`.
  */
-const CALL = /(?<![\w$])(?<!\bfunction\s*\*?\s*)([\w$]+)\s*(?:<[^>()]*>)?\s*\(/g;
-
-/** What the call-line scanner needs of one line (comments and strings blanked). */
-export interface LineFacts {
-  /** Names called on the line, each once. */
-  calls: readonly string[];
-  /** `{` count minus `}` count. */
-  braces: number;
-  /** Has a `{`. */
-  opens: boolean;
-  /** Ends with `;` (an arrow function's expression body ends there). */
-  endsStatement: boolean;
-  /** Calls a well-known blocking API (`…Sync(`, `JSON.parse(`, `JSON.stringify(`). */
-  known: boolean;
-}
+const CALL =
+  /(?<![\w$])(?<!^\s*(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*)([\w$]+)\s*(?:<[^>()]*>)?\s*\(/g;
 
 /** The file's call sites, indexed once every line's facts are known (the warm-up's work). */
 export interface CallIndex {
@@ -44,12 +33,24 @@ export interface CallIndex {
   known: number[];
 }
 
-/** A text's lines; with comments and strings blanked, each computed when first asked. */
+const SCANNED = 1;
+const OPENS = 2;
+const ENDS_STATEMENT = 4;
+const KNOWN = 8;
+const NO_CALLS: readonly string[] = [];
+
+/**
+ * A text's lines; with comments and strings blanked, each computed when first asked. A line's
+ * facts for the call-line scanner (0-based `i`) are kept compactly (a few bytes a line); the names
+ * it calls only when a stall read them (the warm-up's index holds them otherwise).
+ */
 export class CodeLines {
   private readonly code: Array<string | undefined> = [];
-  private readonly facts: Array<LineFacts | undefined> = [];
+  private readonly calls: Array<readonly string[] | undefined> = [];
+  private flags: Uint8Array | undefined;
+  private braceCounts: Int32Array | undefined;
   readonly length: number;
-  /** Answers computed from this text, kept with it (callSite.ts: a function's edge lines). */
+  /** Answers computed from this text, kept with it (callLines.ts: a function's lines). */
   readonly derived = new Map<string, unknown>();
   /** Set by the warm-up once every line is indexed; until then lookups read the lines. */
   callIndex: CallIndex | undefined;
@@ -59,29 +60,53 @@ export class CodeLines {
   at(i: number): string {
     return (this.code[i] ??= stripCommentsAndStrings(this.lines[i]));
   }
-  /** The facts of the 0-based line `i`. */
-  factsAt(i: number): LineFacts {
-    return (this.facts[i] ??= factsOf(this.at(i)));
+  /** `{` count minus `}` count. */
+  braces(i: number): number {
+    this.flagsAt(i);
+    return this.braceCounts![i];
   }
-}
-
-function factsOf(code: string): LineFacts {
-  let braces = 0;
-  let opens = false;
-  for (let k = code.indexOf('{'); k >= 0; k = code.indexOf('{', k + 1)) {
-    braces++;
-    opens = true;
+  /** Has a `{`. */
+  opens(i: number): boolean {
+    return (this.flagsAt(i) & OPENS) !== 0;
   }
-  for (let k = code.indexOf('}'); k >= 0; k = code.indexOf('}', k + 1)) braces--;
-  const calls = new Set<string>();
-  if (code.includes('(')) for (const m of code.matchAll(CALL)) calls.add(m[1]);
-  return {
-    calls: [...calls],
-    braces,
-    opens,
-    endsStatement: /;\s*$/.test(code),
-    known: calls.size > 0 && KNOWN_BLOCKING.test(code),
-  };
+  /** Ends with `;` (an arrow function's expression body ends there). */
+  endsStatement(i: number): boolean {
+    return (this.flagsAt(i) & ENDS_STATEMENT) !== 0;
+  }
+  /** Calls a well-known blocking API (`…Sync(`, `JSON.parse(`, `JSON.stringify(`). */
+  known(i: number): boolean {
+    return (this.flagsAt(i) & KNOWN) !== 0;
+  }
+  /** Names the line calls, each once (kept: a stall read them). */
+  callsAt(i: number): readonly string[] {
+    return (this.calls[i] ??= this.scan(i));
+  }
+  private flagsAt(i: number): number {
+    const f = this.flags?.[i] ?? 0;
+    if (f & SCANNED) return f;
+    this.scan(i);
+    return this.flags![i];
+  }
+  /** Works out line `i`'s facts; returns the names it calls (kept by the caller if at all). */
+  scan(i: number): readonly string[] {
+    this.flags ??= new Uint8Array(this.length);
+    this.braceCounts ??= new Int32Array(this.length);
+    const code = this.code[i] ?? stripCommentsAndStrings(this.lines[i]);
+    let braces = 0;
+    let f = SCANNED;
+    for (let k = code.indexOf('{'); k >= 0; k = code.indexOf('{', k + 1)) braces++;
+    if (braces) f |= OPENS;
+    for (let k = code.indexOf('}'); k >= 0; k = code.indexOf('}', k + 1)) braces--;
+    if (/;\s*$/.test(code)) f |= ENDS_STATEMENT;
+    let calls = NO_CALLS;
+    if (code.includes('(')) {
+      calls = [...new Set(Array.from(code.matchAll(CALL), (m) => m[1]))];
+      if (calls.length && KNOWN_BLOCKING.test(code)) f |= KNOWN;
+    }
+    this.flags[i] = f;
+    this.braceCounts[i] = braces;
+    return calls;
+  }
 }
 
 const cache = new Map<string, CodeLines>();
@@ -103,8 +128,8 @@ export function codeLinesOf(sourceText: string): CodeLines {
 /** `indexCallSites` false: the warm-up only blanks lines, as before the index (bench "old" runs). */
 export const warmUpOptions = { indexCallSites: true };
 
-/** Lines indexed per turn of the recorder's loop by the warm-up (~0.5-1 ms on a quiet machine). */
-const WARM_SLICE = 1000;
+/** Lines indexed per turn of the recorder's loop by the warm-up (~0.5-1 ms on a quiet machine, 1-2 ms at load 12). */
+const WARM_SLICE = 500;
 
 /**
  * Splits `sourceText` ahead of need when there is room, never evicting (warmUp.ts), works out
@@ -129,13 +154,12 @@ export async function warmCodeLines(
   for (let i = 0; i < c.length; i++) {
     if (!index) c.at(i);
     else {
-      const f = c.factsAt(i);
-      for (const name of f.calls) {
+      for (const name of c.scan(i)) {
         const at = byName.get(name);
         if (at) at.push(i + 1);
         else byName.set(name, [i + 1]);
       }
-      if (f.known) known.push(i + 1);
+      if (c.known(i)) known.push(i + 1);
     }
     if (i % WARM_SLICE === WARM_SLICE - 1) await pause();
   }

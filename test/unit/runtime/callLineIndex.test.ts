@@ -151,3 +151,46 @@ test('index and line reading agree: callees, lines where the function ran, known
     { line: 5, byName: true },
   ]);
 });
+
+test('a function declaration is no call of its name; a named function expression on a call line is', () => {
+  const src = [
+    'function save(i) {', // 1
+    '  return xs.map(function each(x) {', // 2
+    '    return JSON.stringify(x);', // 3
+    '  });', // 4
+    '}', // 5
+    'export async function load() {}', // 6
+    'save(1);', // 7
+  ].join('\n');
+  assert.deepEqual(findCallLine(src, 0, ['save']), { line: 7, byName: true });
+  assert.deepEqual(findCallLine(src, 1, ['each']), { line: 2, byName: true });
+  assert.equal(findCallLine(src, 6, ['load']), undefined);
+});
+
+test('the files of a stack the probe took while the loop was blocked are indexed then', async () => {
+  const { dir, appFile, libFile } = appDir('probed');
+  try {
+    const attributor = new Attributor(new SourceMapResolver());
+    // An ES module is in no require.cache: the probe's stack is where the recorder learns of it.
+    const frame = (functionName: string, file: string, line0: number) => ({
+      functionName,
+      url: pathToFileURL(file).href,
+      line0,
+      col0: 2,
+      isDefinition: false,
+    });
+    attributor.prefetchStack([frame('write', libFile, 1), frame('save', appFile, 4)]);
+    const resolver = (attributor as unknown as { resolver: SourceMapResolver }).resolver;
+    const indexed = async (f: string) => {
+      const text = await resolver.text(f);
+      return text !== undefined && codeLinesOf(text).callIndex !== undefined;
+    };
+    let both = false;
+    await waitFor(() => {
+      void Promise.all([indexed(appFile), indexed(libFile)]).then((r) => (both = r.every(Boolean)));
+      return both;
+    }, 'the probed files to be indexed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
