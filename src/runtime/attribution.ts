@@ -27,7 +27,7 @@ import { heaviestBlamedLeaf, isAgentFrame } from './stallAnalysis';
 import { StepClock } from './attributionSteps';
 import { rehearsalFrames, rehearsalProfile } from './rehearsal';
 import { FramePaths } from './framePaths';
-import { FileWarmer } from './warmUp';
+import { FileWarmer, MAX_FILE_BYTES } from './warmUp';
 import { warmCodeLines } from './codeLines';
 
 export class Attributor extends FramePaths {
@@ -73,11 +73,11 @@ export class Attributor extends FramePaths {
     return Promise.all([this.resolver.prepare(file), this.packages.of(file)]);
   }
 
-  /** Prefetches a file and indexes its call sites, a slice at a time (codeLines.ts). */
+  /** Prefetches a file and indexes its call sites (not a bundle's), a slice at a time. */
   private async warmOne(file: string, pause: () => Promise<void>): Promise<void> {
     await this.prefetch(file);
     const text = await this.resolver.text(file);
-    if (text) await warmCodeLines(text, pause);
+    if (text && text.length <= MAX_FILE_BYTES) await warmCodeLines(text, pause);
   }
 
   /**
