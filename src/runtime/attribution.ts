@@ -27,7 +27,7 @@ import { heaviestBlamedLeaf, isAgentFrame } from './stallAnalysis';
 import { StepClock } from './attributionSteps';
 import { rehearsalFrames, rehearsalProfile } from './rehearsal';
 import { FramePaths } from './framePaths';
-import { FileWarmer } from './warmUp';
+import { FileWarmer, MAX_FILE_BYTES } from './warmUp';
 import { warmCodeLines } from './codeLines';
 
 export class Attributor extends FramePaths {
@@ -36,11 +36,7 @@ export class Attributor extends FramePaths {
   private attributing = 0;
   /** Reads the profile's scripts before a stall needs them (warmUp.ts), into the same caches. */
   readonly warmer = new FileWarmer({
-    load: async (p, pause) => {
-      await this.prefetch(p);
-      const text = await this.resolver.text(p);
-      if (text) await warmCodeLines(text, pause);
-    },
+    load: (p, pause) => this.warmOne(p, pause),
     busy: () => this.attributing > 0,
   });
   private warmedUpTo = 0;
@@ -77,14 +73,26 @@ export class Attributor extends FramePaths {
     return Promise.all([this.resolver.prepare(file), this.packages.of(file)]);
   }
 
+  /** Prefetches a file and indexes its call sites (not a bundle's), a slice at a time. */
+  private async warmOne(file: string, pause: () => Promise<void>): Promise<void> {
+    await this.prefetch(file);
+    const text = await this.resolver.text(file);
+    if (text && text.length <= MAX_FILE_BYTES) await warmCodeLines(text, pause);
+  }
+
   /**
-   * The files of a stack the probe took while the loop was blocked: read now, while the target
-   * is still stalled, so that naming the stall once it ends finds them read (each once; a
-   * stall's own reads are these same cached promises).
+   * The files of a stack the probe took while the loop was blocked: read and indexed now, while
+   * the target is still stalled, so that naming the stall once it ends finds them ready (each
+   * once; a stall's own reads are these same cached promises; indexing pauses while one is named).
    */
   prefetchStack(frames: readonly RawFrame[]): void {
     const files = new Set(frames.map((f) => this.toPath(f.url)).filter((p) => isLocalFile(p)));
-    for (const p of files) void this.prefetch(p);
+    for (const p of files) void this.warmOne(p, () => this.idleTurn()).catch(() => undefined);
+  }
+
+  private async idleTurn(): Promise<void> {
+    do await new Promise<void>((r) => setImmediate(r));
+    while (this.attributing > 0);
   }
 
   /** Local script files (paths as the target knows them) the target has loaded (warmUp.ts). */
@@ -166,15 +174,6 @@ export class Attributor extends FramePaths {
     const via = seen && (await this.map(seen.map(nodeFrame), undefined, undefined, ph));
     ph.report('profile');
     return via && via.package ? { ...a, package: via.package } : a;
-  }
-
-  /** The package whose files frames inner to `i` run in (the nearest), if any. */
-  private loadingPackage(raw: RawFrame[], i: number): string | undefined {
-    for (let k = i - 1; k >= 0; k--) {
-      const root = packageRootOf(this.toPath(raw[k].url));
-      if (root) return root.slice(root.lastIndexOf('/node_modules/') + 14);
-    }
-    return undefined;
   }
 
   private async map(

@@ -10,6 +10,7 @@
  * because it brings the TypeScript parser; a generic "well-known blocking call" is the last resort.
  */
 import { codeLinesOf } from './codeLines';
+import { bodyRange, callLinesIn, firstKnownIn } from './callLines';
 import type { findBlockingCallInFunction as FindFn } from '../../server/src/analysis/findBlocking';
 
 let staticEngine: Promise<typeof FindFn | undefined> | undefined;
@@ -136,10 +137,6 @@ export function staticLookupsDone(): Promise<void> {
   return draining ?? Promise.resolve();
 }
 
-/** Calls that block the loop when no callee name is known. */
-const KNOWN_BLOCKING = /\b(\w+Sync|JSON\.parse|JSON\.stringify)\s*\(/;
-
-
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -151,7 +148,9 @@ const NONE: ReadonlySet<number> = new Set();
  * the function that starts on `fnStartLine1` (0: module top-level code, the whole file), the
  * first among the lines in `ran` (where the profile saw the function's own code run in the
  * stall: `cpuUsage()` before a loop and in its condition, the loop's line) when any is; with no
- * match, the first well-known blocking call; `undefined` if neither is found.
+ * match, the first well-known blocking call; `undefined` if neither is found. Comments and
+ * strings do not count. A file the warm-up indexed answers from its call-site index
+ * (callLines.ts), else the function's lines are read.
  */
 export function findCallLine(
   sourceText: string,
@@ -163,22 +162,17 @@ export function findCallLine(
   const names = callees
     .map((n) => n.slice(n.lastIndexOf('.') + 1))
     .filter((n) => /^[\w$]+$/.test(n));
-  const byName = names.length
-    ? new RegExp(`(^|[^\\w$])(${names.map(escapeRe).join('|')})\\s*(<[^>()]*>)?\\s*\\(`)
-    : undefined;
-  let firstKnown: number | undefined;
-  let firstByName: number | undefined;
-  const lines =
-    fnStartLine1 > 0 ? bodyLines(sourceText, fnStartLine1, 2000) : allLines(sourceText, 20_000);
-  for (const { line1, code } of lines) {
-    if (byName?.test(code)) {
-      if (ran.size === 0 || ran.has(line1)) return { line: line1, byName: true };
-      firstByName ??= line1;
-    }
-    if (firstKnown === undefined && KNOWN_BLOCKING.test(code)) firstKnown = line1;
-  }
-  if (firstByName !== undefined) return { line: firstByName, byName: true };
-  return firstKnown === undefined ? undefined : { line: firstKnown, byName: false };
+  const c = codeLinesOf(sourceText);
+  const { first, last } =
+    fnStartLine1 > 0
+      ? bodyRange(c, fnStartLine1, 2000)
+      : { first: 1, last: Math.min(c.length, 20_000) };
+  if (first > last) return undefined;
+  const byName = callLinesIn(c, names, first, last);
+  const inRan = ran.size ? byName.find((l) => ran.has(l)) : undefined;
+  if (byName.length) return { line: inRan ?? byName[0], byName: true };
+  const known = firstKnownIn(c, first, last);
+  return known === undefined ? undefined : { line: known, byName: false };
 }
 
 /**
@@ -191,67 +185,17 @@ export function findCallLine(
  * A single-line function yields just that line.
  */
 export function functionEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
-  // Every stall of a shape asks again (a scan of up to 5,000 lines): kept with the text's lines.
-  const kept = codeLinesOf(sourceText).derived;
-  const key = `edges:${fnStartLine1}`;
-  const known = kept.get(key) as Set<number> | undefined;
-  if (known) return new Set(known);
-  const edges = scanEdgeLines(sourceText, fnStartLine1);
-  if (kept.size < 1000) kept.set(key, edges);
-  return new Set(edges);
-}
-
-function scanEdgeLines(sourceText: string, fnStartLine1: number): Set<number> {
+  const c = codeLinesOf(sourceText);
   const edges = new Set<number>([fnStartLine1]);
-  let last: { line1: number; code: string } | undefined;
-  for (const { line1, code, closes } of bodyLines(sourceText, fnStartLine1, 5000)) {
-    if (closes) {
-      // `}` alone: the last statement before it, when a `return`, is where V8 books the exit.
-      const braceAlone = /^}\s*[;),]*$/.test(code.trim());
-      edges.add(braceAlone && last && /^\s*return\b/.test(last.code) ? last.line1 : line1);
-    } else if (line1 > fnStartLine1 && code.trim()) last = { line1, code };
-  }
+  const body = bodyRange(c, fnStartLine1, 5000);
+  if (!body.closes) return edges;
+  // `}` alone: the last statement before it, when a `return`, is where V8 books the exit.
+  let last = body.last - 1;
+  while (last > fnStartLine1 && !c.at(last - 1).trim()) last--;
+  const braceAlone = /^}\s*[;),]*$/.test(c.at(body.last - 1).trim());
+  const returns = last > fnStartLine1 && /^\s*return\b/.test(c.at(last - 1));
+  edges.add(braceAlone && returns ? last : body.last);
   return edges;
-}
-
-/** Every line of a file (module top-level code), comments and strings blanked. */
-function* allLines(
-  sourceText: string,
-  maxLines: number,
-): Generator<{ line1: number; code: string }> {
-  const lines = codeLinesOf(sourceText);
-  for (let i = 0; i < Math.min(lines.length, maxLines); i++) {
-    yield { line1: i + 1, code: lines.at(i) };
-  }
-}
-
-/**
- * The lines of the function that starts on `fnStartLine1` (1-based), comments and strings
- * blanked, up to `maxLines`: a light scanner that follows braces to the end of the body (an
- * arrow function with an expression body ends at the end of its statement). `closes` marks the
- * line whose brace ends the body.
- */
-function* bodyLines(
-  sourceText: string,
-  fnStartLine1: number,
-  maxLines: number,
-): Generator<{ line1: number; code: string; closes: boolean }> {
-  const lines = codeLinesOf(sourceText);
-  let depth = 0;
-  let opened = false;
-  const end = Math.min(lines.length, fnStartLine1 - 1 + maxLines);
-  for (let i = Math.max(0, fnStartLine1 - 1); i < end; i++) {
-    const code = lines.at(i);
-    for (const ch of code) {
-      if (ch === '{') {
-        depth++;
-        opened = true;
-      } else if (ch === '}') depth--;
-    }
-    const closes = opened && depth <= 0;
-    yield { line1: i + 1, code, closes };
-    if (closes || (!opened && /;\s*$/.test(code) && i > fnStartLine1 - 1)) return;
-  }
 }
 
 /**

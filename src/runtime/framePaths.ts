@@ -2,6 +2,7 @@
  * Where a frame's URL points on this machine (`localRoot`/`remoteRoot` for a remote target) and
  * whose code it is: the user's, an installed package's, or neither (Node, eval'd code).
  */
+import { packageRootOf } from './packages';
 import { isLocalFile, urlToPath } from './sourceMaps';
 import { isAgentFrame } from './stallAnalysis';
 
@@ -51,6 +52,15 @@ export class FramePaths {
     // their own (ejs: `"/app/page.ejs"`, quotes included): the user's line is the call into them.
     if (!p || p.startsWith('node:') || !isLocalFile(p)) return 0;
     return /[\\/]node_modules[\\/]/.test(p) ? 1 : 2;
+  }
+
+  /** The package whose files frames inner to `i` run in (the nearest), if any. */
+  protected loadingPackage(raw: ReadonlyArray<{ url: string }>, i: number): string | undefined {
+    for (let k = i - 1; k >= 0; k--) {
+      const root = packageRootOf(this.toPath(raw[k].url));
+      if (root) return root.slice(root.lastIndexOf('/node_modules/') + 14);
+    }
+    return undefined;
   }
 
   /** Index of the blamed frame (innermost first): deepest user frame, else deepest dependency. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Attributor } from '../../../src/runtime/attribution';
-import { warmCodeLines } from '../../../src/runtime/codeLines';
+import { codeLinesOf, warmCodeLines } from '../../../src/runtime/codeLines';
 import { isScriptFile, modulesSince } from '../../../src/runtime/loadedModules';
 import { SourceMapResolver } from '../../../src/runtime/sourceMaps';
 
@@ -33,11 +33,15 @@ test('loaded modules: scripts are read ahead, data and native addons are not', (
   assert.equal(isScriptFile('node:fs'), false);
 });
 
-test('code lines: the warm-up blanks a long text a slice at a time', async () => {
+test('code lines: the warm-up indexes a long text a slice (500 lines) at a time', async () => {
   let pauses = 0;
-  const text = Array.from({ length: 4500 }, (_, i) => `f(${i}); // note ${i}`).join('\n');
+  const text = Array.from({ length: 4500 }, (_, i) => `f(${i}); // note(${i})`).join('\n');
   await warmCodeLines(text, async () => void pauses++);
-  assert.equal(pauses, 4);
+  assert.equal(pauses, 9);
+  // Every line's call of f, none of the comments' `note(`.
+  const index = codeLinesOf(text).callIndex;
+  assert.equal(index?.byName.get('f')?.length, 4500);
+  assert.equal(index?.byName.has('note'), false);
 });
 
 test('attribution: a stack that cannot be mapped costs that stall its details, and is told once', async () => {
