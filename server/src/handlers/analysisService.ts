@@ -14,6 +14,7 @@ import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
+import { nextImports } from './importLevels';
 import { inBatches } from './slices';
 import { mark } from '../trace';
 
@@ -188,16 +189,17 @@ export class AnalysisService {
     const seen = new Set(roots);
     let level = roots;
     for (let depth = 0; depth < DEP_DEPTH && level.length && seen.size < DEP_LIMIT; depth++) {
-      const next = level.flatMap((f) => this.host.importsOf(f)).filter((f) => !seen.has(f));
-      for (const f of next) seen.add(f);
+      const next = nextImports(level, (f) => this.host.importsOf(f), seen);
       const missing = next.filter((f) => !this.host.isLoaded(f));
       if (missing.length === 0) break;
       await inBatches(
         missing,
         () => false,
         async (batch) => {
-          await this.host.loadFromDisk(batch, (f) => this.isOpen(f));
-          this.host.prepare(batch);
+          // The scan's worker may have brought some in meanwhile.
+          const todo = batch.filter((f) => !this.host.isLoaded(f));
+          await this.host.loadFromDisk(todo, (f) => this.isOpen(f));
+          this.host.prepare(todo);
         },
       );
       level = next;
