@@ -14,7 +14,9 @@ import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
+import { isSourceFile } from '../analysis/files';
 import { nextImports } from './importLevels';
+import { Rehearsal } from './rehearsal';
 import { inBatches } from './slices';
 import { mark } from '../trace';
 
@@ -44,6 +46,8 @@ export class AnalysisService {
   );
   /** Imports of opened documents being loaded (the scan lets these go first). */
   dependencies: Promise<void> = Promise.resolve();
+  /** The edit path rehearsed on the open documents while the scan's worker works. */
+  readonly rehearsal = new Rehearsal(() => this.openSources());
 
   constructor(readonly ctx: ServiceContext) {
     this.host = this.newHost();
@@ -212,14 +216,25 @@ export class AnalysisService {
 
   /**
    * Gives open buffers whose summary came from the cache their parse tree (and compiles the
-   * summariser), so a first edit costs what the next ones do. Called when the scan is over:
-   * done at start it held hovers during the scan for a few hundred ms (bench lsp).
+   * summariser), so a first edit costs what the next ones do. Called when the scan has read
+   * every file, before it links them: done at start it held hovers during the scan for a few
+   * hundred ms (bench lsp), done after the scan a first edit right then waited for it.
    */
   warmTrees(): void {
     for (const doc of this.ctx.documents.all()) {
       const file = uriToPath(doc.uri);
       if (file) this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
     }
+  }
+
+  /** Open documents that the engine analyses: their files and texts. */
+  private openSources(): { file: string; text: string }[] {
+    const out: { file: string; text: string }[] = [];
+    for (const doc of this.ctx.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && isSourceFile(file)) out.push({ file, text: doc.getText() });
+    }
+    return out;
   }
 
   /** Whether an editor has the file open (its buffer wins over the disk). */

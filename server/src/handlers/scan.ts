@@ -79,7 +79,10 @@ async function scan(
       // A document opened meanwhile: its imports go before the rest of the workspace.
       await service.dependencies;
       const chunk = files.slice(i, i + WORKER_CHUNK).filter((f) => !service.host.isLoaded(f));
-      inWorker = await service.host.loadInWorker(chunk, isOpen);
+      const answer = service.host.loadInWorker(chunk, isOpen);
+      // While the worker summarises: a piece of the edit path's rehearsal on this thread.
+      service.rehearsal.step();
+      inWorker = await answer;
       if (inWorker) report(Math.min(WORKER_CHUNK, files.length - i));
       await yieldToLoop();
     }
@@ -94,6 +97,8 @@ async function scan(
       report(batch.length);
     });
     if (cancelled()) return;
+    // Before the linking, not after the progress ends: a first edit right then waited for it.
+    service.warmTrees();
     progress?.report(90, 'Linking across files…');
     await inBatches(files, cancelled, (batch) => {
       void service.store(service.host.analyze(batch));
@@ -106,9 +111,6 @@ async function scan(
   } finally {
     progress?.done();
   }
-  // After the end of the progress is out (a turn of the loop writes it).
-  await yieldToLoop();
-  if (!cancelled()) service.warmTrees();
 }
 
 /** Files of every folder whose settings ask for workspace analysis, minus ignored ones. */
