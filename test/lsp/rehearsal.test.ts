@@ -22,8 +22,8 @@ const files: Record<string, string> = {
   'src/lib/m0.ts':
     "import * as fs from 'node:fs';\nexport function load(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n",
 };
-// Enough files for several requests to the scan's worker (a rehearsal piece runs per request).
-for (let i = 1; i < 200; i++) files[`src/lib/m${i}.ts`] = `export const v${i} = ${i};\n`;
+// Enough files for more requests to the scan's worker than the rehearsal has steps (two a piece).
+for (let i = 1; i < 400; i++) files[`src/lib/m${i}.ts`] = `export const v${i} = ${i};\n`;
 
 describe('rehearsal of the edit path during the scan', () => {
   const text = open(150);

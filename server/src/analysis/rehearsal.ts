@@ -8,8 +8,8 @@
 import type { ts } from 'ts-morph';
 import { summarize } from './summarize';
 
-/** Characters per piece: about a hundred lines, a few ms to parse and walk even unoptimised. */
-export const PIECE_CHARS = 4000;
+/** Characters per piece: some sixty lines, a few ms to parse and walk even unoptimised. */
+export const PIECE_CHARS = 2500;
 
 /**
  * Offsets that cut `text` into pieces of about `max` characters, each ending before a line that
@@ -38,15 +38,25 @@ export function pieceBounds(text: string, max = PIECE_CHARS): number[] {
   return bounds;
 }
 
-/**
- * One rehearsal: the piece is summarised from scratch, then again after a one-line edit in its
- * middle through the incremental parser, as an edit of the document would be. Returns the
- * number of functions the edited piece has (for tests: the work is real).
- */
-export function rehearse(file: string, piece: string): number {
+/** A rehearsal's first half: the piece summarised from scratch; returns its tree. */
+export function rehearseParse(file: string, piece: string): ts.SourceFile | undefined {
   let tree: ts.SourceFile | undefined;
   summarize(file, piece, { keepTree: (sf) => (tree = sf) });
+  return tree;
+}
+
+/**
+ * Its second half: the piece after a one-line edit in its middle, through the incremental
+ * parser from `tree` (which this spoils), as an edit of the document would be. Returns the
+ * number of functions the edited piece has (for tests: the work is real).
+ */
+export function rehearseEdit(file: string, piece: string, tree?: ts.SourceFile): number {
   const mid = piece.indexOf('\n', piece.length >> 1) + 1;
   const edited = `${piece.slice(0, mid)}void 0;\n${piece.slice(mid)}`;
   return summarize(file, edited, { previous: tree }).fns.length;
+}
+
+/** Both halves at once. */
+export function rehearse(file: string, piece: string): number {
+  return rehearseEdit(file, piece, rehearseParse(file, piece));
 }

@@ -216,14 +216,16 @@ export class AnalysisService {
 
   /**
    * Gives open buffers whose summary came from the cache their parse tree (and compiles the
-   * summariser), so a first edit costs what the next ones do. Called when the scan has read
-   * every file, before it links them: done at start it held hovers during the scan for a few
-   * hundred ms (bench lsp), done after the scan a first edit right then waited for it.
+   * summariser), so a first edit costs what the next ones do. Called when the scan is over:
+   * done at start it held hovers during the scan for a few hundred ms (bench lsp). A document
+   * with an edit waiting is left alone: its analysis parses it anyway, and it would wait for
+   * this parse first.
    */
   warmTrees(): void {
     for (const doc of this.ctx.documents.all()) {
       const file = uriToPath(doc.uri);
-      if (file) this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
+      if (!file || this.edits.pending(doc.uri)) continue;
+      this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
     }
   }
 
