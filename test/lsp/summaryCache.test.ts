@@ -110,8 +110,9 @@ describe('summary cache', () => {
     assert.equal(second.reused, 0, 'nothing usable in the cache');
     assert.ok(second.bad >= files.length, `${second.bad} unreadable files reported`);
     assert.deepEqual(second.errors, []);
-    for (const f of files)
-      {assert.doesNotThrow(() => deserialize(readFileSync(f)), `${f} rewritten`);}
+    for (const f of files) {
+      assert.doesNotThrow(() => deserialize(readFileSync(f)), `${f} rewritten`);
+    }
     const third = await start(fx, cache);
     assert.equal(third.reused, third.total, 'the rewritten files are used');
   });

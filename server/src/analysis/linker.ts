@@ -26,6 +26,8 @@ const exts = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 export class Linker {
   private readonly specCache = new Map<string, string | undefined>();
+  /** File → specifier → `path.resolve`d base: asked for every call of every linked file. */
+  private readonly bases = new Map<string, Map<string, string>>();
   private readonly ix = new LinkIndex<Chain>();
 
   /**
@@ -86,7 +88,10 @@ export class Linker {
   resolveSpec(from: string, spec: string): string | undefined {
     if (typeof spec !== 'string') return undefined;
     if (!isRelative(spec)) return this.resolveBare(from, spec);
-    const base = path.resolve(path.dirname(from), spec);
+    let bases = this.bases.get(from);
+    if (!bases) this.bases.set(from, (bases = new Map()));
+    let base = bases.get(spec);
+    if (base === undefined) bases.set(spec, (base = path.resolve(path.dirname(from), spec)));
     if (this.specCache.has(base)) {
       const hit = this.specCache.get(base);
       if (hit) this.ix.used(from, hit);

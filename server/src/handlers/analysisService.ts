@@ -14,6 +14,9 @@ import { EditQueue } from './editQueue';
 import { EngineHost } from './engineHost';
 import { pathToUri, uriToPath, type Folders } from './folders';
 import type { DiagnosticsPublisher } from './publisher';
+import { isSourceFile } from '../analysis/files';
+import { nextImports } from './importLevels';
+import { Rehearsal } from './rehearsal';
 import { inBatches } from './slices';
 import { mark } from '../trace';
 
@@ -43,6 +46,8 @@ export class AnalysisService {
   );
   /** Imports of opened documents being loaded (the scan lets these go first). */
   dependencies: Promise<void> = Promise.resolve();
+  /** The edit path rehearsed on the open documents while the scan's worker works. */
+  readonly rehearsal = new Rehearsal(() => this.openSources());
 
   constructor(readonly ctx: ServiceContext) {
     this.host = this.newHost();
@@ -188,16 +193,17 @@ export class AnalysisService {
     const seen = new Set(roots);
     let level = roots;
     for (let depth = 0; depth < DEP_DEPTH && level.length && seen.size < DEP_LIMIT; depth++) {
-      const next = level.flatMap((f) => this.host.importsOf(f)).filter((f) => !seen.has(f));
-      for (const f of next) seen.add(f);
+      const next = nextImports(level, (f) => this.host.importsOf(f), seen);
       const missing = next.filter((f) => !this.host.isLoaded(f));
       if (missing.length === 0) break;
       await inBatches(
         missing,
         () => false,
         async (batch) => {
-          await this.host.loadFromDisk(batch, (f) => this.isOpen(f));
-          this.host.prepare(batch);
+          // The scan's worker may have brought some in meanwhile.
+          const todo = batch.filter((f) => !this.host.isLoaded(f));
+          await this.host.loadFromDisk(todo, (f) => this.isOpen(f));
+          this.host.prepare(todo);
         },
       );
       level = next;
@@ -211,13 +217,26 @@ export class AnalysisService {
   /**
    * Gives open buffers whose summary came from the cache their parse tree (and compiles the
    * summariser), so a first edit costs what the next ones do. Called when the scan is over:
-   * done at start it held hovers during the scan for a few hundred ms (bench lsp).
+   * done at start it held hovers during the scan for a few hundred ms (bench lsp). A document
+   * with an edit waiting is left alone: its analysis parses it anyway, and it would wait for
+   * this parse first.
    */
   warmTrees(): void {
     for (const doc of this.ctx.documents.all()) {
       const file = uriToPath(doc.uri);
-      if (file) this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
+      if (!file || this.edits.pending(doc.uri)) continue;
+      this.guard(`parse ${doc.uri}`, () => this.host.warmTree(file));
     }
+  }
+
+  /** Open documents that the engine analyses: their files and texts. */
+  private openSources(): { file: string; text: string }[] {
+    const out: { file: string; text: string }[] = [];
+    for (const doc of this.ctx.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && isSourceFile(file)) out.push({ file, text: doc.getText() });
+    }
+    return out;
   }
 
   /** Whether an editor has the file open (its buffer wins over the disk). */
