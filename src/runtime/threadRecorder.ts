@@ -19,6 +19,7 @@ import { Liveness } from './liveness';
 import { MetricsPoller } from './metricsPoller';
 import type { IModeDriver, ModeContext } from './modeDriver';
 import { ProfileMode } from './profileMode';
+import { idleSampleMsFor } from './runQueue';
 import { TICK_EVERY_MS } from './stackProbe';
 import { WatchMode } from './watchMode';
 
@@ -115,7 +116,7 @@ export class ThreadRecorder extends Disposable {
    * installed when /proc gives no samples (or tuning says `ticks`).
    */
   async useLocalLiveness(pid: number, tid: number): Promise<void> {
-    const rq = this.liveness.startMonitor(pid, tid);
+    const rq = this.liveness.startMonitor(pid, tid, idleSampleMsFor(this.setup.thresholdMs));
     const tuning = this.liveness.localTuning(this.setup.thresholdMs);
     if (!tuning || !(await this.agent.tune(tuning))) return;
     this.liveness.useLocal(tuning);
