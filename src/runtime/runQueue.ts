@@ -36,14 +36,14 @@ export { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom };
  * beat reports a stall only when probed, stackProbe.ts), and the stall's start is taken from
  * the thread's CPU time (stallStartFrom). Each wake-up of the recorder costs ~0.1–0.25 ms of CPU
  * on a busy machine (a bare Node process with a 40 ms timer: ~6 ms/s at load 7-10): this is
- * most of an idle recorder's cost (npm run bench -- fleet). IDLE_RUN 3, not 5: the metrics
- * poll's own evaluate shows the loop busy once a second, and each busy sample cost five 20 ms
- * samples after it.
+ * most of an idle recorder's cost (npm run bench -- fleet). (IDLE_RUN 3 saved the 20 ms samples
+ * after the metrics poll's own evaluate, but a busy server then went sparse between requests and
+ * its run-queue wait, read off sparser samples, left false sync-io stalls at load 10-17.)
  */
 const SAMPLE_MS = 20;
 const IDLE_SAMPLE_MS = 40;
 const MAX_IDLE_SAMPLE_MS = 80;
-const IDLE_RUN = 3;
+const IDLE_RUN = 5;
 
 /**
  * The idle period for a stall threshold: 20 ms under it (timer slack on a busy recorder), 40 ms
