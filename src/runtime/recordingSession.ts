@@ -30,7 +30,7 @@ import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
 import { KEEP_METRICS, Ring } from './ring';
 import { StallStore } from './stallStore';
-import { ThreadRecorder } from './threadRecorder';
+import { isolateSampling, ThreadRecorder } from './threadRecorder';
 import { BlockedOnWhat } from './waitingOn';
 import { WorkerThreads } from './workerThreads';
 
@@ -107,9 +107,8 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       thresholdMs: this.thresholdMs,
       heartbeatMs,
       mode: this.modeName,
-      samplingIntervalUs: opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
+      ...isolateSampling(opts, DEFAULT_SAMPLING_US, thread !== MAIN_THREAD),
       codeRanBefore,
-      rotateMs: opts.tuning?.rotateMs,
       tuning: opts.tuning,
       attributor,
       logger: this.logger,
