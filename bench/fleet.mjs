@@ -9,6 +9,7 @@
 //     stalls as emitted and an unbounded list.
 // Env: BENCH_FLEET_ROUNDS (default 3), BENCH_FLEET_S (seconds measured per variant, default 15).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { cpuMs, startRecorder, startServer, stopChild } from './fixtures/procs.mjs';
 import { median } from './fixtures/stats.mjs';
 
@@ -21,12 +22,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const variants = [
   { name: 'watch', mode: 'watch' },
   { name: 'watch + prometheus', mode: 'watch', args: ['--prometheus', '0'], scrape: true },
+  {
+    // A production threshold: the idle /proc sampling follows it (runQueue.ts idleSampleMsFor).
+    name: 'watch + prom, thr 100',
+    mode: 'watch',
+    args: ['--prometheus', '0', '--threshold', '100'],
+    scrape: true,
+  },
   { name: 'profile', mode: 'profile' },
 ];
 if (process.env.BENCH_CLI_B) {
-  // The other build may predate --prometheus: only the variants without extra flags.
-  for (const v of variants.filter((x) => !x.args)) {
-    variants.push({ ...v, name: `${v.name} (B)`, cli: process.env.BENCH_CLI_B });
+  // The other build may predate --prometheus: then only the variants without extra flags.
+  const b = process.env.BENCH_CLI_B;
+  const help = spawnSync(process.execPath, [b, 'record', '--help'], { encoding: 'utf8' });
+  const prom = `${help.stdout}${help.stderr}`.includes('--prometheus');
+  for (const v of variants.filter((x) => prom || !x.args)) {
+    variants.push({ ...v, name: `${v.name} (B)`, cli: b });
   }
 }
 
@@ -78,10 +89,11 @@ async function main() {
   for (const [name, x] of got) {
     const rec = median(x.recorder);
     console.log(
-      `  ${name.padEnd(26)} recorder ${rec.toFixed(1).padStart(5)} ms/s (${x.recorder.map((n) => n.toFixed(1)).join(', ')}; ${(rec / base).toFixed(2)}× watch)  target ${median(x.target).toFixed(1)} ms/s`,
+      `  ${name.padEnd(30)} recorder ${rec.toFixed(1).padStart(5)} ms/s (${x.recorder.map((n) => n.toFixed(1)).join(', ')}; ${(rec / base).toFixed(2)}× watch)  target ${median(x.target).toFixed(1)} ms/s`,
     );
   }
   const prom = median(got.get('watch + prometheus').recorder);
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(
     `long-running watch recorder with Prometheus export, idle ≤ 5 ms/s: ${prom <= 5 ? 'MET' : 'MISSED'} (${prom.toFixed(1)} ms/s)`,
   );

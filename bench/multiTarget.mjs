@@ -35,18 +35,20 @@ const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 const off = {};
 const watch = { mode: 'watch' };
 const profile = { mode: 'profile' };
+/** Profile mode with every isolate sampled alike (before profileMode.ts OTHER_ISOLATE_SLOWER). */
+const profileAlike = { mode: 'profile', args: ['--tuning', 'isolateSampling=1'] };
 const SCENARIOS = {
   workers: {
     what: 'a target with 4 busy worker threads (record --ws)',
     fixture: 'workerServer.mjs',
-    variants: { off, watch, profile },
+    variants: { off, watch, profile, 'profile, isolates alike': profileAlike },
     limits: { watch: 1.02, profile: 1.08 },
   },
   cluster: {
     what: 'a 4-worker cluster launched by the recorder (record -- node …)',
     fixture: 'clusterServer.mjs',
     launch: true,
-    variants: { off, watch, profile },
+    variants: { off, watch, profile, 'profile, isolates alike': profileAlike },
     limits: { watch: 1.02, profile: 1.08 },
   },
   waitingOn: {

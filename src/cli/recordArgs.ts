@@ -59,7 +59,7 @@ export interface RecordPlan {
 
 const LIVENESS = ['auto', 'ticks', 'wchan', 'eager'] as const;
 
-/** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000,waitingOn=off` (docs/runtime.md "Tuning"). */
+/** `--tuning liveness=ticks,heartbeatMs=40,rotateMs=5000,isolateSampling=1,waitingOn=off` (docs/runtime.md "Tuning"). */
 function parseTuning(value: string | undefined): RecordTuning | undefined {
   if (value === undefined) return undefined;
   const t: RecordTuning = {};
@@ -71,14 +71,16 @@ function parseTuning(value: string | undefined): RecordTuning | undefined {
         throw new Error(`--tuning liveness must be one of ${LIVENESS.join(', ')}, got '${v}'`);
       }
       t.liveness = l;
-    } else if (k === 'heartbeatMs' || k === 'rotateMs') {
+    } else if (k === 'heartbeatMs' || k === 'rotateMs' || k === 'isolateSampling') {
       t[k] = positiveNumber(`--tuning ${k}`, v, false);
     } else if (k === 'waitingOn' && (v === 'on' || v === 'off')) {
       t.waitingOn = v === 'on';
     } else if (k === 'waitingOn') {
       throw new Error(`--tuning waitingOn must be on or off, got '${v}'`);
     } else {
-      throw new Error(`--tuning takes liveness, heartbeatMs, rotateMs and waitingOn, got '${k}'`);
+      throw new Error(
+        `--tuning takes liveness, heartbeatMs, rotateMs, isolateSampling and waitingOn, got '${k}'`,
+      );
     }
   }
   return t;

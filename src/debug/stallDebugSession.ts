@@ -136,6 +136,8 @@ export class StallDebugSession extends LoggingDebugSession {
         return this.onStall(mapStall(e.stall, this.roots.localRoot, this.roots.remoteRoot));
       case 'metrics':
         return this.custom(LoopLensEvent.Metrics, { metrics: e.metrics });
+      case 'threadMetrics':
+        return; // For the fleet exports; the editor shows the main thread's.
       case 'exit':
         this.print('console', `Target exited: ${e.reason}\n`);
         this.custom(LoopLensEvent.Exit, { code: e.code, reason: e.reason });

@@ -80,6 +80,8 @@ export interface RecordTuning {
   heartbeatMs?: number;
   /** Profile mode: how often the profiler is rotated when no stall does it (ms, default 5000). */
   rotateMs?: number;
+  /** Profile mode: how many times less often workers and child processes sample (default 4). */
+  isolateSampling?: number;
   /** `false`: no "blocked on what" looks at a local target's threads (what they cost: benchmarks). */
   waitingOn?: boolean;
 }

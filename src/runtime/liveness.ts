@@ -36,8 +36,8 @@ export class Liveness implements ILiveness, IDisposable {
   }
 
   /** Starts watching a local thread (`tid`, default the main one) in /proc (its figures help every scheme). */
-  startMonitor(pid: number, tid = pid): RunQueueMonitor {
-    this.monitor = new RunQueueMonitor(pid, this.tuning.liveness !== 'wchan', tid);
+  startMonitor(pid: number, tid = pid, idleSampleMs?: number): RunQueueMonitor {
+    this.monitor = new RunQueueMonitor(pid, this.tuning.liveness !== 'wchan', tid, idleSampleMs);
     this.monitor.start();
     return this.monitor;
   }

@@ -6,9 +6,11 @@
  * recording ends (`exit`) when every target the user named has ended; children go with them.
  */
 import { EventEmitter } from '../common/events';
-import type { Recording, RuntimeEvent, Stall } from '../shared/protocol/runtime';
+import type { RecordedThread, Recording, RuntimeEvent, Stall } from '../shared/protocol/runtime';
 import type { IRecordingSession } from './api';
 import { summarizeHotspots } from './hotspots';
+
+const MAIN_THREAD = { id: 0, name: 'main' };
 
 type Session = IRecordingSession & { readonly warnings: readonly string[] };
 
@@ -20,6 +22,8 @@ interface Part {
   primary: boolean;
   parentPid?: number;
   ended: boolean;
+  /** When its process exited, in this recording's ms. */
+  exitedAtMs?: number;
 }
 
 export class MultiRecording implements IRecordingSession {
@@ -64,7 +68,7 @@ export class MultiRecording implements IRecordingSession {
       this.emitter.fire({
         type: 'thread',
         pid,
-        thread: { id: 0, name: 'main' },
+        thread: MAIN_THREAD,
         state: 'recording',
       });
     }
@@ -73,13 +77,16 @@ export class MultiRecording implements IRecordingSession {
   private onPartEvent(part: Part, e: RuntimeEvent): void {
     if (e.type === 'stall') {
       this.emitter.fire({ type: 'stall', stall: this.moved(part, e.stall) });
-    } else if (e.type === 'metrics') {
-      // The first process's main thread, as in a single recording (Recording.metrics).
-      if (part === this.parts[0]) this.emitter.fire(e);
+    } else if (e.type === 'metrics' && part !== this.parts[0]) {
+      // `metrics` is the first process's main thread, as in a single recording; the others
+      // are another process's main thread (for the fleet exports).
+      const pid = part.session.target.pid;
+      this.emitter.fire({ type: 'threadMetrics', pid, thread: MAIN_THREAD, metrics: e.metrics });
     } else if (e.type === 'exit') {
       part.ended = true;
+      part.exitedAtMs ??= Date.now() - this.startedAt;
       const pid = part.session.target.pid;
-      this.emitter.fire({ type: 'thread', pid, thread: { id: 0, name: 'main' }, state: 'exited' });
+      this.emitter.fire({ type: 'thread', pid, thread: MAIN_THREAD, state: 'exited' });
       if (!this.exited && this.parts.every((p) => !p.primary || p.ended)) {
         this.exited = true;
         void this.stop().then(() => this.emitter.fire(e));
@@ -91,6 +98,12 @@ export class MultiRecording implements IRecordingSession {
     const pid = s.pid ?? part.session.target.pid;
     const startMs = Math.round((s.startMs + part.offsetMs) * 10) / 10;
     return { ...s, startMs, ...(pid !== undefined ? { pid } : {}) };
+  }
+
+  /** A thread's exit on this recording's time axis; the main thread's is its process's exit. */
+  private movedThread(part: Part, t: RecordedThread): RecordedThread {
+    const at = t.id === 0 ? part.exitedAtMs : t.exitedAtMs && t.exitedAtMs + part.offsetMs;
+    return at === undefined ? t : { ...t, exitedAtMs: Math.round(at * 10) / 10 };
   }
 
   snapshot(): Recording {
@@ -108,7 +121,11 @@ export class MultiRecording implements IRecordingSession {
       startedAt: new Date(this.startedAt).toISOString(),
       durationMs: Math.max(0, Math.round(end)),
       processes: all.flatMap(({ p, rec }) =>
-        (rec.processes ?? []).map((x) => (p.parentPid ? { ...x, parentPid: p.parentPid } : x)),
+        (rec.processes ?? []).map((x) => ({
+          ...x,
+          threads: x.threads.map((t) => this.movedThread(p, t)),
+          ...(p.parentPid ? { parentPid: p.parentPid } : {}),
+        })),
       ),
       starvationKnown: all.every(({ rec }) => rec.starvationKnown === true),
       stalls,

@@ -30,7 +30,7 @@ import type { ResolvedTarget } from './targets/resolve';
 import { leaveInspector } from './targets/closeInspector';
 import { KEEP_METRICS, Ring } from './ring';
 import { StallStore } from './stallStore';
-import { ThreadRecorder } from './threadRecorder';
+import { isolateSampling, ThreadRecorder } from './threadRecorder';
 import { BlockedOnWhat } from './waitingOn';
 import { WorkerThreads } from './workerThreads';
 
@@ -107,19 +107,19 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       thresholdMs: this.thresholdMs,
       heartbeatMs,
       mode: this.modeName,
-      samplingIntervalUs: opts.samplingIntervalUs ?? DEFAULT_SAMPLING_US,
+      ...isolateSampling(opts, DEFAULT_SAMPLING_US, thread !== MAIN_THREAD),
       codeRanBefore,
-      rotateMs: opts.tuning?.rotateMs,
       tuning: opts.tuning,
       attributor,
       logger: this.logger,
       onStall: (st: Stall) => this.onStall(st),
+      onMetrics: (metrics: Metrics) =>
+        thread === MAIN_THREAD
+          ? this.onMetrics(metrics)
+          : this.emitter.fire({ type: 'threadMetrics', pid: this.target.pid, thread, metrics }),
     });
     this.main = this._register(
-      new ThreadRecorder(session, {
-        ...setup(MAIN_THREAD, !resolved.waitingForDebugger),
-        onMetrics: (m) => this.onMetrics(m),
-      }),
+      new ThreadRecorder(session, setup(MAIN_THREAD, !resolved.waitingForDebugger)),
     );
     // A worker may have run code before we attached to it, whatever the main thread did.
     this.workers = this._register(
@@ -169,10 +169,9 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       );
       await s.sendUntyped('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
     }
-    // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event to a
-    // client unless it subscribes with its own `JsDebug.subscribe`: without it the heartbeat's
-    // `Runtime.bindingCalled` never arrives and no stall is found. A plain inspector answers
-    // "method not found" (ignored). The subscription lives and dies with our socket.
+    // vscode-js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`) forwards no event unless
+    // the client subscribes (`JsDebug.subscribe`): else no `Runtime.bindingCalled`, no stall. A
+    // plain inspector answers "method not found" (ignored). It lives and dies with our socket.
     await s.sendUntyped('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
     await this.main.attach();
     // Before a launched target runs: its first workers are seen from their start.
@@ -181,6 +180,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     // it run first; the profiler already samples from its first line.
     if (this.resolved.waitingForDebugger) await s.sendOrThrow('Runtime.runIfWaitingForDebugger');
     const hello = await this.main.install(this.resolved.waitingForDebugger ? 50 : 1);
+    const helloAtMs = Date.now(); // Our clock at the target's `hello.t` (when workers exit).
     const pid = this.resolved.pid ?? hello.pid;
     const localPid =
       this.resolved.local && hello.platform === 'linux' && pid === hello.pid ? pid : undefined;
@@ -190,9 +190,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
       'runtime.attach',
       `attached to pid ${pid} (Node ${hello.version}): ${command}`,
     );
-    if (localPid !== undefined) {
-      await this.main.useLocalLiveness(localPid, localPid);
-    }
+    if (localPid !== undefined) await this.main.useLocalLiveness(localPid, localPid);
     if (localPid !== undefined && this.tuning?.waitingOn !== false) {
       const note = (w: string) => this.warn(w);
       this.blockedOn = this._register(
@@ -201,7 +199,7 @@ export class RecordingSession extends Disposable implements IRecordingSession {
     }
     this.main.begin(hello.t, localPid);
     this.emitter.fire({ type: 'thread', pid, thread: MAIN_THREAD, state: 'recording' });
-    this.workers.begin(hello.t, localPid);
+    this.workers.begin(hello.t, localPid, helloAtMs);
   }
 
   private onStall(st: Stall): void {

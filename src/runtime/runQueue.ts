@@ -31,16 +31,29 @@ import {
 export { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom };
 
 /**
- * While the loop keeps being seen idle (IDLE_RUN samples running), one sample every
- * IDLE_SAMPLE_MS, back to SAMPLE_MS at the first sample that is not idle. The probe's silence
- * is 40 ms (stackProbe.ts), so the first busy sample after an idle one still comes before the
- * probe is due, and the stall's start is taken from the thread's CPU time (stallStartFrom).
- * Each wake-up of the recorder costs ~0.1 ms of CPU on a busy machine: this halves an idle
- * recorder's (npm run bench -- fleet).
+ * While the loop keeps being seen idle (IDLE_RUN samples running), one sample every idle period
+ * ({@link idleSampleMsFor}), back to SAMPLE_MS at the first sample that is not idle. The period
+ * stays shorter than a stall at the threshold, so a sample lands inside every stall (a resting
+ * beat reports a stall only when probed, stackProbe.ts), and the stall's start is taken from
+ * the thread's CPU time (stallStartFrom). Each wake-up of the recorder costs ~0.1–0.25 ms of CPU
+ * on a busy machine (a bare Node process with a 40 ms timer: ~6 ms/s at load 7-10): this is
+ * most of an idle recorder's cost (npm run bench -- fleet). (IDLE_RUN 3 saved the 20 ms samples
+ * after the metrics poll's own evaluate, but a busy server then went sparse between requests and
+ * its run-queue wait, read off sparser samples, left false sync-io stalls at load 10-17.)
  */
 const SAMPLE_MS = 20;
 const IDLE_SAMPLE_MS = 40;
+const MAX_IDLE_SAMPLE_MS = 80;
 const IDLE_RUN = 5;
+
+/**
+ * The idle period for a stall threshold: 20 ms under it (timer slack on a busy recorder), 40 ms
+ * at least (the default threshold, 50 ms), 80 ms at most (stackProbe.ts re-arms its watchdog
+ * when no sample follows an idle one for twice the silence).
+ */
+export function idleSampleMsFor(thresholdMs: number): number {
+  return Math.min(MAX_IDLE_SAMPLE_MS, Math.max(IDLE_SAMPLE_MS, Math.floor(thresholdMs - 20)));
+}
 /** Longest epoll timeout of the loop while the agent beats (a beat is at most 40 ms). */
 const LOOP_WAIT_MAX_MS = 60;
 const KEEP_US = 60_000_000;
@@ -70,7 +83,12 @@ export class RunQueueMonitor {
   private readonly listeners = new Set<(idle: boolean) => void>();
 
   /** `readSyscall` false: as if `syscall` were not readable (tuning `liveness: 'wchan'`); `tid`: a worker's thread. */
-  constructor(pid: number, readSyscall = true, tid = pid) {
+  constructor(
+    pid: number,
+    readSyscall = true,
+    tid = pid,
+    private readonly idleSampleMs = IDLE_SAMPLE_MS,
+  ) {
     if (!readSyscall) this.syscallReadable = false;
     this.file = new ProcFile(`/proc/${pid}/task/${tid}/schedstat`);
     this.wchanFile = new ProcFile(`/proc/${pid}/task/${tid}/wchan`);
@@ -119,8 +137,8 @@ export class RunQueueMonitor {
     if (!x) return;
     this.samples.push(x);
     this.idleRun = x[3] === 1 ? this.idleRun + 1 : 0;
-    const period = this.idleRun >= IDLE_RUN ? IDLE_SAMPLE_MS : SAMPLE_MS;
-    if (period === IDLE_SAMPLE_MS) x[4] = 1;
+    const period = this.idleRun >= IDLE_RUN ? this.idleSampleMs : SAMPLE_MS;
+    if (period !== SAMPLE_MS) x[4] = 1;
     if (this.timer && period !== this.periodMs) this.every(period);
     this.onSample?.(this.lastIdle === x[0]);
     for (const l of this.listeners) l(x[3] === 1);

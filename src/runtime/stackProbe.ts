@@ -35,9 +35,8 @@ const WATCHDOG_MS = 10;
 /*
  * A local target's probe also checks at each /proc sample; its 10 ms watchdog runs only while
  * the last sample did not see the loop surely idle (the next sample re-arms it if the loop is
- * busy), or when no sample follows an idle one for SAMPLES_LOST_MS. Each wake-up of an idle
- * recorder costs ~0.1 ms of CPU here (npm run bench -- fleet).
- */
+ * busy), or when no sample follows an idle one for SAMPLES_LOST_MS (or two thresholds: longer
+ * than the idle period). An idle recorder's wake-up costs ~0.1 ms (npm run bench -- fleet). */
 const STARVED_US = 60_000;
 const SAMPLES_LOST_MS = 100;
 /** Local target: no idle sample (one every 20 ms) for this long at least means blocked. */
@@ -124,7 +123,8 @@ export class StackProbe {
       clearInterval(this.watchdog);
       this.watchdog = undefined;
     }
-    this.samplesLost ??= setTimeout(() => this.arm(), SAMPLES_LOST_MS).unref();
+    const lostMs = Math.max(SAMPLES_LOST_MS, 2 * this.ctx.thresholdMs); // > the idle period
+    this.samplesLost ??= setTimeout(() => this.arm(), lostMs).unref();
     this.samplesLost.refresh();
   }
 
@@ -140,14 +140,15 @@ export class StackProbe {
     this.checks++;
     if (this.inflight) return;
     const now = nowUs();
-    // This recorder was starved of CPU (no check for 60 ms): a stall of a local target may have
-    // come and gone unseen, and a resting beat (agent.ts) only reports one when probed.
+    // This recorder was starved of CPU (no check for 60 ms, or the threshold): a stall of a local
+    // target may have come and gone unseen; a resting beat (agent.ts) reports only when probed.
     const live = this.ctx.liveness;
     const loop = live.loop();
     if (loop?.onSample && !this.unfollow) {
       this.unfollow = loop.onSample((idle) => this.onLoopSample(idle));
     }
-    const starved = loop !== undefined && now - this.lastCheckAt > STARVED_US;
+    const starvedUs = Math.max(STARVED_US, 1000 * (this.ctx.thresholdMs + 10));
+    const starved = loop !== undefined && now - this.lastCheckAt > starvedUs;
     this.lastCheckAt = now;
     const idleAt = loop?.idleAt() ?? 0;
     const heard = Math.max(this.lastHeard, idleAt);

@@ -9,7 +9,7 @@ import { Disposable } from '../common/disposable';
 import type { ILogger } from '../common/logger';
 import { within } from '../common/within';
 import type { Metrics, Stall, StallThread } from '../shared/protocol/runtime';
-import type { RecordTuning } from './api';
+import type { RecordOptions, RecordTuning } from './api';
 import { AGENT_KEY_PREFIX } from './agent';
 import type { AgentHello } from './agent';
 import { AgentLink } from './agentLink';
@@ -18,7 +18,8 @@ import type { IInspectorSession } from './inspectorSession';
 import { Liveness } from './liveness';
 import { MetricsPoller } from './metricsPoller';
 import type { IModeDriver, ModeContext } from './modeDriver';
-import { ProfileMode } from './profileMode';
+import { ProfileMode, ROTATE_EVERY_MS } from './profileMode';
+import { idleSampleMsFor } from './runQueue';
 import { TICK_EVERY_MS } from './stackProbe';
 import { WatchMode } from './watchMode';
 
@@ -27,6 +28,33 @@ import { WatchMode } from './watchMode';
  * that died (SIGKILL) leaves nothing in the target for long (agent/loopAgent.ts).
  */
 const LEASE_MS = 4000;
+
+/**
+ * Every isolate but the first process's main thread (a worker thread, a child process) samples
+ * this many times less often and rotates as much less often (the same samples per rotation):
+ * the profiler costs per isolate and per sample (~55 µs), so a target of five isolates paid five
+ * times (npm run bench -- multiTarget). Their stalls keep their lines: a 150 ms stall still holds
+ * ~4 samples, and the stack probe names those the profile misses. `--tuning isolateSampling=1`:
+ * every isolate alike.
+ */
+export const OTHER_ISOLATE_SLOWER = 4;
+
+/**
+ * Sampling and rotation periods of an isolate: slower for a worker thread (`worker`) and for
+ * every thread of a child process.
+ */
+export function isolateSampling(
+  opts: Pick<RecordOptions, 'target' | 'samplingIntervalUs' | 'tuning'>,
+  defaultUs: number,
+  worker: boolean,
+): { samplingIntervalUs: number; rotateMs: number } {
+  const child = opts.target.kind === 'port' && opts.target.child === true;
+  const k = worker || child ? (opts.tuning?.isolateSampling ?? OTHER_ISOLATE_SLOWER) : 1;
+  return {
+    samplingIntervalUs: (opts.samplingIntervalUs ?? defaultUs) * k,
+    rotateMs: (opts.tuning?.rotateMs ?? ROTATE_EVERY_MS) * k,
+  };
+}
 
 export interface ThreadSetup {
   thread: StallThread;
@@ -115,7 +143,7 @@ export class ThreadRecorder extends Disposable {
    * installed when /proc gives no samples (or tuning says `ticks`).
    */
   async useLocalLiveness(pid: number, tid: number): Promise<void> {
-    const rq = this.liveness.startMonitor(pid, tid);
+    const rq = this.liveness.startMonitor(pid, tid, idleSampleMsFor(this.setup.thresholdMs));
     const tuning = this.liveness.localTuning(this.setup.thresholdMs);
     if (!tuning || !(await this.agent.tune(tuning))) return;
     this.liveness.useLocal(tuning);

@@ -10,7 +10,7 @@
 import { Disposable } from '../common/disposable';
 import type { ILogger } from '../common/logger';
 import { within } from '../common/within';
-import type { Stall, StallThread } from '../shared/protocol/runtime';
+import type { RecordedThread, Stall, StallThread } from '../shared/protocol/runtime';
 import { remoteCall, TARGET_REQUIRE } from './agent/remote';
 import { threadOfTarget } from './agent/thread';
 import type { IInspectorSession } from './inspectorSession';
@@ -49,7 +49,8 @@ export function threadOfWorker(info: { workerId: string; title: string }): Stall
 
 export class WorkerThreads extends Disposable {
   private readonly workers = new Map<string, Worker>();
-  private start: { t0Us: number; localPid: number | undefined } | undefined;
+  /** The recording's origin: the target's clock (µs) and ours (ms) at the same moment. */
+  private start: { t0Us: number; localPid: number | undefined; atWallMs: number } | undefined;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
   private stopped = false;
@@ -60,7 +61,7 @@ export class WorkerThreads extends Disposable {
     private readonly logger: ILogger,
     private readonly onThread: (t: StallThread, state: 'recording' | 'exited') => void,
     /** Every worker attached during the recording, nested ones and those that exited too. */
-    readonly seen: StallThread[] = [],
+    readonly seen: RecordedThread[] = [],
   ) {
     super();
     this.started = new Promise((r) => (this.markStarted = r));
@@ -89,8 +90,8 @@ export class WorkerThreads extends Disposable {
   }
 
   /** The recording's origin is known: workers start finding stalls (those waiting, and later ones). */
-  begin(t0Us: number, localPid: number | undefined): void {
-    this.start = { t0Us, localPid };
+  begin(t0Us: number, localPid: number | undefined, atWallMs = Date.now()): void {
+    this.start = { t0Us, localPid, atWallMs };
     this.markStarted();
   }
 
@@ -151,7 +152,7 @@ export class WorkerThreads extends Disposable {
     );
     w.nested = nested;
     await nested.enable();
-    nested.begin(t0Us, localPid);
+    nested.begin(t0Us, localPid, this.start.atWallMs);
   }
 
   /**
@@ -195,6 +196,12 @@ export class WorkerThreads extends Disposable {
     w.waits?.dispose();
     w.session.dispose();
     w.recorder.dispose();
+    // A new entry (the thread object itself is every stall's `thread`).
+    const i = this.seen.findIndex((t) => t.id === w.recorder.thread.id);
+    if (i >= 0 && this.start) {
+      const exitedAtMs = Math.round((Date.now() - this.start.atWallMs) * 10) / 10;
+      this.seen[i] = { ...this.seen[i], exitedAtMs };
+    }
     this.onThread(w.recorder.thread, 'exited');
   }
 

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Recording, Stall } from '../../src/shared/protocol/runtime';
+import { waitFor } from '../waitFor';
 import { cli, kill, type Proc } from './cliHelpers';
+import type { Prometheus } from './prometheusServer';
 import { BLOCKER, ROOT, startTarget, type Target } from './runtimeHelpers';
 
 export type Counts = Record<string, number>;
@@ -59,4 +61,32 @@ export async function recordBlocker(exportArgs: string[]): Promise<FleetRun> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until two scrapes in a row hold the same stall counts (`counts`, from Prometheus), and
+ * as many stalls as the recorder printed: the target is quiet and every stall is scraped.
+ */
+export async function waitForEveryStallScraped(
+  p: Prometheus,
+  rec: Proc,
+  counts: () => Promise<Counts>,
+): Promise<void> {
+  let lastScrape = 0;
+  let previous = '';
+  await waitFor(async () => {
+    const at = (await p.query('timestamp(up{job="loop-lens"})'))[0]?.value ?? 0;
+    if (at <= lastScrape) return false;
+    lastScrape = at;
+    const now = await counts();
+    const printed = rec
+      .out()
+      .split('\n')
+      .filter((l) => /^\s+\+\d/.test(l)).length;
+    const total = Object.values(now).reduce((a, b) => a + b, 0);
+    const text = JSON.stringify(now);
+    const stable = text === previous && total === printed && printed > 0;
+    previous = text;
+    return stable;
+  }, 'Prometheus to hold every stall the recorder printed, twice in a row');
 }

@@ -37,6 +37,17 @@ describe('loop-lens record --otlp, received over OTLP/HTTP', () => {
       assert.deepEqual(pushed('loop_lens.stalls', 'kind'), byKind);
       const logs = logRecords(receiver);
       assert.deepEqual(tally(logs.map((l) => String(l.attributes['loop_lens.line']))), byLine);
+      // Labelled with process and thread as /metrics is (fleetThreads.test.ts: several of each).
+      const main = { pid: String(run.t.pid), thread: 'main', thread_id: '0' };
+      const where = (a: Record<string, unknown>) => ({
+        pid: a.pid,
+        thread: a.thread,
+        thread_id: a.thread_id,
+      });
+      for (const name of ['loop_lens.event_loop.utilization', 'loop_lens.stalls']) {
+        for (const [a] of lastPoints(receiver, name)) assert.deepEqual(where(a), main, name);
+      }
+      for (const l of logs) assert.deepEqual(where(l.attributes), main);
       const cpuLine = blockLine(BLOCKER, 'cpu');
       const cpuLog = logs.find((l) => l.attributes['code.lineno'] === cpuLine);
       assert.ok(cpuLog, JSON.stringify(logs.map((l) => l.body)));

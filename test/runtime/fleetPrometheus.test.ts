@@ -6,7 +6,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { waitFor } from '../waitFor';
-import { lineLabel, recordBlocker, tally, type Counts } from './fleetHelpers';
+import {
+  lineLabel,
+  recordBlocker,
+  tally,
+  waitForEveryStallScraped,
+  type Counts,
+} from './fleetHelpers';
 import { startPrometheus, type Prometheus } from './prometheusServer';
 import { BLOCKER, blockLine } from './runtimeHelpers';
 
@@ -29,25 +35,10 @@ describe('loop-lens record --prometheus, scraped by a real Prometheus', () => {
       const p = (prom = await startPrometheus([`127.0.0.1:${m[1]}`]));
       await waitFor(async () => (await p.query('up{job="loop-lens"}'))[0]?.value === 1, 'a scrape');
       for (const cmd of ['cpu 150', 'exec', 'cpu 150', 'exec', 'cpu 150']) await run.t.run(cmd);
-      // The target is quiet now: wait until two scrapes in a row hold the same counts, and as
-      // many stalls as the CLI printed.
-      let lastScrape = 0;
-      let previous = '';
-      await waitFor(async () => {
-        const at = (await p.query('timestamp(up{job="loop-lens"})'))[0]?.value ?? 0;
-        if (at <= lastScrape) return false;
-        lastScrape = at;
-        const counts = countsBy(await p.query('loop_lens_line_stalls_total'));
-        const printed = run.rec
-          .out()
-          .split('\n')
-          .filter((l) => /^\s+\+\d/.test(l)).length;
-        const total = Object.values(counts).reduce((a, b) => a + b, 0);
-        const now = JSON.stringify(counts);
-        const stable = now === previous && total === printed && printed > 0;
-        previous = now;
-        return stable;
-      }, 'Prometheus to hold every stall the recorder printed, twice in a row');
+      // The target is quiet now: every stall the CLI printed is scraped.
+      await waitForEveryStallScraped(p, run.rec, async () =>
+        countsBy(await p.query('loop_lens_line_stalls_total')),
+      );
       const scraped = countsBy(await p.query('loop_lens_line_stalls_total'));
       const recording = await run.stop();
       const byLine = tally(recording.stalls.filter((s) => s.blame).map(lineLabel));

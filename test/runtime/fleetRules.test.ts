@@ -28,7 +28,7 @@ function delaySeries(instance: string, pid: string, ms: number): string[] {
   return ['0.05', '0.1', '0.2', '+Inf'].flatMap((le) => {
     const counts = le === '+Inf' || Number(le) * 1000 >= ms;
     return [
-      `      - series: 'loop_lens_event_loop_delay_seconds_bucket{instance="${instance}",pid="${pid}",le="${le}"}'`,
+      `      - series: 'loop_lens_event_loop_delay_seconds_bucket{instance="${instance}",pid="${pid}",thread="main",thread_id="0",le="${le}"}'`,
       `        values: '0+${counts ? 60 : 0}x20'`,
     ];
   });
@@ -44,7 +44,7 @@ describe('docs/fleet: alert rules and dashboard', () => {
   it('EventLoopDelayHigh fires after 5 minutes of a p99 over 100 ms, and only then', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loop-lens-rules-'));
     const test = join(dir, 'rules.test.yml');
-    const summary = 'Event-loop delay p99 over 100 ms for 5 minutes (slow, pid 1)';
+    const summary = 'Event-loop delay p99 over 100 ms for 5 minutes (slow, pid 1, thread main)';
     const description =
       'The p99 event-loop delay is 199ms. See which lines block: topk(5, increase(loop_lens_line_blocked_seconds_total[15m])).';
     writeFileSync(
@@ -64,7 +64,7 @@ describe('docs/fleet: alert rules and dashboard', () => {
         '      - eval_time: 8m',
         '        alertname: EventLoopDelayHigh',
         '        exp_alerts:',
-        "          - exp_labels: { severity: warning, instance: slow, pid: '1' }",
+        "          - exp_labels: { severity: warning, instance: slow, pid: '1', thread: main }",
         `            exp_annotations: { summary: '${summary}', description: '${description}' }`,
         '',
       ].join('\n'),

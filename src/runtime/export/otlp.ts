@@ -12,9 +12,10 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { Metrics, RuntimeEvent, Stall } from '../../shared/protocol/runtime';
+import type { Metrics, RuntimeEvent, Stall, StallThread } from '../../shared/protocol/runtime';
 import { LOOP_DELAY_BUCKETS_MS } from '../../shared/protocol/runtime';
-import type { FleetTotals } from './fleetTotals';
+import type { FleetTotals, ThreadSeries } from './fleetTotals';
+import { labelsOf } from './fleetTotals';
 
 /** Default push period; `--otlp-interval` changes it. */
 export const DEFAULT_OTLP_INTERVAL_MS = 10_000;
@@ -64,6 +65,7 @@ export class OtlpExport {
   onEvent(e: RuntimeEvent): void {
     if (e.type === 'stall') this.logStall(e.stall);
     else if (e.type === 'metrics') this.recordDelays(e.metrics);
+    else if (e.type === 'threadMetrics') this.recordDelays(e.metrics, e.pid, e.thread);
   }
 
   /** Pushes what is left and stops; safe to call more than once. */
@@ -116,51 +118,57 @@ export class OtlpExport {
       'Time the libuv threadpool was seen saturated',
       's',
       (r) => {
-        if (t.last) r.observe(t.saturatedSeconds, { pid: t.last.pid });
+        for (const p of t.processes()) r.observe(p.saturatedSeconds, { pid: p.pid });
       },
     );
     const gauge = (
       name: string,
       description: string,
       unit: string,
-      value: (m: NonNullable<FleetTotals['last']>) => number | undefined,
-    ) =>
-      meter.createObservableGauge(name, { description, unit }).addCallback((r) => {
-        const v = t.last ? value(t.last) : undefined;
-        if (t.last && v !== undefined) r.observe(v, { pid: t.last.pid });
-      });
+      each: (r: ObservableResult) => void,
+    ) => meter.createObservableGauge(name, { description, unit }).addCallback(each);
+    const perThread = (value: (x: ThreadSeries) => number) => (r: ObservableResult) => {
+      for (const x of t.threads.values()) r.observe(value(x), labelsOf(x));
+    };
     gauge(
       'loop_lens.event_loop.utilization',
       'Event-loop utilization over the last second',
       '1',
-      (m) => m.elu,
+      perThread((x) => x.last.elu),
     );
-    gauge('loop_lens.heap.used', 'V8 heap used by the target', 'By', (m) => m.heapUsed);
+    gauge(
+      'loop_lens.heap.used',
+      'V8 heap used by the thread (its isolate)',
+      'By',
+      perThread((x) => x.last.heapUsed),
+    );
     gauge(
       'loop_lens.threadpool.saturated_now',
       'All libuv pool threads busy while work waits, 0 or 1',
       '1',
-      (m) => (m.threads ? (m.threadpoolSaturated ? 1 : 0) : undefined),
+      (r) => {
+        for (const p of t.processes()) {
+          r.observe(p.last.threadpoolSaturated ? 1 : 0, { pid: p.pid });
+        }
+      },
     );
-    meter
-      .createObservableGauge('loop_lens.threads', {
-        description: 'Threads of the target by state',
-        unit: '{thread}',
-      })
-      .addCallback((r) => {
-        const pid = t.last?.pid ?? 'unknown';
-        for (const [state, n] of Object.entries(t.threadStates())) r.observe(n, { pid, state });
-      });
+    gauge('loop_lens.threads', 'Threads of the target by state', '{thread}', (r) => {
+      for (const p of t.processes()) {
+        for (const [state, n] of Object.entries(t.threadStates(p))) {
+          r.observe(n, { pid: p.pid, state });
+        }
+      }
+    });
   }
 
   /**
    * Each second's delays arrive counted by bucket (metricsPoller.ts `histOf`): each counts at
    * its bucket's middle, so the buckets are exact and the sum is close (Prometheus's is exact).
    */
-  private recordDelays(m: Metrics): void {
+  private recordDelays(m: Metrics, pid?: number, thread?: StallThread): void {
     const h = m.loopDelay.hist;
     if (!h) return;
-    const attrs: Attributes = { pid: this.totals.last?.pid ?? 'unknown' };
+    const attrs: Attributes = labelsOf(this.totals.whereOf(pid, thread));
     const b = LOOP_DELAY_BUCKETS_MS;
     h.counts.forEach((c, i) => {
       const lo = i === 0 ? 0 : b[i - 1];
@@ -173,6 +181,7 @@ export class OtlpExport {
     const line = this.totals.lineOf(s);
     const b = s.blame;
     const attributes: Attributes = {
+      ...labelsOf(this.totals.whereOf(s.pid, s.thread)),
       'loop_lens.kind': s.kind,
       'loop_lens.duration_ms': s.durationMs,
       'loop_lens.start_ms': s.startMs,

@@ -7,7 +7,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { FleetTotals } from './fleetTotals';
+import type { FleetTotals, ThreadSeries } from './fleetTotals';
+import { labelsOf } from './fleetTotals';
 
 export const METRIC_PREFIX = 'loop_lens_';
 
@@ -45,8 +46,9 @@ export function fleetRegistry(totals: FleetTotals): Registry {
       this.reset();
       for (const [labels, v] of totals.series(by, pick)) this.inc(labels, v);
     };
-  const kindLabels = ['kind', 'pid', 'thread'];
-  const lineLabels = ['line', 'pid', 'thread'];
+  const threadLabels = ['pid', 'thread', 'thread_id'];
+  const kindLabels = ['kind', ...threadLabels];
+  const lineLabels = ['line', ...threadLabels];
   new Counter({
     name: `${p}stalls_total`,
     help: 'Event-loop stalls by kind',
@@ -75,50 +77,69 @@ export function fleetRegistry(totals: FleetTotals): Registry {
     registers,
     collect: fromTotals('line', 'seconds'),
   });
-  const last = (name: string, help: string, value: () => number | undefined) =>
+  /** A gauge of every thread's last sample. */
+  const perThread = (name: string, help: string, value: (t: ThreadSeries) => number) =>
     new Gauge({
       name: `${p}${name}`,
       help,
-      labelNames: ['pid'],
+      labelNames: threadLabels,
       registers,
       collect() {
         this.reset();
-        const v = value();
-        if (totals.last && v !== undefined) this.set({ pid: totals.last.pid }, v);
+        for (const t of totals.threads.values()) this.set(labelsOf(t), value(t));
       },
     });
-  last(
+  perThread(
     'event_loop_utilization',
     'Event-loop utilization over the last second, 0..1',
-    () => totals.last?.elu,
+    (t) => t.last.elu,
   );
-  last('heap_used_bytes', 'V8 heap used by the target', () => totals.last?.heapUsed);
-  last(
+  perThread('heap_used_bytes', 'V8 heap used by the thread (its isolate)', (t) => t.last.heapUsed);
+  /** A gauge or counter of every process (from its main thread's samples, local Linux targets). */
+  const perProcess = (
+    Metric: typeof Gauge | typeof Counter,
+    name: string,
+    help: string,
+    labelNames: string[],
+    each: (t: ThreadSeries, set: (labels: Record<string, string>, v: number) => void) => void,
+  ) =>
+    new Metric({
+      name: `${p}${name}`,
+      help,
+      labelNames,
+      registers,
+      collect(this: Gauge | Counter) {
+        this.reset();
+        const set = (labels: Record<string, string>, v: number) =>
+          'set' in this ? this.set(labels, v) : this.inc(labels, v);
+        for (const t of totals.processes()) each(t, set);
+      },
+    });
+  perProcess(
+    Gauge,
     'threadpool_saturated',
     'All libuv pool threads busy while work waits (last sample), 0 or 1',
-    () => (totals.last?.threads ? (totals.last.threadpoolSaturated ? 1 : 0) : undefined),
+    ['pid'],
+    (t, set) => set({ pid: t.pid }, t.last.threadpoolSaturated ? 1 : 0),
   );
-  new Counter({
-    name: `${p}threadpool_saturated_seconds_total`,
-    help: 'Seconds the libuv threadpool was seen saturated',
-    labelNames: ['pid'],
-    registers,
-    collect() {
-      this.reset();
-      if (totals.last) this.inc({ pid: totals.last.pid }, totals.saturatedSeconds);
+  perProcess(
+    Counter,
+    'threadpool_saturated_seconds_total',
+    'Seconds the libuv threadpool was seen saturated',
+    ['pid'],
+    (t, set) => set({ pid: t.pid }, t.saturatedSeconds),
+  );
+  perProcess(
+    Gauge,
+    'threads',
+    'Threads of the target by state (R running, S sleeping, D in I/O; local Linux targets)',
+    ['pid', 'state'],
+    (t, set) => {
+      for (const [state, n] of Object.entries(totals.threadStates(t))) {
+        set({ pid: t.pid, state }, n);
+      }
     },
-  });
-  new Gauge({
-    name: `${p}threads`,
-    help: 'Threads of the target by state (R running, S sleeping, D in I/O; local Linux targets)',
-    labelNames: ['pid', 'state'],
-    registers,
-    collect() {
-      this.reset();
-      const pid = totals.last?.pid ?? 'unknown';
-      for (const [state, n] of Object.entries(totals.threadStates())) this.set({ pid, state }, n);
-    },
-  });
+  );
   reg.registerMetric(delayHistogram(totals) as never);
   return reg;
 }
@@ -138,20 +159,18 @@ function delayHistogram(totals: FleetTotals) {
     type: 'histogram',
     aggregator: 'sum',
     get() {
-      const h = totals.delay();
-      const pid = totals.last?.pid ?? 'unknown';
-      const values = h.bounds.map((le, i) => ({
-        metricName: `${name}_bucket`,
-        labels: { le, pid },
-        value: h.cumulative[i],
-      }));
-      values.push({
-        metricName: `${name}_bucket`,
-        labels: { le: '+Inf' as never, pid },
-        value: h.count,
-      });
-      values.push({ metricName: `${name}_sum`, labels: { pid } as never, value: h.sumSeconds });
-      values.push({ metricName: `${name}_count`, labels: { pid } as never, value: h.count });
+      const values: Array<{ metricName: string; labels: Record<string, unknown>; value: number }> =
+        [];
+      for (const t of totals.threads.values()) {
+        const h = totals.delay(t);
+        const labels = labelsOf(t);
+        const bucket = (le: number | string, value: number) =>
+          values.push({ metricName: `${name}_bucket`, labels: { le, ...labels }, value });
+        h.bounds.forEach((le, i) => bucket(le, h.cumulative[i]));
+        bucket('+Inf', h.count);
+        values.push({ metricName: `${name}_sum`, labels, value: h.sumSeconds });
+        values.push({ metricName: `${name}_count`, labels, value: h.count });
+      }
       return { name, help, type: 'histogram', values, aggregator: 'sum' };
     },
   };

@@ -51,8 +51,14 @@ export function renderLanes(rec: Recording, lanes: ThreadLane[], cwd?: string): 
       y += 18;
     }
     tops.set(lane.key, y);
+    // A thread that exited: its lane ends there.
+    const end = lane.exitedAtMs === undefined ? W - 8 : Math.max(x(lane.exitedAtMs), LABEL_W + 2);
+    const exited =
+      lane.exitedAtMs === undefined
+        ? ''
+        : `<title>exited at ${(lane.exitedAtMs / 1000).toFixed(2)} s</title>`;
     rows.push(
-      `<g class="lane" data-lane="${e(lane.key)}"><rect class="lane-bg" x="${LABEL_W}" y="${y}" width="${plotW}" height="${ROW_H - 4}"/>` +
+      `<g class="lane" data-lane="${e(lane.key)}"><rect class="lane-bg" x="${LABEL_W}" y="${y}" width="${(end - LABEL_W).toFixed(1)}" height="${ROW_H - 4}">${exited}</rect>` +
         `<text class="lane-label" x="${LABEL_W - 6}" y="${y + (ROW_H - 4) / 2}" text-anchor="end" dominant-baseline="middle">${e(lane.label)}</text></g>`,
     );
     y += ROW_H;

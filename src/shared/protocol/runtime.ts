@@ -167,12 +167,18 @@ export interface TargetInfo {
 }
 
 /** A recorded process and every JavaScript thread it had while it was recorded. */
+/** A thread of a recorded process; one that exited during the recording says when. */
+export interface RecordedThread extends StallThread {
+  /** Milliseconds since the recording started (as a stall's `startMs`). */
+  exitedAtMs?: number;
+}
+
 export interface RecordedProcess {
   pid: number;
   /** Its command line. */
   command?: string;
   /** The main thread first, then each worker that was recorded (those that exited too). */
-  threads: StallThread[];
+  threads: RecordedThread[];
   /** The parent's pid when it was recorded too (a cluster worker, a forked child). */
   parentPid?: number;
 }
@@ -222,6 +228,11 @@ export interface ProcessTarget {
 export type RuntimeEvent =
   | { type: 'stall'; stall: Stall }
   | { type: 'metrics'; metrics: Metrics }
+  /**
+   * A metrics sample of another thread (a worker) or process (a child, a second `--pid`), once
+   * a second each: for the fleet exports. `metrics` stays the first process's main thread.
+   */
+  | { type: 'threadMetrics'; pid?: number; thread: StallThread; metrics: Metrics }
   | { type: 'exit'; code?: number; reason: string }
   /** A thread is being recorded (its stalls are seen from now on), or it exited. */
   | { type: 'thread'; pid?: number; thread: StallThread; state: 'recording' | 'exited' }

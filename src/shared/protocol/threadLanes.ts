@@ -5,7 +5,7 @@
  * the HTML report and the sidebar (lanes, and the hotspots filtered by thread); pure, no imports
  * beyond the protocol types.
  */
-import type { RecordedProcess, Stall, StallThread, TargetInfo } from './runtime';
+import type { RecordedProcess, RecordedThread, Stall, StallThread, TargetInfo } from './runtime';
 
 export interface ThreadLane {
   /** `pid:threadId`, as {@link laneKey} gives for a stall. */
@@ -16,6 +16,8 @@ export interface ThreadLane {
   label: string;
   /** Index of its process in the lanes' process order (for grouping). */
   group: number;
+  /** The thread exited at this time of the recording (ms), when the recording says. */
+  exitedAtMs?: number;
 }
 
 /** The lane of a stall: its pid (else the target's) and thread (else the main thread). */
@@ -37,15 +39,17 @@ export function threadLanes(rec: {
   const targetPid = rec.target?.pid;
   const lanes = new Map<string, ThreadLane>();
   const groups: Array<number | undefined> = [];
-  const add = (pid: number | undefined, thread: StallThread): void => {
-    const key = `${pid ?? 0}:${thread.id}`;
+  const add = (pid: number | undefined, t: RecordedThread): void => {
+    const key = `${pid ?? 0}:${t.id}`;
     if (lanes.has(key)) return;
     let group = groups.indexOf(pid);
     if (group < 0) group = groups.push(pid) - 1;
-    lanes.set(key, { key, pid, thread, label: threadLabel(thread), group });
+    const { exitedAtMs, ...thread } = t;
+    const lane = { key, pid, thread, label: threadLabel(thread), group };
+    lanes.set(key, exitedAtMs === undefined ? lane : { ...lane, exitedAtMs });
   };
   for (const p of rec.processes ?? []) {
-    add(p.pid, { id: 0, name: 'main' });
+    add(p.pid, p.threads.find((t) => t.id === 0) ?? { id: 0, name: 'main' });
     for (const t of p.threads) add(p.pid, t);
   }
   if (lanes.size === 0) add(targetPid, { id: 0, name: 'main' });

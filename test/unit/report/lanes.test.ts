@@ -82,3 +82,19 @@ test('report: a single-thread recording has no lanes and the plain hotspot table
   assert.doesNotMatch(html, /threads-section|hs-thread/);
   assert.match(html, /<table id="hotspots">/);
 });
+
+test('report: the lane of a thread that exited ends where it exited', () => {
+  const rec = multiThread();
+  rec.processes![0]!.threads[2] = { id: 2, exitedAtMs: rec.durationMs / 2 };
+  const lanes = threadLanes(rec);
+  assert.deepEqual(
+    lanes.map((l) => l.exitedAtMs),
+    [undefined, undefined, rec.durationMs / 2, undefined],
+  );
+  assert.deepEqual(lanes[2]!.thread, { id: 2 });
+  const html = renderReportHtml(rec, { cwd: ROOT, generatedAt: new Date(0) });
+  const widths = [...html.matchAll(/class="lane-bg"[^>]*width="([\d.]+)"/g)].map((m) => +m[1]!);
+  assert.equal(widths.length, 4);
+  assert.ok(widths[2]! < widths[0]! && widths[0] === widths[3], widths.join());
+  assert.match(html, /<title>exited at [\d.]+ s<\/title>/);
+});

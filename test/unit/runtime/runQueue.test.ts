@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  idleSampleMsFor,
   activeIn,
   counterDuring,
   epollWaitOf,
@@ -117,4 +118,9 @@ test('a silence of a loaded loop counts only its CPU time as a possible block; a
   assert.equal(activeIn(locked, 0), 30_000);
   assert.equal(activeIn(loaded, -1), undefined, 'no sample that old');
   assert.equal(activeIn(loaded, 60_000), undefined, 'no sample after the start');
+});
+
+test('the idle /proc period stays 20 ms under the threshold, between 40 and 80 ms', () => {
+  // A sample lands inside every stall at the threshold: a resting beat reports only when probed.
+  assert.deepEqual([50, 60, 90, 100, 1000].map(idleSampleMsFor), [40, 40, 70, 80, 80]);
 });

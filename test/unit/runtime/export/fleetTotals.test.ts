@@ -39,29 +39,61 @@ describe('FleetTotals', () => {
     const lines = Object.fromEntries([...t.byLine.values()].map((x) => [x.line, x.count]));
     assert.deepEqual(lines, { 'a.js:1 f': 2, 'a.js:2 f': 1, [OTHER_LINE]: 1, [NO_LINE]: 1 });
     const cpu = [...t.byKind.values()].find((x) => x.kind === 'cpu');
-    assert.deepEqual(cpu, { kind: 'cpu', pid: '42', thread: 'main', count: 3, seconds: 0.3 });
+    assert.deepEqual(cpu, {
+      kind: 'cpu',
+      pid: '42',
+      thread: 'main',
+      thread_id: '0',
+      count: 3,
+      seconds: 0.3,
+    });
   });
 
   it('names a worker thread and another process when the stall says so', () => {
     const t = new FleetTotals(() => 42);
     t.addStall({ ...stall(1), pid: 7, thread: { id: 1, name: 'cruncher' } } as Stall);
+    t.addStall({ ...stall(1), pid: 7, thread: { id: 2 } } as Stall);
     assert.deepEqual(
-      [...t.byKind.values()].map((x) => [x.pid, x.thread]),
-      [['7', 'cruncher']],
+      [...t.byKind.values()].map((x) => [x.pid, x.thread, x.thread_id]),
+      [
+        ['7', 'cruncher', '1'],
+        ['7', 'worker 2', '2'],
+      ],
     );
+  });
+
+  it('keeps each thread of each process its own samples, and forgets a thread that exits', () => {
+    const t = new FleetTotals(() => 42);
+    const cruncher = { id: 1, name: 'cruncher' };
+    t.onEvent({ type: 'metrics', metrics: metrics([3], { elu: 0.1 }) });
+    t.onEvent({ type: 'threadMetrics', pid: 42, thread: cruncher, metrics: metrics([200, 300]) });
+    t.onEvent({ type: 'threadMetrics', pid: 7, thread: { id: 0 }, metrics: metrics([1]) });
+    const seen = () =>
+      [...t.threads.values()].map((x) => [x.pid, x.thread, x.thread_id, t.delay(x).count]);
+    assert.deepEqual(seen(), [
+      ['42', 'main', '0', 1],
+      ['42', 'cruncher', '1', 2],
+      ['7', 'main', '0', 1],
+    ]);
+    t.onEvent({ type: 'thread', pid: 42, thread: cruncher, state: 'exited' });
+    assert.deepEqual(seen(), [
+      ['42', 'main', '0', 1],
+      ['7', 'main', '0', 1],
+    ]);
   });
 
   it('adds up the delay histogram of every sample, cumulative by bound, in seconds', () => {
     const t = new FleetTotals(() => 1);
     t.addMetrics(metrics([0.5, 3, 120]));
     t.addMetrics(metrics([7000], { threadpoolSaturated: true }));
-    const h = t.delay();
+    const [main] = t.threads.values();
+    const h = t.delay(main);
     assert.equal(h.count, 4);
     assert.equal(h.cumulative[0], 1); // ≤ 1 ms
     assert.equal(h.cumulative[2], 2); // ≤ 5 ms
     assert.equal(h.cumulative.at(-1), 3); // ≤ 5 s: the 7 s delay is only in +Inf
     assert.ok(Math.abs(h.sumSeconds - 7.1235) < 1e-9, String(h.sumSeconds));
-    assert.equal(t.saturatedSeconds, 1);
+    assert.equal(main.saturatedSeconds, 1);
   });
 });
 
@@ -70,14 +102,27 @@ describe('Prometheus registry', () => {
     const t = new FleetTotals(() => 9, 20, '/app');
     t.addStall(stall(5));
     t.addMetrics(metrics([3], { threads: [{ tid: 9, name: 'node', state: 'R' }] }));
+    t.addMetrics(metrics([3, 4]), 9, { id: 1, name: 'w' });
     const text = await fleetRegistry(t).metrics();
+    const main = 'pid="9",thread="main",thread_id="0"';
     assert.match(
       text,
-      /^loop_lens_line_stalls_total\{line="a\.js:5 f",pid="9",thread="main"\} 1$/m,
+      new RegExp(`^loop_lens_line_stalls_total\\{line="a\\.js:5 f",${main}\\} 1$`, 'm'),
     );
-    assert.match(text, /^loop_lens_event_loop_delay_seconds_bucket\{le="0\.005",pid="9"\} 1$/m);
-    assert.match(text, /^loop_lens_event_loop_delay_seconds_bucket\{le="\+Inf",pid="9"\} 1$/m);
+    assert.match(
+      text,
+      new RegExp(`^loop_lens_event_loop_delay_seconds_bucket\\{le="0\\.005",${main}\\} 1$`, 'm'),
+    );
+    assert.match(
+      text,
+      new RegExp(`^loop_lens_event_loop_delay_seconds_bucket\\{le="\\+Inf",${main}\\} 1$`, 'm'),
+    );
+    const w = 'pid="9",thread="w",thread_id="1"';
+    assert.match(text, new RegExp(`^loop_lens_event_loop_delay_seconds_count\\{${w}\\} 2$`, 'm'));
+    assert.match(text, new RegExp(`^loop_lens_event_loop_utilization\\{${w}\\} 0\\.5$`, 'm'));
     assert.match(text, /^loop_lens_threads\{pid="9",state="R"\} 1$/m);
+    // The worker's samples tell nothing of the process's threads: one series per process.
+    assert.equal(text.match(/^loop_lens_threadpool_saturated\{/gm)?.length, 1);
     assert.match(text, /^# TYPE loop_lens_event_loop_delay_seconds histogram$/m);
   });
 });
