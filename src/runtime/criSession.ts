@@ -24,18 +24,48 @@ class CriSession implements IInspectorSession {
   private readonly closeEmitter = new EventEmitter<void>();
   readonly onClose = this.closeEmitter.event;
   closed = false;
+  /** Why the session closed, when it was not the target's doing. */
+  private closeReason: string | undefined;
 
   constructor(
     private readonly client: CriClient,
     private readonly logger: ILogger,
   ) {
     client.on('disconnect', () => this.markClosed());
+    this.guardFrames();
     // Trace: every event with its payload trimmed (a profile chunk is megabytes).
     const onEvent = (m: { method: string; params?: unknown }) => {
-      if (this.logger.tracing?.() ?? true)
-        {this.logger.trace('cdp', `⇠ ${m.method} ${trimForLog(m.params)}`);}
+      if (this.logger.tracing?.() ?? true) {
+        this.logger.trace('cdp', `⇠ ${m.method} ${trimForLog(m.params)}`);
+      }
     };
     (client as unknown as { on(e: 'event', f: typeof onEvent): void }).on('event', onEvent);
+  }
+
+  /**
+   * The library parses each WebSocket message with `JSON.parse` inside its socket listener, so a
+   * message that is not JSON (a proxy or a broken endpoint) was an uncaught exception that ended
+   * the whole process (the CLI, the extension host). Its listener runs inside ours instead: such
+   * a message closes this session with a clear reason; nothing else changes.
+   */
+  private guardFrames(): void {
+    type Listener = (...a: unknown[]) => void;
+    const ws = (this.client as unknown as { _ws?: NodeJS.EventEmitter })._ws;
+    if (!ws) return;
+    for (const l of ws.listeners('message') as Listener[]) {
+      ws.removeListener('message', l);
+      ws.on('message', (...a: unknown[]) => {
+        try {
+          l(...a);
+        } catch (e) {
+          if (!(e instanceof SyntaxError)) throw e;
+          this.closeReason = 'the inspector sent a message that is not JSON';
+          this.logger.warn('cdp', `${this.closeReason}: ${trimForLog(String(a[0]))}`);
+          (ws as unknown as { terminate?: () => void }).terminate?.();
+          this.markClosed();
+        }
+      });
+    }
   }
 
   private traceSend(method: string, params: unknown): number | undefined {
@@ -61,7 +91,9 @@ class CriSession implements IInspectorSession {
     ...params: CdpParams<M>
   ): Promise<CdpResult<M>> {
     const callSite = new ProtocolError(method, 'failed');
-    if (this.closed) throw new ProtocolError(method, 'the inspector session is closed');
+    if (this.closed) {
+      throw new ProtocolError(method, this.closeReason ?? 'the inspector session is closed');
+    }
     const sentAt = this.traceSend(method, params[0]);
     try {
       const send = this.client.send as unknown as (m: string, p?: object) => Promise<unknown>;

@@ -20,6 +20,7 @@ export const FAULTS = [
   'ws-refuses-upgrade',
   'ws-closes-mid-message',
   'ws-garbage',
+  'ws-not-json',
   'ws-silent',
   'ws-slow',
 ] as const;
@@ -106,6 +107,9 @@ function onUpgrade(
       socket.destroy();
     } else if (fault === 'ws-garbage') {
       socket.write(randomBytes(512));
+    } else if (fault === 'ws-not-json') {
+      // A well-formed text frame whose text is not JSON (what random garbage sometimes makes).
+      socket.write(Buffer.concat([Buffer.from([0x81, 9]), Buffer.from('not json!')]));
     } else if (fault === 'ws-slow') {
       // Frames of one space each, forever: the connection is busy, no reply ever completes.
       let first = true;

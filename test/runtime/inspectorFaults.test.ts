@@ -22,7 +22,9 @@ const REASON: Record<Fault, RegExp> = {
   'http-not-inspector': /did not answer with JSON \(not an inspector\?\)/,
   'ws-refuses-upgrade': /cannot open the inspector session at ws:.*400/,
   'ws-closes-mid-message': /the inspector session is closed/,
-  'ws-garbage': /no inspector answered within 5 s|the inspector session is closed/,
+  'ws-garbage':
+    /no inspector answered within 5 s|the inspector session is closed|the inspector sent a message that is not JSON/,
+  'ws-not-json': /the inspector sent a message that is not JSON/,
   'ws-silent': /no inspector answered within 5 s/,
   'ws-slow': /no inspector answered within 5 s/,
 };
