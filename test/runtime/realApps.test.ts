@@ -182,7 +182,7 @@ describe('real applications: operation, package and the user call line', () => {
   for (const c of cases) {
     const line = appLine(c.line);
     test(`the app's /${c.route} route: ${c.ops[0]} in ${c.pkg} ← app.js:${line} ${c.fn}`, async () => {
-      const requests = Array.from({ length: 10 }, (_, i): [string, string] => [
+      const requests = Array.from({ length: 20 }, (_, i): [string, string] => [
         'GET',
         `/${c.route}/${i}`,
       ]);
