@@ -228,7 +228,7 @@ describe('real applications: operation, package and the user call line', () => {
   test('json-server@0.17.4 with a 15 MB db.json, a POST every fifth request: JSON.stringify and Buffer.from in lowdb', async () => {
     const db = writeServerDb(dir);
     const port = await freePort();
-    const requests = Array.from({ length: 40 }, (_, i): [string, string] =>
+    const requests = Array.from({ length: 80 }, (_, i): [string, string] =>
       i % 5 === 4 ? ['POST', '/comments'] : ['GET', '/posts/1'],
     );
     const { rec, firstAt } = await recordRequests(

@@ -138,11 +138,13 @@ for (const mode of ['profile', 'watch'] as const) {
       const after = await threadStall(target, r, 'wcpu cruncher 200', 1);
       assert.equal(after.stall?.thread?.name, 'cruncher', describeWith(after.stall));
       assert.ok(!r.events.some((e) => e.e.type === 'error' || e.e.type === 'exit'));
-      // The recording says when it exited (its lane ends there), after its last stall.
+      // The recording says when it exited (its lane ends there), after its last stall began. (Not
+      // after its end: the exit is timed by the recorder, the stall by the target's beats, and a
+      // busy machine can place a stall's end late; stress run 3 of 86b7676 failed on that.)
       const rec = r.rec.snapshot();
       const late = rec.processes?.[0]?.threads.find((t) => t.id === lateId);
       assert.ok(late?.exitedAtMs !== undefined, JSON.stringify(rec.processes));
-      assert.ok(late.exitedAtMs > stall!.startMs + stall!.durationMs, JSON.stringify(late));
+      assert.ok(late.exitedAtMs > stall!.startMs, JSON.stringify([late, stall]));
       assert.ok(late.exitedAtMs <= rec.durationMs, JSON.stringify([late, rec.durationMs]));
       assert.equal(rec.processes?.[0]?.threads.find((t) => t.id === 1)?.exitedAtMs, undefined);
     });
