@@ -27,6 +27,23 @@ import {
  * Opens a file by clicking its row in the explorer; waits for its tab. (Quick Open can take its
  * first row, the recently opened login.ts, before the list is filtered.)
  */
+/**
+ * Saves all files until `worker` exists and each of `expect` (file → text) holds its text on
+ * disk: the applied quick fix, as the user's editor wrote it.
+ */
+async function rewrittenOnDisk(page: Page, worker: string, expect: Array<[string, string]>) {
+  await waitFor(
+    async () => {
+      await runCommand(page, 'File: Save All Files');
+      return (
+        existsSync(worker) && expect.every(([f, text]) => readFileSync(f, 'utf8').includes(text))
+      );
+    },
+    60_000,
+    'the rewritten files on disk',
+  );
+}
+
 async function openFromExplorer(page: Page, base: string): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: base }).first().click();
   await page.locator(`.tabs-container .tab[aria-label^="${base}"]`).first().waitFor();
@@ -85,18 +102,10 @@ describe('offload quick fix in the VS Code UI', () => {
 
     const login = join(workspace, 'src', 'login.ts');
     const worker = join(workspace, 'src', 'hashPassword.worker.ts');
-    await waitFor(
-      async () => {
-        await runCommand(page, 'File: Save All Files');
-        return (
-          existsSync(worker) &&
-          readFileSync(worker, 'utf8').includes('export default function run') &&
-          readFileSync(login, 'utf8').includes('await hashPasswordPool.run([')
-        );
-      },
-      60_000,
-      'the rewritten files on disk',
-    );
+    await rewrittenOnDisk(page, worker, [
+      [worker, 'export default function run'],
+      [login, 'await hashPasswordPool.run(['],
+    ]);
     const pkg = readFileSync(join(workspace, 'package.json'), 'utf8');
     assert.match(pkg, /"piscina": "\^5/);
     const rewritten = readFileSync(login, 'utf8');
@@ -133,18 +142,10 @@ describe('offload quick fix in the VS Code UI', () => {
 
     const session = join(workspace, 'src', 'session.ts');
     const worker = join(workspace, 'src', 'deriveKey.worker.ts');
-    await waitFor(
-      async () => {
-        await runCommand(page, 'File: Save All Files');
-        return (
-          existsSync(worker) &&
-          readFileSync(worker, 'utf8').includes('export function deriveKey(') &&
-          readFileSync(session, 'utf8').includes('await deriveKeyPool.run([password, this.pepper])')
-        );
-      },
-      60_000,
-      'the rewritten files on disk',
-    );
+    await rewrittenOnDisk(page, worker, [
+      [worker, 'export function deriveKey('],
+      [session, 'await deriveKeyPool.run([password, this.pepper])'],
+    ]);
     const rewritten = readFileSync(session, 'utf8');
     assert.ok(!rewritten.includes('private deriveKey'), 'the method left its class');
     assert.ok(!rewritten.includes("'node:crypto'"), 'its import, now unused here, went with it');
