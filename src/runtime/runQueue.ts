@@ -45,11 +45,29 @@ const SAMPLE_MS = 20;
 const IDLE_SAMPLE_MS = 40;
 const MAX_IDLE_SAMPLE_MS = 80;
 const IDLE_RUN = 5;
+/** A sampling tick later than this (ms) means a busy machine: see {@link idlePeriodMs}. */
+const LATE_MS = 10;
+/** How long (µs) a late tick keeps the idle period at IDLE_SAMPLE_MS. */
+const LATE_KEEP_US = 10_000_000;
 
 /**
- * The idle period for a stall threshold: 20 ms under it (timer slack on a busy recorder), 40 ms
- * at least (the default threshold, 50 ms), 80 ms at most (stackProbe.ts re-arms its watchdog
- * when no sample follows an idle one for twice the silence).
+ * The idle period to use now: the threshold's ({@link idleSampleMsFor}) on a machine where the
+ * sampling timer comes on time, IDLE_SAMPLE_MS while it has come late in the last 10 s. A late
+ * timer stretches the gap between two samples by its lateness. While the beat rests, a stall is
+ * probed only after two samples running that did not see the loop idle (stackProbe.ts); at
+ * `--threshold 100` (80 ms) a 250 ms execSync stall after a quiet spell was missed on a machine
+ * at load ~7 (a stress run of npm test), the late samples coming after it. At 40 ms the
+ * second sample is due 80 ms into the stall, so 20 ms of lateness no longer decides it.
+ */
+export function idlePeriodMs(thresholdPeriodMs: number, cameLate: boolean): number {
+  return cameLate ? Math.min(IDLE_SAMPLE_MS, thresholdPeriodMs) : thresholdPeriodMs;
+}
+
+/**
+ * The idle period for a stall threshold on a machine where the sampling timer comes on time
+ * ({@link idlePeriodMs}): 20 ms under it, 40 ms at least (the default threshold, 50 ms), 80 ms
+ * at most (stackProbe.ts re-arms its watchdog when no sample follows an idle one for twice the
+ * silence).
  */
 export function idleSampleMsFor(thresholdMs: number): number {
   return Math.min(MAX_IDLE_SAMPLE_MS, Math.max(IDLE_SAMPLE_MS, Math.floor(thresholdMs - 20)));
@@ -67,6 +85,9 @@ export class RunQueueMonitor {
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private periodMs = SAMPLE_MS;
+  /** When the timer last fired or was set (µs), and when it last came over LATE_MS late. */
+  private tickedUs = 0;
+  private lateUs = -LATE_KEEP_US;
   /** Samples running that saw the loop surely idle. */
   private idleRun = 0;
   private readonly file: ProcFile;
@@ -121,11 +142,25 @@ export class RunQueueMonitor {
     this.sample();
   }
 
+  /** The period of the sampling timer now (ms). */
+  get period(): number {
+    return this.periodMs;
+  }
+
   private every(ms: number): void {
     clearInterval(this.timer);
     this.periodMs = ms;
-    this.timer = setInterval(() => this.sample(), ms);
+    this.tickedUs = nowUs();
+    this.timer = setInterval(() => this.tick(), ms);
     this.timer.unref();
+  }
+
+  /** A tick of the timer: notes how late it came (a busy machine, see idlePeriodMs), samples. */
+  private tick(): void {
+    const now = nowUs();
+    if (now - this.tickedUs > (this.periodMs + LATE_MS) * 1000) this.lateUs = now;
+    this.tickedUs = now;
+    this.sample();
   }
 
   /**
@@ -137,7 +172,8 @@ export class RunQueueMonitor {
     if (!x) return;
     this.samples.push(x);
     this.idleRun = x[3] === 1 ? this.idleRun + 1 : 0;
-    const period = this.idleRun >= IDLE_RUN ? this.idleSampleMs : SAMPLE_MS;
+    const late = x[0] - this.lateUs < LATE_KEEP_US;
+    const period = this.idleRun >= IDLE_RUN ? idlePeriodMs(this.idleSampleMs, late) : SAMPLE_MS;
     if (period !== SAMPLE_MS) x[4] = 1;
     if (this.timer && period !== this.periodMs) this.every(period);
     this.onSample?.(this.lastIdle === x[0]);
@@ -154,7 +190,7 @@ export class RunQueueMonitor {
       if (text === undefined) throw new Error('gone');
       const idle = this.loopIdle();
       const [runNs, waitNs] = text.split(' ').map(Number);
-      const now = Number(process.hrtime.bigint() / 1000n);
+      const now = nowUs();
       if (!Number.isFinite(waitNs)) return undefined;
       if (idle === 'idle' || idle === 'maybe') this.lastIdle = now;
       // Only a sure idle narrows or drops a gap; "some epoll wait" may be execSync's.
@@ -257,6 +293,8 @@ export class RunQueueMonitor {
     for (const f of [this.file, this.wchanFile, this.syscallFile]) f.close();
   }
 }
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 type LoopState = 'idle' | 'maybe' | 'asleep' | 'lock' | 'busy';
 const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2, lock: 3 };

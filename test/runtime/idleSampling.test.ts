@@ -1,7 +1,9 @@
 /**
  * A higher threshold samples a quiet loop less often in /proc (runQueue.ts `idleSampleMsFor`:
- * 80 ms at a 100 ms threshold, to cut the idle recorder's wake-ups), and still finds and names
- * every stall over it after a quiet spell, the beat resting: a sample lands inside each one.
+ * 80 ms at a 100 ms threshold, to cut the idle recorder's wake-ups; 40 ms again while the
+ * recorder's timer comes late, `idlePeriodMs`), and still finds and names every stall over it
+ * after a quiet spell, the beat resting: a sample lands inside each one. (Missed once at load ~7
+ * before the lateness rule: an execSync stall.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

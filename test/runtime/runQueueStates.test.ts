@@ -63,3 +63,33 @@ for (const c of cases) {
     }
   });
 }
+
+test(
+  'a sampler whose timer comes late samples an idle loop every 40 ms, not at the threshold period',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    // An idle loop: its epoll wait has a timeout under a beat (a 30 ms timer).
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 30)'], { stdio: 'ignore' });
+    const rq = new RunQueueMonitor(child.pid!, true, child.pid!, 80);
+    try {
+      rq.start();
+      await waitFor(() => rq.period !== 20, 'the idle period (five idle samples running)');
+      // This process (the recorder) blocked for 150 ms: its next tick comes late, as on a
+      // machine whose CPUs are busy.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+      // The first idle period after it (a busy machine may first show the loop running: 20 ms).
+      const periods: number[] = [];
+      const stop = rq.addSampleListener(() => periods.push(rq.period));
+      await waitFor(() => periods.some((p) => p !== 20), 'the idle period again');
+      stop();
+      assert.equal(
+        periods.find((p) => p !== 20),
+        40,
+        `periods after the late tick: ${periods}`,
+      );
+    } finally {
+      rq.dispose();
+      child.kill('SIGKILL');
+    }
+  },
+);

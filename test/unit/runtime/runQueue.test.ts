@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   idleSampleMsFor,
+  idlePeriodMs,
   activeIn,
   counterDuring,
   epollWaitOf,
@@ -123,4 +124,9 @@ test('a silence of a loaded loop counts only its CPU time as a possible block; a
 test('the idle /proc period stays 20 ms under the threshold, between 40 and 80 ms', () => {
   // A sample lands inside every stall at the threshold: a resting beat reports only when probed.
   assert.deepEqual([50, 60, 90, 100, 1000].map(idleSampleMsFor), [40, 40, 70, 80, 80]);
+});
+
+test('a sampling timer that came late keeps the idle period at 40 ms', () => {
+  assert.deepEqual([40, 70, 80].map((ms) => idlePeriodMs(ms, false)), [40, 70, 80]);
+  assert.deepEqual([40, 70, 80].map((ms) => idlePeriodMs(ms, true)), [40, 40, 40]);
 });
