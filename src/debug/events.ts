@@ -20,6 +20,12 @@ export const enum LoopLensEvent {
   Thread = 'loopLens.thread',
   /** The target exited or the connection closed; body: {@link ExitBody}. */
   Exit = 'loopLens.exit',
+  /**
+   * The client asked to stop (disconnect or terminate), sent at once, before the detach: VS Code
+   * ends a session whose adapter has not answered a disconnect within 2 s, which a target stalled
+   * for longer makes happen; the UI then knows the session was stopped, not ended. No body.
+   */
+  Stopping = 'loopLens.stopping',
   /** Recording stopped (detached); body: {@link StoppedBody} with the final recording. */
   Stopped = 'loopLens.stopped',
 }

@@ -52,6 +52,8 @@ export class StallDebugSession extends LoggingDebugSession {
   private readonly pending = new Map<string, AbortController>();
   private progressSeq = 0;
   private stopped = false;
+  /** The client let go of this adapter (VS Code: the session ended); nothing is sent after. */
+  private disposed = false;
 
   /**
    * `hostLogger`: where the engine's log goes besides (VS Code: the "Loop Lens" channel); a
@@ -96,7 +98,9 @@ export class StallDebugSession extends LoggingDebugSession {
       // The launched program's output goes to the Debug Console (the adapter may run inline in
       // the extension host, whose own stdout nobody sees).
       opts = { ...toRecordOptions(kind, args), onOutput: (cat, text) => this.print(cat, text) };
-      const console = args.trace ? new LineLogger((l) => this.print('console', `${l}\n`)) : undefined;
+      const console = args.trace
+        ? new LineLogger((l) => this.print('console', `${l}\n`))
+        : undefined;
       opts.logger = teeLogger(this.hostLogger, console);
     } catch (e) {
       return this.sendErrorResponse(response, 3001, `Loop Lens ${kind}: ${errorText(e)}`);
@@ -199,6 +203,25 @@ export class StallDebugSession extends LoggingDebugSession {
     void this.finish(kill).then(() => this.sendResponse(response));
   }
 
+  /**
+   * The client is done with this adapter: VS Code ends a session whose adapter has not answered a
+   * disconnect within 2 s (a target in a longer stall holds the detach). A detach under way goes
+   * on and still leaves the target clean; one never asked for (the window closed) starts now.
+   */
+  override dispose(): void {
+    this.disposed = true;
+    void this.finish(false);
+    super.dispose();
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (!this.disposed) super.sendEvent(event);
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (!this.disposed) super.sendResponse(response);
+  }
+
   /** Stops the recording once, reports the final recording, optionally ends a launched target. */
   private async finish(killLaunched: boolean): Promise<void> {
     this.stopped = true;
@@ -206,6 +229,7 @@ export class StallDebugSession extends LoggingDebugSession {
     const session = this.recording;
     this.recording = undefined;
     if (!session) return;
+    this.custom(LoopLensEvent.Stopping, {});
     this.subscription?.dispose();
     try {
       const final = await session.stop();

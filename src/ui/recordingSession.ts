@@ -29,6 +29,8 @@ const jsDebugTypes = new Set([
 
 export class RecordingSessions extends Disposable {
   private active: vscode.DebugSession | undefined;
+  /** The session whose adapter said a stop was asked for (LoopLensEvent.Stopping). */
+  private stopping: string | undefined;
   private readonly jsSessions = new Map<string, vscode.DebugSession>();
   private readonly keys = new Map<string, boolean>();
   private readonly started = this._register(new vscode.EventEmitter<vscode.DebugSession>());
@@ -88,6 +90,9 @@ export class RecordingSessions extends Disposable {
         const b = e.body as ExitBody;
         return this.store.append({ type: 'exit', code: b.code, reason: b.reason });
       }
+      case LoopLensEvent.Stopping:
+        this.stopping = e.session.id;
+        return;
       case LoopLensEvent.Stopped:
         return this.store.finishLive((e.body as StoppedBody).recording);
     }
@@ -97,7 +102,15 @@ export class RecordingSessions extends Disposable {
     this.jsSessions.delete(s.id);
     if (s.id !== this.active?.id) return;
     this.active = undefined;
-    if (this.store.running) this.store.append({ type: 'exit', reason: 'recording ended' });
+    const recording = this.store.sessionRecording;
+    if (this.store.running && recording && this.stopping === s.id) {
+      // Stopped by the user, but VS Code ended the session before the final recording came (it
+      // waits 2 s for a disconnect; a target stalled longer holds the detach, which goes on in
+      // the adapter). What was recorded so far is kept, as a stopped recording.
+      this.store.finishLive(recording);
+    } else if (this.store.running) {
+      this.store.append({ type: 'exit', reason: 'recording ended' });
+    }
     this.updateContext();
   }
 

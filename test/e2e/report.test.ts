@@ -102,7 +102,9 @@ test('the report of an idle process says there was no stall', async () => {
     await page.goto(`file://${html}`);
     assert.match(await page.locator('#verdict').innerText(), /^No stall/);
     await page.locator('#timeline').waitFor({ state: 'visible' });
-    assert.equal(await page.locator('#timeline rect.stall').count(), 0);
+    // No stall of the code. A starved one (grey) is the machine's, and honest on a busy one (seen
+    // at load ~13: 137 ms starved); the verdict and the heatmap leave it out.
+    assert.equal(await page.locator('#timeline rect.stall:not(.kind-starved)').count(), 0);
     assert.match(await page.locator('#heatmap-section').innerText(), /No blocked lines/);
     await page.screenshot({ path: join(ARTIFACTS, 'report-e2e-empty.png'), fullPage: true });
   } finally {

@@ -15,7 +15,9 @@ interface TestOutcome {
 
 /** Called by the extension host; rejects when any test fails. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
+  // LOOP_LENS_TEST_GREP: only the tests whose full title matches (CONTRIBUTING.md "Tests").
+  const grep = process.env.LOOP_LENS_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', grep });
   for (const file of readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
     .sort()) {
