@@ -13,7 +13,7 @@ import { Fixture, LspClient } from '../lsp/client';
 const ROOT = join(__dirname, '..', '..');
 
 /** Deterministic PRNG (mulberry32): a failure replays from its seed. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

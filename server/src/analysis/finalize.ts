@@ -90,7 +90,15 @@ export class Finalizer {
     const s = this.w.span(T.isNewExpression(p.node) ? p.node : callee, callee);
     // `(0, fs_1.readFileSync)(p)` of compiled code reads as `fs_1.readFileSync`.
     const shown = T.isParenthesizedExpression(callee) ? unwrap(callee) : callee;
-    return { ...s, name: name ?? short(shown.getText(this.w.sf)), target };
+    // Field by field: a spread copy of the span cost a tenth of an edit's summary (profile).
+    return {
+      line: s.line,
+      column: s.column,
+      endLine: s.endLine,
+      endColumn: s.endColumn,
+      name: name ?? short(shown.getText(this.w.sf)),
+      target,
+    };
   }
 
   private push(p: PendingCall, target: CallTarget, name?: string, method?: boolean): void {

@@ -29,6 +29,8 @@ export class Linker {
   /** File → specifier → `path.resolve`d base: asked for every call of every linked file. */
   private readonly bases = new Map<string, Map<string, string>>();
   private readonly ix = new LinkIndex<Chain>();
+  /** Each file's config during one {@link findings} pass (asked for every call site). */
+  private readonly configs = new Map<string, LoopLensConfig | undefined>();
 
   /**
    * `summaries.has` answers for the project's files; `get` may also return installed packages'
@@ -69,6 +71,7 @@ export class Linker {
    * file started or no longer started changes the chains of its own functions too.
    */
   update(files: readonly string[]): void {
+    this.configs.clear();
     const stale = this.ix.dependents(files);
     const workers = new Set<string>();
     for (const f of stale) for (const w of this.ix.unindex(f)) workers.add(w);
@@ -110,7 +113,7 @@ export class Linker {
 
   /** A package specifier: into installed packages, unless the config turns that off. */
   private resolveBare(from: string, spec: string): string | undefined {
-    if (!this.deps || this.configOf(from)?.followDependencies === false) return undefined;
+    if (!this.deps || this.config(from)?.followDependencies === false) return undefined;
     return this.deps.bare(from, spec);
   }
 
@@ -202,7 +205,7 @@ export class Linker {
 
   /** Effective severity of a hit in `file`, or undefined when the config turns it off. */
   private severity(file: string, hit: ApiHit): Severity | undefined {
-    const cfg = this.configOf(file);
+    const cfg = this.config(file);
     if (hit.category === 'threadpool' && cfg?.threadpool === false) return undefined;
     const s = cfg?.severity?.[hit.rule] ?? cfg?.severity?.[hit.category] ?? hit.severity;
     return s === 'off' ? undefined : s;
@@ -246,7 +249,7 @@ export class Linker {
         ? { steps: [{ ...step, name: r.hit.api }], hit: r.hit }
         : null;
     }
-    if (this.configOf(file)?.followCalls === false && !call.inline) return null;
+    if (this.config(file)?.followCalls === false && !call.inline) return null;
     const sub = this.blocking(r.file, r.fn);
     if (!sub || silences(call.suppressed, sub.hit.rule)) return null;
     return { steps: call.inline ? sub.steps : [step, ...sub.steps], hit: sub.hit };
@@ -265,8 +268,16 @@ export class Linker {
     return undefined;
   }
 
+  private config(file: string): LoopLensConfig | undefined {
+    if (this.configs.has(file)) return this.configs.get(file);
+    const c = this.configOf(file);
+    this.configs.set(file, c);
+    return c;
+  }
+
   /** Findings of one file. */
   findings(file: string): Finding[] {
+    this.configs.clear();
     const s = this.summaries.get(file);
     if (!s) return [];
     const out: Finding[] = [];

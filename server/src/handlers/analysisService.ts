@@ -36,13 +36,19 @@ export interface ServiceContext {
   cacheRoot?: string;
 }
 
+/** An edited file and the files it registered or started before the edit. */
+interface Edited {
+  file: string;
+  before: ReadonlySet<string>;
+}
+
 export class AnalysisService {
   host: EngineHost;
   private readonly findings = new Map<string, Finding[]>();
   /** Open file → the document version whose text the engine has. */
   private readonly versions = new Map<string, number>();
-  private readonly edits = new EditQueue((uri) =>
-    this.guard(`analyse ${uri}`, () => this.analyzeDocument(uri)),
+  private readonly edits = new EditQueue((uris) =>
+    this.guard(`analyse ${uris.join(', ')}`, () => this.analyzeDocuments(uris)),
   );
   /** Imports of opened documents being loaded (the scan lets these go first). */
   dependencies: Promise<void> = Promise.resolve();
@@ -116,26 +122,34 @@ export class AnalysisService {
     if (!file) return this.ctx.publisher.clear(uri);
     this.versions.delete(file);
     await this.host.loadFromDisk([file]);
-    await this.reanalyze(file, this.host.depsOf(file));
+    await this.reanalyze([{ file, before: this.host.depsOf(file) }]);
   }
 
-  /** Analyses the current text of an open document and everything its edit can affect. */
-  private analyzeDocument(uri: string): void {
-    const doc = this.ctx.documents.get(uri);
-    const file = uriToPath(uri);
-    if (!doc || !file) return;
+  /**
+   * Analyses the current texts of open documents and everything their edits can affect. All
+   * texts go to the engine first, so no file is linked against another's outdated buffer.
+   */
+  private analyzeDocuments(uris: string[]): void {
+    const edited: Edited[] = [];
+    for (const uri of uris) {
+      const doc = this.ctx.documents.get(uri);
+      const file = uriToPath(uri);
+      if (!doc || !file) continue;
+      edited.push({ file, before: this.host.depsOf(file) });
+      this.host.setText(file, doc.getText());
+      this.versions.set(file, doc.version);
+    }
+    if (!edited.length) return;
     mark('analyse-document');
-    const before = this.host.depsOf(file);
-    this.host.setText(file, doc.getText());
-    this.versions.set(file, doc.version);
-    void this.reanalyze(file, before);
+    void this.reanalyze(edited);
   }
 
-  /** Re-analyses `file` and its dependents (imports as of `before` included) and publishes. */
-  reanalyze(file: string, before: ReadonlySet<string>): Promise<void> {
-    const result = this.host.analyze(this.host.affectedBy(file, before));
-    // The edit may have added imports or registrations: those targets can change too.
-    const more = this.host.affectedBy(file, before).filter((f) => !result.has(f));
+  /** Re-analyses edited files and their dependents (imports as of `before` included); publishes. */
+  reanalyze(edited: readonly Edited[]): Promise<void> {
+    const affected = () => new Set(edited.flatMap((e) => this.host.affectedBy(e.file, e.before)));
+    const result = this.host.analyze([...affected()]);
+    // An edit may have added imports or registrations: those targets can change too.
+    const more = [...affected()].filter((f) => !result.has(f));
     if (more.length) for (const [f, list] of this.host.analyze(more)) result.set(f, list);
     return this.store(result);
   }
@@ -210,7 +224,7 @@ export class AnalysisService {
     }
     mark('imports-loaded');
     const open = roots.filter((r) => this.isOpen(r));
-    await Promise.all(open.map((r) => this.reanalyze(r, this.host.depsOf(r))));
+    await Promise.all(open.map((r) => this.reanalyze([{ file: r, before: this.host.depsOf(r) }])));
     mark('imports-linked');
   }
 

@@ -20,8 +20,11 @@ export class EditQueue {
   private armed = false;
   private disposed = false;
 
-  /** `run` analyses the current text of one document; it is synchronous. */
-  constructor(private readonly run: (uri: string) => void) {}
+  /**
+   * `run` analyses the current texts of the documents edited since the last run (all at once:
+   * each one's findings then see the others' latest texts); it is synchronous.
+   */
+  constructor(private readonly run: (uris: string[]) => void) {}
 
   /** Notes an edit of `uri` at once (so a run already waiting knows that more text came). */
   touched(uri: string): void {
@@ -51,7 +54,7 @@ export class EditQueue {
   /** Analyses now (a document was opened): any queued run of it is dropped. */
   now(uri: string): void {
     this.cancel(uri);
-    this.run(uri);
+    this.run([uri]);
   }
 
   /** Forgets a queued analysis (the document was closed). */
@@ -93,9 +96,8 @@ export class EditQueue {
 
   private flush(): void {
     this.armed = false;
-    for (const uri of [...this.dirty]) {
-      this.dirty.delete(uri);
-      this.run(uri);
-    }
+    const uris = [...this.dirty];
+    this.dirty.clear();
+    if (uris.length) this.run(uris);
   }
 }

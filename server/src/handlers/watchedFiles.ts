@@ -44,7 +44,7 @@ export async function onWatchedFilesChanged(
       if (!service.ctx.folders.owner(file) || service.host.isConfigIgnored(file)) continue;
       await service.host.loadFromDisk([file], (f) => service.isOpen(f));
     }
-    void service.reanalyze(file, before);
+    void service.reanalyze([{ file, before }]);
   }
   if (configChanged) {
     service.reset();
