@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../analysis/config';
 import { ignoreMatcher, isSourceFile, listSourceFiles, readSource } from '../analysis/files';
 import type { FileEntry } from '../analysis/fileEntry';
-import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
+import type { Finding, LoopLensConfig } from '../analysis/types';
 import { StaticWorkspace } from '../analysis';
 import type { ILogger } from '../../../src/common/logger';
 import type { Folder } from './folders';
@@ -17,6 +17,7 @@ import { ImportResolver } from './importResolver';
 import { diskEntry } from '../analysis/summaryCache';
 import { TypeResolver } from '../analysis/typeCheck';
 import { ImportPrefetch } from './importPrefetch';
+import { setEdges } from './importLevels';
 
 export class EngineHost {
   private readonly engine: StaticWorkspace;
@@ -107,10 +108,16 @@ export class EngineHost {
     return c;
   }
 
-  /** Source files of a folder, minus node_modules and the config file's `ignore` globs. */
-  listFolder(folder: Folder, notes: FileNote[] = []): string[] {
+  /**
+   * Source files of a folder, minus node_modules and the config file's `ignore` globs; listed in
+   * the worker thread when it runs (a big tree held the event loop for ~100 ms).
+   */
+  async listFolder(folder: Folder): Promise<string[]> {
     const { config, dir } = this.folderConfig(folder);
-    const files = listSourceFiles([folder.path], ignoreMatcher(dir, config.ignore), notes);
+    const list = { root: folder.path, dir, ignore: config.ignore };
+    const answer = await this.worker.request([], undefined, { list });
+    const files =
+      answer?.listed ?? listSourceFiles([folder.path], ignoreMatcher(dir, config.ignore), []);
     for (const f of files) this.imports.know(f);
     return files;
   }
@@ -118,9 +125,8 @@ export class EngineHost {
   /** True when the config file of the file's folder ignores it. */
   isConfigIgnored(file: string): boolean {
     const folder = this.folderOf(file);
-    if (!folder) return false;
-    const { config, dir } = this.folderConfig(folder);
-    return ignoreMatcher(dir, config.ignore)(file);
+    const c = folder && this.folderConfig(folder);
+    return !!c && ignoreMatcher(c.dir, c.config.ignore)(file);
   }
 
   /** Whether the engine has the file's text (from disk or an editor). */
@@ -262,9 +268,9 @@ export class EngineHost {
   importsOf(file: string): string[] {
     const s = this.engine.summaryOf(file);
     if (!s) return [];
-    return [...new Set([...s.imports, ...s.stars])]
-      .map((spec) => this.imports.resolve(file, spec))
-      .filter((f): f is string => f !== undefined);
+    return [...new Set([...s.imports, ...s.stars])].flatMap(
+      (spec) => this.imports.resolve(file, spec) ?? [],
+    );
   }
 
   private recordDeps(file: string): void {
@@ -285,13 +291,7 @@ export class EngineHost {
   }
 
   private setDeps(file: string, next: Set<string>): void {
-    for (const d of this.deps.get(file) ?? []) this.rdeps.get(d)?.delete(file);
-    this.deps.set(file, next);
-    for (const d of next) {
-      let set = this.rdeps.get(d);
-      if (!set) this.rdeps.set(d, (set = new Set()));
-      set.add(file);
-    }
+    setEdges(this.deps, this.rdeps, file, next);
   }
 }
 

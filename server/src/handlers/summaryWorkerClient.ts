@@ -22,6 +22,8 @@ export interface SummaryRequest {
   claims?: SharedArrayBuffer;
   /** Write the cache files the worker still keeps (it writes them after its answers) first. */
   flush?: boolean;
+  /** List the source files of a folder (`listSourceFiles`, with the config's ignore globs). */
+  list?: { root: string; dir: string; ignore?: string[] };
 }
 
 export interface SummaryResponse {
@@ -30,6 +32,8 @@ export interface SummaryResponse {
   entries: (FileEntry | null)[];
   /** How many files the worker summarised (fewer than asked when some were claimed). */
   done?: number;
+  /** The files of `list`. */
+  listed?: string[];
   /** How many entries came from the summary cache. */
   cached?: number;
   /** How many cache files could not be decoded (ignored, and written again). */
@@ -59,7 +63,7 @@ export class SummaryWorkerClient {
   request(
     files: SummaryRequest['files'],
     cache?: SummaryRequest['cache'],
-    more: Pick<SummaryRequest, 'claims' | 'flush'> = {},
+    more: Pick<SummaryRequest, 'claims' | 'flush' | 'list'> = {},
   ): Promise<SummaryResponse | undefined> {
     const worker = this.start();
     if (!worker) return Promise.resolve(undefined);
