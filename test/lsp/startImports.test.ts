@@ -43,7 +43,8 @@ describe('imports of a document opened at start', () => {
 
   for (const name of ['an empty summary cache', 'the summary cache that start filled']) {
     test(`cross-file diagnostics before the scan ends (${name})`, async () => {
-      const lsp = new LspClient('stdio', { LOOP_LENS_TRACE: '1' });
+      // The walk runs only with a core to spare; forced on here, as the machine may be busy.
+      const lsp = new LspClient('stdio', { LOOP_LENS_TRACE: '1', LOOP_LENS_IMPORT_WALK: 'on' });
       try {
         const uri = fx.uri('src/open.ts');
         await lsp.initialize([fx.uri()], { summaryCacheDir: cache });

@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImportPrefetch, importSpecifiers } from '../../../server/src/handlers/importPrefetch';
+import {
+  coreToSpare,
+  ImportPrefetch,
+  importSpecifiers,
+} from '../../../server/src/handlers/importPrefetch';
 
 test('relative imports, re-exports, require and import() are found; packages are not', () => {
   const text = [
@@ -52,7 +56,7 @@ function fakeHost(graph: Record<string, string[]>) {
 test('the walk sends each level once, and the event loop can take a file first', async () => {
   const { host, loaded, sent, release } = fakeHost({ a: ['b', 'c'], b: ['c', 'd'] });
   const walk = new ImportPrefetch(host);
-  const done = walk.start('root', "import './a';\nimport './x';");
+  const done = walk.start('root', "import './a';\nimport './x';", true);
   assert.deepEqual(sent, [['a', 'x']], 'the first level at once, from the text');
   const x = walk.inFlight('x');
   assert.ok(x && x.claim(), 'the event loop takes x before the worker begins it');
@@ -79,7 +83,18 @@ test('a worker that cannot run ends the walk', async () => {
       return Promise.resolve(false);
     },
   });
-  await walk.start('root', "import './a';");
+  await walk.start('root', "import './a';", true);
   assert.deepEqual(sent, [['a']]);
   assert.equal(walk.inFlight('a'), undefined);
+});
+
+test('no core to spare: no walk (the event loop loads the imports as before)', async () => {
+  const { host, sent } = fakeHost({});
+  await new ImportPrefetch(host).start('root', "import './a';", false);
+  assert.deepEqual(sent, []);
+});
+
+test('LOOP_LENS_IMPORT_WALK decides over the load average', () => {
+  assert.equal(coreToSpare('on'), true);
+  assert.equal(coreToSpare('off'), false);
 });
