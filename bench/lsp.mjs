@@ -12,7 +12,9 @@
 // For each: initialize → first diagnostics of the opened file (and "complete": the first
 // publish equal to the set after the scan, cross-file findings included), edit → diagnostics p50/p95/p99,
 // server CPU per edit, RSS; for ours also the scan time and hover / code-action latency while the
-// workspace scan runs. `--ours-only` leaves typescript-language-server out.
+// workspace scan runs. `--ours-only` leaves typescript-language-server out. With
+// LOOP_LENS_BENCH_BASE=<a checkout with a built dist/> the starts of that build run too, right
+// after ours on each workspace (before/after in one run; build it with `node esbuild.mjs` there).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,20 +62,23 @@ function real(edits) {
 
 /** Our summary cache for the bench's runs; a cold run empties it first. */
 const summaries = join(root, 'out', 'bench-lsp-summaries');
+const base = process.env.LOOP_LENS_BENCH_BASE;
 
-const ours = (label, settings = {}, cold = false) => ({
+const ours = (label, settings = {}, cold = false, from = root) => ({
   label,
   command: process.execPath,
-  args: [join(root, 'dist', 'server.js'), '--stdio'],
+  args: [join(from, 'dist', 'server.js'), '--stdio'],
   settings,
-  init: { summaryCacheDir: summaries },
-  coldCache: cold ? summaries : undefined,
+  init: { summaryCacheDir: from === root ? summaries : `${summaries}-base` },
+  coldCache: cold ? (from === root ? summaries : `${summaries}-base`) : undefined,
   env: { LOOP_LENS_TRACE: '1' },
   marker: oursMarker,
   probe: true,
 });
 const WARM = 'loop-lens (default settings)';
 const COLD = 'loop-lens, empty summary cache';
+const baseRuns = () =>
+  base ? [ours(`base: ${COLD}`, {}, true, base), ours(`base: ${WARM}`, {}, false, base)] : [];
 
 function tsls() {
   const cli = join(tools, 'node_modules', 'typescript-language-server', 'lib', 'cli.mjs');
@@ -113,9 +118,11 @@ function report(ws, runs) {
     const m = Object.entries(r.marks).map(([k, v]) => `${k} ${fmt(v)}`);
     console.log(`  ${label}, ms after its process started: ${m.join(', ')}`);
   }
-  console.log(
-    `  ours: scan ${ms(o.scanMs).trim()} (first diagnostics ${o.scanRunning ? 'while the scan still ran' : 'after the scan ended'}); during the scan hover p95 ${p95(o.probes.hover).trim()} (${o.probes.hover.length}), code actions p95 ${p95(o.probes.actions).trim()} (${o.probes.actions.length})`,
-  );
+  for (const [label, r] of runs.filter(([, x]) => x.probes)) {
+    console.log(
+      `  ${label}: scan ${ms(r.scanMs).trim()} (first diagnostics ${r.scanRunning ? 'while the scan still ran' : 'after the scan ended'}); during the scan hover p95 ${p95(r.probes.hover).trim()} (${r.probes.hover.length}), code actions p95 ${p95(r.probes.actions).trim()} (${r.probes.actions.length})`,
+    );
+  }
   const t = runs.find(([l]) => l.startsWith('typescript-language-server'))?.[1];
   if (t) {
     const r = (a, b) => `${(a / b).toFixed(1)}×`;
@@ -142,7 +149,7 @@ async function main() {
     }
     const runs = [];
     // The empty-cache start goes first and fills the cache that the default start then uses.
-    for (const server of [ours(COLD, {}, true), ours(WARM), ...extra, peer]) {
+    for (const server of [ours(COLD, {}, true), ours(WARM), ...baseRuns(), ...extra, peer]) {
       if (!server) continue;
       console.log(`${ws.label}: ${server.label} …`);
       runs.push([server.label, await runServer(ws, server)]);

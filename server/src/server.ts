@@ -177,8 +177,10 @@ connection.onCodeAction(async (p) => {
   }
 });
 
-connection.onShutdown(() => {
+connection.onShutdown(async () => {
   scanState.generation++;
+  // The worker writes its summaries to the cache after its answers: those go to disk first.
+  await service?.host.close();
   service?.dispose();
 });
 

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { loadCached } from './codeCache';
 
+import { mark } from './trace';
+
+mark('worker-load');
 const { used, save } = loadCached(join(__dirname, 'summaryWorkerCore.js'));
+mark('worker-loaded');
 // After the core's own listener: the functions that summarised the first files are compiled.
 if (!used) parentPort?.once('message', () => setImmediate(save));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../analysis/config';
 import { ignoreMatcher, isSourceFile, listSourceFiles, readSource } from '../analysis/files';
 import type { FileEntry } from '../analysis/fileEntry';
-import type { FileNote, Finding, LoopLensConfig } from '../analysis/types';
+import type { Finding, LoopLensConfig } from '../analysis/types';
 import { StaticWorkspace } from '../analysis';
 import type { ILogger } from '../../../src/common/logger';
 import type { Folder } from './folders';
@@ -16,6 +16,8 @@ import { EngineCache } from './engineCache';
 import { ImportResolver } from './importResolver';
 import { diskEntry } from '../analysis/summaryCache';
 import { TypeResolver } from '../analysis/typeCheck';
+import { ImportPrefetch } from './importPrefetch';
+import { setEdges } from './importLevels';
 
 export class EngineHost {
   private readonly engine: StaticWorkspace;
@@ -31,6 +33,13 @@ export class EngineHost {
   /** Summaries kept on disk across starts (none when `cacheRoot` is undefined). */
   readonly cache: EngineCache;
   private types: TypeResolver | undefined;
+  /** An opened file's imports, summarised in the worker while the event loop parses the file. */
+  private readonly prefetch = new ImportPrefetch({
+    resolve: (from, spec) => this.imports.resolve(from, spec),
+    importsOf: (file) => this.importsOf(file),
+    isLoaded: (file) => this.loaded.has(file),
+    inWorker: (files, claims) => this.loadInWorker(files, (f) => this.loaded.has(f), claims),
+  });
 
   constructor(
     private readonly folderOf: (file: string) => Folder | undefined,
@@ -43,24 +52,26 @@ export class EngineHost {
   }
 
   /** Starts the summary worker thread early (it loads while the open document is analysed). */
-  warmUp(): void {
-    this.worker.warmUp();
-  }
+  warmUp = (): void => this.worker.warmUp();
 
   /**
-   * Reads and summarises `files` in the worker thread (a scan's bulk); false when the worker
-   * cannot run, and the caller loads them on the event loop in small batches instead.
+   * Reads and summarises `files` in the worker thread (a scan's bulk; with `claims`, an import
+   * walk's files, as they are); false when the worker cannot run, and the caller loads them on
+   * the event loop. Files an import walk sent already are left to that request.
    */
-  async loadInWorker(files: string[], skip: (file: string) => boolean): Promise<boolean> {
-    const todo = files.filter((f) => isSourceFile(f) && !skip(f));
+  async loadInWorker(files: string[], skip: (f: string) => boolean, claims?: SharedArrayBuffer) {
+    const todo = claims
+      ? files
+      : files.filter((f) => isSourceFile(f) && !skip(f) && !this.prefetch.inFlight(f));
     if (!todo.length) return true;
     const answer = await this.worker.request(
       todo.map((file) => ({ file, extra: this.configFor(file)?.blocking })),
       this.cache.where,
+      { claims },
     );
     if (!answer) return false;
     const { entries } = answer;
-    this.cache.fromWorker(todo.length, answer.cached ?? 0, answer.bad ?? 0);
+    this.cache.fromWorker(answer.done ?? todo.length, answer.cached ?? 0, answer.bad ?? 0);
     todo.forEach((f, i) => {
       const entry = entries[i];
       // Opened (or already loaded) meanwhile: the buffer's text is the truth.
@@ -69,9 +80,9 @@ export class EngineHost {
     return true;
   }
 
-  dispose(): void {
-    this.worker.dispose();
-  }
+  dispose = (): void => this.worker.dispose();
+  /** As {@link dispose}, once the worker has written the summaries it kept (a shutdown). */
+  close = (): Promise<void> => this.worker.close();
 
   /** The folder's config file (`.looplensrc.json` / package.json `loopLens`), cached. */
   configFor(file: string): LoopLensConfig | undefined {
@@ -97,26 +108,29 @@ export class EngineHost {
     return c;
   }
 
-  /** Source files of a folder, minus node_modules and the config file's `ignore` globs. */
-  listFolder(folder: Folder, notes: FileNote[] = []): string[] {
+  /**
+   * Source files of a folder, minus node_modules and the config file's `ignore` globs; listed in
+   * the worker thread when it runs (a big tree held the event loop for ~100 ms).
+   */
+  async listFolder(folder: Folder): Promise<string[]> {
     const { config, dir } = this.folderConfig(folder);
-    const files = listSourceFiles([folder.path], ignoreMatcher(dir, config.ignore), notes);
-    for (const f of files) this.know(f);
+    const list = { root: folder.path, dir, ignore: config.ignore };
+    const answer = await this.worker.request([], undefined, { list });
+    const files =
+      answer?.listed ?? listSourceFiles([folder.path], ignoreMatcher(dir, config.ignore), []);
+    for (const f of files) this.imports.know(f);
     return files;
   }
 
   /** True when the config file of the file's folder ignores it. */
   isConfigIgnored(file: string): boolean {
     const folder = this.folderOf(file);
-    if (!folder) return false;
-    const { config, dir } = this.folderConfig(folder);
-    return ignoreMatcher(dir, config.ignore)(file);
+    const c = folder && this.folderConfig(folder);
+    return !!c && ignoreMatcher(c.dir, c.config.ignore)(file);
   }
 
   /** Whether the engine has the file's text (from disk or an editor). */
-  isLoaded(file: string): boolean {
-    return this.loaded.has(file);
-  }
+  isLoaded = (file: string): boolean => this.loaded.has(file);
 
   /**
    * Reads files from disk and hands them to the engine; `skip` keeps files an editor owns (their
@@ -131,6 +145,9 @@ export class EngineHost {
   ): Promise<void> {
     for (const f of files) {
       if (skip(f)) continue;
+      const flight = this.prefetch.inFlight(f);
+      // Sent to the worker for an opened file: done here only if the worker has not begun it.
+      if (flight && !flight.claim() && (await flight.batch) && this.loaded.has(f)) continue;
       if (!this.loaded.has(f) && isSourceFile(f)) {
         // First load: the summary cache may have it; a summary made here is stored there.
         this.addEntry(f, diskEntry(f, this.cache.cache, this.entryOptions(f)));
@@ -157,7 +174,7 @@ export class EngineHost {
     if (buffer === undefined) this.engine.addSummarized(file, entry);
     else this.engine.setSummarizedText(file, buffer, entry);
     this.loaded.add(file);
-    this.know(file);
+    this.imports.know(file);
     this.recordDeps(file);
   }
 
@@ -174,13 +191,11 @@ export class EngineHost {
       // Opened: the summary cache may have this very text (a reload, a new window).
       const hit = this.cache.bufferEntry(file, text, this.configFor(file)?.blocking);
       if (hit?.summary) return this.addEntry(file, hit, text);
+      // Parsed now on the event loop: meanwhile the worker takes its imports.
+      void this.prefetch.start(file, text);
     }
     this.engine.setFileText(file, text);
     this.loaded.add(file);
-    this.know(file);
-  }
-
-  private know(file: string): void {
     this.imports.know(file);
   }
 
@@ -244,10 +259,7 @@ export class EngineHost {
     return [...out].filter((f) => this.loaded.has(f));
   }
 
-  /**
-   * The files `file` registers as event-loop callbacks or starts as workers (last analysis):
-   * their findings follow this file's content even though it is the importer.
-   */
+  /** Files `file` registers as callbacks or starts as workers: their findings follow it. */
   depsOf(file: string): ReadonlySet<string> {
     return new Set(this.forward.get(file) ?? []);
   }
@@ -256,9 +268,9 @@ export class EngineHost {
   importsOf(file: string): string[] {
     const s = this.engine.summaryOf(file);
     if (!s) return [];
-    return [...new Set([...s.imports, ...s.stars])]
-      .map((spec) => this.imports.resolve(file, spec))
-      .filter((f): f is string => f !== undefined);
+    return [...new Set([...s.imports, ...s.stars])].flatMap(
+      (spec) => this.imports.resolve(file, spec) ?? [],
+    );
   }
 
   private recordDeps(file: string): void {
@@ -279,16 +291,8 @@ export class EngineHost {
   }
 
   private setDeps(file: string, next: Set<string>): void {
-    for (const d of this.deps.get(file) ?? []) this.rdeps.get(d)?.delete(file);
-    this.deps.set(file, next);
-    for (const d of next) {
-      let set = this.rdeps.get(d);
-      if (!set) this.rdeps.set(d, (set = new Set()));
-      set.add(file);
-    }
+    setEdges(this.deps, this.rdeps, file, next);
   }
 }
 
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

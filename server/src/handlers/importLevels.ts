@@ -1,6 +1,6 @@
 /**
  * The breadth-first walk over an opened file's imports (see `AnalysisService.loadDependencies`):
- * one level at a time, each file once.
+ * one level at a time, each file once; and the import graph's edges both ways.
  */
 
 /**
@@ -22,4 +22,20 @@ export function nextImports(
     }
   }
   return out;
+}
+
+/** Sets the files `file` depends on to `next`, keeping the reverse map `rdeps` in step. */
+export function setEdges(
+  deps: Map<string, Set<string>>,
+  rdeps: Map<string, Set<string>>,
+  file: string,
+  next: Set<string>,
+): void {
+  for (const d of deps.get(file) ?? []) rdeps.get(d)?.delete(file);
+  deps.set(file, next);
+  for (const d of next) {
+    let set = rdeps.get(d);
+    if (!set) rdeps.set(d, (set = new Set()));
+    set.add(file);
+  }
 }

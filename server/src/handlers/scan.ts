@@ -122,7 +122,7 @@ async function listWorkspace(service: AnalysisService): Promise<string[]> {
   for (const folder of folders.all()) {
     const s = await settings.get(folder.uri);
     if (!s.enable || s.analyzeWorkspace === 'openFiles') continue;
-    for (const f of service.host.listFolder(folder)) {
+    for (const f of await service.host.listFolder(folder)) {
       if (!folders.isIgnored(f, folder, s) && folders.owner(f) === folder) out.push(f);
     }
     await yieldToLoop();

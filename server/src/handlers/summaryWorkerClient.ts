@@ -14,11 +14,26 @@ export interface SummaryRequest {
   files: { file: string; extra?: readonly ExtraBlockingApi[] }[];
   /** The on-disk summary cache to use (`SummaryCache` root and engine), if any. */
   cache?: { root: string; engine: string };
+  /**
+   * One slot per file, shared with the event loop, which may take some of these files itself:
+   * the worker then goes from the last file to the first and summarises a file only when it
+   * turns its slot from 0 to 1 (the event loop writes 2 into the slots it takes).
+   */
+  claims?: SharedArrayBuffer;
+  /** Write the cache files the worker still keeps (it writes them after its answers) first. */
+  flush?: boolean;
+  /** List the source files of a folder (`listSourceFiles`, with the config's ignore globs). */
+  list?: { root: string; dir: string; ignore?: string[] };
 }
 
 export interface SummaryResponse {
   id: number;
-  entries: FileEntry[];
+  /** In the order of the request; null for files the event loop claimed. */
+  entries: (FileEntry | null)[];
+  /** How many files the worker summarised (fewer than asked when some were claimed). */
+  done?: number;
+  /** The files of `list`. */
+  listed?: string[];
   /** How many entries came from the summary cache. */
   cached?: number;
   /** How many cache files could not be decoded (ignored, and written again). */
@@ -40,7 +55,7 @@ export class SummaryWorkerClient {
   async summarize(
     files: SummaryRequest['files'],
     cache?: SummaryRequest['cache'],
-  ): Promise<FileEntry[] | undefined> {
+  ): Promise<(FileEntry | null)[] | undefined> {
     return (await this.request(files, cache))?.entries;
   }
 
@@ -48,13 +63,14 @@ export class SummaryWorkerClient {
   request(
     files: SummaryRequest['files'],
     cache?: SummaryRequest['cache'],
+    more: Pick<SummaryRequest, 'claims' | 'flush' | 'list'> = {},
   ): Promise<SummaryResponse | undefined> {
     const worker = this.start();
     if (!worker) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      worker.postMessage({ id, files, cache } satisfies SummaryRequest);
+      worker.postMessage({ id, files, cache, ...more } satisfies SummaryRequest);
     });
   }
 
@@ -101,6 +117,20 @@ export class SummaryWorkerClient {
   }
 
   dispose(): void {
+    this.stop();
+  }
+
+  /**
+   * Ends the worker once it has written the cache files it kept (a server's shutdown; waits
+   * at most `maxMs` for that, then ends it anyway).
+   */
+  async close(maxMs = 2000): Promise<void> {
+    if (this.worker) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+      await Promise.race([this.request([], undefined, { flush: true }), late]);
+      clearTimeout(timer);
+    }
     this.stop();
   }
 }

@@ -59,3 +59,49 @@ test('a worker that dies answers what was pending with undefined', async () => {
   assert.equal(await client.summarize([{ file: join(dir, 'a.ts') }]), undefined);
   assert.equal(await client.summarize([{ file: join(dir, 'a.ts') }]), undefined, 'and stays off');
 });
+
+test(
+  'with claims the worker skips the files the event loop took, and says how many it did',
+  { skip: !existsSync(built) && 'run the build first' },
+  async () => {
+    const client = new SummaryWorkerClient(built, nullLogger);
+    try {
+      const names = Object.keys(files);
+      const claims = new SharedArrayBuffer(4 * names.length);
+      const slots = new Int32Array(claims);
+      Atomics.store(slots, 0, 2); // a.ts: taken by the event loop
+      const answer = await client.request(
+        names.map((n) => ({ file: join(dir, n) })),
+        undefined,
+        { claims },
+      );
+      assert.ok(answer);
+      assert.equal(answer.entries[0], null, 'the claimed file is left alone');
+      assert.ok(answer.entries[1]?.summary && answer.entries[2], 'the others are summarised');
+      assert.equal(answer.done, names.length - 1);
+      assert.deepEqual([...slots], [2, 1, 1], 'the worker claimed what it did');
+    } finally {
+      client.dispose();
+    }
+  },
+);
+
+test(
+  'cache files written after the answers are on disk once close resolves',
+  { skip: !existsSync(built) && 'run the build first' },
+  async () => {
+    const client = new SummaryWorkerClient(built, nullLogger);
+    const root = join(dir, 'cache');
+    const answer = await client.request([{ file: join(dir, 'a.ts') }], { root, engine: 'e' });
+    assert.equal(answer?.cached, 0);
+    await client.close();
+    assert.ok(existsSync(join(root, 'e')), 'the summary was written');
+    const again = new SummaryWorkerClient(built, nullLogger);
+    try {
+      const second = await again.request([{ file: join(dir, 'a.ts') }], { root, engine: 'e' });
+      assert.equal(second?.cached, 1, 'and a new worker reads it from the cache');
+    } finally {
+      again.dispose();
+    }
+  },
+);
