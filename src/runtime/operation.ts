@@ -147,6 +147,15 @@ function innermostNodeGroup(frames: OpFrame[]): { from: number; to: number } | u
   return { from: i, to: j };
 }
 
+/** The outermost sync fs/child_process frame among the contiguous Node frames from `from`. */
+function outerSyncIo(frames: OpFrame[], from: number): OpFrame | undefined {
+  let io: OpFrame | undefined;
+  for (let k = from; k < frames.length && isNodeFrame(frames[k]); k++) {
+    if (isSyncIoFrame(frames[k].functionName, frames[k].url)) io = frames[k];
+  }
+  return io;
+}
+
 /** Whether the contiguous Node frames from the innermost one run inside `require`. */
 function inRequire(frames: OpFrame[], from: number): boolean {
   for (let k = from; k < frames.length && isNodeFrame(frames[k]); k++) {
@@ -208,6 +217,10 @@ export function operationOf(
     const mod = nodeModuleOf(api.url);
     const group = frames.slice(g.from, g.to + 1);
     if (mod === 'buffer') {
+      // readFileSync allocates its buffer first; on a busy machine V8 may book the whole read
+      // to that allocation (as kindOfStack says): the sync call around it names the stall.
+      const io = outerSyncIo(frames, g.to + 1);
+      if (io) return named(`${nodeModuleOf(io.url)}.${io.functionName}`);
       const fromString = group.some((f) => f.functionName === 'fromString');
       return named(`Buffer.${api.functionName}${fromString ? ' (string)' : ''}`);
     }

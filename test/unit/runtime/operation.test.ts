@@ -30,6 +30,18 @@ test('Node APIs are named by their public function, whatever runs inside them', 
   assert.equal(op(buffer), 'Buffer.from (string)');
   const read = [f('readFileUtf8', ''), f('readFileSync', 'node:fs'), USER];
   assert.equal(op(read), 'fs.readFileSync');
+  // A profile of a busy machine booked a big read to the buffer readFileSync allocates first.
+  const allocated = [
+    f('createUnsafeBuffer', 'node:internal/buffer'),
+    f('allocate', 'node:buffer'),
+    f('allocUnsafe', 'node:buffer'),
+    f('tryCreateBuffer', 'node:fs'),
+    f('readFileSync', 'node:fs'),
+    USER,
+  ];
+  assert.equal(op(allocated), 'fs.readFileSync');
+  assert.equal(kindOfStack(allocated), 'sync-io');
+  assert.equal(op([...allocated.slice(0, 3), USER]), 'Buffer.allocUnsafe', 'called by the user');
   assert.equal(
     op([f('run', ''), f('pbkdf2Sync', 'node:internal/crypto/pbkdf2'), USER]),
     'crypto.pbkdf2Sync',
