@@ -13,6 +13,7 @@
  */
 import { TARGET_REQUIRE, remoteCall } from './agent/remote';
 import type { ModeContext } from './modeDriver';
+import { nowUs } from './clock';
 
 /** The first polls: start-up is still loading modules. */
 const FIRST_INTERVAL_MS = 100;
@@ -41,8 +42,6 @@ export function isScriptFile(file: string): boolean {
     ? !/\.(json|node)$/i.test(file)
     : false;
 }
-
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 export class LoadedModules {
   /** How many of `require.cache`'s keys were seen. */

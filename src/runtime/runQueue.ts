@@ -27,6 +27,7 @@ import {
   sleptOutsideLoopIn,
   stallStartFrom,
 } from './procSamples';
+import { nowUs } from './clock';
 
 export { activeIn, counterDuring, epollWaitOf, lastIdleIn, stallStartFrom };
 
@@ -293,8 +294,6 @@ export class RunQueueMonitor {
     for (const f of [this.file, this.wchanFile, this.syscallFile]) f.close();
   }
 }
-
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 type LoopState = 'idle' | 'maybe' | 'asleep' | 'lock' | 'busy';
 const STATE: Record<LoopState, number> = { busy: 0, idle: 1, asleep: 2, maybe: 2, lock: 3 };

@@ -25,6 +25,7 @@ import type { RawFrame } from './attribution';
 import type { ModeContext } from './modeDriver';
 import { LoadedModules } from './loadedModules';
 import { framesOfSnapshot, stackExpression } from './probeSnapshot';
+import { nowUs } from './clock';
 
 /**
  * How often the agent tells us it is alive. Each message costs the target CPU: ticks with every
@@ -51,8 +52,6 @@ const IDLE_SILENCE_MS = 40;
 const REPROBE_BUSY_MS = 200;
 /** A local loop seen idle this recently is idle now (/proc samples it every 20 ms). */
 const IDLE_NOW_US = 25_000;
-
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 interface Snapshot {
   /** When it was taken, on the target's clock (µs). */

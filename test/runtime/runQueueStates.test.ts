@@ -11,8 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { RunQueueMonitor } from '../../src/runtime/runQueue';
 import { waitFor } from '../waitFor';
-
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+import { nowUs } from '../../src/runtime/clock';
 
 /** A child whose main thread sleeps in `how` until killed; resolves once /proc shows it there. */
 async function sleeper(how: string, syscall: RegExp) {

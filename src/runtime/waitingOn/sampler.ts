@@ -8,13 +8,12 @@
  */
 import type { Observation } from './observe';
 import { observeThread, summarizeLabels } from './observe';
+import { nowUs } from '../clock';
 
 /** How often a thread that may be blocked is looked at: 10 looks in a 100 ms stall. */
 const EVERY_MS = 10;
 /** Looks kept (about 40 s of continuous blocking at 10 ms), oldest dropped first. */
 const KEEP = 4096;
-
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 export class WaitSampler {
   private times = new Float64Array(KEEP);

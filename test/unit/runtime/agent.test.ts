@@ -15,10 +15,10 @@ import { disposeAgent, pollAgent, tuneAgent } from '../../../src/runtime/agent/c
 import { installLoopAgent } from '../../../src/runtime/agent/loopAgent';
 import type { AgentApi, AgentConfig, AgentMessage } from '../../../src/runtime/agent/types';
 import { waitFor } from '../../waitFor';
+import { nowUs } from '../../../src/runtime/clock';
 
 const g = globalThis as unknown as Record<string, unknown>;
 const req = createRequire(__filename);
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** A config with its own global names (`__loopLens<name>Agent`) so tests never collide. */
 function configFor(name: string, over: Partial<AgentConfig> = {}): AgentConfig {

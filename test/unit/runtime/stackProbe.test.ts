@@ -10,8 +10,8 @@ import { nullLogger } from '../../../src/common/logger';
 import type { ModeContext } from '../../../src/runtime/modeDriver';
 import { StackProbe } from '../../../src/runtime/stackProbe';
 import { waitFor } from '../../waitFor';
+import { nowUs } from '../../../src/runtime/clock';
 
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 type Frame = [string, string, number, number];
 const agentFrame: Frame = ['', 'loop-lens-agent.js', 1, 1];
 
